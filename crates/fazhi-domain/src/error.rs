@@ -1,0 +1,18 @@
+use thiserror::Error;
+
+/// Errors raised when raw input does not make a valid domain value.
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum DomainError {
+    #[error("提纲文件无法解析：{0}")]
+    Outline(String),
+    #[error("未知的提纲“{0}”，可用的提纲：{1}")]
+    UnknownOutline(String, String),
+    #[error("规则参数文件无法解析：{0}")]
+    Settings(String),
+    #[error("单位简称表无法解析：{0}")]
+    Aliases(String),
+    #[error("日期“{0}”格式不正确，应为 MM-DD")]
+    MonthDay(String),
+    #[error("年度 {0} 不在 1978—2100 之间")]
+    Year(i32),
+}

@@ -1,0 +1,18 @@
+//! Fazhi's domain: the vocabulary of 法治政府建设 as plain data and pure functions.
+//!
+//! This crate does no IO: framework data files are embedded at compile time
+//! (`include_str!`) or handed in as strings by the caller.
+
+mod error;
+mod outline;
+mod part;
+mod settings;
+mod unit;
+mod year;
+
+pub use error::DomainError;
+pub use outline::{Outline, OutlinePart};
+pub use part::{Part, FIVE_PARTS};
+pub use settings::{MonthDay, RuleSettings};
+pub use unit::{UnitAliases, UnitName};
+pub use year::ReportYear;
