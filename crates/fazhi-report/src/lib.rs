@@ -4,9 +4,14 @@
 //! bytes ─► ingest ─► normalize ─► parse ─► AnnualReport ─► check ─► findings, score
 //! ```
 
+pub mod check;
+mod engine;
 mod error;
 pub mod ingest;
 pub mod model;
+pub mod normalize;
+pub mod parse;
 
+pub use engine::{Checked, Engine};
 pub use error::{Error, Result};
 pub use model::*;

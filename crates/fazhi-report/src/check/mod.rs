@@ -1,0 +1,58 @@
+//! The checker: named rules over an [`AnnualReport`] → findings (审查意见), and the score.
+
+use crate::model::{AnnualReport, Location};
+use chrono::NaiveDate;
+use fazhi_domain::{Outline, Part, RuleSettings};
+use serde::Serialize;
+
+mod rules;
+mod score;
+
+pub use rules::RULES;
+pub use score::{score, Score, ScoreItem};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Error => "错误",
+            Severity::Warning => "警告",
+            Severity::Info => "提示",
+        }
+    }
+}
+
+/// 审查意见: which rule, how serious, on what basis, where, and what to do (in Chinese).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub part: Option<Part>,
+    /// The regulation or guideline the rule rests on.
+    pub basis: &'static str,
+    /// What is wrong and what to do.
+    pub message: String,
+    pub location: Location,
+}
+
+/// What the rules need besides the report.
+#[derive(Debug, Clone)]
+pub struct CheckContext<'a> {
+    pub outline: &'a Outline,
+    pub settings: &'a RuleSettings,
+    /// Publication date given by the caller (`--published`), overriding one found in the text.
+    pub published: Option<NaiveDate>,
+}
+
+/// Runs every rule. A report whose genre is not a rule-of-law annual report gets no findings
+/// about its parts (only a finding saying what it is).
+pub fn check(report: &AnnualReport, ctx: &CheckContext) -> Vec<Finding> {
+    rules::run(report, ctx)
+}

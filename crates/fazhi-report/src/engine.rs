@@ -1,0 +1,74 @@
+//! The whole pipeline behind one value: read a file, parse, check, score.
+
+use crate::check::{self, CheckContext, Finding, Score};
+use crate::ingest::{self, Format, Limits};
+use crate::model::AnnualReport;
+use crate::Result;
+use chrono::NaiveDate;
+use fazhi_domain::{Outline, RuleSettings, UnitAliases};
+use std::path::Path;
+
+/// Configuration of the engine: the outline to check against, rule settings, unit aliases
+/// and ingest limits. Cheap to share across threads.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    pub outline: Outline,
+    pub settings: RuleSettings,
+    pub aliases: UnitAliases,
+    pub limits: Limits,
+}
+
+/// A report read and checked.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub format: Format,
+    pub report: AnnualReport,
+    pub findings: Vec<Finding>,
+    pub score: Score,
+}
+
+impl Default for Engine {
+    fn default() -> Self {
+        Engine::new(Outline::national())
+    }
+}
+
+impl Engine {
+    pub fn new(outline: Outline) -> Engine {
+        Engine {
+            outline,
+            settings: RuleSettings::default(),
+            aliases: UnitAliases::default(),
+            limits: Limits::default(),
+        }
+    }
+
+    /// Reads a file's bytes into the report model.
+    pub fn read(&self, name: &str, bytes: &[u8]) -> Result<(Format, AnnualReport)> {
+        let ing = ingest::ingest_bytes(name, bytes, &self.limits)?;
+        Ok((ing.format.clone(), crate::parse::parse(&ing, &self.aliases)))
+    }
+
+    /// Checks a report already in the model (uploaded or composed).
+    pub fn check(&self, report: &AnnualReport, published: Option<NaiveDate>) -> (Vec<Finding>, Score) {
+        let ctx = CheckContext { outline: &self.outline, settings: &self.settings, published };
+        let findings = check::check(report, &ctx);
+        let score = check::score(report, &findings, &ctx);
+        (findings, score)
+    }
+
+    /// Reads and checks bytes.
+    pub fn check_bytes(&self, name: &str, bytes: &[u8], published: Option<NaiveDate>) -> Result<Checked> {
+        let (format, report) = self.read(name, bytes)?;
+        let (findings, score) = self.check(&report, published);
+        Ok(Checked { format, report, findings, score })
+    }
+
+    /// Reads and checks a file, refusing it by size before reading it.
+    pub fn check_path(&self, path: &Path, published: Option<NaiveDate>) -> Result<Checked> {
+        let ing = ingest::ingest_path(path, &self.limits)?;
+        let report = crate::parse::parse(&ing, &self.aliases);
+        let (findings, score) = self.check(&report, published);
+        Ok(Checked { format: ing.format, report, findings, score })
+    }
+}
