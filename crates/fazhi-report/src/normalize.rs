@@ -44,7 +44,10 @@ pub fn normalize(ingested: &Ingested) -> Vec<Para> {
 pub fn clean_line(raw: &str) -> String {
     let mut s = raw.trim();
     // Markdown heading marks and quote marks at the start of a line.
-    s = s.trim_start_matches('#').trim_start_matches('>').trim_start();
+    s = s
+        .trim_start_matches('#')
+        .trim_start_matches('>')
+        .trim_start();
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
@@ -62,7 +65,9 @@ pub fn clean_line(raw: &str) -> String {
             '％' => '%',
             '(' => '（',
             ')' => '）',
-            '\u{00a0}' | '\u{3000}' | '\t' | '\u{2002}' | '\u{2003}' | '\u{200b}' | '\u{feff}' => ' ',
+            '\u{00a0}' | '\u{3000}' | '\t' | '\u{2002}' | '\u{2003}' | '\u{200b}' | '\u{feff}' => {
+                ' '
+            }
             _ => c,
         };
         out.push(c);
@@ -84,7 +89,11 @@ fn collapse_spaces(s: &str) -> String {
             while i < chars.len() && chars[i] == ' ' {
                 i += 1;
             }
-            let before = if start > 0 { Some(chars[start - 1]) } else { None };
+            let before = if start > 0 {
+                Some(chars[start - 1])
+            } else {
+                None
+            };
             let after = chars.get(i).copied();
             let keep = match (before, after) {
                 (Some(b), Some(a)) => !is_wide(b) && !is_wide(a),
@@ -146,13 +155,17 @@ fn is_page_artefact(s: &str) -> bool {
     }
     if let Some(rest) = t.strip_prefix('第') {
         if let Some((n, tail)) = rest.split_once('页') {
-            if n.chars().all(|c| c.is_ascii_digit()) && (tail.is_empty() || tail.starts_with('共')) {
+            if n.chars().all(|c| c.is_ascii_digit()) && (tail.is_empty() || tail.starts_with('共'))
+            {
                 return true;
             }
         }
     }
     if let Some((a, b)) = t.split_once('/') {
-        if !a.is_empty() && !b.is_empty() && a.len() <= 3 && b.len() <= 3
+        if !a.is_empty()
+            && !b.is_empty()
+            && a.len() <= 3
+            && b.len() <= 3
             && a.chars().chain(b.chars()).all(|c| c.is_ascii_digit())
         {
             return true;
@@ -219,7 +232,9 @@ fn join_lines(lines: Vec<Para>, widths: &[usize]) -> Vec<Para> {
 
 /// A numbered heading line that stands alone (no sentence after its title).
 fn is_short_heading(s: &str) -> bool {
-    heading_number(s).is_some_and(|h| h.style != crate::model::NumberStyle::Enumeration) && !s.contains('。') && s.chars().count() <= 60
+    heading_number(s).is_some_and(|h| h.style != crate::model::NumberStyle::Enumeration)
+        && !s.contains('。')
+        && s.chars().count() <= 60
 }
 
 /// The common width of a hard-wrapped text, if it is one: at least 40% of its lines (and 6)
@@ -234,7 +249,10 @@ fn wrap_width(widths: &[usize]) -> Option<usize> {
     if !(30..=140).contains(&p80) {
         return None;
     }
-    let near = widths.iter().filter(|&&w| w * 100 >= p80 * 88 && w * 100 <= p80 * 106).count();
+    let near = widths
+        .iter()
+        .filter(|&&w| w * 100 >= p80 * 88 && w * 100 <= p80 * 106)
+        .count();
     (near * 10 >= widths.len() * 4 && near >= 6).then_some(p80)
 }
 
@@ -248,8 +266,14 @@ fn split_heading(p: Para, out: &mut Vec<Para>) {
             let body = rest[pos + '。'.len_utf8()..].trim();
             if title_chars <= 60 && !body.is_empty() {
                 let head = p.text[..len + pos + '。'.len_utf8()].to_string();
-                out.push(Para { text: head, hint: p.hint });
-                out.push(Para { text: body.to_string(), hint: Hint::None });
+                out.push(Para {
+                    text: head,
+                    hint: p.hint,
+                });
+                out.push(Para {
+                    text: body.to_string(),
+                    hint: Hint::None,
+                });
                 return;
             }
         }
@@ -259,7 +283,12 @@ fn split_heading(p: Para, out: &mut Vec<Para>) {
 
 /// Builds raw blocks from plain lines (for tests and for callers holding text already).
 pub fn lines_to_blocks(text: &str) -> Vec<RawBlock> {
-    text.lines().map(|l| RawBlock { text: l.to_string(), hint: Hint::None }).collect()
+    text.lines()
+        .map(|l| RawBlock {
+            text: l.to_string(),
+            hint: Hint::None,
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -278,7 +307,10 @@ mod tests {
 
     #[test]
     fn spaces_inside_numbers_and_dates_go() {
-        assert_eq!(clean_line("关于 2023 年法治政府建设情况的报告"), "关于2023年法治政府建设情况的报告");
+        assert_eq!(
+            clean_line("关于 2023 年法治政府建设情况的报告"),
+            "关于2023年法治政府建设情况的报告"
+        );
         assert_eq!(clean_line("共有 8 名"), "共有8名");
         assert_eq!(clean_line("LED display 显示屏"), "LED display显示屏");
     }
@@ -324,7 +356,10 @@ mod tests {
         let n = norm(&t);
         assert_eq!(n.len(), 4, "{n:#?}");
         assert!(n[0].ends_with("依法行政。"));
-        assert_eq!(n[1], "一、本年度主要负责人履行推进法治建设第一责任人职责加强法治政府建设情况");
+        assert_eq!(
+            n[1],
+            "一、本年度主要负责人履行推进法治建设第一责任人职责加强法治政府建设情况"
+        );
         assert_eq!(n[2], "1、坚持全面从严治党。");
         assert_eq!(n[3], "主要负责同志带头抓亲自抓长效抓分管领导具体抓。");
     }

@@ -19,16 +19,28 @@ pub fn find_date(s: &str) -> Option<(NaiveDate, std::ops::Range<usize>)> {
     for c in DATE.captures_iter(s) {
         let whole = c.get(0).expect("match");
         let date = if let Some(y) = c.name("y") {
-            ymd(y.as_str().parse().ok(), c["m"].parse().ok(), c["d"].parse().ok())
+            ymd(
+                y.as_str().parse().ok(),
+                c["m"].parse().ok(),
+                c["d"].parse().ok(),
+            )
         } else if let Some(y) = c.name("cy") {
-            let y: String = y.as_str().chars().map(|ch| if matches!(ch, 'O' | '○') { '〇' } else { ch }).collect();
+            let y: String = y
+                .as_str()
+                .chars()
+                .map(|ch| if matches!(ch, 'O' | '○') { '〇' } else { ch })
+                .collect();
             ymd(
                 chinese_number(&y).and_then(|v| i32::try_from(v).ok()),
                 chinese_number(&c["cm"]).and_then(|v| u32::try_from(v).ok()),
                 chinese_number(&c["cd"]).and_then(|v| u32::try_from(v).ok()),
             )
         } else {
-            ymd(c["ay"].parse().ok(), c["am"].parse().ok(), c["ad"].parse().ok())
+            ymd(
+                c["ay"].parse().ok(),
+                c["am"].parse().ok(),
+                c["ad"].parse().ok(),
+            )
         };
         if let Some(d) = date {
             return Some((d, whole.range()));
@@ -49,8 +61,11 @@ pub fn standalone_date(s: &str) -> Option<NaiveDate> {
     let rest = rest.trim_matches(|c: char| {
         c.is_whitespace() || matches!(c, '（' | '）' | '(' | ')' | '：' | ':' | '日' | '期')
     });
-    (rest.is_empty() || rest.chars().all(|c| c.is_ascii_digit() || c == ':' || c == ' '))
-        .then_some(d)
+    (rest.is_empty()
+        || rest
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == ':' || c == ' '))
+    .then_some(d)
 }
 
 #[cfg(test)]

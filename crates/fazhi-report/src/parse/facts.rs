@@ -14,7 +14,7 @@ static FACT: LazyLock<Regex> = LazyLock::new(|| {
         r"(?P<num>\d+(?:\.\d+)?|[〇零一二两三四五六七八九十百千万]+)",
         r"(?P<approx>余|多)?",
         r"(?P<measure>个百分点|万人次|人次|家次|户次|件次|场次|批次|学时|课时|小时|个工作日|工作日|",
-        r"万余元|亿元|万元|千元|元|万人|万份|万册|人|次|家|名|项|件|个|场|期|份|篇|条|部|批|户|位|宗|起|册|张|幅|天|轮|台|套|所|%)",
+        r"万余元|亿元|万元|千元|元|万人|万份|万册|人|次|家|名|项|件|个|场|期|份|篇|条|部|批|户|位|宗|起|册|张|幅|卷|天|轮|台|套|所|%)",
         r"(?P<post>以上|左右)?",
     ))
     .expect("fact regex")
@@ -22,29 +22,91 @@ static FACT: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Fixed names that look like quantities.
 const NOT_FACTS: &[&str] = &[
-    "四个意识", "四个自信", "两个维护", "两个确立", "四个全面", "两个结合", "三个务必", "一个中心",
-    "两个基本点", "三项制度", "千家万户", "三个代表", "两个大局", "三个表率", "四个服从", "五个坚持",
-    "两个毫不动摇", "三个区分开来", "一件事", "一张网", "一个窗口", "一次办", "跑一次",
+    "四个意识",
+    "四个自信",
+    "两个维护",
+    "两个确立",
+    "四个全面",
+    "两个结合",
+    "三个务必",
+    "一个中心",
+    "两个基本点",
+    "三项制度",
+    "千家万户",
+    "三个代表",
+    "两个大局",
+    "三个表率",
+    "四个服从",
+    "五个坚持",
+    "两个毫不动摇",
+    "三个区分开来",
+    "一件事",
+    "一张网",
+    "一个窗口",
+    "一次办",
+    "跑一次",
 ];
 
 /// Measure words that count things named after them (8 名执法人员); the others count what
 /// the sentence named before (班子会议 10 余次, 答复率 100%).
 const CLASSIFIERS: &[&str] = &[
-    "家", "名", "项", "件", "个", "份", "位", "部", "篇", "条", "场", "期", "批", "户", "所", "台", "套",
-    "册", "张", "幅", "宗", "起", "万份", "万册", "人", "万人",
+    "家", "名", "项", "件", "个", "份", "位", "部", "篇", "条", "场", "期", "批", "户", "所", "台",
+    "套", "册", "张", "幅", "宗", "起", "万份", "万册", "人", "万人",
 ];
 
 const LEAD_WORDS: &[&str] = &[
-    "目前已", "今年以来", "全年", "累计", "共计", "先后", "组织", "召开", "开展", "举办", "参加", "接受",
-    "培训", "办理", "发放", "完成", "制定", "审查", "审核", "出动", "检查", "走访", "受理", "收到",
-    "处理", "举行", "集中", "共", "已",
+    "目前已",
+    "今年以来",
+    "全年",
+    "累计",
+    "共计",
+    "先后",
+    "组织",
+    "召开",
+    "开展",
+    "举办",
+    "参加",
+    "接受",
+    "培训",
+    "办理",
+    "发放",
+    "完成",
+    "制定",
+    "审查",
+    "审核",
+    "出动",
+    "检查",
+    "走访",
+    "受理",
+    "收到",
+    "处理",
+    "举行",
+    "共",
+    "已",
 ];
 
-const TRAIL_WORDS: &[&str] = &["均为", "均达", "达到", "达", "为", "共", "约", "近", "累计", "共计", "计"];
+const TRAIL_WORDS: &[&str] = &[
+    "均为",
+    "均达",
+    "达到",
+    "达",
+    "为",
+    "共",
+    "约",
+    "近",
+    "累计",
+    "共计",
+    "计",
+    "仅占",
+    "占",
+    "平均不足",
+    "不足",
+    "平均",
+];
 
 const STOP_AFTER: &[&str] = &[
-    "入驻", "参加", "参与", "开展", "进行", "纳入", "均", "全部", "接受", "通过", "获得", "完成", "实现",
-    "被", "在", "到", "已", "并", "等", "进", "利用", "的",
+    "入驻", "参加", "参与", "开展", "进行", "纳入", "均", "全部", "接受", "通过", "获得", "完成",
+    "实现", "被", "在", "到", "已", "并", "等", "进", "利用", "的",
 ];
 
 pub fn extract(report: &mut AnnualReport) {
@@ -104,19 +166,37 @@ pub fn facts_in(text: &str) -> Vec<Fact> {
         // Inside a short quotation (“四个意识”, “最多跑一次”) numbers are names.
         let opening = before.rfind('“');
         let closing = before.rfind('”');
-        if opening.is_some_and(|o| closing.is_none_or(|cl| cl < o)) && after.find('”').is_some_and(|e| e < 24) {
+        if opening.is_some_and(|o| closing.is_none_or(|cl| cl < o))
+            && after.find('”').is_some_and(|e| e < 24)
+        {
             continue;
         }
-        let span_end = (whole.end() + after.chars().take(4).map(char::len_utf8).sum::<usize>()).min(text.len());
+        let span_end = (whole.end() + after.chars().take(4).map(char::len_utf8).sum::<usize>())
+            .min(text.len());
         let span_start = num.start();
-        if NOT_FACTS.iter().any(|w| text[span_start..span_end].contains(w)) {
+        if NOT_FACTS
+            .iter()
+            .any(|w| text[span_start..span_end].contains(w))
+        {
             continue;
         }
         let pre = c.name("pre").map(|m| m.as_str()).unwrap_or("");
-        let approx = c.name("approx").is_some() || matches!(pre, "近" | "约" | "逾") || c.name("post").is_some_and(|p| p.as_str() == "左右") || measure.contains('余');
-        let minimum = matches!(pre, "不少于" | "不低于" | "至少" | "超过" | "逾") || c.name("post").is_some_and(|p| p.as_str() == "以上");
+        let approx = c.name("approx").is_some()
+            || matches!(pre, "近" | "约" | "逾")
+            || c.name("post").is_some_and(|p| p.as_str() == "左右")
+            || measure.contains('余');
+        let minimum = matches!(pre, "不少于" | "不低于" | "至少" | "超过" | "逾")
+            || c.name("post").is_some_and(|p| p.as_str() == "以上");
         let measure = measure.replace('余', "");
-        let subject = if CLASSIFIERS.contains(&measure.as_str()) && after.starts_with(|ch: char| crate::normalize::is_wide(ch) && !is_punct(ch)) {
+        let subject = if let Some(rest) = after
+            .strip_prefix('的')
+            .filter(|_| !CLASSIFIERS.contains(&measure.as_str()))
+        {
+            // 不少于60学时的培训: the thing counted follows.
+            subject_after(rest)
+        } else if CLASSIFIERS.contains(&measure.as_str())
+            && after.starts_with(|ch: char| crate::normalize::is_wide(ch) && !is_punct(ch))
+        {
             subject_after(after)
         } else {
             subject_before(before.strip_suffix(pre).unwrap_or(before))
@@ -135,20 +215,33 @@ pub fn facts_in(text: &str) -> Vec<Fact> {
 }
 
 fn is_punct(c: char) -> bool {
-    matches!(c, '，' | '。' | '；' | '：' | '、' | '“' | '”' | '《' | '》' | '（' | '）' | '！' | '？')
+    matches!(
+        c,
+        '，' | '。' | '；' | '：' | '、' | '“' | '”' | '《' | '》' | '（' | '）' | '！' | '？'
+    )
 }
 
 fn subject_after(after: &str) -> Option<String> {
-    let run: String = after.chars().take_while(|&c| crate::normalize::is_wide(c) && !is_punct(c)).take(16).collect();
-    let cut = STOP_AFTER.iter().filter_map(|w| run.find(w).filter(|&i| i > 0)).min().unwrap_or(run.len());
+    let run: String = after
+        .chars()
+        .take_while(|&c| crate::normalize::is_wide(c) && !is_punct(c))
+        .take(16)
+        .collect();
+    let cut = STOP_AFTER
+        .iter()
+        .filter_map(|w| run.find(w).filter(|&i| i > 0))
+        .min()
+        .unwrap_or(run.len());
     let s = run[..cut].trim_start_matches('余');
     (s.chars().count() >= 2).then(|| s.chars().take(12).collect())
 }
 
 fn subject_before(before: &str) -> Option<String> {
-    let clause_start = before.rfind(['，', '。', '；', '：', '（', '）', '“', '”']).map_or(0, |i| {
-        i + before[i..].chars().next().map_or(0, char::len_utf8)
-    });
+    let clause_start = before
+        .rfind(['，', '。', '；', '：', '（', '）', '“', '”'])
+        .map_or(0, |i| {
+            i + before[i..].chars().next().map_or(0, char::len_utf8)
+        });
     let mut s = &before[clause_start..];
     loop {
         let mut changed = false;
@@ -162,12 +255,16 @@ fn subject_before(before: &str) -> Option<String> {
             break;
         }
     }
-    if let Some((i, w)) = LEAD_WORDS.iter().filter_map(|w| s.rfind(w).map(|i| (i, w))).max_by_key(|(i, _)| *i) {
+    if let Some((i, w)) = LEAD_WORDS
+        .iter()
+        .filter_map(|w| s.rfind(w).map(|i| (i, w)))
+        .max_by_key(|(i, _)| *i)
+    {
         if i + w.len() < s.len() {
             s = &s[i + w.len()..];
         }
     }
-    let s = s.trim_start_matches(['的', '了']);
+    let s = s.trim_start_matches(['的', '了', '等']);
     let n = s.chars().count();
     if n < 2 {
         return None;
@@ -180,21 +277,40 @@ mod tests {
     use super::*;
 
     fn f(text: &str) -> Vec<(f64, String, bool, bool, Option<String>)> {
-        facts_in(text).into_iter().map(|f| (f.value, f.measure, f.approx, f.minimum, f.subject)).collect()
+        facts_in(text)
+            .into_iter()
+            .map(|f| (f.value, f.measure, f.approx, f.minimum, f.subject))
+            .collect()
     }
 
     #[test]
     fn counts_with_subjects() {
         let r = f("2023年，累计召开班子成员会议10余次，集体研究重要决策。");
-        assert_eq!(r, vec![(10.0, "次".into(), true, false, Some("班子成员会议".into()))]);
+        assert_eq!(
+            r,
+            vec![(10.0, "次".into(), true, false, Some("班子成员会议".into()))]
+        );
         let r = f("组织辖区18家规模以上工业企业开展宣传");
         assert_eq!(r[0].0, 18.0);
-        assert!(r[0].4.as_deref().is_some_and(|s| s.starts_with("规模以上工业企业")), "{r:?}");
+        assert!(
+            r[0].4
+                .as_deref()
+                .is_some_and(|s| s.starts_with("规模以上工业企业")),
+            "{r:?}"
+        );
         let r = f("我局共有两项政务服务事项入驻行政服务大厅");
-        assert_eq!((r[0].0, r[0].1.as_str(), r[0].4.as_deref()), (2.0, "项", Some("政务服务事项")));
+        assert_eq!(
+            (r[0].0, r[0].1.as_str(), r[0].4.as_deref()),
+            (2.0, "项", Some("政务服务事项"))
+        );
         let r = f("建议和提案办理工作答复率、满意率均为100%。");
         assert_eq!((r[0].0, r[0].1.as_str()), (100.0, "%"));
-        assert!(r[0].4.as_deref().is_some_and(|s| s.ends_with("答复率、满意率")), "{r:?}");
+        assert!(
+            r[0].4
+                .as_deref()
+                .is_some_and(|s| s.ends_with("答复率、满意率")),
+            "{r:?}"
+        );
         let r = f("确保持证人员每人每年接受不少于60学时的培训");
         assert_eq!((r[0].0, r[0].1.as_str(), r[0].3), (60.0, "学时", true));
         let r = f("开展宣传活动三次，发放资料1.5万份");

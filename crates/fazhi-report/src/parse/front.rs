@@ -84,8 +84,25 @@ enum Meta {
 }
 
 const NAV_WORDS: &[&str] = &[
-    "首页", "打印", "关闭", "分享", "扫一扫", "收藏", "返回顶部", "上一篇", "下一篇", "【大】", "【中】",
-    "【小】", "网站地图", "联系我们", "无障碍", "English", "相关链接", "责任编辑", "附件下载",
+    "首页",
+    "打印",
+    "关闭",
+    "分享",
+    "扫一扫",
+    "收藏",
+    "返回顶部",
+    "上一篇",
+    "下一篇",
+    "【大】",
+    "【中】",
+    "【小】",
+    "网站地图",
+    "联系我们",
+    "无障碍",
+    "English",
+    "相关链接",
+    "责任编辑",
+    "附件下载",
 ];
 
 /// Web-page clutter: breadcrumbs, metadata lines, navigation words, bare timestamps.
@@ -94,14 +111,21 @@ fn clutter(s: &str) -> Option<(Meta, &str)> {
     for (label, meta) in META_LABELS {
         if let Some(rest) = compact.strip_prefix(label) {
             if let Some(value) = rest.strip_prefix('：').or_else(|| rest.strip_prefix(':')) {
-                let at = s.find(['：', ':']).map_or(s.len(), |i| i + s[i..].chars().next().map_or(0, char::len_utf8));
+                let at = s.find(['：', ':']).map_or(s.len(), |i| {
+                    i + s[i..].chars().next().map_or(0, char::len_utf8)
+                });
                 let _ = value;
                 return Some((*meta, s[at..].trim()));
             }
         }
     }
     let short = compact.chars().count() <= 60;
-    if short && (compact.contains('>') || compact.contains('»') || compact.contains('＞') || compact.contains('›')) {
+    if short
+        && (compact.contains('>')
+            || compact.contains('»')
+            || compact.contains('＞')
+            || compact.contains('›'))
+    {
         return Some((Meta::Ignore, ""));
     }
     if short && NAV_WORDS.iter().any(|w| compact.contains(w)) {
@@ -124,7 +148,8 @@ fn is_title_candidate(s: &str) -> bool {
     (4..=90).contains(&n)
         && !s.ends_with(['。', '；', '，', '：'])
         && heading_number(s).is_none()
-        && (s.contains("报告") || (s.contains("法治") && (s.contains("情况") || s.contains("总结"))))
+        && (s.contains("报告")
+            || (s.contains("法治") && (s.contains("情况") || s.contains("总结"))))
 }
 
 /// True when the body of the text has begun at `s`: a sentence, not a frame line.
@@ -133,9 +158,15 @@ fn is_body(s: &str) -> bool {
 }
 
 pub fn analyse(paras: &[Para]) -> Frame {
-    let mut f = Frame { kinds: vec![None; paras.len()], ..Frame::default() };
+    let mut f = Frame {
+        kinds: vec![None; paras.len()],
+        ..Frame::default()
+    };
     // 1. Front zone: everything before the first body paragraph, clutter or not.
-    let body_start = paras.iter().position(|p| is_body(&p.text) && clutter(&p.text).is_none()).unwrap_or(paras.len());
+    let body_start = paras
+        .iter()
+        .position(|p| is_body(&p.text) && clutter(&p.text).is_none())
+        .unwrap_or(paras.len());
     let mut title_at = None;
     for (i, p) in paras.iter().enumerate().take(body_start) {
         if let Some((meta, value)) = clutter(&p.text) {
@@ -143,7 +174,9 @@ pub fn analyse(paras: &[Para]) -> Frame {
             match meta {
                 Meta::DocNumber => f.doc_number = f.doc_number.take().or_else(|| doc_number(value)),
                 Meta::Unit if is_unit_line(value) => f.meta_unit = Some(value.to_string()),
-                Meta::Published => f.published_date = f.published_date.or(find_date(value).map(|d| d.0)),
+                Meta::Published => {
+                    f.published_date = f.published_date.or(find_date(value).map(|d| d.0))
+                }
                 Meta::Signed => f.signed_date = f.signed_date.or(find_date(value).map(|d| d.0)),
                 Meta::Title if is_title_candidate(value) => f.title = Some(value.to_string()),
                 _ => {}
@@ -166,7 +199,9 @@ pub fn analyse(paras: &[Para]) -> Frame {
                 f.kinds[t - 1] = Some(BlockKind::Front);
             } else if prev.chars().count() <= 40
                 && !prev.ends_with(['。', '；', '：'])
-                && (prev.contains("关于") || prev.contains("法治") || title.starts_with(['情', '的', '工']))
+                && (prev.contains("关于")
+                    || prev.contains("法治")
+                    || title.starts_with(['情', '的', '工']))
             {
                 title = format!("{prev}{title}");
                 f.kinds[t - 1] = Some(BlockKind::Title);
@@ -214,7 +249,11 @@ fn signature(paras: &[Para], f: &mut Frame, body_start: usize) {
     let mut i = paras.len();
     while i > body_start {
         let s = &paras[i - 1].text;
-        if clutter(s).is_some() || s.starts_with("附件") || s.starts_with("（此件") || s.starts_with("(此件") {
+        if clutter(s).is_some()
+            || s.starts_with("附件")
+            || s.starts_with("（此件")
+            || s.starts_with("(此件")
+        {
             f.kinds[i - 1] = Some(BlockKind::Front);
             i -= 1;
         } else {
@@ -257,7 +296,13 @@ mod tests {
     use crate::ingest::Hint;
 
     fn paras(lines: &[&str]) -> Vec<Para> {
-        lines.iter().map(|l| Para { text: l.to_string(), hint: Hint::None }).collect()
+        lines
+            .iter()
+            .map(|l| Para {
+                text: l.to_string(),
+                hint: Hint::None,
+            })
+            .collect()
     }
 
     #[test]
@@ -278,13 +323,22 @@ mod tests {
             "【打印本页】【关闭窗口】",
         ]);
         let f = analyse(&p);
-        assert_eq!(f.title.as_deref(), Some("某某县司法局关于2023年度法治政府建设情况的报告"));
+        assert_eq!(
+            f.title.as_deref(),
+            Some("某某县司法局关于2023年度法治政府建设情况的报告")
+        );
         assert_eq!(f.title_unit.as_deref(), Some("某某县司法局"));
         assert_eq!(f.doc_number.as_deref(), Some("某司发〔2024〕3号"));
-        assert_eq!(f.published_date.map(|d| d.to_string()).as_deref(), Some("2024-03-20"));
+        assert_eq!(
+            f.published_date.map(|d| d.to_string()).as_deref(),
+            Some("2024-03-20")
+        );
         assert_eq!(f.salutation.as_deref(), Some("县委、县政府"));
         assert_eq!(f.signed_unit.as_deref(), Some("某某县司法局"));
-        assert_eq!(f.signed_date.map(|d| d.to_string()).as_deref(), Some("2024-02-26"));
+        assert_eq!(
+            f.signed_date.map(|d| d.to_string()).as_deref(),
+            Some("2024-02-26")
+        );
         assert_eq!(f.kinds[5], Some(BlockKind::Front));
         assert_eq!(f.kinds[12], Some(BlockKind::Front));
     }
@@ -299,7 +353,10 @@ mod tests {
             "2023年，我局扎实推进法治政府建设。",
         ]);
         let f = analyse(&p);
-        assert_eq!(f.title.as_deref(), Some("某某县教育局关于2023年度法治政府建设情况的报告"));
+        assert_eq!(
+            f.title.as_deref(),
+            Some("某某县教育局关于2023年度法治政府建设情况的报告")
+        );
         assert_eq!(f.header_unit.as_deref(), Some("某某县教育局"));
         assert_eq!(f.doc_number.as_deref(), Some("某教发〔2024〕1号"));
     }

@@ -27,11 +27,16 @@ pub fn detect(title: Option<&str>, text: &str) -> Genre {
     if title.contains("政府信息公开") && !title.contains("法治") {
         return Genre::Other;
     }
-    let marks = DISCLOSURE_MARKS.iter().filter(|m| text.contains(*m)).count();
+    let marks = DISCLOSURE_MARKS
+        .iter()
+        .filter(|m| text.contains(*m))
+        .count();
     if marks >= 3 || (marks >= 2 && text.matches("法治政府").count() < 3) {
         return Genre::Other;
     }
-    let plan_title = ["要点", "实施方案", "工作计划", "通知", "意见", "办法"].iter().any(|w| title.ends_with(w))
+    let plan_title = ["要点", "实施方案", "工作计划", "通知", "意见", "办法"]
+        .iter()
+        .any(|w| title.ends_with(w))
         && !title.contains("报告")
         && !title.contains("总结");
     if plan_title || rule_of_law == 0 {
@@ -47,19 +52,31 @@ mod tests {
     #[test]
     fn disclosure_report_is_other() {
         let text = "本报告根据《中华人民共和国政府信息公开条例》（国务院令第711号）要求编制。统计期限自2023年1月1日起至2023年12月31日止。二、主动公开政府信息情况。五、存在的主要问题及改进情况。六、其他需要报告的事项。";
-        assert_eq!(detect(Some("某某县司法局2023年政府信息公开工作年度报告"), text), Genre::Other);
+        assert_eq!(
+            detect(Some("某某县司法局2023年政府信息公开工作年度报告"), text),
+            Genre::Other
+        );
         assert_eq!(detect(None, text), Genre::Other);
     }
 
     #[test]
     fn rule_of_law_report_citing_the_disclosure_regulation_stays() {
         let text = "推进法治政府建设。按照《政府信息公开条例》的规定公开信息。法治政府建设取得成效。法治政府。";
-        assert_eq!(detect(Some("关于2023年法治政府建设情况的报告"), text), Genre::RuleOfLawAnnualReport);
+        assert_eq!(
+            detect(Some("关于2023年法治政府建设情况的报告"), text),
+            Genre::RuleOfLawAnnualReport
+        );
     }
 
     #[test]
     fn plans_and_unrelated_texts_are_other() {
-        assert_eq!(detect(Some("2024年法治政府建设工作要点"), "法治政府建设"), Genre::Other);
-        assert_eq!(detect(Some("关于春节放假的通知"), "春节放假安排如下"), Genre::Other);
+        assert_eq!(
+            detect(Some("2024年法治政府建设工作要点"), "法治政府建设"),
+            Genre::Other
+        );
+        assert_eq!(
+            detect(Some("关于春节放假的通知"), "春节放假安排如下"),
+            Genre::Other
+        );
     }
 }

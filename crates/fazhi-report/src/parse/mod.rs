@@ -19,8 +19,9 @@ use fazhi_domain::{UnitAliases, UnitName};
 use regex::Regex;
 use std::sync::LazyLock;
 
-static YEAR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(\d{4})\s*年|([〇零○一二三四五六七八九]{4})年").expect("year regex"));
+static YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(\d{4})\s*年|([〇零○一二三四五六七八九]{4})年").expect("year regex")
+});
 
 /// The first plausible report year written in `s` (2023年, 二〇二三年).
 pub fn year_in(s: &str) -> Option<i32> {
@@ -28,7 +29,11 @@ pub fn year_in(s: &str) -> Option<i32> {
         let y = match (c.get(1), c.get(2)) {
             (Some(d), _) => d.as_str().parse().ok()?,
             (_, Some(z)) => {
-                let z: String = z.as_str().chars().map(|ch| if ch == '○' { '〇' } else { ch }).collect();
+                let z: String = z
+                    .as_str()
+                    .chars()
+                    .map(|ch| if ch == '○' { '〇' } else { ch })
+                    .collect();
                 i32::try_from(numbering::chinese_number(&z)?).ok()?
             }
             _ => return None,
@@ -49,11 +54,18 @@ pub fn parse_paras(paras: Vec<Para>, aliases: &UnitAliases) -> AnnualReport {
     let blocks: Vec<Block> = paras
         .into_iter()
         .zip(kinds)
-        .map(|(p, k)| Block { kind: k.unwrap_or(BlockKind::Body), text: p.text })
+        .map(|(p, k)| Block {
+            kind: k.unwrap_or(BlockKind::Body),
+            text: p.text,
+        })
         .collect();
 
-    let first_body: Vec<&str> =
-        blocks.iter().filter(|b| b.kind == BlockKind::Body).take(3).map(|b| b.text.as_str()).collect();
+    let first_body: Vec<&str> = blocks
+        .iter()
+        .filter(|b| b.kind == BlockKind::Body)
+        .take(3)
+        .map(|b| b.text.as_str())
+        .collect();
     let body_unit = first_body.iter().find_map(|t| units::unit_in_body(t));
     let written = frame
         .title_unit

@@ -43,7 +43,9 @@ pub fn chinese_number(s: &str) -> Option<u64> {
     if s.is_empty() {
         return None;
     }
-    let has_unit = s.chars().any(|c| matches!(c, '十' | '拾' | '百' | '佰' | '千' | '仟' | '万' | '亿'));
+    let has_unit = s
+        .chars()
+        .any(|c| matches!(c, '十' | '拾' | '百' | '佰' | '千' | '仟' | '万' | '亿'));
     if !has_unit {
         // Positional digits: 二〇二三.
         let mut v: u64 = 0;
@@ -98,7 +100,11 @@ pub fn heading_number(s: &str) -> Option<HeadingNumber> {
         }
         let after = &rest[n.len()..];
         let tail = ["部分", "章"].iter().find(|t| after.starts_with(*t))?;
-        (NumberStyle::Part, n.clone(), '第'.len_utf8() + n.len() + tail.len())
+        (
+            NumberStyle::Part,
+            n.clone(),
+            '第'.len_utf8() + n.len() + tail.len(),
+        )
     } else if first == '（' {
         let rest = &s['（'.len_utf8()..];
         let close = rest.find('）')?;
@@ -110,7 +116,11 @@ pub fn heading_number(s: &str) -> Option<HeadingNumber> {
         } else {
             return None;
         };
-        (style, n.to_string(), '（'.len_utf8() + close + '）'.len_utf8())
+        (
+            style,
+            n.to_string(),
+            '（'.len_utf8() + close + '）'.len_utf8(),
+        )
     } else if first.is_ascii_digit() {
         let n: String = s.chars().take_while(|c| c.is_ascii_digit()).collect();
         if n.len() > 2 {
@@ -139,7 +149,11 @@ pub fn heading_number(s: &str) -> Option<HeadingNumber> {
         let sep = after.chars().next()?;
         match sep {
             '、' | '．' => (NumberStyle::Chinese, n.clone(), n.len() + sep.len_utf8()),
-            '是' => (NumberStyle::Enumeration, n.clone(), n.len() + sep.len_utf8()),
+            '是' => (
+                NumberStyle::Enumeration,
+                n.clone(),
+                n.len() + sep.len_utf8(),
+            ),
             _ => return None,
         }
     } else {
@@ -160,7 +174,12 @@ pub fn heading_number(s: &str) -> Option<HeadingNumber> {
             break;
         }
     }
-    Some(HeadingNumber { style, number, ordinal, len: end })
+    Some(HeadingNumber {
+        style,
+        number,
+        ordinal,
+        len: end,
+    })
 }
 
 #[cfg(test)]
@@ -186,14 +205,26 @@ mod tests {
 
     #[test]
     fn heading_numbers() {
-        assert_eq!(hn("一、主要举措"), Some((NumberStyle::Chinese, 1, "主要举措")));
+        assert_eq!(
+            hn("一、主要举措"),
+            Some((NumberStyle::Chinese, 1, "主要举措"))
+        );
         assert_eq!(hn("十二、其他"), Some((NumberStyle::Chinese, 12, "其他")));
-        assert_eq!(hn("（三）加强"), Some((NumberStyle::ChineseParen, 3, "加强")));
+        assert_eq!(
+            hn("（三）加强"),
+            Some((NumberStyle::ChineseParen, 3, "加强"))
+        );
         assert_eq!(hn("（3）加强"), Some((NumberStyle::ArabicParen, 3, "加强")));
         assert_eq!(hn("2、优化"), Some((NumberStyle::Arabic, 2, "优化")));
         assert_eq!(hn("2.优化"), Some((NumberStyle::Arabic, 2, "优化")));
-        assert_eq!(hn("第二部分：存在问题"), Some((NumberStyle::Part, 2, "存在问题")));
-        assert_eq!(hn("一是加强学习"), Some((NumberStyle::Enumeration, 1, "加强学习")));
+        assert_eq!(
+            hn("第二部分：存在问题"),
+            Some((NumberStyle::Part, 2, "存在问题"))
+        );
+        assert_eq!(
+            hn("一是加强学习"),
+            Some((NumberStyle::Enumeration, 1, "加强学习"))
+        );
         assert_eq!(hn("1.5万元"), None);
         assert_eq!(hn("2023年"), None);
         assert_eq!(hn("（2021-2025年）"), None);

@@ -90,7 +90,9 @@ pub fn scores(title: &str, year: Option<i32>) -> Vec<(Part, i32)> {
     if let Some(y) = year {
         let next = format!("{}年", y + 1);
         if title.contains(&next)
-            && ["安排", "计划", "打算", "思路", "重点", "目标", "任务"].iter().any(|w| title.contains(w))
+            && ["安排", "计划", "打算", "思路", "重点", "目标", "任务"]
+                .iter()
+                .any(|w| title.contains(w))
         {
             add(Part::NextYear, 6);
         }
@@ -104,7 +106,9 @@ pub fn scores(title: &str, year: Option<i32>) -> Vec<(Part, i32)> {
     }
     // "下一步工作措施" is a plan, not measures.
     if acc.iter().any(|(p, _)| *p == Part::NextYear) {
-        acc.retain(|(p, _)| *p != Part::Measures || title.contains("主要举措") && title.contains("成效"));
+        acc.retain(|(p, _)| {
+            *p != Part::Measures || title.contains("主要举措") && title.contains("成效")
+        });
     }
     acc.sort_by(|a, b| b.1.cmp(&a.1));
     acc
@@ -138,12 +142,21 @@ pub fn classify(report: &mut AnnualReport) {
         if part.is_none() && !seen_later_part {
             part = Some(Part::Measures);
         }
-        if matches!(part, Some(Part::Shortcomings | Part::NextYear | Part::Other)) {
+        if matches!(
+            part,
+            Some(Part::Shortcomings | Part::NextYear | Part::Other)
+        ) {
             seen_later_part = true;
         }
         s.part = part;
-        for c in s.children.iter_mut() {
-            classify_sub(c, year);
+        // Plans and problems have subsections about their topics, not about other parts.
+        if !matches!(
+            part,
+            Some(Part::NextYear | Part::Shortcomings | Part::Other)
+        ) {
+            for c in s.children.iter_mut() {
+                classify_sub(c, year);
+            }
         }
     }
     report.coverage = coverage(report);
@@ -210,18 +223,27 @@ mod tests {
 
     #[test]
     fn headings_by_meaning() {
-        assert_eq!(b("2023年度主要负责人履行推进法治建设第一责任人职责，加强法治政府建设情况"), Some(Part::FirstResponsible));
+        assert_eq!(
+            b("2023年度主要负责人履行推进法治建设第一责任人职责，加强法治政府建设情况"),
+            Some(Part::FirstResponsible)
+        );
         assert_eq!(b("推进法治政府建设的主要举措和成效"), Some(Part::Measures));
         assert_eq!(b("工作开展情况"), Some(Part::Measures));
         assert_eq!(b("总体推进情况"), Some(Part::Measures));
-        assert_eq!(b("推进法治政府建设存在的不足、原因和问题整改情况"), Some(Part::Shortcomings));
+        assert_eq!(
+            b("推进法治政府建设存在的不足、原因和问题整改情况"),
+            Some(Part::Shortcomings)
+        );
         assert_eq!(b("存在问题及原因"), Some(Part::Shortcomings));
         assert_eq!(b("下一步工作打算"), Some(Part::NextYear));
         assert_eq!(b("2024年度推进法治政府建设初步安排"), Some(Part::NextYear));
         assert_eq!(b("2024年工作思路"), Some(Part::NextYear));
         assert_eq!(b("下一步工作措施"), Some(Part::NextYear));
         assert_eq!(b("其他需要报告的情况"), Some(Part::Other));
-        assert_eq!(b("深入学习宣传贯彻习近平法治思想的情况，推动法治建设的具体举措"), Some(Part::Thought));
+        assert_eq!(
+            b("深入学习宣传贯彻习近平法治思想的情况，推动法治建设的具体举措"),
+            Some(Part::Thought)
+        );
         assert_eq!(b("强化组织领导，夯实法治基础"), None);
     }
 }

@@ -37,7 +37,9 @@ pub fn heading_title(text: &str, number_len: usize) -> Option<String> {
 
 /// Numbers an unnumbered Word heading (style 标题 1 without automatic numbering).
 fn from_hint(p: &Para, last: &[(NumberStyle, u32)]) -> Option<HeadingNumber> {
-    let Hint::Heading(level) = p.hint else { return None };
+    let Hint::Heading(level) = p.hint else {
+        return None;
+    };
     if p.text.chars().count() > 60 || p.text.contains('。') {
         return None;
     }
@@ -46,9 +48,22 @@ fn from_hint(p: &Para, last: &[(NumberStyle, u32)]) -> Option<HeadingNumber> {
         2 => NumberStyle::ChineseParen,
         _ => NumberStyle::Arabic,
     };
-    let ordinal = last.iter().rev().find(|(s, _)| *s == style).map_or(1, |(_, o)| o + 1);
-    let number = if style == NumberStyle::Arabic { ordinal.to_string() } else { chinese_ordinal(ordinal) };
-    Some(HeadingNumber { style, number, ordinal, len: 0 })
+    let ordinal = last
+        .iter()
+        .rev()
+        .find(|(s, _)| *s == style)
+        .map_or(1, |(_, o)| o + 1);
+    let number = if style == NumberStyle::Arabic {
+        ordinal.to_string()
+    } else {
+        chinese_ordinal(ordinal)
+    };
+    Some(HeadingNumber {
+        style,
+        number,
+        ordinal,
+        len: 0,
+    })
 }
 
 fn chinese_ordinal(n: u32) -> String {
@@ -105,7 +120,10 @@ pub fn build(paras: &[Para], kinds: &mut [Option<BlockKind>]) -> Vec<Section> {
                     continue;
                 }
                 if rank(h.style) <= 1 {
-                    stack.iter().position(|(s, _, _)| rank(*s) > rank(h.style)).unwrap_or(stack.len())
+                    stack
+                        .iter()
+                        .position(|(s, _, _)| rank(*s) > rank(h.style))
+                        .unwrap_or(stack.len())
                 } else {
                     stack.len()
                 }
@@ -115,10 +133,20 @@ pub fn build(paras: &[Para], kinds: &mut [Option<BlockKind>]) -> Vec<Section> {
             nodes[n].end = i;
         }
         let id = nodes.len();
-        let title = if h.len == 0 { Some(p.text.trim().to_string()) } else { heading_title(&p.text, h.len) };
+        let title = if h.len == 0 {
+            Some(p.text.trim().to_string())
+        } else {
+            heading_title(&p.text, h.len)
+        };
         seen.push((h.style, h.ordinal));
         stack.push((h.style, h.ordinal, id));
-        nodes.push(Node { h, title, heading: i, end: body_end, children: Vec::new() });
+        nodes.push(Node {
+            h,
+            title,
+            heading: i,
+            end: body_end,
+            children: Vec::new(),
+        });
         match stack.len() {
             1 => roots.push(id),
             n => {
@@ -165,7 +193,13 @@ mod tests {
     use super::*;
 
     fn tree(lines: &[&str]) -> Vec<Section> {
-        let paras: Vec<Para> = lines.iter().map(|l| Para { text: l.to_string(), hint: Hint::None }).collect();
+        let paras: Vec<Para> = lines
+            .iter()
+            .map(|l| Para {
+                text: l.to_string(),
+                hint: Hint::None,
+            })
+            .collect();
         let mut kinds = vec![None; paras.len()];
         build(&paras, &mut kinds)
     }
@@ -193,7 +227,13 @@ mod tests {
 
     #[test]
     fn preamble_list_does_not_swallow_top_level() {
-        let t = tree(&["1、背景", "2、依据", "一、主要举措", "（一）学法", "二、不足"]);
+        let t = tree(&[
+            "1、背景",
+            "2、依据",
+            "一、主要举措",
+            "（一）学法",
+            "二、不足",
+        ]);
         let tops: Vec<_> = t.iter().map(|s| s.number.as_str()).collect();
         assert_eq!(tops, ["一", "二"]);
         assert_eq!(t[0].children.len(), 1);
@@ -201,13 +241,25 @@ mod tests {
 
     #[test]
     fn restarted_lists_inside_a_section_are_text() {
-        let t = tree(&["一、举措", "二、不足", "主要表现：", "一、学习不够", "三、安排"]);
+        let t = tree(&[
+            "一、举措",
+            "二、不足",
+            "主要表现：",
+            "一、学习不够",
+            "三、安排",
+        ]);
         assert_eq!(t.len(), 3);
     }
 
     #[test]
     fn standalone_enumeration_is_a_heading_but_not_numbered() {
-        let t = tree(&["一、举措", "一是加强学习", "正文。", "二是强化宣传", "正文。"]);
+        let t = tree(&[
+            "一、举措",
+            "一是加强学习",
+            "正文。",
+            "二是强化宣传",
+            "正文。",
+        ]);
         assert_eq!(t[0].children.len(), 2);
         assert_eq!(t[0].numbered_children().count(), 0);
     }

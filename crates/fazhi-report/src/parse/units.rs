@@ -5,15 +5,60 @@ use std::sync::LazyLock;
 
 /// Endings of the names of bodies that issue reports.
 const ORG_SUFFIXES: &[&str] = &[
-    "人民政府办公室", "人民政府", "委员会", "办公室", "管委会", "政府", "局", "委", "厅", "办",
-    "院", "中心", "署", "会", "队", "所", "站", "馆", "处", "部", "社",
+    "人民政府办公室",
+    "人民政府",
+    "委员会",
+    "办公室",
+    "管委会",
+    "政府",
+    "局",
+    "委",
+    "厅",
+    "办",
+    "院",
+    "中心",
+    "署",
+    "会",
+    "队",
+    "所",
+    "站",
+    "馆",
+    "处",
+    "部",
+    "社",
 ];
 
 /// Words that end like a unit but are not one, or that show a phrase is prose.
 const NOT_UNIT: &[&str] = &[
-    "领导小组", "法治政府", "依法治", "的", "在", "了", "和谐", "工作会", "会议", "学习会", "座谈会",
-    "推进会", "部署会", "我局", "本局", "全局", "该局", "各部", "全部", "内部", "中央", "党中央",
-    "总书记", "全会", "大会", "机关", "班子", "研究院", "政治局",
+    "领导小组",
+    "法治政府",
+    "依法治",
+    "的",
+    "在",
+    "了",
+    "和谐",
+    "工作会",
+    "会议",
+    "学习会",
+    "座谈会",
+    "推进会",
+    "部署会",
+    "我局",
+    "本局",
+    "全局",
+    "该局",
+    "各部",
+    "全部",
+    "内部",
+    "中央",
+    "党中央",
+    "总书记",
+    "全会",
+    "大会",
+    "机关",
+    "班子",
+    "研究院",
+    "政治局",
 ];
 
 /// Region names: one to eight characters then an administrative suffix.
@@ -30,7 +75,8 @@ pub fn is_unit_line(s: &str) -> bool {
     let s = s.strip_suffix("文件").unwrap_or(s);
     let n = s.chars().count();
     (3..=30).contains(&n)
-        && s.chars().all(|c| crate::normalize::is_wide(c) && !is_punct(c) || c == '（' || c == '）')
+        && s.chars()
+            .all(|c| crate::normalize::is_wide(c) && !is_punct(c) || c == '（' || c == '）')
         && ORG_SUFFIXES.iter().any(|suf| s.ends_with(suf))
         && !NOT_UNIT.iter().any(|w| s.contains(w))
 }
@@ -58,7 +104,10 @@ pub fn unit_in_title(title: &str) -> Option<String> {
     // "2023年度XX局法治政府建设情况报告": a unit after the year.
     let after_year = title.find('年').map(|i| &title[i..]).unwrap_or("");
     let after_year = after_year.trim_start_matches(['年', '度']);
-    let end = after_year.find("法治").or_else(|| after_year.find("依法")).unwrap_or(0);
+    let end = after_year
+        .find("法治")
+        .or_else(|| after_year.find("依法"))
+        .unwrap_or(0);
     let middle = after_year[..end].trim_end_matches("关于");
     is_unit_line(middle).then(|| middle.to_string())
 }
@@ -106,7 +155,10 @@ mod tests {
     #[test]
     fn body_units() {
         assert_eq!(
-            unit_in_body("2023年，在市、区法治政府建设领导小组办公室的正确领导下，魏都区科工局坚持以习近平").as_deref(),
+            unit_in_body(
+                "2023年，在市、区法治政府建设领导小组办公室的正确领导下，魏都区科工局坚持以习近平"
+            )
+            .as_deref(),
             Some("魏都区科工局")
         );
         assert_eq!(unit_in_body("全区经济运行向上向好发展"), None);

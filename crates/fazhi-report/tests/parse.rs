@@ -1,0 +1,109 @@
+//! The parser on reports written for these tests in the genre's style: a web page with its
+//! clutter, an information-disclosure report, a hard-wrapped 第X部分 report.
+
+use fazhi_domain::Part;
+use fazhi_report::{CoverageLevel, Engine, Genre};
+
+fn read(name: &str) -> fazhi_report::AnnualReport {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    let bytes = std::fs::read(&path).unwrap();
+    Engine::default().read(name, &bytes).unwrap().1
+}
+
+fn tops(r: &fazhi_report::AnnualReport) -> Vec<(String, Option<Part>, usize)> {
+    r.sections
+        .iter()
+        .map(|s| (s.number.clone(), s.part, s.numbered_children().count()))
+        .collect()
+}
+
+#[test]
+fn web_page_with_clutter() {
+    let r = read("web_county_justice.txt");
+    assert_eq!(r.genre, Genre::RuleOfLawAnnualReport);
+    assert_eq!(
+        r.title.as_deref(),
+        Some("青禾县司法局关于2023年度法治政府建设情况的报告")
+    );
+    assert_eq!(r.unit.as_ref().unwrap().normalized, "青禾县司法局");
+    assert!(r.unit_in_title);
+    assert_eq!(r.year, Some(2023));
+    assert_eq!(r.doc_number.as_deref(), Some("青司发〔2024〕5号"));
+    assert_eq!(r.salutation.as_deref(), Some("县委、县政府"));
+    assert_eq!(r.published_date.unwrap().to_string(), "2024-03-15");
+    assert_eq!(r.signed_date.unwrap().to_string(), "2024-02-26");
+    assert_eq!(r.signed_unit.as_ref().unwrap().written, "青禾县司法局");
+    assert_eq!(
+        tops(&r),
+        vec![
+            ("一".into(), Some(Part::Measures), 3),
+            ("二".into(), Some(Part::FirstResponsible), 0),
+            ("三".into(), Some(Part::Shortcomings), 2),
+            ("四".into(), Some(Part::NextYear), 2),
+            ("五".into(), Some(Part::Other), 0),
+        ]
+    );
+    assert!(r.coverage.iter().all(|(_, c)| c == CoverageLevel::Section));
+    let facts: Vec<(f64, &str)> = r
+        .facts
+        .iter()
+        .map(|f| (f.value, f.measure.as_str()))
+        .collect();
+    for want in [
+        (23.0, "项"),
+        (45.0, "名"),
+        (62.0, "学时"),
+        (36.0, "场"),
+        (1.2, "万份"),
+        (8000.0, "人次"),
+        (100.0, "%"),
+    ] {
+        assert!(facts.contains(&want), "{want:?} not in {facts:?}");
+    }
+    let approx = r.facts.iter().find(|f| f.value == 8000.0).unwrap();
+    assert!(approx.approx);
+    assert_eq!(approx.location.section.as_deref(), Some("一、（三）"));
+}
+
+#[test]
+fn disclosure_report_is_another_genre() {
+    let r = read("disclosure_report.txt");
+    assert_eq!(r.genre, Genre::Other);
+}
+
+#[test]
+fn hard_wrapped_parts_report() {
+    let r = read("wrapped_parts.txt");
+    assert_eq!(r.genre, Genre::RuleOfLawAnnualReport);
+    assert_eq!(r.unit.as_ref().unwrap().written, "石川县人民政府");
+    assert_eq!(r.year, Some(2022));
+    assert_eq!(
+        tops(&r),
+        vec![
+            ("一".into(), Some(Part::Measures), 3),
+            ("二".into(), Some(Part::Shortcomings), 0),
+            ("三".into(), Some(Part::NextYear), 0),
+        ]
+    );
+    assert_eq!(r.coverage.first_responsible, CoverageLevel::Subsection);
+    assert_eq!(r.coverage.other, CoverageLevel::Missing);
+    // Lines broken by the page width are joined again, page numbers dropped.
+    assert!(r.blocks.iter().any(|b| b
+        .text
+        .contains("以习近平新时代中国特色社会主义思想为指导，深入贯彻")));
+    assert!(!r.blocks.iter().any(|b| b.text.contains("- 2 -")));
+    assert!(r
+        .facts
+        .iter()
+        .any(|f| f.value == 2300.0 && f.approx && f.measure == "户"));
+    assert_eq!(r.signed_date.unwrap().to_string(), "2023-02-20");
+}
+
+#[test]
+fn empty_and_odd_inputs_give_an_empty_model() {
+    let e = Engine::default();
+    for text in ["无", "一、", "（一）\n（二）\n1.\n", "报告", "2023年\n\n\n"] {
+        let (_, r) = e.read("x.txt", text.as_bytes()).unwrap();
+        assert!(r.facts.is_empty(), "{text}");
+    }
+}
