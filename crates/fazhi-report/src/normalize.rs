@@ -40,15 +40,20 @@ pub fn normalize(ingested: &Ingested) -> Vec<Para> {
     out
 }
 
-/// Normalises one line: markdown, widths of characters, spaces.
+/// Normalises one line in one pass: markdown marks go, full-width digits and ％ become
+/// ASCII, ASCII parentheses become full-width, ASCII `,` `:` `;` next to a Chinese character
+/// become full-width, and white space next to a Chinese character disappears ("2023 年" →
+/// "2023年") while a space between two Latin words stays.
 pub fn clean_line(raw: &str) -> String {
-    let mut s = raw.trim();
+    let s = raw.trim();
     // Markdown heading marks and quote marks at the start of a line.
-    s = s
+    let s = s
         .trim_start_matches('#')
         .trim_start_matches('>')
         .trim_start();
     let mut out = String::with_capacity(s.len());
+    let mut prev: Option<char> = None; // last char pushed
+    let mut pending_space = false;
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
         let c = match c {
@@ -65,65 +70,44 @@ pub fn clean_line(raw: &str) -> String {
             '％' => '%',
             '(' => '（',
             ')' => '）',
-            '\u{00a0}' | '\u{3000}' | '\t' | '\u{2002}' | '\u{2003}' | '\u{200b}' | '\u{feff}' => {
-                ' '
+            ' ' | '\u{00a0}' | '\u{3000}' | '\t' | '\u{2002}' | '\u{2003}' | '\u{200b}'
+            | '\u{feff}' | '\r' => {
+                pending_space = prev.is_some();
+                continue;
             }
             _ => c,
         };
-        out.push(c);
-    }
-    collapse_spaces(&out)
-}
-
-/// ASCII `,` `:` `;` between Chinese characters become their full-width forms, and white space
-/// next to a Chinese character disappears ("2023 年" → "2023年"), while space between two
-/// Latin words stays.
-fn collapse_spaces(s: &str) -> String {
-    let chars: Vec<char> = s.chars().collect();
-    let mut out = String::with_capacity(s.len());
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if c == ' ' {
-            let start = i;
-            while i < chars.len() && chars[i] == ' ' {
-                i += 1;
-            }
-            let before = if start > 0 {
-                Some(chars[start - 1])
-            } else {
-                None
-            };
-            let after = chars.get(i).copied();
-            let keep = match (before, after) {
-                (Some(b), Some(a)) => !is_wide(b) && !is_wide(a),
-                _ => false,
-            };
-            if keep {
+        let wide = is_wide(c);
+        if pending_space {
+            pending_space = false;
+            if prev.is_some_and(|p| !is_wide(p)) && !wide {
                 out.push(' ');
+                prev = Some(' ');
             }
-            continue;
+        }
+        // An ASCII separator pushed last turns full-width when a Chinese character follows.
+        if wide {
+            if let Some(p @ (',' | ':' | ';')) = prev {
+                out.pop();
+                out.push(full_width_separator(p));
+            }
         }
         let c = match c {
-            ',' | ':' | ';' => {
-                let b = i.checked_sub(1).map(|j| chars[j]);
-                let a = chars.get(i + 1).copied();
-                if b.is_some_and(is_wide) || a.is_some_and(is_wide) {
-                    match c {
-                        ',' => '，',
-                        ':' => '：',
-                        _ => '；',
-                    }
-                } else {
-                    c
-                }
-            }
+            ',' | ':' | ';' if prev.is_some_and(is_wide) => full_width_separator(c),
             _ => c,
         };
         out.push(c);
-        i += 1;
+        prev = Some(c);
     }
     out
+}
+
+fn full_width_separator(c: char) -> char {
+    match c {
+        ',' => '，',
+        ':' => '：',
+        _ => '；',
+    }
 }
 
 /// Chinese characters and full-width punctuation.
@@ -145,6 +129,9 @@ fn display_width(s: &str) -> usize {
 /// Page numbers and footers that PDF extraction leaves between lines: "- 2 -", "— 3 —",
 /// "第 2 页 共 5 页", "2/5".
 fn is_page_artefact(s: &str) -> bool {
+    if s.len() > 40 {
+        return false;
+    }
     let t: String = s.chars().filter(|c| !c.is_whitespace()).collect();
     if t.is_empty() {
         return true;

@@ -2,6 +2,8 @@
 //! 政府信息公开工作年度报告 with its own six-part format, a work plan, a notice).
 
 use crate::model::Genre;
+use aho_corasick::{AhoCorasick, MatchKind};
+use std::sync::LazyLock;
 
 /// Marks of a 政府信息公开工作年度报告 (国务院办公厅政府信息与政务公开办公室 format).
 const DISCLOSURE_MARKS: &[&str] = &[
@@ -17,21 +19,32 @@ const DISCLOSURE_MARKS: &[&str] = &[
     "其他需要报告的事项",
 ];
 
+/// Words counted in one pass over the text: the rule-of-law words, then the marks.
+/// Leftmost-longest and non-overlapping, so 法治政府 is counted as itself, not as 法治.
+static WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(
+            ["法治", "依法行政", "法治政府"]
+                .iter()
+                .chain(DISCLOSURE_MARKS),
+        )
+        .expect("genre automaton")
+});
+
 pub fn detect(title: Option<&str>, text: &str) -> Genre {
     let title = title.unwrap_or("");
-    let rule_of_law = ["法治政府", "依法行政", "法治建设", "法治"]
-        .iter()
-        .map(|w| text.matches(w).count())
-        .max()
-        .unwrap_or(0);
+    let mut counts = vec![0usize; WORDS.patterns_len()];
+    for m in WORDS.find_iter(text) {
+        counts[m.pattern().as_usize()] += 1;
+    }
+    let rule_of_law = counts[0] + counts[1] + counts[2];
+    let rule_of_law_government = counts[2];
+    let marks = counts[3..].iter().filter(|&&n| n > 0).count();
     if title.contains("政府信息公开") && !title.contains("法治") {
         return Genre::Other;
     }
-    let marks = DISCLOSURE_MARKS
-        .iter()
-        .filter(|m| text.contains(*m))
-        .count();
-    if marks >= 3 || (marks >= 2 && text.matches("法治政府").count() < 3) {
+    if marks >= 3 || (marks >= 2 && rule_of_law_government < 3) {
         return Genre::Other;
     }
     let plan_title = ["要点", "实施方案", "工作计划", "通知", "意见", "办法"]

@@ -5,7 +5,9 @@
 //! position: before the first 不足/安排 section they report measures.
 
 use crate::model::{AnnualReport, BlockKind, Coverage, CoverageLevel, Section};
+use aho_corasick::{AhoCorasick, MatchKind};
 use fazhi_domain::Part;
+use std::sync::LazyLock;
 
 /// (part, cue, weight). A cue written `a+b` needs both words.
 const CUES: &[(Part, &str, i32)] = &[
@@ -70,6 +72,35 @@ const CUES: &[(Part, &str, i32)] = &[
     (Part::Measures, "取得", 2),
 ];
 
+/// Every word of every cue, and for each cue the indexes of its words.
+struct CueIndex {
+    words: AhoCorasick,
+    cues: Vec<(Part, Vec<usize>, i32)>,
+}
+
+static CUE_INDEX: LazyLock<CueIndex> = LazyLock::new(|| {
+    let mut words: Vec<&str> = Vec::new();
+    let mut cues = Vec::new();
+    for (part, cue, w) in CUES {
+        let ids = cue
+            .split('+')
+            .map(|word| match words.iter().position(|x| *x == word) {
+                Some(i) => i,
+                None => {
+                    words.push(word);
+                    words.len() - 1
+                }
+            })
+            .collect();
+        cues.push((*part, ids, *w));
+    }
+    let words = AhoCorasick::builder()
+        .match_kind(MatchKind::Standard)
+        .build(&words)
+        .expect("cue automaton");
+    CueIndex { words, cues }
+});
+
 /// Scores of each part for a heading, best first; only positive scores.
 pub fn scores(title: &str, year: Option<i32>) -> Vec<(Part, i32)> {
     let mut acc: Vec<(Part, i32)> = Vec::new();
@@ -77,12 +108,13 @@ pub fn scores(title: &str, year: Option<i32>) -> Vec<(Part, i32)> {
         Some((_, s)) => *s += w,
         None => acc.push((p, w)),
     };
-    for (part, cue, w) in CUES {
-        let hit = match cue.split_once('+') {
-            Some((a, b)) => title.contains(a) && title.contains(b),
-            None => title.contains(cue),
-        };
-        if hit {
+    let index = &*CUE_INDEX;
+    let mut present = vec![false; index.words.patterns_len()];
+    for m in index.words.find_overlapping_iter(title) {
+        present[m.pattern().as_usize()] = true;
+    }
+    for (part, ids, w) in &index.cues {
+        if ids.iter().all(|&i| present[i]) {
             add(*part, *w);
         }
     }
