@@ -29,10 +29,10 @@ pub fn normalize(ingested: &Ingested) -> Vec<Para> {
             lines.push(Para { text, hint: b.hint });
         }
     }
-    let joined = match ingested.layout {
-        Layout::Paragraphs => lines,
-        Layout::Lines => join_lines(lines, &widths),
-    };
+    // Word files made from PDFs or pasted text carry the same broken lines as text files,
+    // so both layouts are joined; the rules only join what cannot be a paragraph's end.
+    let _: Layout = ingested.layout;
+    let joined = join_lines(lines, &widths);
     let mut out = Vec::with_capacity(joined.len());
     for p in joined {
         split_heading(p, &mut out);
