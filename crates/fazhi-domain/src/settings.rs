@@ -47,6 +47,10 @@ pub struct RuleSettings {
     pub facts_per_thousand_chars: f64,
     /// Training hours per enforcement officer per year.
     pub training_hours: u32,
+    /// Chinese characters of the 第一责任人 part below which `first-responsible-thin` is raised.
+    pub first_responsible_min_chars: usize,
+    /// Characters of the body below which `doc-too-short` is raised.
+    pub min_body_chars: usize,
 }
 
 #[derive(Deserialize)]
@@ -56,6 +60,18 @@ struct RawSettings {
     boilerplate_share: f64,
     facts_per_thousand_chars: f64,
     training_hours: u32,
+    #[serde(default = "default_first_responsible_min_chars")]
+    first_responsible_min_chars: usize,
+    #[serde(default = "default_min_body_chars")]
+    min_body_chars: usize,
+}
+
+fn default_first_responsible_min_chars() -> usize {
+    150
+}
+
+fn default_min_body_chars() -> usize {
+    800
 }
 
 impl RuleSettings {
@@ -73,6 +89,8 @@ impl RuleSettings {
             boilerplate_share: raw.boilerplate_share,
             facts_per_thousand_chars: raw.facts_per_thousand_chars,
             training_hours: raw.training_hours,
+            first_responsible_min_chars: raw.first_responsible_min_chars,
+            min_body_chars: raw.min_body_chars,
         })
     }
 }

@@ -78,7 +78,16 @@ impl UnitName {
         if core.is_empty() {
             return None;
         }
-        let normalized = aliases.expand(&core).unwrap_or_else(|| core.clone());
+        let mut normalized = aliases.expand(&core).unwrap_or_else(|| core.clone());
+        // A bare region stands for its government: 白沙镇 ≡ 白沙镇人民政府.
+        if normalized.ends_with("街道") {
+            normalized.push_str("办事处");
+        } else if normalized.chars().count() <= 8
+            && normalized.ends_with(REGION_SUFFIXES)
+            && !normalized.ends_with("政府")
+        {
+            normalized.push_str("人民政府");
+        }
         Some(UnitName {
             written: written.strip_suffix("文件").unwrap_or(&written).to_string(),
             normalized,
@@ -137,6 +146,13 @@ mod tests {
             n("吴川市 科工贸和信息化局").written,
             "吴川市科工贸和信息化局"
         );
+    }
+
+    #[test]
+    fn a_bare_region_is_its_government() {
+        assert_eq!(n("白沙镇").normalized, "白沙镇人民政府");
+        assert!(n("白沙镇").same_unit(&n("白沙镇人民政府")));
+        assert_eq!(n("东城街道").normalized, "东城街道办事处");
     }
 
     #[test]

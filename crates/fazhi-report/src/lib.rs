@@ -11,6 +11,7 @@ pub mod ingest;
 pub mod model;
 pub mod normalize;
 pub mod parse;
+pub mod render;
 
 pub use engine::{Checked, Engine};
 pub use error::{Error, Result};

@@ -114,7 +114,7 @@ pub struct Location {
     /// Index of the block in [`AnnualReport::blocks`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub block: Option<usize>,
-    /// The section path as numbers, e.g. `二（一）`.
+    /// The section path as displayed numbers, e.g. `二、（一）`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub section: Option<String>,
     /// A short quote of the text concerned.

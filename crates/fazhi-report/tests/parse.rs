@@ -107,3 +107,47 @@ fn empty_and_odd_inputs_give_an_empty_model() {
         assert!(r.facts.is_empty(), "{text}");
     }
 }
+
+#[test]
+fn combined_parts_and_a_bare_other_heading() {
+    let r = read("township_combined.md");
+    // The title names the township; its government is the unit.
+    assert_eq!(r.unit.as_ref().unwrap().written, "白沙镇");
+    assert_eq!(r.unit.as_ref().unwrap().normalized, "白沙镇人民政府");
+    assert!(r.unit_in_title);
+    assert!(r
+        .unit
+        .as_ref()
+        .unwrap()
+        .same_unit(r.signed_unit.as_ref().unwrap()));
+    // The span 2021-2025年 in the opening is not the report year; the title says 2023.
+    assert_eq!(r.year, Some(2023));
+    assert_eq!(r.salutation.as_deref(), Some("镇党委"));
+    assert_eq!(
+        tops(&r),
+        vec![
+            ("一".into(), Some(Part::Measures), 2),
+            ("二".into(), Some(Part::FirstResponsible), 0),
+            ("三".into(), Some(Part::NextYear), 0),
+            ("四".into(), Some(Part::Other), 0),
+        ]
+    );
+    // 存在的问题和下一步打算 covers both parts.
+    assert!(
+        r.coverage.iter().all(|(_, c)| c == CoverageLevel::Section),
+        "{:?}",
+        r.coverage
+    );
+    // The contact line after the date does not hide the signature.
+    assert_eq!(r.signed_date.unwrap().to_string(), "2024-02-18");
+    assert_eq!(r.signed_unit.as_ref().unwrap().written, "白沙镇人民政府");
+    assert!(r.facts.iter().any(|f| f.value == 86.0 && f.measure == "起"));
+}
+
+#[test]
+fn year_from_the_body_skips_spans() {
+    let text = "法治政府建设情况的报告\n根据《实施纲要（2021-2025年）》要求，现将我局2022年法治政府建设情况报告如下。\n一、主要举措和成效\n全年开展普法活动3次。";
+    let (_, r) = Engine::default().read("x.txt", text.as_bytes()).unwrap();
+    assert_eq!(r.year, Some(2022));
+    assert!(!r.year_in_title);
+}

@@ -243,17 +243,34 @@ pub fn analyse(paras: &[Para]) -> Frame {
     f
 }
 
+/// Lines that follow a signature: attachments, 版记 (抄送/印发), contact and publication notes.
+fn is_colophon(s: &str) -> bool {
+    const STARTS: &[&str] = &[
+        "附件",
+        "（此件",
+        "(此件",
+        "（联系人",
+        "(联系人",
+        "联系人",
+        "联系电话",
+        "抄送",
+        "抄报",
+        "（信息公开",
+        "信息公开选项",
+        "公开方式",
+        "（公开方式",
+    ];
+    STARTS.iter().any(|p| s.starts_with(p))
+        || (s.contains("印发") && s.chars().count() <= 40 && !s.contains('。'))
+}
+
 /// The signature: a date line at the end, with a unit line before it (or both on one line),
 /// skipping trailing clutter (打印本页, 附件 …).
 fn signature(paras: &[Para], f: &mut Frame, body_start: usize) {
     let mut i = paras.len();
     while i > body_start {
         let s = &paras[i - 1].text;
-        if clutter(s).is_some()
-            || s.starts_with("附件")
-            || s.starts_with("（此件")
-            || s.starts_with("(此件")
-        {
+        if clutter(s).is_some() || is_colophon(s) {
             f.kinds[i - 1] = Some(BlockKind::Front);
             i -= 1;
         } else {

@@ -19,6 +19,8 @@ use fazhi_domain::{UnitAliases, UnitName};
 use regex::Regex;
 use std::sync::LazyLock;
 
+/// A year written as 2023年 or 二〇二三年 (the end of a span like 2021-2025年 is skipped
+/// by the caller).
 static YEAR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(\d{4})\s*年|([〇零○一二三四五六七八九]{4})年").expect("year regex")
 });
@@ -26,6 +28,11 @@ static YEAR: LazyLock<Regex> = LazyLock::new(|| {
 /// The first plausible report year written in `s` (2023年, 二〇二三年).
 pub fn year_in(s: &str) -> Option<i32> {
     YEAR.captures_iter(s).find_map(|c| {
+        let start = c.get(0)?.start();
+        // The end of a span (2021-2025年, 2021至2025年) is not the year reported on.
+        if s[..start].ends_with(['-', '—', '–', '~', '至', '到', '－']) {
+            return None;
+        }
         let y = match (c.get(1), c.get(2)) {
             (Some(d), _) => d.as_str().parse().ok()?,
             (_, Some(z)) => {

@@ -16,6 +16,27 @@ const CUES: &[(Part, &str, i32)] = &[
     (Part::FirstResponsible, "主要负责同志+职责", 5),
     (Part::FirstResponsible, "主要负责人+履行", 5),
     (Part::FirstResponsible, "主要领导+职责", 4),
+    (Part::FirstResponsible, "主要负责人+履职", 5),
+    (Part::FirstResponsible, "主要负责同志+履职", 5),
+    (Part::FirstResponsible, "第一责任", 5),
+    (Part::FirstResponsible, "县长+履职", 5),
+    (Part::FirstResponsible, "县长+履行", 4),
+    (Part::FirstResponsible, "区长+履职", 5),
+    (Part::FirstResponsible, "区长+履行", 4),
+    (Part::FirstResponsible, "市长+履职", 5),
+    (Part::FirstResponsible, "市长+履行", 4),
+    (Part::FirstResponsible, "镇长+履职", 5),
+    (Part::FirstResponsible, "镇长+履行", 4),
+    (Part::FirstResponsible, "乡长+履职", 5),
+    (Part::FirstResponsible, "乡长+履行", 4),
+    (Part::FirstResponsible, "局长+履职", 5),
+    (Part::FirstResponsible, "局长+履行", 4),
+    (Part::FirstResponsible, "主任+履职", 5),
+    (Part::FirstResponsible, "主任+履行", 4),
+    (Part::FirstResponsible, "书记+履职", 5),
+    (Part::FirstResponsible, "书记+履行", 4),
+    (Part::FirstResponsible, "负责人+履职", 5),
+    (Part::FirstResponsible, "负责人+履行", 4),
     (Part::FirstResponsible, "述法", 4),
     (Part::FirstResponsible, "一把手", 3),
     (Part::Shortcomings, "不足", 5),
@@ -135,6 +156,10 @@ pub fn scores(title: &str, year: Option<i32>) -> Vec<(Part, i32)> {
         || title.starts_with("深入贯彻");
     if study_start && (title.contains("习近平") || title.contains("总书记")) {
         add(Part::Thought, 4);
+    }
+    // A heading that is just 其他 (or 其他事项/其他方面).
+    if title.starts_with("其他") && title.chars().count() <= 8 {
+        add(Part::Other, 6);
     }
     // "下一步工作措施" is a plan, not measures.
     if acc.iter().any(|(p, _)| *p == Part::NextYear) {

@@ -91,6 +91,19 @@ fn is_punct(c: char) -> bool {
 /// The unit named at the start of a title ("古丈县科技和工业信息化局2023年度…报告",
 /// "XX局关于2023年…"), or anywhere in it before 法治 ("2023年度XX局法治政府建设…").
 pub fn unit_in_title(title: &str) -> Option<String> {
+    // "关于白沙镇2023年度…": a unit or a bare region (a 镇's government) after 关于.
+    if let Some(rest) = title.strip_prefix("关于") {
+        let end = ["法治", "依法", "年度"]
+            .iter()
+            .filter_map(|w| rest.find(w))
+            .chain(rest.find(|c: char| c.is_ascii_digit()))
+            .min()
+            .unwrap_or(0);
+        let name = &rest[..end];
+        if is_unit_line(name) || is_region_name(name) {
+            return Some(name.to_string());
+        }
+    }
     let cut = ["关于", "法治", "依法", "年度", "年"]
         .iter()
         .filter_map(|w| title.find(w))
@@ -112,12 +125,35 @@ pub fn unit_in_title(title: &str) -> Option<String> {
     is_unit_line(middle).then(|| middle.to_string())
 }
 
+/// A bare region name (白沙镇, 青禾县) that stands for its government.
+pub fn is_region_name(s: &str) -> bool {
+    let n = s.chars().count();
+    (2..=8).contains(&n)
+        && s.chars()
+            .all(|c| crate::normalize::is_wide(c) && !is_punct(c))
+        && ["镇", "乡", "街道", "县", "区", "市", "旗"]
+            .iter()
+            .any(|suf| s.ends_with(suf))
+        && !NOT_UNIT.iter().any(|w| s.contains(w))
+}
+
+/// Characters that start prose, not a name: a match of the unit pattern that begins with
+/// them (年度白沙镇人民政府, 现将我县司法局) is trimmed.
+const PROSE_LEAD: &[char] = &[
+    '年', '度', '的', '在', '了', '和', '与', '及', '将', '把', '对', '于', '关', '现', '我', '为',
+    '以', '按', '照', '根', '据', '由', '是', '等', '全', '本', '该', '各', '向', '经', '从', '今',
+];
+
 /// The first unit named with its region in body text ("…领导下，魏都区科工局坚持…").
 pub fn unit_in_body(text: &str) -> Option<String> {
     REGION_UNIT
         .find_iter(text)
-        .map(|m| m.as_str())
-        .find(|m| !NOT_UNIT.iter().any(|w| m.contains(w)) && m.chars().count() <= 24)
+        .map(|m| m.as_str().trim_start_matches(PROSE_LEAD))
+        .find(|m| {
+            !NOT_UNIT.iter().any(|w| m.contains(w))
+                && m.chars().count() <= 24
+                && m.chars().count() >= 4
+        })
         .map(str::to_string)
 }
 
