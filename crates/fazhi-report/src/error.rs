@@ -25,6 +25,10 @@ pub enum Error {
     Pdf(String),
     #[error("PDF 没有文字层（可能是扫描件）：请提供可复制文字的 PDF 或原始 .docx 文件")]
     PdfNoText,
+    #[error(
+        "PDF 页数过多：{pages} 页，超过上限 {limit} 页；请只上传报告正文，或拆分文件后分别检查"
+    )]
+    PdfTooManyPages { pages: usize, limit: usize },
     #[error("文件中没有可读的文字")]
     Empty,
     #[error("提纲或规则设置有误：{0}")]

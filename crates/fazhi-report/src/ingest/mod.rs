@@ -6,7 +6,15 @@
 use crate::{Error, Result};
 use std::path::Path;
 
+mod docx;
+mod html;
+mod numbering;
+mod pdf;
+#[doc(hidden)]
+pub mod testkit;
 mod text;
+
+pub use pdf::pdftotext_available;
 
 /// Explicit size limits; an error names the limit that was hit.
 #[derive(Debug, Clone)]
@@ -100,6 +108,11 @@ pub fn ingest_path(path: &Path, limits: &Limits) -> Result<Ingested> {
 }
 
 /// Reads the bytes of a file named `name` (the extension is a hint; content is sniffed).
+///
+/// Dispatch: ZIP with `word/document.xml` → docx; `%PDF-` → PDF; OLE2 (legacy Word/WPS) or a
+/// `.doc`/`.wps`/`.et` name → [`Error::LegacyWord`]; other ZIPs and known binary formats →
+/// [`Error::Unsupported`]; `.html`/`.htm` or content starting like HTML → HTML; otherwise
+/// text with encoding detection.
 pub fn ingest_bytes(name: &str, bytes: &[u8], limits: &Limits) -> Result<Ingested> {
     if bytes.len() as u64 > limits.max_file_bytes {
         return Err(Error::TooLarge {
@@ -108,6 +121,160 @@ pub fn ingest_bytes(name: &str, bytes: &[u8], limits: &Limits) -> Result<Ingeste
             limit: limits.max_file_bytes,
         });
     }
-    let _ = name;
-    text::ingest_text(bytes, limits)
+    let ext = extension(name);
+    match sniff(bytes, &ext) {
+        Sniffed::Zip => {
+            return match docx::classify_zip(bytes) {
+                docx::ZipKind::Docx => docx::ingest_docx(bytes, limits),
+                docx::ZipKind::Other if ext == "docx" => Err(Error::Docx(
+                    "压缩包中没有 word/document.xml，这不是 Word 文档：请在 Word 或 WPS 中打开后重新“另存为” .docx 再上传".into(),
+                )),
+                docx::ZipKind::Other => Err(Error::Unsupported(describe_ext(&ext, "ZIP 压缩包"))),
+                docx::ZipKind::Corrupt
+                    if ext == "docx" || memchr::memmem::find(bytes, b"word/").is_some() =>
+                {
+                    Err(Error::Docx(
+                        "文件已损坏或不完整（无法读取压缩包目录）：请在 Word 或 WPS 中打开后重新“另存为” .docx 再上传".into(),
+                    ))
+                }
+                docx::ZipKind::Corrupt => Err(Error::Unsupported(describe_ext(&ext, "ZIP 压缩包"))),
+            }
+        }
+        Sniffed::Pdf => return pdf::ingest_pdf(bytes, limits),
+        Sniffed::LegacyOffice => {
+            return Err(Error::LegacyWord {
+                ext: if ext.is_empty() { "doc".into() } else { ext },
+            })
+        }
+        Sniffed::Rtf => {
+            return Err(Error::LegacyWord {
+                ext: if ext.is_empty() { "rtf".into() } else { ext },
+            })
+        }
+        Sniffed::Binary(what) => return Err(Error::Unsupported(what.into())),
+        Sniffed::Unknown => {}
+    }
+    if matches!(ext.as_str(), "doc" | "wps" | "et" | "dot" | "wpt" | "rtf") {
+        return Err(Error::LegacyWord { ext });
+    }
+    let decoded = match text::decode(bytes) {
+        Ok(d) => d,
+        Err(Error::Encoding) => {
+            return Err(match ext.as_str() {
+                "docx" => Error::Docx(
+                    "文件不是有效的 .docx（不是 ZIP 压缩包，可能已损坏或只是改了扩展名）：请在 Word 或 WPS 中打开后重新“另存为” .docx 再上传".into(),
+                ),
+                "pdf" => Error::Pdf(
+                    "文件不是有效的 PDF（缺少 %PDF 文件头，可能已损坏或只是改了扩展名）：请重新导出 PDF，或提供原始 .docx 文件".into(),
+                ),
+                _ => Error::Encoding,
+            })
+        }
+        Err(e) => return Err(e),
+    };
+    if matches!(ext.as_str(), "html" | "htm" | "xhtml" | "shtml")
+        || html::looks_like_html(&decoded.text)
+    {
+        return html::ingest_html(&decoded.text, limits);
+    }
+    text::from_decoded(&decoded, limits)
+}
+
+/// Lower-case extension of a file name, without the dot ("" if none).
+fn extension(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    match base.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() && ext.len() <= 8 => ext.to_ascii_lowercase(),
+        _ => String::new(),
+    }
+}
+
+fn describe_ext(ext: &str, what: &str) -> String {
+    if ext.is_empty() {
+        what.to_string()
+    } else {
+        format!(".{ext}（{what}）")
+    }
+}
+
+enum Sniffed {
+    Zip,
+    Pdf,
+    LegacyOffice,
+    Rtf,
+    Binary(&'static str),
+    Unknown,
+}
+
+/// Content sniffing by magic numbers.
+fn sniff(b: &[u8], ext: &str) -> Sniffed {
+    const BINARY: &[(&[u8], &str)] = &[
+        (b"\x89PNG\r\n\x1a\n", "PNG 图片"),
+        (b"\xFF\xD8\xFF", "JPEG 图片"),
+        (b"GIF87a", "GIF 图片"),
+        (b"GIF89a", "GIF 图片"),
+        (b"II*\x00", "TIFF 图片"),
+        (b"MM\x00*", "TIFF 图片"),
+        (b"\x7FELF", "可执行程序"),
+        (b"MZ\x90\x00", "可执行程序"),
+        (b"\xCA\xFE\xBA\xBE", "可执行程序"),
+        (b"\xCF\xFA\xED\xFE", "可执行程序"),
+        (b"\x00asm", "可执行程序"),
+        (b"Rar!\x1A\x07", "RAR 压缩包"),
+        (b"7z\xBC\xAF\x27\x1C", "7z 压缩包"),
+        (b"\x1F\x8B", "gzip 压缩包"),
+        (b"\xFD7zXZ\x00", "xz 压缩包"),
+        (b"SQLite format 3\x00", "SQLite 数据库"),
+        (b"OggS", "音频"),
+        (b"fLaC", "音频"),
+        (b"\x1A\x45\xDF\xA3", "视频"),
+        (b"AT&TFORM", "DjVu 文档"),
+        (b"%!PS", "PostScript 文档"),
+        (b"8BPS", "Photoshop 图片"),
+    ];
+    if b.starts_with(b"PK\x03\x04") || b.starts_with(b"PK\x05\x06") || b.starts_with(b"PK\x07\x08")
+    {
+        return Sniffed::Zip;
+    }
+    // The PDF header may follow some junk within the first KiB (trusted for a .pdf name).
+    if b.starts_with(b"%PDF-")
+        || (ext == "pdf" && memchr::memmem::find(&b[..b.len().min(1024)], b"%PDF-").is_some())
+    {
+        return Sniffed::Pdf;
+    }
+    if b.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
+        return Sniffed::LegacyOffice;
+    }
+    if b.starts_with(b"{\\rtf") {
+        return Sniffed::Rtf;
+    }
+    if b.len() >= 12 && &b[..4] == b"RIFF" {
+        return Sniffed::Binary(match &b[8..12] {
+            b"WEBP" => "WebP 图片",
+            b"WAVE" => "音频",
+            b"AVI " => "视频",
+            _ => "二进制文件",
+        });
+    }
+    if b.len() >= 12 && &b[4..8] == b"ftyp" {
+        return Sniffed::Binary(match &b[8..12] {
+            b"heic" | b"heix" | b"mif1" | b"avif" => "图片",
+            _ => "视频",
+        });
+    }
+    if b.len() >= 2 && b.starts_with(b"BM") && b.len() >= 14 && b[6..10] == [0, 0, 0, 0] {
+        return Sniffed::Binary("BMP 图片");
+    }
+    if b.len() >= 10 && b.starts_with(b"BZh") && b[4..10] == *b"\x31\x41\x59\x26\x53\x59" {
+        return Sniffed::Binary("bzip2 压缩包");
+    }
+    if b.len() >= 10 && b.starts_with(b"ID3") && b[3] < 5 && b[4] == 0 {
+        return Sniffed::Binary("音频");
+    }
+    for (magic, what) in BINARY {
+        if b.starts_with(magic) {
+            return Sniffed::Binary(what);
+        }
+    }
+    Sniffed::Unknown
 }

@@ -1,0 +1,830 @@
+//! Fixture builders for tests (not a stable API): .docx files with heading styles and Word
+//! automatic numbering, and small valid PDFs whose Chinese text is extractable (a Type0 font
+//! with Identity-H encoding and a ToUnicode CMap).
+//!
+//! ```
+//! use fazhi_report::ingest::testkit::{docx_from_paragraphs, pdf_from_lines, DocxParagraph, NumberStyle};
+//! let docx = docx_from_paragraphs(&[
+//!     DocxParagraph::numbered(NumberStyle::ChineseComma, "主要举措和成效").with_heading(1),
+//!     DocxParagraph::plain("全年办理行政复议案件12件。"),
+//! ]);
+//! let pdf = pdf_from_lines(&["某某县司法局", "一、主要举措和成效"]);
+//! # let _ = (docx, pdf);
+//! ```
+
+use super::numbering::format_number;
+use super::{Ingested, Limits};
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
+use std::io::Write as _;
+
+/// The WordprocessingML main namespace.
+pub const W_NS: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+
+// ---------------------------------------------------------------------------------------
+// zip / docx
+// ---------------------------------------------------------------------------------------
+
+/// A deflated zip with the given entries, in order.
+pub fn zip_from_entries(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, data) in entries {
+        w.start_file(*name, opts).expect("zip entry");
+        w.write_all(data).expect("zip write");
+    }
+    w.finish().expect("zip finish").into_inner()
+}
+
+/// Wraps body XML (paragraphs, tables) into a `word/document.xml`.
+pub fn document_xml(body: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\
+         <w:document xmlns:w=\"{W_NS}\" \
+         xmlns:mc=\"http://schemas.openxmlformats.org/markup-compatibility/2006\" \
+         xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">\
+         <w:body>{body}<w:sectPr><w:pgSz w:w=\"11906\" w:h=\"16838\"/></w:sectPr></w:body></w:document>"
+    )
+}
+
+/// A .docx from raw parts (plus content types and relationships).
+pub fn docx_from_parts(
+    document_xml: &str,
+    styles_xml: Option<&str>,
+    numbering_xml: Option<&str>,
+) -> Vec<u8> {
+    let mut types = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\
+         <Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">\
+         <Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>\
+         <Default Extension=\"xml\" ContentType=\"application/xml\"/>\
+         <Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/>",
+    );
+    let mut rels = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\
+         <Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">",
+    );
+    if styles_xml.is_some() {
+        types.push_str("<Override PartName=\"/word/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml\"/>");
+        rels.push_str("<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/>");
+    }
+    if numbering_xml.is_some() {
+        types.push_str("<Override PartName=\"/word/numbering.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml\"/>");
+        rels.push_str("<Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering\" Target=\"numbering.xml\"/>");
+    }
+    types.push_str("</Types>");
+    rels.push_str("</Relationships>");
+    let root_rels = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\
+         <Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
+         <Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"word/document.xml\"/>\
+         </Relationships>";
+    let mut entries: Vec<(&str, &[u8])> = vec![
+        ("[Content_Types].xml", types.as_bytes()),
+        ("_rels/.rels", root_rels.as_bytes()),
+        ("word/_rels/document.xml.rels", rels.as_bytes()),
+        ("word/document.xml", document_xml.as_bytes()),
+    ];
+    if let Some(s) = styles_xml {
+        entries.push(("word/styles.xml", s.as_bytes()));
+    }
+    if let Some(n) = numbering_xml {
+        entries.push(("word/numbering.xml", n.as_bytes()));
+    }
+    zip_from_entries(&entries)
+}
+
+/// XML-escapes text for element content and attribute values.
+pub fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Runs for `text`: tabs become `<w:tab/>`, line breaks `<w:br/>`.
+pub fn runs_xml(text: &str) -> String {
+    let mut out = String::from("<w:r>");
+    let mut buf = String::new();
+    let flush = |buf: &mut String, out: &mut String| {
+        if !buf.is_empty() {
+            let _ = write!(out, "<w:t xml:space=\"preserve\">{}</w:t>", xml_escape(buf));
+            buf.clear();
+        }
+    };
+    for c in text.chars() {
+        match c {
+            '\t' => {
+                flush(&mut buf, &mut out);
+                out.push_str("<w:tab/>");
+            }
+            '\n' => {
+                flush(&mut buf, &mut out);
+                out.push_str("<w:br/>");
+            }
+            c => buf.push(c),
+        }
+    }
+    flush(&mut buf, &mut out);
+    out.push_str("</w:r>");
+    out
+}
+
+/// How an automatically numbered paragraph's number looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NumberStyle {
+    /// 一、
+    ChineseComma,
+    /// （一）
+    ChineseParen,
+    /// (一)
+    ChineseParenAscii,
+    /// 1、
+    DecimalComma,
+    /// 1.
+    DecimalDot,
+    /// 1．
+    DecimalFullStop,
+    /// （1）
+    DecimalParen,
+    /// (1)
+    DecimalParenAscii,
+    /// ①
+    Circled,
+}
+
+impl NumberStyle {
+    pub const ALL: [NumberStyle; 9] = [
+        NumberStyle::ChineseComma,
+        NumberStyle::ChineseParen,
+        NumberStyle::ChineseParenAscii,
+        NumberStyle::DecimalComma,
+        NumberStyle::DecimalDot,
+        NumberStyle::DecimalFullStop,
+        NumberStyle::DecimalParen,
+        NumberStyle::DecimalParenAscii,
+        NumberStyle::Circled,
+    ];
+
+    /// `w:numFmt` value.
+    pub fn num_fmt(self) -> &'static str {
+        match self {
+            NumberStyle::ChineseComma
+            | NumberStyle::ChineseParen
+            | NumberStyle::ChineseParenAscii => "chineseCounting",
+            NumberStyle::Circled => "decimalEnclosedCircle",
+            _ => "decimal",
+        }
+    }
+
+    /// Text around the number (`%` stands for it).
+    fn affixes(self) -> (&'static str, &'static str) {
+        match self {
+            NumberStyle::ChineseComma | NumberStyle::DecimalComma => ("", "、"),
+            NumberStyle::ChineseParen | NumberStyle::DecimalParen => ("（", "）"),
+            NumberStyle::ChineseParenAscii | NumberStyle::DecimalParenAscii => ("(", ")"),
+            NumberStyle::DecimalDot => ("", "."),
+            NumberStyle::DecimalFullStop => ("", "．"),
+            NumberStyle::Circled => ("", ""),
+        }
+    }
+
+    /// `w:lvlText` for this style at 0-based `level`.
+    pub fn lvl_text(self, level: u8) -> String {
+        let (pre, post) = self.affixes();
+        format!("{pre}%{}{post}", level + 1)
+    }
+
+    /// The usual outline level in a report: 一、 0, （一） 1, 1. 2, （1） 3, ① 4.
+    pub fn default_level(self) -> u8 {
+        match self {
+            NumberStyle::ChineseComma => 0,
+            NumberStyle::ChineseParen | NumberStyle::ChineseParenAscii => 1,
+            NumberStyle::DecimalComma | NumberStyle::DecimalDot | NumberStyle::DecimalFullStop => 2,
+            NumberStyle::DecimalParen | NumberStyle::DecimalParenAscii => 3,
+            NumberStyle::Circled => 4,
+        }
+    }
+
+    /// The number text Word shows for `value` ("三、", "（十二）", "⑤").
+    pub fn render(self, value: u32) -> String {
+        let (pre, post) = self.affixes();
+        let mut s = String::from(pre);
+        format_number(value as i64, self.num_fmt(), &mut s);
+        s.push_str(post);
+        s
+    }
+}
+
+/// Automatic numbering of one paragraph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DocxNumbering {
+    /// 0-based list level (`w:ilvl`).
+    pub level: u8,
+    pub style: NumberStyle,
+    /// The number this paragraph must show; None continues the list. When the list would
+    /// show another number, the builder restarts it with a `w:startOverride`.
+    pub value: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocxParagraph {
+    /// Text without the automatic number.
+    pub text: String,
+    /// Heading style level (1-based): "heading N" style.
+    pub heading: Option<u8>,
+    pub numbering: Option<DocxNumbering>,
+    pub page_break_before: bool,
+}
+
+impl DocxParagraph {
+    pub fn plain(text: impl Into<String>) -> Self {
+        DocxParagraph {
+            text: text.into(),
+            heading: None,
+            numbering: None,
+            page_break_before: false,
+        }
+    }
+
+    /// A numbered paragraph at the style's default level.
+    pub fn numbered(style: NumberStyle, text: impl Into<String>) -> Self {
+        DocxParagraph {
+            numbering: Some(DocxNumbering {
+                level: style.default_level(),
+                style,
+                value: None,
+            }),
+            ..DocxParagraph::plain(text)
+        }
+    }
+
+    pub fn with_heading(mut self, level: u8) -> Self {
+        self.heading = Some(level);
+        self
+    }
+
+    pub fn with_value(mut self, value: u32) -> Self {
+        if let Some(n) = self.numbering.as_mut() {
+            n.value = Some(value);
+        }
+        self
+    }
+
+    pub fn with_level(mut self, level: u8) -> Self {
+        if let Some(n) = self.numbering.as_mut() {
+            n.level = level.min(8);
+        }
+        self
+    }
+
+    pub fn with_page_break_before(mut self) -> Self {
+        self.page_break_before = true;
+        self
+    }
+
+    /// The text a reader should produce for this paragraph given the number it shows.
+    pub fn expected_text(&self, shown: Option<u32>) -> String {
+        match (self.numbering, shown) {
+            (Some(n), Some(v)) => format!("{}{}", n.style.render(v), self.text),
+            _ => self.text.clone(),
+        }
+    }
+}
+
+const CN_NUMERALS: &str = "零一二三四五六七八九十百";
+
+/// Splits a leading list number that Word could have generated ("一、", "（二）", "(三)",
+/// "4、", "5.", "6．", "（7）", "(8)", "⑨"): returns the style, the value and the rest.
+/// Only numbers that [`NumberStyle::render`] reproduces exactly are recognised.
+pub fn split_number_prefix(line: &str) -> Option<(NumberStyle, u32, &str)> {
+    let try_style = |style: NumberStyle, end: usize, value: u32| {
+        let (prefix, rest) = line.split_at(end);
+        (style.render(value) == prefix && !rest.trim().is_empty()).then_some((style, value, rest))
+    };
+    let first = line.chars().next()?;
+    if let Some(v) = ('①'..='⑳').position(|c| c == first) {
+        return try_style(NumberStyle::Circled, first.len_utf8(), v as u32 + 1);
+    }
+    let (open, inner_start) = match first {
+        '（' => (Some('）'), '（'.len_utf8()),
+        '(' => (Some(')'), 1),
+        _ => (None, 0),
+    };
+    let inner = &line[inner_start..];
+    let (value, len, chinese) = if inner.starts_with(|c: char| c.is_ascii_digit()) {
+        let len = inner.bytes().take_while(u8::is_ascii_digit).count();
+        if len > 3 {
+            return None;
+        }
+        (inner[..len].parse::<u32>().ok()?, len, false)
+    } else {
+        let len: usize = inner
+            .chars()
+            .take_while(|c| CN_NUMERALS.contains(*c))
+            .map(char::len_utf8)
+            .sum();
+        if len == 0 {
+            return None;
+        }
+        (parse_chinese(&inner[..len])?, len, true)
+    };
+    let after = &inner[len..];
+    let close = after.chars().next()?;
+    let end = inner_start + len + close.len_utf8();
+    let style = match (open, close, chinese) {
+        (Some('）'), '）', true) => NumberStyle::ChineseParen,
+        (Some(')'), ')', true) => NumberStyle::ChineseParenAscii,
+        (Some('）'), '）', false) => NumberStyle::DecimalParen,
+        (Some(')'), ')', false) => NumberStyle::DecimalParenAscii,
+        (None, '、', true) => NumberStyle::ChineseComma,
+        (None, '、', false) => NumberStyle::DecimalComma,
+        (None, '.', false) => NumberStyle::DecimalDot,
+        (None, '．', false) => NumberStyle::DecimalFullStop,
+        _ => return None,
+    };
+    try_style(style, end, value)
+}
+
+fn parse_chinese(s: &str) -> Option<u32> {
+    let digit = |c: char| {
+        "零一二三四五六七八九"
+            .chars()
+            .position(|d| d == c)
+            .map(|p| p as u32)
+    };
+    let mut total = 0u32;
+    let mut cur: Option<u32> = None;
+    for c in s.chars() {
+        match c {
+            '十' => {
+                total += cur.unwrap_or(1) * 10;
+                cur = None;
+            }
+            '百' => {
+                total += cur? * 100;
+                cur = None;
+            }
+            c => {
+                let d = digit(c)?;
+                if cur.is_some() {
+                    return None;
+                }
+                cur = Some(d);
+            }
+        }
+    }
+    Some(total + cur.unwrap_or(0)).filter(|&v| v > 0)
+}
+
+/// One paragraph per line of `text` (blank lines kept as empty paragraphs); lines starting
+/// with a number that Word could generate become numbered paragraphs showing that number.
+pub fn paragraphs_from_text(text: &str) -> Vec<DocxParagraph> {
+    text.lines()
+        .map(|line| match split_number_prefix(line) {
+            Some((style, value, rest)) => DocxParagraph::numbered(style, rest).with_value(value),
+            None => DocxParagraph::plain(line),
+        })
+        .collect()
+}
+
+/// [`paragraphs_from_text`] saved as a .docx.
+pub fn docx_from_text_auto_numbered(text: &str) -> Vec<u8> {
+    docx_from_paragraphs(&paragraphs_from_text(text))
+}
+
+/// `word/styles.xml` with "Normal" and "heading 1".."heading 6" (ids Heading1..Heading6).
+pub fn styles_xml() -> String {
+    let mut s = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\
+         <w:styles xmlns:w=\"{W_NS}\">\
+         <w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\"><w:name w:val=\"Normal\"/></w:style>"
+    );
+    for n in 1..=6 {
+        let _ = write!(
+            s,
+            "<w:style w:type=\"paragraph\" w:styleId=\"Heading{n}\"><w:name w:val=\"heading {n}\"/>\
+             <w:basedOn w:val=\"Normal\"/><w:pPr><w:outlineLvl w:val=\"{}\"/></w:pPr></w:style>",
+            n - 1
+        );
+    }
+    s.push_str("</w:styles>");
+    s
+}
+
+/// A .docx of `paras`: heading styles from [`styles_xml`], numbers from a generated
+/// `word/numbering.xml` (one abstract list per family of level formats; a `w:num` with a
+/// `w:startOverride` wherever the list must show a number other than the next one).
+pub fn docx_from_paragraphs(paras: &[DocxParagraph]) -> Vec<u8> {
+    // Families: each maps list levels to styles without conflict.
+    let mut families: Vec<[Option<NumberStyle>; 9]> = Vec::new();
+    let mut family_of: Vec<Option<usize>> = Vec::with_capacity(paras.len());
+    for p in paras {
+        let Some(n) = p.numbering else {
+            family_of.push(None);
+            continue;
+        };
+        let l = n.level.min(8) as usize;
+        let idx = families
+            .iter()
+            .position(|f| f[l].is_none_or(|s| s == n.style))
+            .unwrap_or_else(|| {
+                families.push([None; 9]);
+                families.len() - 1
+            });
+        families[idx][l] = Some(n.style);
+        family_of.push(Some(idx));
+    }
+
+    // Simulate the counters exactly as the reader keeps them and allocate `w:num`s.
+    struct Num {
+        family: usize,
+        overrides: Vec<(usize, u32)>,
+    }
+    let mut nums: Vec<Num> = (0..families.len())
+        .map(|f| Num {
+            family: f,
+            overrides: Vec::new(),
+        })
+        .collect();
+    let mut current: Vec<usize> = (0..families.len()).collect();
+    let mut counters: Vec<[Option<u32>; 9]> = vec![[None; 9]; families.len()];
+    let mut used: HashSet<usize> = HashSet::new();
+    let mut num_of: Vec<Option<usize>> = Vec::with_capacity(paras.len());
+    let start_of = |num: &Num, l: usize| {
+        num.overrides
+            .iter()
+            .find(|(ol, _)| *ol == l)
+            .map_or(1, |(_, v)| *v)
+    };
+    for (p, fam) in paras.iter().zip(&family_of) {
+        let (Some(n), Some(f)) = (p.numbering, *fam) else {
+            num_of.push(None);
+            continue;
+        };
+        let l = n.level.min(8) as usize;
+        let simulate = |num_idx: usize, counters: &[Option<u32>; 9], used: &HashSet<usize>| {
+            let num = &nums[num_idx];
+            let mut c = *counters;
+            if !used.contains(&num_idx) {
+                for &(ol, _) in &num.overrides {
+                    c[ol] = None;
+                }
+            }
+            c[l].map_or_else(|| start_of(num, l), |v| v + 1)
+        };
+        let mut idx = current[f];
+        if let Some(want) = n.value {
+            if simulate(idx, &counters[f], &used) != want {
+                nums.push(Num {
+                    family: f,
+                    overrides: vec![(l, want)],
+                });
+                idx = nums.len() - 1;
+                current[f] = idx;
+            }
+        }
+        if used.insert(idx) {
+            for &(ol, _) in &nums[idx].overrides {
+                counters[f][ol] = None;
+            }
+        }
+        let value = counters[f][l].map_or_else(|| start_of(&nums[idx], l), |v| v + 1);
+        counters[f][l] = Some(value);
+        for slot in counters[f].iter_mut().skip(l + 1) {
+            *slot = None;
+        }
+        num_of.push(Some(idx));
+    }
+
+    let mut body = String::new();
+    for (p, num) in paras.iter().zip(&num_of) {
+        body.push_str("<w:p><w:pPr>");
+        if let Some(h) = p.heading {
+            let _ = write!(body, "<w:pStyle w:val=\"Heading{}\"/>", h.clamp(1, 6));
+        }
+        if let (Some(n), Some(idx)) = (p.numbering, num) {
+            let _ = write!(
+                body,
+                "<w:numPr><w:ilvl w:val=\"{}\"/><w:numId w:val=\"{}\"/></w:numPr>",
+                n.level.min(8),
+                idx + 1
+            );
+        }
+        if p.page_break_before {
+            body.push_str("<w:pageBreakBefore/>");
+        }
+        body.push_str("</w:pPr>");
+        if !p.text.is_empty() {
+            body.push_str(&runs_xml(&p.text));
+        }
+        body.push_str("</w:p>");
+    }
+
+    let numbering = (!families.is_empty()).then(|| {
+        let mut x = format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><w:numbering xmlns:w=\"{W_NS}\">"
+        );
+        for (f, levels) in families.iter().enumerate() {
+            let _ = write!(x, "<w:abstractNum w:abstractNumId=\"{f}\"><w:multiLevelType w:val=\"multilevel\"/>");
+            for (l, style) in levels.iter().enumerate() {
+                let (fmt, text) = match style {
+                    Some(s) => (s.num_fmt(), s.lvl_text(l as u8)),
+                    None => ("decimal", format!("%{}.", l + 1)),
+                };
+                let _ = write!(
+                    x,
+                    "<w:lvl w:ilvl=\"{l}\"><w:start w:val=\"1\"/><w:numFmt w:val=\"{fmt}\"/>\
+                     <w:suff w:val=\"nothing\"/><w:lvlText w:val=\"{}\"/><w:lvlJc w:val=\"left\"/></w:lvl>",
+                    xml_escape(&text)
+                );
+            }
+            x.push_str("</w:abstractNum>");
+        }
+        for (i, num) in nums.iter().enumerate() {
+            let _ = write!(
+                x,
+                "<w:num w:numId=\"{}\"><w:abstractNumId w:val=\"{}\"/>",
+                i + 1,
+                num.family
+            );
+            for (l, v) in &num.overrides {
+                let _ = write!(
+                    x,
+                    "<w:lvlOverride w:ilvl=\"{l}\"><w:startOverride w:val=\"{v}\"/></w:lvlOverride>"
+                );
+            }
+            x.push_str("</w:num>");
+        }
+        x.push_str("</w:numbering>");
+        x
+    });
+    docx_from_parts(
+        &document_xml(&body),
+        Some(&styles_xml()),
+        numbering.as_deref(),
+    )
+}
+
+// ---------------------------------------------------------------------------------------
+// PDF
+// ---------------------------------------------------------------------------------------
+
+const FONT_SIZE: f64 = 12.0;
+const LEADING: f64 = 16.0;
+const PAGE_HEIGHT: f64 = 842.0;
+const TOP: f64 = 800.0;
+const MARGIN: f64 = 72.0;
+/// Lines on one page of [`pdf_from_lines`].
+pub const PDF_LINES_PER_PAGE: usize = 48;
+
+/// A PDF with `lines` (48 to a page), one text line each; blank lines leave a gap.
+pub fn pdf_from_lines(lines: &[&str]) -> Vec<u8> {
+    let pages: Vec<&[&str]> = if lines.is_empty() {
+        vec![&[][..]]
+    } else {
+        lines.chunks(PDF_LINES_PER_PAGE).collect()
+    };
+    pdf_from_pages(&pages)
+}
+
+/// Minimal PDF writer: objects are appended in order and their offsets recorded.
+struct PdfWriter {
+    out: Vec<u8>,
+    offsets: Vec<usize>,
+}
+
+impl PdfWriter {
+    fn new() -> Self {
+        PdfWriter {
+            out: b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n".to_vec(),
+            offsets: Vec::new(),
+        }
+    }
+
+    /// Writes object number `offsets.len() + 1`.
+    fn object(&mut self, body: &[u8]) {
+        self.offsets.push(self.out.len());
+        let n = self.offsets.len();
+        let _ = writeln!(self.out, "{n} 0 obj");
+        self.out.extend_from_slice(body);
+        self.out.extend_from_slice(b"\nendobj\n");
+    }
+
+    fn stream(&mut self, dict: &str, data: &[u8]) {
+        let mut body = format!("<< {dict} /Length {} >>\nstream\n", data.len()).into_bytes();
+        body.extend_from_slice(data);
+        body.extend_from_slice(b"\nendstream");
+        self.object(&body);
+    }
+
+    fn finish(mut self, root: usize) -> Vec<u8> {
+        let xref = self.out.len();
+        let _ = write!(
+            self.out,
+            "xref\n0 {}\n0000000000 65535 f \n",
+            self.offsets.len() + 1
+        );
+        for off in &self.offsets {
+            let _ = writeln!(self.out, "{off:010} 00000 n ");
+        }
+        let _ = write!(
+            self.out,
+            "trailer\n<< /Size {} /Root {root} 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            self.offsets.len() + 1
+        );
+        self.out
+    }
+}
+
+fn glyph_width(c: char) -> u32 {
+    if c.is_ascii() {
+        500
+    } else {
+        1000
+    }
+}
+
+/// A PDF with one page per entry of `pages`. Text uses one Type0 font (Identity-H, CIDs
+/// numbered in order of first use) with a ToUnicode CMap, so any Unicode text extracts.
+pub fn pdf_from_pages(pages: &[&[&str]]) -> Vec<u8> {
+    // CIDs for every distinct character.
+    let mut cids: HashMap<char, u16> = HashMap::new();
+    let mut order: Vec<char> = Vec::new();
+    for line in pages.iter().flat_map(|p| p.iter()) {
+        for c in line.chars() {
+            if !cids.contains_key(&c) && order.len() < 0xFFFE {
+                order.push(c);
+                cids.insert(c, order.len() as u16);
+            }
+        }
+    }
+    let longest = pages
+        .iter()
+        .flat_map(|p| p.iter())
+        .map(|l| l.chars().map(glyph_width).sum::<u32>() as f64 * FONT_SIZE / 1000.0)
+        .fold(0.0, f64::max);
+    let page_width = (2.0 * MARGIN + longest).max(595.0).ceil();
+
+    // Objects: 1 catalog, 2 pages, 3 Type0 font, 4 CID font, 5 descriptor, 6 ToUnicode,
+    // then page i at 7 + 2i, its content at 8 + 2i.
+    let mut w = PdfWriter::new();
+    w.object(b"<< /Type /Catalog /Pages 2 0 R >>");
+    let kids: Vec<String> = (0..pages.len())
+        .map(|i| format!("{} 0 R", 7 + 2 * i))
+        .collect();
+    w.object(
+        format!(
+            "<< /Type /Pages /Kids [{}] /Count {} >>",
+            kids.join(" "),
+            pages.len()
+        )
+        .as_bytes(),
+    );
+    w.object(
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /FazhiSans /Encoding /Identity-H \
+          /DescendantFonts [4 0 R] /ToUnicode 6 0 R >>",
+    );
+    let mut widths = String::new();
+    for (i, c) in order.iter().enumerate() {
+        if glyph_width(*c) != 1000 {
+            let _ = write!(widths, "{} [{}] ", i + 1, glyph_width(*c));
+        }
+    }
+    w.object(
+        format!(
+            "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /FazhiSans \
+             /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> \
+             /FontDescriptor 5 0 R /DW 1000 /W [{widths}] /CIDToGIDMap /Identity >>"
+        )
+        .as_bytes(),
+    );
+    w.object(
+        b"<< /Type /FontDescriptor /FontName /FazhiSans /Flags 4 /FontBBox [0 -200 1000 800] \
+          /ItalicAngle 0 /Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 >>",
+    );
+    w.stream("", to_unicode_cmap(&order).as_bytes());
+    for (i, lines) in pages.iter().enumerate() {
+        w.object(
+            format!(
+                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {page_width} {PAGE_HEIGHT}] \
+                 /Resources << /Font << /F1 3 0 R >> >> /Contents {} 0 R >>",
+                8 + 2 * i
+            )
+            .as_bytes(),
+        );
+        let mut content = String::new();
+        for (j, line) in lines.iter().enumerate() {
+            if line.is_empty() {
+                continue;
+            }
+            let y = TOP - LEADING * j as f64;
+            let _ = write!(
+                content,
+                "BT\n/F1 {FONT_SIZE} Tf\n1 0 0 1 {MARGIN} {y} Tm\n<"
+            );
+            for c in line.chars() {
+                let _ = write!(content, "{:04X}", cids.get(&c).copied().unwrap_or(0));
+            }
+            content.push_str("> Tj\nET\n");
+        }
+        w.stream("", content.as_bytes());
+    }
+    w.finish(1)
+}
+
+fn to_unicode_cmap(order: &[char]) -> String {
+    let mut s = String::from(
+        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
+         /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n\
+         /CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n\
+         1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n",
+    );
+    for (chunk_no, chunk) in order.chunks(100).enumerate() {
+        let _ = writeln!(s, "{} beginbfchar", chunk.len());
+        for (k, c) in chunk.iter().enumerate() {
+            let cid = chunk_no * 100 + k + 1;
+            let mut units = [0u16; 2];
+            let hex: String = c
+                .encode_utf16(&mut units)
+                .iter()
+                .map(|u| format!("{u:04X}"))
+                .collect();
+            let _ = writeln!(s, "<{cid:04X}> <{hex}>");
+        }
+        s.push_str("endbfchar\n");
+    }
+    s.push_str("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+    s
+}
+
+/// A one-page PDF that only paints an image: no font, no text layer (like a scan).
+pub fn pdf_image_only() -> Vec<u8> {
+    let mut w = PdfWriter::new();
+    w.object(b"<< /Type /Catalog /Pages 2 0 R >>");
+    w.object(b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
+    w.object(
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] \
+          /Resources << /XObject << /Im1 5 0 R >> >> /Contents 4 0 R >>",
+    );
+    w.stream("", b"q 400 0 0 600 97 121 cm /Im1 Do Q");
+    w.stream(
+        "/Type /XObject /Subtype /Image /Width 2 /Height 2 /ColorSpace /DeviceGray /BitsPerComponent 8",
+        b"\x00\xff\xff\x00",
+    );
+    w.finish(1)
+}
+
+/// Reads a PDF with the built-in extractor only (no `pdftotext` fallback).
+pub fn pdf_via_builtin(bytes: &[u8], limits: &Limits) -> crate::Result<Ingested> {
+    super::pdf::builtin_only(bytes, limits)
+}
+
+/// Reads a PDF with `pdftotext` only; None when `pdftotext` is not on PATH.
+pub fn pdf_via_pdftotext(bytes: &[u8], limits: &Limits) -> Option<crate::Result<Ingested>> {
+    super::pdf::pdftotext_only(bytes, limits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn number_prefixes() {
+        assert_eq!(
+            split_number_prefix("一、主要举措"),
+            Some((NumberStyle::ChineseComma, 1, "主要举措"))
+        );
+        assert_eq!(
+            split_number_prefix("（十二）加强监督"),
+            Some((NumberStyle::ChineseParen, 12, "加强监督"))
+        );
+        assert_eq!(
+            split_number_prefix("(三)推进"),
+            Some((NumberStyle::ChineseParenAscii, 3, "推进"))
+        );
+        assert_eq!(
+            split_number_prefix("3.完善制度"),
+            Some((NumberStyle::DecimalDot, 3, "完善制度"))
+        );
+        assert_eq!(
+            split_number_prefix("（2）办理"),
+            Some((NumberStyle::DecimalParen, 2, "办理"))
+        );
+        assert_eq!(
+            split_number_prefix("②其他"),
+            Some((NumberStyle::Circled, 2, "其他"))
+        );
+        assert_eq!(split_number_prefix("一是加强"), None);
+        assert_eq!(split_number_prefix("2023年"), None);
+        assert_eq!(split_number_prefix("一十一、"), None);
+        assert_eq!(split_number_prefix("一、"), None);
+    }
+}
