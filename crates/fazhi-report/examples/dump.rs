@@ -7,7 +7,10 @@ fn main() {
                 let r = fazhi_report::parse::parse(&ing, &aliases);
                 let mut v = serde_json::to_value(&r).expect("json");
                 v.as_object_mut().expect("object").remove("blocks");
-                println!("{path}\n{}", serde_json::to_string_pretty(&v).expect("json"));
+                println!(
+                    "{path}\n{}",
+                    serde_json::to_string_pretty(&v).expect("json")
+                );
             }
             Err(e) => println!("{path}: {e}"),
         }

@@ -5,11 +5,14 @@ use chrono::NaiveDate;
 use fazhi_domain::{Outline, Part, RuleSettings};
 use serde::Serialize;
 
+pub mod metrics;
 mod rules;
 mod score;
+pub mod slogans;
 
-pub use rules::RULES;
-pub use score::{score, Score, ScoreItem};
+pub use metrics::Metrics;
+pub use rules::{Rule, FORM_RULES, RULES};
+pub use score::{score, score_with, Score, ScoreItem};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -55,4 +58,13 @@ pub struct CheckContext<'a> {
 /// about its parts (only a finding saying what it is).
 pub fn check(report: &AnnualReport, ctx: &CheckContext) -> Vec<Finding> {
     rules::run(report, ctx)
+}
+
+/// Runs every rule and scores the report, measuring what both need only once (the slogan
+/// share, the measures' facts and cases). Same result as [`check`] then [`score`].
+pub fn check_and_score(report: &AnnualReport, ctx: &CheckContext) -> (Vec<Finding>, Score) {
+    let m = Metrics::new(report);
+    let findings = rules::run_with(report, ctx, &m);
+    let score = score::score_with(report, &findings, ctx, &m);
+    (findings, score)
 }

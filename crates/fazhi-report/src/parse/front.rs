@@ -211,11 +211,11 @@ pub fn analyse(paras: &[Para]) -> Frame {
         f.title = Some(title);
     }
     // Red-head lines, doc numbers and headers before the title or body.
-    for i in 0..body_start {
+    for (i, p) in paras.iter().enumerate().take(body_start) {
         if f.kinds[i].is_some() {
             continue;
         }
-        let s = &paras[i].text;
+        let s = &p.text;
         if let Some(n) = doc_number(s).filter(|_| s.chars().count() <= 30) {
             f.doc_number.get_or_insert(n);
             f.kinds[i] = Some(BlockKind::Front);

@@ -167,7 +167,7 @@ pub fn scores(title: &str, year: Option<i32>) -> Vec<(Part, i32)> {
             *p != Part::Measures || title.contains("主要举措") && title.contains("成效")
         });
     }
-    acc.sort_by(|a, b| b.1.cmp(&a.1));
+    acc.sort_by_key(|(_, w)| std::cmp::Reverse(*w));
     acc
 }
 

@@ -183,7 +183,7 @@ mod tests {
     fn unit_lines() {
         assert!(is_unit_line("解放区科技和工业信息化局"));
         assert!(is_unit_line("古丈县科技和工业信息化局文件"));
-        assert!(is_unit_line("中共某某县委全面依法治县委员会办公室") == false); // 依法治
+        assert!(!is_unit_line("中共某某县委全面依法治县委员会办公室")); // 依法治
         assert!(!is_unit_line("县委、县政府："));
         assert!(!is_unit_line("主要措施和成效"));
     }
