@@ -50,18 +50,36 @@ impl Engine {
     }
 
     /// Checks a report already in the model (uploaded or composed).
-    pub fn check(&self, report: &AnnualReport, published: Option<NaiveDate>) -> (Vec<Finding>, Score) {
-        let ctx = CheckContext { outline: &self.outline, settings: &self.settings, published };
+    pub fn check(
+        &self,
+        report: &AnnualReport,
+        published: Option<NaiveDate>,
+    ) -> (Vec<Finding>, Score) {
+        let ctx = CheckContext {
+            outline: &self.outline,
+            settings: &self.settings,
+            published,
+        };
         let findings = check::check(report, &ctx);
         let score = check::score(report, &findings, &ctx);
         (findings, score)
     }
 
     /// Reads and checks bytes.
-    pub fn check_bytes(&self, name: &str, bytes: &[u8], published: Option<NaiveDate>) -> Result<Checked> {
+    pub fn check_bytes(
+        &self,
+        name: &str,
+        bytes: &[u8],
+        published: Option<NaiveDate>,
+    ) -> Result<Checked> {
         let (format, report) = self.read(name, bytes)?;
         let (findings, score) = self.check(&report, published);
-        Ok(Checked { format, report, findings, score })
+        Ok(Checked {
+            format,
+            report,
+            findings,
+            score,
+        })
     }
 
     /// Reads and checks a file, refusing it by size before reading it.
@@ -69,6 +87,11 @@ impl Engine {
         let ing = ingest::ingest_path(path, &self.limits)?;
         let report = crate::parse::parse(&ing, &self.aliases);
         let (findings, score) = self.check(&report, published);
-        Ok(Checked { format: ing.format, report, findings, score })
+        Ok(Checked {
+            format: ing.format,
+            report,
+            findings,
+            score,
+        })
     }
 }
