@@ -977,67 +977,6 @@ proptest! {
     }
 }
 
-/// Throughput of the text path (run with `--release -- --ignored`).
-#[test]
-#[ignore]
-fn text_throughput() {
-    let text = REPORT.repeat(20 * 1024 * 1024 / REPORT.len());
-    let limits = Limits {
-        max_text_chars: usize::MAX,
-        max_file_bytes: u64::MAX,
-        ..Limits::default()
-    };
-    for (name, bytes) in [
-        ("UTF-8", text.as_bytes().to_vec()),
-        ("GB18030", encoding_rs::GB18030.encode(&text).0.into_owned()),
-    ] {
-        let start = std::time::Instant::now();
-        let ing = ingest_bytes("a.txt", &bytes, &limits).unwrap();
-        let secs = start.elapsed().as_secs_f64();
-        println!(
-            "{name}: {} blocks, {:.1} MB/s",
-            ing.blocks.len(),
-            bytes.len() as f64 / secs / 1e6
-        );
-    }
-    // Structured formats, measured in MB of UTF-8 text produced per second.
-    let docx = testkit::docx_from_text_auto_numbered(&text);
-    let pdf_text = REPORT.repeat(1024 * 1024 / REPORT.len());
-    let pdf_lines: Vec<&str> = pdf_text.lines().collect();
-    let pdf = pdf_from_lines(&pdf_lines);
-    for (name, file, bytes, text_len) in [
-        ("docx", "a.docx", docx, text.len()),
-        ("pdf", "a.pdf", pdf, pdf_text.len()),
-    ] {
-        let start = std::time::Instant::now();
-        let ing = ingest_bytes(file, &bytes, &limits).unwrap();
-        let secs = start.elapsed().as_secs_f64();
-        println!(
-            "{name}: {} bytes, {} blocks, {:.1} MB of text/s",
-            bytes.len(),
-            ing.blocks.len(),
-            text_len as f64 / secs / 1e6
-        );
-    }
-}
-
-/// Best-of-five throughput of the .docx path (run with `--release -- --ignored`).
-#[test]
-#[ignore]
-fn docx_throughput() {
-    let text = REPORT.repeat(5 * 1024 * 1024 / REPORT.len());
-    let docx = testkit::docx_from_text_auto_numbered(&text);
-    let best = (0..5)
-        .map(|_| {
-            let start = std::time::Instant::now();
-            let ing = ingest_bytes("a.docx", &docx, &Limits::default()).unwrap();
-            assert!(!ing.blocks.is_empty());
-            start.elapsed().as_secs_f64()
-        })
-        .fold(f64::MAX, f64::min);
-    println!("docx: {:.1} MB of text/s", text.len() as f64 / best / 1e6);
-}
-
 /// Writes fuzzing seeds (docx, pdf, html, GBK and UTF-16 text) into the directory named by
 /// `FAZHI_FUZZ_SEEDS`, each prefixed with the fuzz target's name-selector byte:
 /// `FAZHI_FUZZ_SEEDS=fuzz/corpus/ingest cargo test -p fazhi-report --test ingest write_fuzz_seeds -- --ignored`
