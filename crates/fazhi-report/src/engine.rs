@@ -60,9 +60,8 @@ impl Engine {
             settings: &self.settings,
             published,
         };
-        let findings = check::check(report, &ctx);
-        let score = check::score(report, &findings, &ctx);
-        (findings, score)
+        // One pass of the shared measurements (slogans, facts of the measures) for both.
+        check::check_and_score(report, &ctx)
     }
 
     /// Reads and checks bytes.
