@@ -51,6 +51,9 @@ pub fn clean_line(raw: &str) -> String {
         .trim_start_matches('#')
         .trim_start_matches('>')
         .trim_start();
+    if !needs_cleaning(s.as_bytes()) {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     let mut prev: Option<char> = None; // last char pushed
     let mut pending_space = false;
@@ -102,6 +105,35 @@ pub fn clean_line(raw: &str) -> String {
     out
 }
 
+/// Whether a line holds anything [`clean_line`] changes: a byte scan, so that the common
+/// line (Chinese text with full-width punctuation only) is copied as it is.
+fn needs_cleaning(b: &[u8]) -> bool {
+    let mut i = 0;
+    while i < b.len() {
+        let next = (b.get(i + 1).copied(), b.get(i + 2).copied());
+        let special = match b[i] {
+            b' ' | b'\t' | b'\r' | b'*' | b'_' | b'(' | b')' | b',' | b':' | b';' => true,
+            // U+00A0
+            0xC2 => next.0 == Some(0xA0),
+            // U+2002, U+2003, U+200B
+            0xE2 => next.0 == Some(0x80) && matches!(next.1, Some(0x82 | 0x83 | 0x8B)),
+            // U+3000
+            0xE3 => next == (Some(0x80), Some(0x80)),
+            // ％ U+FF05, ０-９ U+FF10..U+FF19, U+FEFF
+            0xEF => {
+                (next.0 == Some(0xBC) && matches!(next.1, Some(0x85 | 0x90..=0x99)))
+                    || next == (Some(0xBB), Some(0xBF))
+            }
+            _ => false,
+        };
+        if special {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
 fn full_width_separator(c: char) -> char {
     match c {
         ',' => '，',
@@ -121,9 +153,17 @@ pub fn is_wide(c: char) -> bool {
         || (0x20000..=0x2FFFF).contains(&u)
 }
 
-/// Width as laid out on a page: Chinese characters count two, others one.
+/// Width as laid out on a page: characters of three or four UTF-8 bytes (Chinese, full-width
+/// punctuation) count two, others one. Counted on bytes: a lead byte ≥ 0xE0 starts a wide
+/// character, continuation bytes (10xxxxxx) count nothing.
 fn display_width(s: &str) -> usize {
-    s.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
+    s.bytes()
+        .map(|b| match b {
+            0x80..=0xBF => 0,
+            0xE0..=0xFF => 2,
+            _ => 1,
+        })
+        .sum()
 }
 
 /// Page numbers and footers that PDF extraction leaves between lines: "- 2 -", "— 3 —",
@@ -307,6 +347,35 @@ mod tests {
         assert_eq!(clean_line("(三) 提高能力"), "（三）提高能力");
         assert_eq!(clean_line("## **二、主要举措。**"), "二、主要举措。");
         assert_eq!(clean_line("达到１００％,好"), "达到100%，好");
+    }
+
+    #[test]
+    fn the_fast_path_only_skips_lines_that_need_nothing() {
+        let plain = [
+            "一、主要举措和成效。",
+            "（一）加强领导，确保落实",
+            "全年培训62学时；",
+        ];
+        for line in plain {
+            assert!(!needs_cleaning(line.as_bytes()), "{line}");
+            assert_eq!(clean_line(line), line);
+        }
+        let special = [
+            "共有 8 名",
+            "(三)",
+            "１",
+            "％",
+            "a\u{3000}b",
+            "x\u{00a0}y",
+            "z\u{200b}",
+            "\u{feff}起",
+            "**粗**",
+            "a,b",
+            "\u{2003}x",
+        ];
+        for line in special {
+            assert!(needs_cleaning(line.as_bytes()), "{line}");
+        }
     }
 
     #[test]

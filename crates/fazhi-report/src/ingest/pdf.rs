@@ -183,10 +183,15 @@ where
             let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
             let _ = tx.send(r);
         });
-    if spawned.is_err() {
+    let Ok(handle) = spawned else {
         return Isolated::SpawnFailed;
+    };
+    let result = rx.recv_timeout(timeout);
+    if !matches!(result, Err(mpsc::RecvTimeoutError::Timeout)) {
+        // The job is over: let the thread finish rather than leave it detached.
+        let _ = handle.join();
     }
-    match rx.recv_timeout(timeout) {
+    match result {
         Ok(Ok(v)) => Isolated::Done(v),
         Ok(Err(_)) | Err(mpsc::RecvTimeoutError::Disconnected) => Isolated::Panicked,
         Err(mpsc::RecvTimeoutError::Timeout) => {

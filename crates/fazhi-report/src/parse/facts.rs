@@ -174,9 +174,12 @@ pub fn facts_in(text: &str) -> Vec<Fact> {
         let span_end = (whole.end() + after.chars().take(4).map(char::len_utf8).sum::<usize>())
             .min(text.len());
         let span_start = num.start();
-        if NOT_FACTS
-            .iter()
-            .any(|w| text[span_start..span_end].contains(w))
+        // Every fixed name starts with a Chinese numeral; an Arabic number is never one.
+        let chinese = !raw.starts_with(|ch: char| ch.is_ascii_digit());
+        if chinese
+            && NOT_FACTS
+                .iter()
+                .any(|w| text[span_start..span_end].contains(w))
         {
             continue;
         }
