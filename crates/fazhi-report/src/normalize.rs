@@ -108,11 +108,12 @@ pub fn clean_line(raw: &str) -> String {
 /// Whether a line holds anything [`clean_line`] changes: a byte scan, so that the common
 /// line (Chinese text with full-width punctuation only) is copied as it is.
 fn needs_cleaning(b: &[u8]) -> bool {
-    let mut i = 0;
-    while i < b.len() {
+    for (i, &x) in b.iter().enumerate() {
+        if !FIRST_BYTE[x as usize] {
+            continue;
+        }
         let next = (b.get(i + 1).copied(), b.get(i + 2).copied());
-        let special = match b[i] {
-            b' ' | b'\t' | b'\r' | b'*' | b'_' | b'(' | b')' | b',' | b':' | b';' => true,
+        let special = match x {
             // U+00A0
             0xC2 => next.0 == Some(0xA0),
             // U+2002, U+2003, U+200B
@@ -124,15 +125,31 @@ fn needs_cleaning(b: &[u8]) -> bool {
                 (next.0 == Some(0xBC) && matches!(next.1, Some(0x85 | 0x90..=0x99)))
                     || next == (Some(0xBB), Some(0xBF))
             }
-            _ => false,
+            _ => true,
         };
         if special {
             return true;
         }
-        i += 1;
     }
     false
 }
+
+/// Bytes that may begin something [`clean_line`] changes: the ASCII characters it rewrites
+/// and the lead bytes of the non-ASCII ones.
+static FIRST_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let ascii = b" \t\r*_(),:;";
+    let mut i = 0;
+    while i < ascii.len() {
+        t[ascii[i] as usize] = true;
+        i += 1;
+    }
+    t[0xC2] = true;
+    t[0xE2] = true;
+    t[0xE3] = true;
+    t[0xEF] = true;
+    t
+};
 
 fn full_width_separator(c: char) -> char {
     match c {

@@ -107,6 +107,10 @@ fn decode_inner(bytes: &[u8]) -> Option<Decoded<'_>> {
 
 /// UTF-8, also accepting a file cut in the middle of its last character.
 fn utf8_lenient(bytes: &[u8]) -> Option<Cow<'_, str>> {
+    // SIMD validation for the common, valid case; std's for the error position.
+    if let Ok(s) = simdutf8::basic::from_utf8(bytes) {
+        return Some(Cow::Borrowed(s));
+    }
     match std::str::from_utf8(bytes) {
         Ok(s) => Some(Cow::Borrowed(s)),
         Err(e) if e.error_len().is_none() && bytes.len() - e.valid_up_to() < 4 => {
@@ -137,6 +141,8 @@ fn detector_guess(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
 /// BOM-less UTF-16: ASCII characters (digits, line breaks) put NUL bytes on one parity only.
 fn utf16_by_nuls(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
     let sample = &bytes[..bytes.len().min(1 << 16) & !1];
+    // Text in any 8-bit encoding has no NUL at all: one SIMD scan settles the common case.
+    memchr::memchr(0, sample)?;
     if sample.len() < 2 {
         return None;
     }
@@ -245,8 +251,12 @@ fn mostly_chinese_or_ascii(text: &str) -> bool {
 
 /// Binary data that happens to decode (e.g. valid UTF-8 full of control bytes) is not text.
 fn looks_textual(text: &str) -> bool {
-    // Two branch-free counting passes (they vectorise), then characters only when needed.
     let b = text.as_bytes();
+    // The common case: no control character at all (one table look-up a byte).
+    if b.iter().all(|&x| !SUSPECT[x as usize]) {
+        return true;
+    }
+    // Two branch-free counting passes (they vectorise), then characters only when needed.
     let c0 = b
         .iter()
         .filter(|&&x| (x < 0x20 && !matches!(x, b'\t' | b'\n' | b'\r' | 0x0c)) || x == 0x7f)
@@ -259,6 +269,20 @@ fn looks_textual(text: &str) -> bool {
     let controls = c0 + c1;
     controls == 0 || controls * 100 <= text.chars().count()
 }
+
+/// Bytes that are, or may begin, a control character: C0 controls other than tab, line
+/// feed, carriage return and form feed; DEL; and 0xC2, the lead byte of the C1 controls.
+static SUSPECT: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = !matches!(i as u8, b'\t' | b'\n' | b'\r' | 0x0c);
+        i += 1;
+    }
+    t[0x7f] = true;
+    t[0xC2] = true;
+    t
+};
 
 /// Splits decoded text into line blocks: CRLF / CR / LF end lines, a form feed becomes a
 /// `Hint::PageBreak` block. Enforces `max_text_chars`; whitespace-only text is `Error::Empty`.

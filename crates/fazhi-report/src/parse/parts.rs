@@ -115,6 +115,7 @@ static CUE_INDEX: LazyLock<CueIndex> = LazyLock::new(|| {
             .collect();
         cues.push((*part, ids, *w));
     }
+    assert!(words.len() <= 256, "cue words fit the bit set of `scores`");
     let words = AhoCorasick::builder()
         .match_kind(MatchKind::Standard)
         .build(&words)
@@ -130,12 +131,14 @@ pub fn scores(title: &str, year: Option<i32>) -> Vec<(Part, i32)> {
         None => acc.push((p, w)),
     };
     let index = &*CUE_INDEX;
-    let mut present = vec![false; index.words.patterns_len()];
+    // Which cue words occur, as a bit set (the automaton has fewer than 256 words).
+    let mut present = [0u64; 4];
     for m in index.words.find_overlapping_iter(title) {
-        present[m.pattern().as_usize()] = true;
+        let i = m.pattern().as_usize();
+        present[i / 64] |= 1 << (i % 64);
     }
     for (part, ids, w) in &index.cues {
-        if ids.iter().all(|&i| present[i]) {
+        if ids.iter().all(|&i| present[i / 64] & (1 << (i % 64)) != 0) {
             add(*part, *w);
         }
     }
