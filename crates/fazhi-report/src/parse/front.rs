@@ -107,7 +107,13 @@ const NAV_WORDS: &[&str] = &[
 
 /// Web-page clutter: breadcrumbs, metadata lines, navigation words, bare timestamps.
 fn clutter(s: &str) -> Option<(Meta, &str)> {
-    let compact: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    // Metadata labels and navigation stand in short lines or at a line's start: a long
+    // paragraph is looked at only in its first characters.
+    let head = match s.char_indices().nth(80) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    };
+    let compact: String = head.chars().filter(|c| !c.is_whitespace()).collect();
     for (label, meta) in META_LABELS {
         if let Some(rest) = compact.strip_prefix(label) {
             if let Some(value) = rest.strip_prefix('：').or_else(|| rest.strip_prefix(':')) {
@@ -119,7 +125,7 @@ fn clutter(s: &str) -> Option<(Meta, &str)> {
             }
         }
     }
-    let short = compact.chars().count() <= 60;
+    let short = head.len() == s.len() && compact.chars().count() <= 60;
     if short
         && (compact.contains('>')
             || compact.contains('»')

@@ -5,7 +5,7 @@
 //! position: before the first 不足/安排 section they report measures.
 
 use crate::model::{AnnualReport, BlockKind, Coverage, CoverageLevel, Section};
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use fazhi_domain::Part;
 use std::sync::LazyLock;
 
@@ -118,6 +118,7 @@ static CUE_INDEX: LazyLock<CueIndex> = LazyLock::new(|| {
     assert!(words.len() <= 256, "cue words fit the bit set of `scores`");
     let words = AhoCorasick::builder()
         .match_kind(MatchKind::Standard)
+        .kind(Some(AhoCorasickKind::DFA))
         .build(&words)
         .expect("cue automaton");
     CueIndex { words, cues }

@@ -146,6 +146,11 @@ const PROSE_LEAD: &[char] = &[
 
 /// The first unit named with its region in body text ("…领导下，魏都区科工局坚持…").
 pub fn unit_in_body(text: &str) -> Option<String> {
+    // The unit names itself in the opening sentences; 200 characters are plenty.
+    let text = match text.char_indices().nth(200) {
+        Some((i, _)) => &text[..i],
+        None => text,
+    };
     REGION_UNIT
         .find_iter(text)
         .map(|m| m.as_str().trim_start_matches(PROSE_LEAD))
