@@ -74,7 +74,9 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         }
     };
 
-    let mut stdout = std::io::stdout().lock();
+    let out = crate::output::take_stdout();
+    let stdout_is_terminal = out.is_terminal;
+    let mut stdout = out.writer;
     let all_ok = match args.format {
         OutputFormat::Html => {
             let mut items = Vec::with_capacity(inputs.len());
@@ -92,7 +94,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         }
         OutputFormat::Json | OutputFormat::Text => {
             let as_json = args.format == OutputFormat::Json;
-            let color = !as_json && use_color(args.no_color);
+            let color = !as_json && use_color(args.no_color, stdout_is_terminal);
             let render = |input: &Input| -> Rendered {
                 let label = input.label();
                 let res = check(input);
@@ -248,10 +250,10 @@ fn wanted(path: &Path) -> bool {
 }
 
 /// Colour on stdout: only on a terminal, unless `--no-color` or `NO_COLOR` is set.
-fn use_color(no_color: bool) -> bool {
+fn use_color(no_color: bool, stdout_is_terminal: bool) -> bool {
     !no_color
         && !matches!(std::env::var_os("NO_COLOR"), Some(v) if !v.is_empty())
-        && std::io::stdout().is_terminal()
+        && stdout_is_terminal
 }
 
 fn progress_bar(n: usize) -> ProgressBar {

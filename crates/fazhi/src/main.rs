@@ -4,6 +4,7 @@
 mod check_cmd;
 mod cli;
 mod outlines_cmd;
+mod output;
 
 use std::process::ExitCode;
 
