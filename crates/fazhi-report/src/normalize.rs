@@ -396,6 +396,15 @@ mod tests {
     }
 
     #[test]
+    fn widths() {
+        assert_eq!(display_width("ab"), 2);
+        assert_eq!(display_width("法治"), 4);
+        assert_eq!(display_width("é"), 1);
+        assert_eq!(display_width("𠀀a"), 3);
+        assert_eq!(display_width("，。"), 4);
+    }
+
+    #[test]
     fn page_artefacts_are_dropped() {
         assert!(is_page_artefact("- 2 -"));
         assert!(is_page_artefact("— 13 —"));

@@ -5,6 +5,7 @@
 
 use super::numbering::chinese_number;
 use crate::model::{AnnualReport, BlockKind, Fact};
+use aho_corasick::AhoCorasick;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -128,23 +129,201 @@ pub fn extract(report: &mut AnnualReport) {
         .collect();
 }
 
+/// The pieces of one match of [`FACT`], as byte ranges of the paragraph.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Pieces<'t> {
+    whole: std::ops::Range<usize>,
+    pre: Option<&'t str>,
+    num: std::ops::Range<usize>,
+    approx: bool,
+    measure: &'t str,
+    post: Option<&'t str>,
+}
+
+const PREFIXES: &[&str] = &[
+    "不少于",
+    "不低于",
+    "至少",
+    "超过",
+    "多达",
+    "近",
+    "约",
+    "逾",
+    "共计",
+    "累计",
+    "共有",
+    "共",
+];
+const MEASURES: &[&str] = &[
+    "个百分点",
+    "万人次",
+    "人次",
+    "家次",
+    "户次",
+    "件次",
+    "场次",
+    "批次",
+    "学时",
+    "课时",
+    "小时",
+    "个工作日",
+    "工作日",
+    "万余元",
+    "亿元",
+    "万元",
+    "千元",
+    "元",
+    "万人",
+    "万份",
+    "万册",
+    "人",
+    "次",
+    "家",
+    "名",
+    "项",
+    "件",
+    "个",
+    "场",
+    "期",
+    "份",
+    "篇",
+    "条",
+    "部",
+    "批",
+    "户",
+    "位",
+    "宗",
+    "起",
+    "册",
+    "张",
+    "幅",
+    "卷",
+    "天",
+    "轮",
+    "台",
+    "套",
+    "所",
+    "%",
+];
+
+fn is_numeral(c: char) -> bool {
+    matches!(
+        c,
+        '〇' | '零'
+            | '一'
+            | '二'
+            | '两'
+            | '三'
+            | '四'
+            | '五'
+            | '六'
+            | '七'
+            | '八'
+            | '九'
+            | '十'
+            | '百'
+            | '千'
+            | '万'
+    )
+}
+
+/// Splits a match of [`FACT`] the way its groups would: prefix in the pattern's order, the
+/// longest number after which the rest still matches, 余/多, the first measure word in the
+/// pattern's order, then 以上/左右. Splitting the matched words by hand avoids running the
+/// capturing engine for every match (the fast matcher only reports where a match is); a
+/// property test checks that the split equals the groups.
+fn split_match(text: &str, whole: std::ops::Range<usize>) -> Option<Pieces<'_>> {
+    let s = &text[whole.clone()];
+    let starts_number = |t: &str| t.starts_with(|c: char| c.is_ascii_digit() || is_numeral(c));
+    let pre = PREFIXES
+        .iter()
+        .copied()
+        .find(|p| s.starts_with(p) && starts_number(&s[p.len()..]));
+    let at = pre.map_or(0, str::len);
+    let body = &s[at..];
+    // Candidate number lengths, longest first (the pattern's greedy repetition).
+    let ascii = body.starts_with(|c: char| c.is_ascii_digit());
+    let mut ends: Vec<usize> = Vec::new();
+    if ascii {
+        let int = body.len() - body.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let rest = &body[int..];
+        if let Some(frac) = rest.strip_prefix('.') {
+            let digits = frac.len() - frac.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+            if digits > 0 {
+                ends.push(int + 1 + digits);
+            }
+        }
+        ends.extend((1..=int).rev());
+    } else {
+        let mut end = 0;
+        for c in body.chars() {
+            if !is_numeral(c) {
+                break;
+            }
+            end += c.len_utf8();
+            ends.push(end);
+        }
+        ends.reverse();
+    }
+    for n in ends {
+        let mut rest = &body[n..];
+        let approx = rest.starts_with(['余', '多']);
+        let try_measure = |r: &str| MEASURES.iter().copied().find(|m| r.starts_with(m));
+        let mut measure = None;
+        if approx {
+            let r = &rest['余'.len_utf8()..];
+            if let Some(m) = try_measure(r) {
+                measure = Some((true, m));
+                rest = r;
+            }
+        }
+        if measure.is_none() {
+            if let Some(m) = try_measure(rest) {
+                measure = Some((false, m));
+            }
+        }
+        let Some((approx, m)) = measure else { continue };
+        let after = &rest[m.len()..];
+        let post = ["以上", "左右"].into_iter().find(|p| after.starts_with(p));
+        let consumed = at
+            + n
+            + (if approx { '余'.len_utf8() } else { 0 })
+            + m.len()
+            + post.map_or(0, str::len);
+        if consumed != s.len() {
+            continue;
+        }
+        return Some(Pieces {
+            whole: whole.clone(),
+            pre,
+            num: whole.start + at..whole.start + at + n,
+            approx,
+            measure: m,
+            post,
+        });
+    }
+    None
+}
+
 /// The facts of one paragraph (locations left empty).
 pub fn facts_in(text: &str) -> Vec<Fact> {
     let mut out = Vec::new();
-    for c in FACT.captures_iter(text) {
-        let whole = c.get(0).expect("match");
-        let num = c.name("num").expect("num");
-        let measure = &c["measure"];
-        let before = &text[..whole.start()];
-        let after = &text[whole.end()..];
+    for p in FACT
+        .find_iter(text)
+        .filter_map(|m| split_match(text, m.range()))
+    {
+        let whole = p.whole.clone();
+        let measure = p.measure;
+        let before = &text[..whole.start];
+        let after = &text[whole.end..];
         // Ordinals, dates and numbers glued to other numbers or letters.
-        if c.name("pre").is_none() && before.ends_with(['第', '.', '-', '〔', '[', '／', '/']) {
+        if p.pre.is_none() && before.ends_with(['第', '.', '-', '〔', '[', '／', '/']) {
             continue;
         }
         if before.ends_with(|ch: char| ch.is_ascii_alphanumeric()) {
             continue;
         }
-        let raw = num.as_str();
+        let raw = &text[p.num.clone()];
         let value = if raw.starts_with(|ch: char| ch.is_ascii_digit()) {
             if raw.len() > 9 {
                 continue;
@@ -171,9 +350,9 @@ pub fn facts_in(text: &str) -> Vec<Fact> {
         {
             continue;
         }
-        let span_end = (whole.end() + after.chars().take(4).map(char::len_utf8).sum::<usize>())
-            .min(text.len());
-        let span_start = num.start();
+        let span_end =
+            (whole.end + after.chars().take(4).map(char::len_utf8).sum::<usize>()).min(text.len());
+        let span_start = p.num.start;
         // Every fixed name starts with a Chinese numeral; an Arabic number is never one.
         let chinese = !raw.starts_with(|ch: char| ch.is_ascii_digit());
         if chinese
@@ -183,13 +362,13 @@ pub fn facts_in(text: &str) -> Vec<Fact> {
         {
             continue;
         }
-        let pre = c.name("pre").map(|m| m.as_str()).unwrap_or("");
-        let approx = c.name("approx").is_some()
+        let pre = p.pre.unwrap_or("");
+        let approx = p.approx
             || matches!(pre, "近" | "约" | "逾")
-            || c.name("post").is_some_and(|p| p.as_str() == "左右")
+            || p.post == Some("左右")
             || measure.contains('余');
-        let minimum = matches!(pre, "不少于" | "不低于" | "至少" | "超过" | "逾")
-            || c.name("post").is_some_and(|p| p.as_str() == "以上");
+        let minimum =
+            matches!(pre, "不少于" | "不低于" | "至少" | "超过" | "逾") || p.post == Some("以上");
         let measure = measure.replace('余', "");
         let subject = if let Some(rest) = after
             .strip_prefix('的')
@@ -205,7 +384,7 @@ pub fn facts_in(text: &str) -> Vec<Fact> {
             subject_before(before.strip_suffix(pre).unwrap_or(before))
         };
         out.push(Fact {
-            text: text[whole.start()..whole.end()].to_string(),
+            text: text[whole].to_string(),
             value,
             approx,
             minimum,
@@ -224,16 +403,30 @@ fn is_punct(c: char) -> bool {
     )
 }
 
+static LEAD_AC: LazyLock<AhoCorasick> =
+    LazyLock::new(|| AhoCorasick::new(LEAD_WORDS).expect("lead words automaton"));
+static STOP_AC: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    assert!(STOP_AFTER.len() <= 64);
+    AhoCorasick::new(STOP_AFTER).expect("stop words automaton")
+});
+
 fn subject_after(after: &str) -> Option<String> {
     let run: String = after
         .chars()
         .take_while(|&c| crate::normalize::is_wide(c) && !is_punct(c))
         .take(16)
         .collect();
-    let cut = STOP_AFTER
+    // Per stop word its first occurrence, unless that is at the start; the earliest wins.
+    let mut first = [usize::MAX; 64];
+    for m in STOP_AC.find_overlapping_iter(&run) {
+        let w = m.pattern().as_usize();
+        first[w] = first[w].min(m.start());
+    }
+    let cut = first
         .iter()
-        .filter_map(|w| run.find(w).filter(|&i| i > 0))
+        .filter(|&&i| i != usize::MAX && i > 0)
         .min()
+        .copied()
         .unwrap_or(run.len());
     let s = run[..cut].trim_start_matches('余');
     (s.chars().count() >= 2).then(|| s.chars().take(12).collect())
@@ -258,11 +451,15 @@ fn subject_before(before: &str) -> Option<String> {
             break;
         }
     }
-    if let Some((i, w)) = LEAD_WORDS
-        .iter()
-        .filter_map(|w| s.rfind(w).map(|i| (i, w)))
-        .max_by_key(|(i, _)| *i)
-    {
+    // The rightmost lead word; at equal positions the later one in LEAD_WORDS.
+    let mut last: Option<(usize, usize)> = None; // (start, word)
+    for m in LEAD_AC.find_overlapping_iter(s) {
+        let cand = (m.start(), m.pattern().as_usize());
+        if last.is_none_or(|l| cand >= l) {
+            last = Some(cand);
+        }
+    }
+    if let Some((i, w)) = last.map(|(i, w)| (i, LEAD_WORDS[w])) {
         if i + w.len() < s.len() {
             s = &s[i + w.len()..];
         }
@@ -319,6 +516,35 @@ mod tests {
         let r = f("开展宣传活动三次，发放资料1.5万份");
         assert_eq!(r.len(), 2);
         assert_eq!((r[1].0, r[1].1.as_str()), (1.5, "万份"));
+    }
+
+    fn by_groups(text: &str) -> Vec<Pieces<'_>> {
+        FACT.captures_iter(text)
+            .map(|c| Pieces {
+                whole: c.get(0).unwrap().range(),
+                pre: c.name("pre").map(|m| m.as_str()),
+                num: c.name("num").unwrap().range(),
+                approx: c.name("approx").is_some(),
+                measure: c.name("measure").unwrap().as_str(),
+                post: c.name("post").map(|m| m.as_str()),
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        /// Splitting a match by hand gives what the pattern's groups give.
+        #[test]
+        fn split_equals_groups(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "10", "3", ".", "5", "余", "多", "次", "两", "项", "一", "十", "百", "千", "万", "%", "人次", "人",
+                "名", "家", "不少于", "以上", "左右", "共有", "共", "约", "第", "元", "万元", "万余元", "个",
+                "百分点", "工作日", "个工作日", "，", "工作", "学时", "份",
+            ]), 0..30)
+        ) {
+            let text = parts.concat();
+            let by_hand: Vec<Pieces> = FACT.find_iter(&text).filter_map(|m| split_match(&text, m.range())).collect();
+            proptest::prop_assert_eq!(by_hand, by_groups(&text));
+        }
     }
 
     #[test]
