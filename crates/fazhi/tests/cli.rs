@@ -169,6 +169,26 @@ fn exit_zero_when_all_files_read() {
 }
 
 #[test]
+fn a_one_gigabyte_file_is_refused_by_its_size_and_the_batch_goes_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("a_青山区.txt"), REPORT).unwrap();
+    // A sparse file: 1 GiB long, no disk used; it must be refused before it is read.
+    let big = std::fs::File::create(tmp.path().join("b_huge.txt")).unwrap();
+    big.set_len(1 << 30).unwrap();
+    drop(big);
+    let out = fazhi(tmp.path(), &["check", "--format", "json", "."]);
+    assert_eq!(out.status.code(), Some(1), "stderr: {}", stderr(&out));
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["year"], 2024, "{}", lines[0]);
+    let err = lines[1]["error"].as_str().unwrap();
+    assert!(
+        err.contains("文件过大") && err.contains("1073741824"),
+        "{err}"
+    );
+}
+
+#[test]
 fn missing_path_is_reported_and_batch_goes_on() {
     let tmp = batch_dir();
     let out = fazhi(
