@@ -2,7 +2,7 @@
 //! full-width/ASCII punctuation, spaces inside numbers and dates, markdown, and a heading
 //! followed by body text on the same line.
 
-use crate::ingest::{Hint, Ingested, Layout, RawBlock};
+use crate::ingest::{Hint, Ingested, RawBlock};
 use crate::parse::numbering::{heading_number, HeadingNumber};
 
 /// A paragraph after normalisation, with the hint its file gave it.
@@ -31,7 +31,6 @@ pub fn normalize(ingested: &Ingested) -> Vec<Para> {
     }
     // Word files made from PDFs or pasted text carry the same broken lines as text files,
     // so both layouts are joined; the rules only join what cannot be a paragraph's end.
-    let _: Layout = ingested.layout;
     let joined = join_lines(lines, &widths);
     let mut out = Vec::with_capacity(joined.len());
     for p in joined {
@@ -338,7 +337,7 @@ pub fn lines_to_blocks(text: &str) -> Vec<RawBlock> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::{Format, Ingested};
+    use crate::ingest::{Format, Ingested, Layout};
 
     fn norm(text: &str) -> Vec<String> {
         let ing = Ingested {

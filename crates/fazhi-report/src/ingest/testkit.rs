@@ -94,19 +94,10 @@ pub fn docx_from_parts(
     zip_from_entries(&entries)
 }
 
-/// XML-escapes text for element content and attribute values.
+/// XML-escapes text for element content and attribute values (the HTML renderer's escape
+/// is valid XML escaping too).
 pub fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::render::html::escape(s)
 }
 
 /// Runs for `text`: tabs become `<w:tab/>`, line breaks `<w:br/>`.

@@ -116,11 +116,11 @@ fn clutter(s: &str) -> Option<(Meta, &str)> {
     let compact: String = head.chars().filter(|c| !c.is_whitespace()).collect();
     for (label, meta) in META_LABELS {
         if let Some(rest) = compact.strip_prefix(label) {
-            if let Some(value) = rest.strip_prefix('：').or_else(|| rest.strip_prefix(':')) {
+            if rest.starts_with(['：', ':']) {
+                // The value as written (with its spaces), after the line's first colon.
                 let at = s.find(['：', ':']).map_or(s.len(), |i| {
                     i + s[i..].chars().next().map_or(0, char::len_utf8)
                 });
-                let _ = value;
                 return Some((*meta, s[at..].trim()));
             }
         }
