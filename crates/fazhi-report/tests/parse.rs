@@ -151,3 +151,30 @@ fn year_from_the_body_skips_spans() {
     assert_eq!(r.year, Some(2022));
     assert!(!r.year_in_title);
 }
+
+#[test]
+fn headings_that_lost_their_numbers_still_make_sections() {
+    let text = "某某县水务局2023年度法治政府建设情况报告\n\
+2023年，我局认真贯彻落实法治政府建设各项部署。现报告如下。\n\
+主要举措和成效\n\
+全年开展普法宣传活动12场，审查合同8份。\n\
+存在的不足和原因\n\
+由于人员紧张，执法培训不足。\n\
+下一年度工作安排\n\
+组织执法人员轮训。\n\
+其他需要报告的情况\n\
+无。\n";
+    let (_, r) = Engine::default().read("x.txt", text.as_bytes()).unwrap();
+    let parts: Vec<_> = r.sections.iter().map(|s| s.part).collect();
+    assert_eq!(
+        parts,
+        vec![
+            Some(Part::Measures),
+            Some(Part::Shortcomings),
+            Some(Part::NextYear),
+            Some(Part::Other)
+        ]
+    );
+    assert_eq!(r.sections[0].number, "一");
+    assert_eq!(r.coverage.first_responsible, CoverageLevel::Missing);
+}

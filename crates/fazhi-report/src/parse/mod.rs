@@ -57,6 +57,7 @@ pub fn parse(ingested: &Ingested, aliases: &UnitAliases) -> AnnualReport {
 pub fn parse_paras(paras: Vec<Para>, aliases: &UnitAliases) -> AnnualReport {
     let frame = front::analyse(&paras);
     let mut kinds = frame.kinds.clone();
+    let paras = promote_unnumbered_headings(paras, &kinds);
     let sections = sections::build(&paras, &mut kinds);
     let blocks: Vec<Block> = paras
         .into_iter()
@@ -115,6 +116,33 @@ pub fn parse_paras(paras: Vec<Para>, aliases: &UnitAliases) -> AnnualReport {
     parts::classify(&mut report);
     facts::extract(&mut report);
     report
+}
+
+/// Text that lost its numbering (pasted from a web page that set headings in bold) still
+/// has its part headings as short lines: "主要举措和成效", "存在的不足和原因". When the
+/// text has no numbered heading and no heading style at all, such lines (at most 30
+/// characters, no sentence punctuation, a strong part cue) become level-1 headings.
+fn promote_unnumbered_headings(mut paras: Vec<Para>, kinds: &[Option<BlockKind>]) -> Vec<Para> {
+    let structured = paras.iter().zip(kinds).any(|(p, k)| {
+        k.is_none()
+            && (matches!(p.hint, crate::ingest::Hint::Heading(_))
+                || numbering::heading_number(&p.text)
+                    .is_some_and(|h| h.style != crate::model::NumberStyle::Enumeration))
+    });
+    if structured {
+        return paras;
+    }
+    for (p, k) in paras.iter_mut().zip(kinds) {
+        let t = &p.text;
+        let candidate = k.is_none()
+            && t.chars().count() <= 30
+            && !t.contains(['。', '；', '：', '，'])
+            && parts::scores(t, None).first().is_some_and(|(_, w)| *w >= 5);
+        if candidate {
+            p.hint = crate::ingest::Hint::Heading(1);
+        }
+    }
+    paras
 }
 
 fn detect_genre(title: Option<&str>, body: &str) -> Genre {
