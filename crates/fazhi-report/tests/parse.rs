@@ -178,3 +178,11 @@ fn headings_that_lost_their_numbers_still_make_sections() {
     assert_eq!(r.sections[0].number, "一");
     assert_eq!(r.coverage.first_responsible, CoverageLevel::Missing);
 }
+
+#[test]
+fn year_from_the_date_when_the_text_names_none() {
+    let text = "法治政府建设情况报告\n今年以来，我局扎实推进依法行政。\n一、主要举措和成效\n开展普法活动5场。\n某某县审计局\n2024年2月1日\n";
+    let (_, r) = Engine::default().read("x.txt", text.as_bytes()).unwrap();
+    assert_eq!(r.year, Some(2023));
+    assert_eq!(r.unit.as_ref().unwrap().written, "某某县审计局");
+}

@@ -86,7 +86,19 @@ pub fn parse_paras(paras: Vec<Para>, aliases: &UnitAliases) -> AnnualReport {
     let unit_in_title = frame.title_unit.is_some() || frame.header_unit.is_some();
 
     let title_year = frame.title.as_deref().and_then(year_in);
-    let year = title_year.or_else(|| first_body.iter().find_map(|t| year_in(t)));
+    // Last resort: a report signed or published in the first half of a year is about the
+    // year before (reports fall due by 1 March and are published by 1 April).
+    let dated_year = frame.signed_date.or(frame.published_date).map(|d| {
+        use chrono::Datelike;
+        if d.month() <= 6 {
+            d.year() - 1
+        } else {
+            d.year()
+        }
+    });
+    let year = title_year
+        .or_else(|| first_body.iter().find_map(|t| year_in(t)))
+        .or(dated_year);
 
     let body_text: String = blocks
         .iter()
