@@ -1016,3 +1016,78 @@ fn write_fuzz_seeds() {
         std::fs::write(dir.join(name), data).unwrap();
     }
 }
+
+/// A PDF whose one content stream is `inflated` bytes once decompressed.
+fn flate_bomb_pdf(inflated: usize) -> Vec<u8> {
+    use std::io::Write;
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    let chunk = vec![b' '; 1 << 16];
+    let mut left = inflated;
+    while left > 0 {
+        let n = left.min(chunk.len());
+        z.write_all(&chunk[..n]).unwrap();
+        left -= n;
+    }
+    let stream = z.finish().unwrap();
+    let mut objs: Vec<Vec<u8>> = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>".to_vec(),
+    ];
+    let mut content = format!(
+        "<< /Length {} /Filter /FlateDecode >>\nstream\n",
+        stream.len()
+    )
+    .into_bytes();
+    content.extend_from_slice(&stream);
+    content.extend_from_slice(b"\nendstream");
+    objs.push(content);
+    objs.push(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_vec());
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objs.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+        out.extend_from_slice(o);
+        out.extend_from_slice(b"\nendobj\n");
+    }
+    let xref = out.len();
+    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objs.len() + 1).as_bytes());
+    for o in offsets {
+        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objs.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+#[test]
+fn pdf_flate_bomb_is_refused_by_its_inflated_size() {
+    let small = Limits {
+        max_pdf_uncompressed: 1 << 20,
+        ..limits()
+    };
+    // 8 MiB of spaces compress to a few kilobytes.
+    let bomb = flate_bomb_pdf(8 << 20);
+    assert!(bomb.len() < 64 * 1024);
+    match ingest_bytes("bomb.pdf", &bomb, &small) {
+        Err(Error::TooLarge {
+            limit_name, limit, ..
+        }) => {
+            assert_eq!(limit_name, "PDF 解压后大小");
+            assert_eq!(limit, 1 << 20);
+        }
+        other => panic!("expected the inflated-size limit, got {other:?}"),
+    }
+    // Under the limit the same structure reads (and has no text: a clear error, not a limit).
+    let fine = flate_bomb_pdf(1 << 10);
+    assert!(!matches!(
+        ingest_bytes("fine.pdf", &fine, &small),
+        Err(Error::TooLarge { .. })
+    ));
+}

@@ -27,6 +27,8 @@ pub struct Limits {
     pub max_docx_uncompressed: u64,
     /// Pages read from a PDF.
     pub max_pdf_pages: usize,
+    /// Total decompressed size of a PDF's non-image streams (flate-bomb guard).
+    pub max_pdf_uncompressed: u64,
     /// Wall-clock seconds a PDF extraction may take before it is abandoned.
     pub pdf_timeout_secs: u64,
 }
@@ -38,6 +40,7 @@ impl Default for Limits {
             max_text_chars: 5_000_000,
             max_docx_uncompressed: 200 * 1024 * 1024,
             max_pdf_pages: 500,
+            max_pdf_uncompressed: 200 * 1024 * 1024,
             pdf_timeout_secs: 30,
         }
     }

@@ -225,6 +225,8 @@ enum JobError {
     NoPages,
     TooManyPages(usize),
     TooManyChars(usize),
+    /// Non-image streams inflate beyond the limit (the size reached when it stopped).
+    Inflated(u64),
     Nesting,
     Extract,
 }
@@ -235,7 +237,8 @@ fn extract_builtin(bytes: &[u8], limits: &Limits, timeout: Duration) -> Result<O
     let job_cancel = Arc::clone(&cancel);
     let max_pages = limits.max_pdf_pages;
     let max_chars = limits.max_text_chars;
-    let job = move || builtin_job(&data, max_pages, max_chars, &job_cancel);
+    let max_inflated = limits.max_pdf_uncompressed;
+    let job = move || builtin_job(&data, max_pages, max_chars, max_inflated, &job_cancel);
     let secs = timeout.as_secs();
     match run_isolated(job, timeout, &cancel) {
         Isolated::Done(Ok(o)) => Ok(o),
@@ -250,6 +253,11 @@ fn extract_builtin(bytes: &[u8], limits: &Limits, timeout: Duration) -> Result<O
                 limit: max_pages,
             },
             JobError::TooManyChars(n) => text::too_many_chars(n, limits),
+            JobError::Inflated(n) => Error::TooLarge {
+                limit_name: "PDF 解压后大小",
+                size: n,
+                limit: limits.max_pdf_uncompressed,
+            },
             JobError::Nesting => Error::Pdf(format!("文件结构嵌套过深，可能已损坏：{REEXPORT}")),
             JobError::Extract => {
                 Error::Pdf(format!("无法提取文字（文件结构不受支持）：{REEXPORT}"))
@@ -271,6 +279,7 @@ fn builtin_job(
     data: &[u8],
     max_pages: usize,
     max_chars: usize,
+    max_inflated: u64,
     cancel: &AtomicBool,
 ) -> std::result::Result<Outcome, JobError> {
     let mut doc = pdf_extract::Document::load_mem(data).map_err(|_| JobError::Load)?;
@@ -286,6 +295,12 @@ fn builtin_job(
     }
     if !has_fonts(&doc) {
         return Ok(Outcome::NoFonts);
+    }
+    // A small file may inflate to gigabytes (a flate bomb): measure what the streams
+    // inflate to, with a bounded decoder, before anything decompresses them whole.
+    let inflated = inflated_size(&doc, max_inflated);
+    if inflated > max_inflated {
+        return Err(JobError::Inflated(inflated));
     }
     // Decompressed streams are parsed recursively too: bound their nesting.
     for obj in doc.objects.values() {
@@ -311,6 +326,40 @@ fn builtin_job(
         Err(_) if out.too_large => Err(JobError::TooManyChars(out.chars)),
         Err(_) => Err(JobError::Extract),
     }
+}
+
+/// Bytes the document's non-image FlateDecode streams inflate to, counted up to just past
+/// `limit` (the decoder stops there, so a bomb costs at most `limit` bytes of work and a
+/// fixed buffer of memory). Images are left out: text extraction does not decode them, and
+/// a scan's page images are large by nature.
+fn inflated_size(doc: &pdf_extract::Document, limit: u64) -> u64 {
+    let mut total: u64 = 0;
+    for obj in doc.objects.values() {
+        let Object::Stream(s) = obj else { continue };
+        let is_image = s
+            .dict
+            .get(b"Subtype")
+            .and_then(|o| o.as_name())
+            .is_ok_and(|n| n == b"Image");
+        let flate = match s.dict.get(b"Filter") {
+            Ok(Object::Name(n)) => n == b"FlateDecode",
+            Ok(Object::Array(a)) => a
+                .iter()
+                .any(|f| f.as_name().is_ok_and(|n| n == b"FlateDecode")),
+            _ => false,
+        };
+        if is_image || !flate {
+            total += s.content.len() as u64;
+        } else {
+            let budget = limit.saturating_sub(total) + 1;
+            let mut decoder = flate2::read::ZlibDecoder::new(&s.content[..]).take(budget);
+            total += std::io::copy(&mut decoder, &mut std::io::sink()).unwrap_or(0);
+        }
+        if total > limit {
+            break;
+        }
+    }
+    total
 }
 
 /// Whether any object of the document is (or directly contains) a font dictionary.
