@@ -1019,6 +1019,15 @@ fn write_fuzz_seeds() {
 
 /// A PDF whose one content stream is `inflated` bytes once decompressed.
 fn flate_bomb_pdf(inflated: usize) -> Vec<u8> {
+    bomb_pdf(inflated, false)
+}
+
+/// The same bomb placed in an object stream (inflated by the PDF library while loading).
+fn objstm_bomb_pdf(inflated: usize) -> Vec<u8> {
+    bomb_pdf(inflated, true)
+}
+
+fn bomb_pdf(inflated: usize, in_object_stream: bool) -> Vec<u8> {
     use std::io::Write;
     let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
     let chunk = vec![b' '; 1 << 16];
@@ -1035,7 +1044,12 @@ fn flate_bomb_pdf(inflated: usize) -> Vec<u8> {
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>".to_vec(),
     ];
     let mut content = format!(
-        "<< /Length {} /Filter /FlateDecode >>\nstream\n",
+        "<< {}/Length {} /Filter /FlateDecode >>\nstream\n",
+        if in_object_stream {
+            "/Type /ObjStm /N 1 /First 4 "
+        } else {
+            ""
+        },
         stream.len()
     )
     .into_bytes();
@@ -1083,6 +1097,10 @@ fn pdf_flate_bomb_is_refused_by_its_inflated_size() {
             assert_eq!(limit, 1 << 20);
         }
         other => panic!("expected the inflated-size limit, got {other:?}"),
+    }
+    match ingest_bytes("objstm.pdf", &objstm_bomb_pdf(8 << 20), &small) {
+        Err(Error::TooLarge { limit_name, .. }) => assert_eq!(limit_name, "PDF 解压后大小"),
+        other => panic!("expected the inflated-size limit for an object stream, got {other:?}"),
     }
     // Under the limit the same structure reads (and has no text: a clear error, not a limit).
     let fine = flate_bomb_pdf(1 << 10);

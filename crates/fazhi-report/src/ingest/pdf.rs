@@ -22,6 +22,16 @@ const WORKER_STACK: usize = 256 << 20;
 const REEXPORT: &str = "请重新导出 PDF，或提供原始 .docx 文件";
 
 pub(super) fn ingest_pdf(bytes: &[u8], limits: &Limits) -> Result<Ingested> {
+    // Object streams are inflated while the document loads, before the per-stream check of
+    // `builtin_job` can run: measure them on the raw bytes first.
+    let objstm = object_streams_inflated(bytes, limits.max_pdf_uncompressed);
+    if objstm > limits.max_pdf_uncompressed {
+        return Err(Error::TooLarge {
+            limit_name: "PDF 解压后大小",
+            size: objstm,
+            limit: limits.max_pdf_uncompressed,
+        });
+    }
     if max_nesting(bytes) > MAX_NESTING {
         return Err(Error::Pdf(format!(
             "文件结构嵌套过深，可能已损坏：{REEXPORT}"
@@ -326,6 +336,37 @@ fn builtin_job(
         Err(_) if out.too_large => Err(JobError::TooManyChars(out.chars)),
         Err(_) => Err(JobError::Extract),
     }
+}
+
+/// Bytes the object streams (`/Type /ObjStm`) of a raw PDF inflate to, counted up to just
+/// past `limit` with a bounded decoder. Found by a byte scan, not a parse: each `/ObjStm`
+/// is followed by its dictionary's end and the `stream` keyword, whose data is decoded as
+/// zlib until the zlib stream ends (non-zlib data counts nothing).
+fn object_streams_inflated(bytes: &[u8], limit: u64) -> u64 {
+    let mut total: u64 = 0;
+    let mut from = 0;
+    while let Some(p) = memchr::memmem::find(&bytes[from..], b"/ObjStm") {
+        let at = from + p;
+        let Some(s) = memchr::memmem::find(&bytes[at..], b"stream") else {
+            break;
+        };
+        let mut data = at + s + b"stream".len();
+        if bytes.get(data) == Some(&b'\r') {
+            data += 1;
+        }
+        if bytes.get(data) == Some(&b'\n') {
+            data += 1;
+        }
+        let budget = limit.saturating_sub(total) + 1;
+        let mut decoder =
+            flate2::read::ZlibDecoder::new(&bytes[data.min(bytes.len())..]).take(budget);
+        total += std::io::copy(&mut decoder, &mut std::io::sink()).unwrap_or(0);
+        if total > limit {
+            break;
+        }
+        from = data.min(bytes.len());
+    }
+    total
 }
 
 /// Bytes the document's non-image FlateDecode streams inflate to, counted up to just past
