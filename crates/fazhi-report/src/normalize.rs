@@ -53,6 +53,10 @@ pub fn clean_line(raw: &str) -> String {
     if !needs_cleaning(s.as_bytes()) {
         return s.to_string();
     }
+    // "一 主要举措和成效": a heading whose 、 became a space (PDF conversion, typing).
+    if let Some(fixed) = spaced_heading_number(s) {
+        return clean_line(&fixed);
+    }
     let mut out = String::with_capacity(s.len());
     let mut prev: Option<char> = None; // last char pushed
     let mut pending_space = false;
@@ -102,6 +106,27 @@ pub fn clean_line(raw: &str) -> String {
         prev = Some(c);
     }
     out
+}
+
+/// "一 主要举措" → "一、主要举措" for a short line (at most 40 characters, no 。) that starts
+/// with one to three Chinese numerals, white space, then a Chinese character.
+fn spaced_heading_number(s: &str) -> Option<String> {
+    let num_len: usize = s
+        .chars()
+        .take_while(|&c| crate::parse::numbering::is_numeral_char(c))
+        .map(char::len_utf8)
+        .sum();
+    let numerals = s[..num_len].chars().count();
+    if !(1..=3).contains(&numerals) || s.chars().count() > 40 || s.contains('。') {
+        return None;
+    }
+    let rest = &s[num_len..];
+    let title = rest.trim_start_matches([' ', '\u{3000}', '\t', '\u{00a0}']);
+    let spaced = title.len() < rest.len();
+    // 一 是…… is an enumeration (一是) with a stray space, not a heading.
+    let han_next = title.starts_with(|c: char| ('\u{4e00}'..='\u{9fff}').contains(&c))
+        && !title.starts_with(['是', '要']);
+    (spaced && han_next).then(|| format!("{}、{}", &s[..num_len], title))
 }
 
 /// Whether a line holds anything [`clean_line`] changes: a byte scan, so that the common
@@ -401,6 +426,20 @@ mod tests {
         assert_eq!(display_width("é"), 1);
         assert_eq!(display_width("𠀀a"), 3);
         assert_eq!(display_width("，。"), 4);
+    }
+
+    #[test]
+    fn a_space_after_a_chinese_number_is_the_lost_comma() {
+        assert_eq!(clean_line("一 主要举措和成效"), "一、主要举措和成效");
+        assert_eq!(
+            clean_line("三\u{3000}存在的不足和原因"),
+            "三、存在的不足和原因"
+        );
+        // Not a heading: a long sentence, or no Chinese character after the space.
+        assert_eq!(clean_line("一 2023年"), "一2023年");
+        assert_eq!(clean_line("一 是加强学习"), "一是加强学习");
+        let long = "二 全年组织开展法治宣传活动三十余场，覆盖全县所有乡镇和主要企业，群众参与度高，效果良好";
+        assert!(!clean_line(long).starts_with("二、"));
     }
 
     #[test]
