@@ -46,7 +46,12 @@ impl Engine {
     /// Reads a file's bytes into the report model.
     pub fn read(&self, name: &str, bytes: &[u8]) -> Result<(Format, AnnualReport)> {
         let ing = ingest::ingest_bytes(name, bytes, &self.limits)?;
-        Ok((ing.format.clone(), crate::parse::parse(&ing, &self.aliases)))
+        Ok(self.parsed(ing))
+    }
+
+    fn parsed(&self, ing: ingest::Ingested) -> (Format, AnnualReport) {
+        let report = crate::parse::parse(&ing, &self.aliases);
+        (ing.format, report)
     }
 
     /// Checks a report already in the model (uploaded or composed).
@@ -71,26 +76,27 @@ impl Engine {
         bytes: &[u8],
         published: Option<NaiveDate>,
     ) -> Result<Checked> {
-        let (format, report) = self.read(name, bytes)?;
-        let (findings, score) = self.check(&report, published);
-        Ok(Checked {
-            format,
-            report,
-            findings,
-            score,
-        })
+        let read = self.read(name, bytes)?;
+        Ok(self.checked(read, published))
     }
 
     /// Reads and checks a file, refusing it by size before reading it.
     pub fn check_path(&self, path: &Path, published: Option<NaiveDate>) -> Result<Checked> {
         let ing = ingest::ingest_path(path, &self.limits)?;
-        let report = crate::parse::parse(&ing, &self.aliases);
+        Ok(self.checked(self.parsed(ing), published))
+    }
+
+    fn checked(
+        &self,
+        (format, report): (Format, AnnualReport),
+        published: Option<NaiveDate>,
+    ) -> Checked {
         let (findings, score) = self.check(&report, published);
-        Ok(Checked {
-            format: ing.format,
+        Checked {
+            format,
             report,
             findings,
             score,
-        })
+        }
     }
 }

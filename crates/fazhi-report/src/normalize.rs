@@ -2,7 +2,7 @@
 //! full-width/ASCII punctuation, spaces inside numbers and dates, markdown, and a heading
 //! followed by body text on the same line.
 
-use crate::ingest::{Hint, Ingested, RawBlock};
+use crate::ingest::{Hint, Ingested};
 use crate::parse::numbering::{heading_number, HeadingNumber};
 
 /// A paragraph after normalisation, with the hint its file gave it.
@@ -349,20 +349,20 @@ fn split_heading(p: Para, out: &mut Vec<Para>) {
     out.push(p);
 }
 
-/// Builds raw blocks from plain lines (for tests and for callers holding text already).
-pub fn lines_to_blocks(text: &str) -> Vec<RawBlock> {
-    text.lines()
-        .map(|l| RawBlock {
-            text: l.to_string(),
-            hint: Hint::None,
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::RawBlock;
     use crate::ingest::{Format, Ingested, Layout};
+
+    fn lines_to_blocks(text: &str) -> Vec<RawBlock> {
+        text.lines()
+            .map(|l| RawBlock {
+                text: l.to_string(),
+                hint: Hint::None,
+            })
+            .collect()
+    }
 
     fn norm(text: &str) -> Vec<String> {
         let ing = Ingested {

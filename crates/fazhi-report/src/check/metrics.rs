@@ -195,68 +195,6 @@ pub fn boilerplate_stats(report: &AnnualReport) -> BoilerplateStats {
     stats
 }
 
-static YEAR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(\d{4})\s*(?:[-—－~～至到]\s*\d{4}\s*)?年").expect("year regex"));
-
-/// Years written in `text` (2023年, 2023年度), leaving out years inside document names
-/// (《…（2021-2025年）》) and year ranges (2021—2025年).
-pub fn years_in(text: &str) -> Vec<i32> {
-    let mut out = Vec::new();
-    if !text.contains('年') {
-        return out;
-    }
-    // Byte ranges of 《…》.
-    let mut titles: Vec<Range<usize>> = Vec::new();
-    let mut open: Option<usize> = None;
-    let mut depth = 0usize;
-    for (i, c) in text.char_indices() {
-        match c {
-            '《' => {
-                if depth == 0 {
-                    open = Some(i);
-                }
-                depth += 1;
-            }
-            '》' if depth > 0 => {
-                depth -= 1;
-                if depth == 0 {
-                    if let Some(o) = open.take() {
-                        titles.push(o..i);
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    for c in YEAR.captures_iter(text) {
-        let whole = c.get(0).expect("match");
-        if whole
-            .as_str()
-            .chars()
-            .filter(|c| c.is_ascii_digit())
-            .count()
-            > 4
-        {
-            continue;
-        }
-        let before = &text[..whole.start()];
-        if before.ends_with(|ch: char| {
-            ch.is_ascii_digit() || matches!(ch, '-' | '—' | '－' | '~' | '～' | '〔' | '[')
-        }) {
-            continue;
-        }
-        if titles.iter().any(|r| r.contains(&whole.start())) {
-            continue;
-        }
-        if let Ok(y) = c[1].parse::<i32>() {
-            if (1990..=2100).contains(&y) {
-                out.push(y);
-            }
-        }
-    }
-    out
-}
-
 /// One item of a part: a numbered subsection, a 一是/二是 point, or a paragraph.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Item {
@@ -361,17 +299,6 @@ pub fn quote(s: &str, n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn years_leave_out_titles_and_ranges() {
-        assert_eq!(
-            years_in("2023年以来，认真贯彻《法治政府建设实施纲要（2021-2025年）》"),
-            vec![2023]
-        );
-        assert_eq!(years_in("2021—2025年规划"), Vec::<i32>::new());
-        assert_eq!(years_in("2024年度工作安排，2023 年"), vec![2024, 2023]);
-        assert_eq!(years_in("古科工信发〔2024〕1号"), Vec::<i32>::new());
-    }
 
     #[test]
     fn quote_cuts() {

@@ -1077,7 +1077,7 @@ fn year_inconsistent(
         let years: Vec<(usize, i32)> = opening
             .iter()
             .flat_map(|&i| {
-                metrics::years_in(&report.blocks[i].text)
+                crate::parse::years_in(&report.blocks[i].text)
                     .into_iter()
                     .map(move |y| (i, y))
             })
@@ -1101,7 +1101,7 @@ fn year_inconsistent(
         let mut counts: Vec<(i32, usize)> = Vec::new();
         let mut first_block_of: Vec<(i32, usize)> = Vec::new();
         for i in metrics::part_blocks(report, Part::Measures) {
-            for y in metrics::years_in(&report.blocks[i].text) {
+            for y in crate::parse::years_in(&report.blocks[i].text) {
                 match counts.iter_mut().find(|(k, _)| *k == y) {
                     Some((_, n)) => *n += 1,
                     None => {
@@ -1140,7 +1140,7 @@ fn year_inconsistent(
         let heading_years = s
             .title
             .as_deref()
-            .map(metrics::years_in)
+            .map(crate::parse::years_in)
             .unwrap_or_default();
         let planned = heading_years
             .first()

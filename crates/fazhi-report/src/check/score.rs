@@ -347,6 +347,19 @@ mod tests {
     use super::*;
     use crate::model::{Coverage, Location};
     use fazhi_domain::{Outline, RuleSettings};
+    use std::sync::LazyLock;
+
+    static OUTLINE: LazyLock<Outline> = LazyLock::new(Outline::national);
+    static SETTINGS: LazyLock<RuleSettings> = LazyLock::new(RuleSettings::default);
+
+    /// The context of a check against the national outline with default settings.
+    fn national() -> CheckContext<'static> {
+        CheckContext {
+            outline: &OUTLINE,
+            settings: &SETTINGS,
+            published: None,
+        }
+    }
 
     fn empty() -> AnnualReport {
         AnnualReport {
@@ -381,13 +394,7 @@ mod tests {
 
     #[test]
     fn empty_report_scores_low_but_in_bounds() {
-        let outline = Outline::national();
-        let settings = RuleSettings::default();
-        let ctx = CheckContext {
-            outline: &outline,
-            settings: &settings,
-            published: None,
-        };
+        let ctx = national();
         let s = score(&empty(), &[], &ctx);
         assert_eq!(s.items.len(), 4);
         // Only compliance (nothing wrong found) and the boilerplate point remain.
@@ -396,13 +403,7 @@ mod tests {
 
     #[test]
     fn coverage_raises_completeness() {
-        let outline = Outline::national();
-        let settings = RuleSettings::default();
-        let ctx = CheckContext {
-            outline: &outline,
-            settings: &settings,
-            published: None,
-        };
+        let ctx = national();
         let mut r = empty();
         let base = score(&r, &[], &ctx).items[0].points;
         r.coverage.first_responsible = CoverageLevel::Subsection;
@@ -419,13 +420,7 @@ mod tests {
 
     #[test]
     fn form_findings_cost_compliance() {
-        let outline = Outline::national();
-        let settings = RuleSettings::default();
-        let ctx = CheckContext {
-            outline: &outline,
-            settings: &settings,
-            published: None,
-        };
+        let ctx = national();
         let r = empty();
         let f = [
             finding("signature-unit-mismatch", Severity::Error),
@@ -449,13 +444,7 @@ mod tests {
 
     #[test]
     fn other_genre_scores_zero() {
-        let outline = Outline::national();
-        let settings = RuleSettings::default();
-        let ctx = CheckContext {
-            outline: &outline,
-            settings: &settings,
-            published: None,
-        };
+        let ctx = national();
         let mut r = empty();
         r.genre = Genre::Other;
         let s = score(&r, &[], &ctx);

@@ -729,12 +729,7 @@ pub fn analyse(text: &str) -> Vec<Sentence<'_>> {
     let set = &*STOCK;
     let mut out: Vec<Sentence> = Vec::new();
     // The current sentence.
-    let mut start = 0;
-    let mut han = 0;
-    let mut distinct: Vec<&str> = Vec::new();
-    let mut covered = 0;
-    let mut matches: Vec<(usize, usize)> = Vec::new();
-    let mut formula = false;
+    let mut cur = Open::default();
     let mut i = 0;
     let bytes = text.as_bytes();
     while i < text.len() {
@@ -744,15 +739,7 @@ pub fn analyse(text: &str) -> Vec<Sentence<'_>> {
             if matches!(b, b'!' | b'?' | b';') {
                 let end = i;
                 i += 1;
-                close(
-                    text, start, end, han, &distinct, covered, &matches, formula, &mut out,
-                );
-                start = i;
-                han = 0;
-                distinct.clear();
-                covered = 0;
-                matches.clear();
-                formula = false;
+                cur.close(text, end, i, &mut out);
             } else {
                 i += 1;
             }
@@ -772,7 +759,7 @@ pub fn analyse(text: &str) -> Vec<Sentence<'_>> {
         let cu = c as usize;
         if cu >= 0x10000 || !test_bit(&INTERESTING, cu) {
             if is_han(c) {
-                han += 1;
+                cur.han += 1;
             }
             i += w;
             continue;
@@ -780,83 +767,74 @@ pub fn analyse(text: &str) -> Vec<Sentence<'_>> {
         if matches!(c, '。' | '！' | '？' | '；') {
             let end = i;
             i += c.len_utf8();
-            close(
-                text, start, end, han, &distinct, covered, &matches, formula, &mut out,
-            );
-            start = i;
-            han = 0;
-            distinct.clear();
-            covered = 0;
-            matches.clear();
-            formula = false;
+            cur.close(text, end, i, &mut out);
             continue;
         }
         if matches!(c, '为' | '氛' | '风' | '保') {
-            formula |= formula_at(text, i, &mut matches);
+            cur.formula |= formula_at(text, i, &mut cur.matches);
         }
         let len = stock_at(set, text, i, c);
         if len > 0 {
             let p = &text[i..i + len];
             let h = han_count(p);
-            han += h;
-            covered += h;
+            cur.han += h;
+            cur.covered += h;
             let key = p.trim_matches(['“', '”']);
-            if !distinct.contains(&key) {
-                distinct.push(key);
+            if !cur.distinct.contains(&key) {
+                cur.distinct.push(key);
             }
-            matches.push((i, i + len));
+            cur.matches.push((i, i + len));
             i += len;
         } else {
             if is_han(c) {
-                han += 1;
+                cur.han += 1;
             }
             i += c.len_utf8();
         }
     }
-    close(
-        text,
-        start,
-        text.len(),
-        han,
-        &distinct,
-        covered,
-        &matches,
-        formula,
-        &mut out,
-    );
+    cur.close(text, text.len(), text.len(), &mut out);
     out
 }
 
 /// Ends the sentence `text[start..end]`.
 #[allow(clippy::too_many_arguments)]
-fn close<'a>(
-    text: &'a str,
+/// The sentence being measured by [`analyse`].
+#[derive(Default)]
+struct Open<'a> {
     start: usize,
-    end: usize,
     han: usize,
-    distinct: &[&str],
+    distinct: Vec<&'a str>,
     covered: usize,
-    matches: &[(usize, usize)],
+    matches: Vec<(usize, usize)>,
     formula: bool,
-    out: &mut Vec<Sentence<'a>>,
-) {
-    let trimmed = text[start..end].trim();
-    if trimmed.is_empty() {
-        return;
+}
+
+impl<'a> Open<'a> {
+    /// Ends the sentence at `end` (pushing it unless empty) and opens the next at `next`.
+    fn close(&mut self, text: &'a str, end: usize, next: usize, out: &mut Vec<Sentence<'a>>) {
+        let trimmed = text[self.start..end].trim();
+        if !trimmed.is_empty() {
+            let (distinct, covered) = if self.formula {
+                let mut m = self.matches.clone();
+                m.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+                merge_matches(text, &m)
+            } else {
+                (self.distinct.len(), self.covered)
+            };
+            out.push(Sentence {
+                text: trimmed,
+                han: self.han,
+                distinct,
+                covered,
+            });
+        }
+        self.start = next;
+        self.han = 0;
+        self.distinct.clear();
+        self.covered = 0;
+        self.matches.clear();
+        self.formula = false;
     }
-    let (distinct, covered) = if formula {
-        let mut m = matches.to_vec();
-        m.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
-        merge_matches(text, &m)
-    } else {
-        (distinct.len(), covered)
-    };
-    out.push(Sentence {
-        text: trimmed,
-        han,
-        distinct,
-        covered,
-    });
 }
 
 /// Whether a sentence is a slogan sentence (module doc). Sentences shorter than

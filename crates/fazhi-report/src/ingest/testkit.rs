@@ -325,7 +325,8 @@ pub fn split_number_prefix(line: &str) -> Option<(NumberStyle, u32, &str)> {
         if len == 0 {
             return None;
         }
-        (parse_chinese(&inner[..len])?, len, true)
+        let value = crate::parse::numbering::chinese_number(&inner[..len])?;
+        (u32::try_from(value).ok().filter(|&v| v > 0)?, len, true)
     };
     let after = &inner[len..];
     let close = after.chars().next()?;
@@ -342,37 +343,6 @@ pub fn split_number_prefix(line: &str) -> Option<(NumberStyle, u32, &str)> {
         _ => return None,
     };
     try_style(style, end, value)
-}
-
-fn parse_chinese(s: &str) -> Option<u32> {
-    let digit = |c: char| {
-        "零一二三四五六七八九"
-            .chars()
-            .position(|d| d == c)
-            .map(|p| p as u32)
-    };
-    let mut total = 0u32;
-    let mut cur: Option<u32> = None;
-    for c in s.chars() {
-        match c {
-            '十' => {
-                total += cur.unwrap_or(1) * 10;
-                cur = None;
-            }
-            '百' => {
-                total += cur? * 100;
-                cur = None;
-            }
-            c => {
-                let d = digit(c)?;
-                if cur.is_some() {
-                    return None;
-                }
-                cur = Some(d);
-            }
-        }
-    }
-    Some(total + cur.unwrap_or(0)).filter(|&v| v > 0)
 }
 
 /// One paragraph per line of `text` (blank lines kept as empty paragraphs); lines starting

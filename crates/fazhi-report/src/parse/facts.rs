@@ -213,6 +213,9 @@ const MEASURES: &[&str] = &[
     "%",
 ];
 
+/// The Chinese numerals of [`FACT`]'s number class. Narrower than
+/// `numbering::is_numeral_char` (no 亿, no financial forms): it must agree with the pattern
+/// for [`split_match`] to split a match as the pattern's groups would.
 fn is_numeral(c: char) -> bool {
     matches!(
         c,

@@ -19,34 +19,93 @@ use fazhi_domain::{UnitAliases, UnitName};
 use regex::Regex;
 use std::sync::LazyLock;
 
-/// A year written as 2023年 or 二〇二三年 (the end of a span like 2021-2025年 is skipped
-/// by the caller).
-static YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(\d{4})\s*年|([〇零○一二三四五六七八九]{4})年").expect("year regex")
+/// A year written with digits, alone or ending a span (2023年, 2021-2025年).
+static DIGIT_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(\d{4})\s*(?:[-—－–~～至到]\s*\d{4}\s*)?年").expect("year regex")
 });
 
-/// The first plausible report year written in `s` (2023年, 二〇二三年).
-pub fn year_in(s: &str) -> Option<i32> {
-    YEAR.captures_iter(s).find_map(|c| {
-        let start = c.get(0)?.start();
-        // The end of a span (2021-2025年, 2021至2025年) is not the year reported on.
-        if s[..start].ends_with(['-', '—', '–', '~', '至', '到', '－']) {
-            return None;
-        }
-        let y = match (c.get(1), c.get(2)) {
-            (Some(d), _) => d.as_str().parse().ok()?,
-            (_, Some(z)) => {
-                let z: String = z
-                    .as_str()
-                    .chars()
-                    .map(|ch| if ch == '○' { '〇' } else { ch })
-                    .collect();
-                i32::try_from(numbering::chinese_number(&z)?).ok()?
+/// A year written in Chinese numerals (二〇二三年).
+static CHINESE_YEAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"([〇零○一二三四五六七八九]{4})年").expect("year regex"));
+
+/// Years written in `text`, in order (2023年, 2023年度, 二〇二三年), leaving out spans
+/// (2021—2025年), years inside document names (《…（2021-2025年）》) and document numbers
+/// (〔2024〕1号). The parser takes the first as the report year; the checker compares them.
+pub fn years_in(text: &str) -> Vec<i32> {
+    if !text.contains('年') {
+        return Vec::new();
+    }
+    // Byte ranges of 《…》 (nested titles count once).
+    let mut titles: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut open: Option<usize> = None;
+    let mut depth = 0usize;
+    for (i, c) in text.char_indices() {
+        match c {
+            '《' => {
+                if depth == 0 {
+                    open = Some(i);
+                }
+                depth += 1;
             }
-            _ => return None,
-        };
-        (1990..=2100).contains(&y).then_some(y)
-    })
+            '》' if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    if let Some(o) = open.take() {
+                        titles.push(o..i);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let in_title = |at: usize| titles.iter().any(|r| r.contains(&at));
+    let mut found: Vec<(usize, i32)> = Vec::new();
+    for c in DIGIT_YEAR.captures_iter(text) {
+        let whole = c.get(0).expect("match");
+        let span = whole
+            .as_str()
+            .chars()
+            .filter(|c| c.is_ascii_digit())
+            .count()
+            > 4;
+        let glued = text[..whole.start()].ends_with(|ch: char| {
+            ch.is_ascii_digit()
+                || matches!(
+                    ch,
+                    '-' | '—' | '－' | '–' | '~' | '～' | '至' | '到' | '〔' | '['
+                )
+        });
+        if span || glued || in_title(whole.start()) {
+            continue;
+        }
+        if let Ok(y) = c[1].parse::<i32>() {
+            found.push((whole.start(), y));
+        }
+    }
+    for c in CHINESE_YEAR.captures_iter(text) {
+        let whole = c.get(0).expect("match");
+        if in_title(whole.start()) {
+            continue;
+        }
+        let digits: String = c[1]
+            .chars()
+            .map(|ch| if ch == '○' { '〇' } else { ch })
+            .collect();
+        if let Some(y) = numbering::chinese_number(&digits).and_then(|v| i32::try_from(v).ok()) {
+            found.push((whole.start(), y));
+        }
+    }
+    found.sort_unstable();
+    found
+        .into_iter()
+        .map(|(_, y)| y)
+        .filter(|y| (1990..=2100).contains(y))
+        .collect()
+}
+
+/// The first plausible report year written in `s` (see [`years_in`]).
+pub fn year_in(s: &str) -> Option<i32> {
+    years_in(s).first().copied()
 }
 
 /// Reads an ingested file into the report model.
@@ -159,4 +218,29 @@ fn promote_unnumbered_headings(mut paras: Vec<Para>, kinds: &[Option<BlockKind>]
 
 fn detect_genre(title: Option<&str>, body: &str) -> Genre {
     genre::detect(title, body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn years_leave_out_titles_and_ranges() {
+        assert_eq!(
+            years_in("2023年以来，认真贯彻《法治政府建设实施纲要（2021-2025年）》"),
+            vec![2023]
+        );
+        assert_eq!(years_in("2021—2025年规划"), Vec::<i32>::new());
+        assert_eq!(years_in("2024年度工作安排，2023 年"), vec![2024, 2023]);
+        assert_eq!(years_in("古科工信发〔2024〕1号"), Vec::<i32>::new());
+    }
+
+    #[test]
+    fn chinese_numeral_years_count_in_order() {
+        assert_eq!(years_in("二〇二三年以来，2024年计划"), vec![2023, 2024]);
+        assert_eq!(
+            year_in("根据《纲要（2021-2025年）》，现将2022年情况报告如下"),
+            Some(2022)
+        );
+    }
 }
