@@ -19,7 +19,7 @@ pub struct Engine {
 }
 
 /// A report read and checked.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Checked {
     pub format: Format,
     pub report: AnnualReport,

@@ -8,6 +8,7 @@ pub mod check;
 mod engine;
 mod error;
 pub mod ingest;
+pub mod intern;
 pub mod model;
 pub mod normalize;
 pub mod parse;

@@ -2,10 +2,10 @@
 
 use chrono::NaiveDate;
 use fazhi_domain::{Part, UnitName, FIVE_PARTS};
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 
 /// 体裁: is this a 法治政府建设年度报告 at all?
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Genre {
     RuleOfLawAnnualReport,
@@ -14,7 +14,7 @@ pub enum Genre {
 }
 
 /// What a block of the normalised text is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BlockKind {
     /// Web-page clutter, header lines such as XX局文件, metadata (索引号 …).
@@ -29,14 +29,14 @@ pub enum BlockKind {
 }
 
 /// One paragraph (or heading) of the normalised text.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Block {
     pub kind: BlockKind,
     pub text: String,
 }
 
 /// How a heading is numbered; the order of first appearance decides the nesting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NumberStyle {
     /// 第一部分 / 第一章
@@ -61,23 +61,19 @@ impl NumberStyle {
 }
 
 /// 章节: a numbered heading with everything up to the next heading of its level or above.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Section {
     /// The number as written without its punctuation: 一, 1, 第一部分 → 一.
     pub number: String,
     /// The numeric value of `number` (一 → 1), for sequence checks.
-    #[serde(skip)]
     pub ordinal: u32,
-    #[serde(skip)]
     pub style: NumberStyle,
     /// The heading text after the number, without trailing 。；; `None` when empty.
     pub title: Option<String>,
     pub part: Option<Part>,
     /// Index of the heading block in [`AnnualReport::blocks`].
-    #[serde(skip)]
     pub heading: usize,
     /// One past the last block of this section, children included.
-    #[serde(skip)]
     pub end: usize,
     pub children: Vec<Section>,
 }
@@ -109,7 +105,7 @@ impl Section {
 }
 
 /// Where something is in the report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Location {
     /// Index of the block in [`AnnualReport::blocks`].
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -123,7 +119,7 @@ pub struct Location {
 }
 
 /// 事实: a quantity the text states (11 次, 100%, 60 学时).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Fact {
     /// The words as written, e.g. `10余次`.
     pub text: String,
@@ -149,7 +145,7 @@ fn serialize_number<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
 }
 
 /// How a mandated part is present in the report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CoverageLevel {
     /// A top-level section is about it.
@@ -160,7 +156,7 @@ pub enum CoverageLevel {
 }
 
 /// Coverage of the five mandated parts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Coverage {
     pub measures: CoverageLevel,
     pub shortcomings: CoverageLevel,
@@ -209,7 +205,7 @@ impl Coverage {
 }
 
 /// 法治政府建设年度报告, as read from a file or composed from the ledger.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AnnualReport {
     pub genre: Genre,
     pub title: Option<String>,

@@ -3,7 +3,7 @@
 use crate::model::{AnnualReport, Location};
 use chrono::NaiveDate;
 use fazhi_domain::{Outline, Part, RuleSettings};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub mod metrics;
 mod rules;
@@ -14,7 +14,7 @@ pub use metrics::Metrics;
 pub use rules::{Rule, FORM_RULES, RULES};
 pub use score::{score, score_with, Score, ScoreItem};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     Error,
@@ -33,13 +33,15 @@ impl Severity {
 }
 
 /// 审查意见: which rule, how serious, on what basis, where, and what to do (in Chinese).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
-    pub rule: &'static str,
+    #[serde(deserialize_with = "crate::intern::de")]
+    pub rule: crate::intern::StaticStr,
     pub severity: Severity,
     pub part: Option<Part>,
     /// The regulation or guideline the rule rests on.
-    pub basis: &'static str,
+    #[serde(deserialize_with = "crate::intern::de")]
+    pub basis: crate::intern::StaticStr,
     /// What is wrong and what to do.
     pub message: String,
     pub location: Location,

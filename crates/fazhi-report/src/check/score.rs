@@ -21,19 +21,21 @@ use super::rules::FORM_RULES;
 use super::{CheckContext, Finding, Severity};
 use crate::model::{AnnualReport, CoverageLevel, Genre};
 use fazhi_domain::Part;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScoreItem {
-    pub key: &'static str,
-    pub label: &'static str,
+    #[serde(deserialize_with = "crate::intern::de")]
+    pub key: crate::intern::StaticStr,
+    #[serde(deserialize_with = "crate::intern::de")]
+    pub label: crate::intern::StaticStr,
     pub points: f64,
     pub max: f64,
     /// How the points were arrived at, in Chinese.
     pub explanation: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Score {
     pub total: u32,
     pub items: Vec<ScoreItem>,

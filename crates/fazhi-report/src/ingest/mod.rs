@@ -74,11 +74,13 @@ pub struct RawBlock {
 }
 
 /// The source format as detected (not as named).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Format {
     /// Plain text or markdown, with the encoding it was decoded from (UTF-8, UTF-16LE, GB18030 …).
     Text {
-        encoding: &'static str,
+        #[serde(deserialize_with = "crate::intern::de")]
+        encoding: crate::intern::StaticStr,
     },
     Html,
     Docx,
