@@ -4,6 +4,7 @@
 //! (`include_str!`) or handed in as strings by the caller.
 
 mod error;
+pub mod org;
 mod outline;
 mod part;
 mod settings;
@@ -11,6 +12,9 @@ mod unit;
 mod year;
 
 pub use error::DomainError;
+pub use org::{
+    allows, Action, Grant, Node, Placement, RegionId, RegionLevel, Role, UnitId, UnitKind, UserId,
+};
 pub use outline::{Outline, OutlinePart};
 pub use part::{Part, FIVE_PARTS};
 pub use settings::{MonthDay, RuleSettings};

@@ -1,0 +1,146 @@
+//! Storage of the platform: one [`Store`] interface, narrow traits per capability, with a
+//! SQLite implementation (the embedded default) and a PostgreSQL one (a province), each with
+//! its own versioned, forward-only migrations.
+//!
+//! Every mutating method takes an [`Actor`] and writes its audit entry in the same
+//! transaction as the change, so the audit log is complete whenever the change is there.
+//! No method updates or deletes audit entries.
+//!
+//! The store holds no business rules: who may do what is decided by
+//! `fazhi_domain::allows` in the caller; what a report says is the engine's.
+
+mod error;
+mod model;
+
+pub use error::{StoreError, StoreResult};
+pub use model::*;
+
+use async_trait::async_trait;
+use fazhi_domain::{Grant, RegionId, UnitId, UserId};
+use std::path::Path;
+
+/// Regions and units.
+#[async_trait]
+pub trait OrgStore: Send + Sync {
+    async fn create_region(&self, actor: &Actor, new: &NewRegion) -> StoreResult<Region>;
+    /// Renames or recodes a region (its parent and level stay).
+    async fn update_region(&self, actor: &Actor, id: RegionId, name: &str, code: &str) -> StoreResult<Region>;
+    async fn region(&self, id: RegionId) -> StoreResult<Region>;
+    /// All regions, ordered by path (a pre-order walk of the tree: parents before children).
+    async fn regions(&self) -> StoreResult<Vec<Region>>;
+
+    async fn create_unit(&self, actor: &Actor, new: &NewUnit) -> StoreResult<Unit>;
+    async fn update_unit(&self, actor: &Actor, id: UnitId, new: &NewUnit) -> StoreResult<Unit>;
+    async fn unit(&self, id: UnitId) -> StoreResult<Unit>;
+    /// Units at or below a region (all units when `None`), ordered by region path then name.
+    async fn units(&self, below: Option<RegionId>) -> StoreResult<Vec<Unit>>;
+
+    /// Applies an import in one transaction: every row or none. A row that cannot be applied
+    /// (unknown parent code, a code used by the other kind …) makes the whole call fail with
+    /// [`StoreError::Rows`] listing every such row; `lines[i]` is the line number of `rows[i]`.
+    async fn import_org(&self, actor: &Actor, rows: &[OrgRow], lines: &[usize]) -> StoreResult<ImportSummary>;
+}
+
+/// Accounts, roles and API tokens.
+#[async_trait]
+pub trait UserStore: Send + Sync {
+    /// Fails with [`StoreError::Conflict`] when the login is taken.
+    async fn create_user(&self, actor: &Actor, new: &NewUser) -> StoreResult<User>;
+    async fn user(&self, id: UserId) -> StoreResult<User>;
+    /// `None` when there is no such login.
+    async fn user_by_login(&self, login: &str) -> StoreResult<Option<User>>;
+    async fn users(&self) -> StoreResult<Vec<User>>;
+    async fn count_users(&self) -> StoreResult<i64>;
+    /// The audit entry records that the password changed, never the hashes.
+    async fn set_password(&self, actor: &Actor, id: UserId, password_hash: &str, must_change: bool) -> StoreResult<()>;
+    /// Disabling also ends the account's sessions and revokes its API tokens.
+    async fn set_disabled(&self, actor: &Actor, id: UserId, disabled: bool) -> StoreResult<User>;
+
+    async fn grant(&self, actor: &Actor, user_id: UserId, grant: Grant) -> StoreResult<RoleGrant>;
+    async fn revoke(&self, actor: &Actor, grant_id: i64) -> StoreResult<()>;
+    async fn grants(&self, user_id: UserId) -> StoreResult<Vec<RoleGrant>>;
+    /// Every grant of every user (the admin's accounts page).
+    async fn all_grants(&self) -> StoreResult<Vec<RoleGrant>>;
+
+    /// Stores a token's hash; the caller shows the token once.
+    async fn create_api_token(&self, actor: &Actor, user_id: UserId, name: &str, token_hash: &str) -> StoreResult<ApiToken>;
+    /// The token and its (enabled) user, or `None` when unknown, revoked or the user disabled.
+    async fn api_token_user(&self, token_hash: &str) -> StoreResult<Option<(ApiToken, User)>>;
+    async fn revoke_api_token(&self, actor: &Actor, id: i64) -> StoreResult<()>;
+    async fn api_tokens(&self, user_id: UserId) -> StoreResult<Vec<ApiToken>>;
+}
+
+/// Login sessions. Creating and ending a session are audited (`session.login`,
+/// `session.logout`); failed logins are audited by [`SessionStore::record_login_failure`].
+#[async_trait]
+pub trait SessionStore: Send + Sync {
+    async fn create_session(&self, actor: &Actor, session: &Session) -> StoreResult<()>;
+    /// The session and its user when the session exists, has not expired at `now` and the
+    /// user is not disabled.
+    async fn session(&self, token_hash: &str, now: Timestamp) -> StoreResult<Option<(Session, User)>>;
+    async fn delete_session(&self, actor: &Actor, token_hash: &str) -> StoreResult<()>;
+    /// Removes expired sessions (not audited: nobody changed anything).
+    async fn purge_sessions(&self, now: Timestamp) -> StoreResult<u64>;
+    /// Appends `session.login_failed` for `login` (which may not exist) to the audit log.
+    async fn record_login_failure(&self, actor: &Actor, login: &str) -> StoreResult<()>;
+}
+
+/// The append-only audit log: read only. Entries are written by the other traits' methods.
+#[async_trait]
+pub trait AuditStore: Send + Sync {
+    /// Newest first.
+    async fn audit(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditEntry>>;
+    async fn count_audit(&self) -> StoreResult<i64>;
+}
+
+/// Uploaded reports with their original bytes (deduplicated by SHA-256) and checked result.
+#[async_trait]
+pub trait ReportStore: Send + Sync {
+    /// Keeps the bytes once per SHA-256, then the upload row, in one transaction.
+    async fn create_upload(&self, actor: &Actor, new: &NewUpload) -> StoreResult<UploadSummary>;
+    async fn upload(&self, id: UploadId) -> StoreResult<UploadDetail>;
+    /// The original bytes of an upload.
+    async fn upload_bytes(&self, id: UploadId) -> StoreResult<Vec<u8>>;
+    /// A unit's uploads, newest first; one year or all.
+    async fn uploads_of_unit(&self, unit_id: UnitId, year: Option<i32>) -> StoreResult<Vec<UploadSummary>>;
+    /// Marks an upload published (`Some(now)`) or withdraws it (`None`).
+    async fn set_published(&self, actor: &Actor, id: UploadId, at: Option<Timestamp>) -> StoreResult<UploadSummary>;
+    /// Published uploads, newest first (the public portal).
+    async fn published_uploads(&self, offset: u32, limit: u32) -> StoreResult<Page<UploadSummary>>;
+    async fn unit_overview(&self, q: &UnitOverviewQuery) -> StoreResult<Page<UnitOverviewRow>>;
+    /// Years that have at least one upload, newest first.
+    async fn upload_years(&self) -> StoreResult<Vec<i32>>;
+}
+
+/// Operations on the store as a whole.
+#[async_trait]
+pub trait AdminStore: Send + Sync {
+    /// The migration version the database is at.
+    async fn schema_version(&self) -> StoreResult<i64>;
+    /// `sqlite` or `postgres`.
+    fn backend(&self) -> &'static str;
+    /// An online, consistent copy of the whole database into `dest` (a new file). SQLite
+    /// only; PostgreSQL answers [`StoreError::Unsupported`] naming the `pg_dump` command.
+    async fn backup_to(&self, dest: &Path) -> StoreResult<()>;
+    /// Closes the pool, waiting for running statements.
+    async fn close(&self);
+}
+
+/// Everything; the server holds an `Arc<dyn Store>`.
+pub trait Store: OrgStore + UserStore + SessionStore + AuditStore + ReportStore + AdminStore {}
+
+impl<T: OrgStore + UserStore + SessionStore + AuditStore + ReportStore + AdminStore> Store for T {}
+
+/// Where the data lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DbTarget {
+    /// An SQLite database file (created and migrated when missing). WAL mode, busy timeout,
+    /// write transactions begun IMMEDIATE, `synchronous=FULL`.
+    Sqlite(std::path::PathBuf),
+    /// A `postgres://…` URL.
+    Postgres(String),
+}
+
+// `open(&DbTarget) -> StoreResult<Arc<dyn Store>>` (connect and migrate), the SQLite and
+// PostgreSQL implementations, and the conformance suite are built in `sqlite.rs`,
+// `postgres.rs` and `tests/conformance.rs`.
