@@ -1,1 +1,89 @@
-//! placeholder
+//! The web of the platform: routes, views (a full page and an htmx partial per view), auth,
+//! sessions, CSRF, the JSON API under `/api/v1` and its OpenAPI document.
+//!
+//! Handlers hold no SQL and no rules: they call [`ops`], which asks the domain's access
+//! decision and the store.
+
+pub mod api;
+pub mod auth;
+pub mod error;
+pub mod ops;
+pub mod session;
+pub mod views;
+
+use axum::routing::get;
+use axum::Router;
+use fazhi_report::Engine;
+use fazhi_store::Store;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+pub use error::{Error, Result};
+
+/// Settings of the web layer (the binary reads them from file → env → flags).
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Largest accepted upload (a report file or an import sheet).
+    pub max_upload_bytes: u64,
+    /// How long a login lasts.
+    pub session_hours: i64,
+    /// Mark cookies `Secure` (behind HTTPS).
+    pub secure_cookies: bool,
+    /// Shown on every page when the server runs the demo data set.
+    pub demo_banner: Option<String>,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            max_upload_bytes: 20 * 1024 * 1024,
+            session_hours: 12,
+            secure_cookies: false,
+            demo_banner: None,
+        }
+    }
+}
+
+/// What every handler gets. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub engine: Arc<Engine>,
+    pub config: Arc<WebConfig>,
+    pub throttle: Arc<ops::LoginThrottle>,
+}
+
+impl AppState {
+    pub fn new(store: Arc<dyn Store>, engine: Arc<Engine>, config: WebConfig) -> Self {
+        Self {
+            store,
+            engine,
+            config: Arc::new(config),
+            throttle: Arc::new(ops::LoginThrottle::default()),
+        }
+    }
+}
+
+/// Every route of the server: the pages, the API under `/api/v1`, `/healthz`.
+pub fn router(state: AppState) -> Router {
+    let app = Router::new()
+        .merge(views::routes())
+        .nest("/api/v1", api::routes())
+        .route("/healthz", get(healthz));
+    session::layers(app, state.clone()).with_state(state)
+}
+
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// Serves until `shutdown` resolves, then finishes running requests (graceful shutdown).
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}

@@ -1,0 +1,598 @@
+//! The operations of the platform, shared by the pages and the JSON API: each asks the
+//! domain's access decision, then the store (and the report engine). Handlers only turn
+//! requests into calls of these and results into pages or JSON.
+
+use crate::auth::{token_hash, Principal};
+use crate::error::{Error, Result};
+use crate::AppState;
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use base64::Engine as _;
+use chrono::{Duration, Utc};
+use fazhi_domain::{Action, Grant, Node, Placement, RegionId, Role, UnitId, UserId};
+use fazhi_report::check::Severity;
+use fazhi_report::Checked;
+use fazhi_store::{
+    Actor, AuditEntry, AuditFilter, NewUpload, NewUser, Page, Region, RoleGrant, Session,
+    UnitOverviewQuery, UnitOverviewRow, UploadDetail, UploadStatus, UploadSummary, User,
+};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration as StdDuration, Instant};
+
+// ---------------------------------------------------------------------------------------
+// Passwords and tokens
+
+/// Shortest password accepted.
+pub const MIN_PASSWORD_CHARS: usize = 8;
+
+/// argon2id with the crate's default parameters (19 MiB, 2 passes), as a PHC string.
+pub fn hash_password(password: &str) -> String {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .expect("argon2 with default parameters cannot fail on a generated salt")
+        .to_string()
+}
+
+/// Constant-time verification against a PHC string; a malformed hash never matches.
+pub fn verify_password(hash: &str, password: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .unwrap_or(false)
+}
+
+/// A new password must be long enough and mix letters with digits or signs.
+pub fn check_new_password(password: &str) -> Result<()> {
+    let chars = password.chars().count();
+    if chars < MIN_PASSWORD_CHARS {
+        return Err(Error::BadRequest(format!("密码至少 {MIN_PASSWORD_CHARS} 个字符")));
+    }
+    if chars > 128 {
+        return Err(Error::BadRequest("密码不能超过 128 个字符".into()));
+    }
+    let letters = password.chars().any(|c| c.is_alphabetic());
+    let others = password.chars().any(|c| !c.is_alphabetic());
+    if !(letters && others) {
+        return Err(Error::BadRequest("密码须同时包含字母和数字或符号".into()));
+    }
+    Ok(())
+}
+
+/// 32 random bytes, URL-safe base64 (no padding), with a prefix saying what it is.
+pub fn random_token(prefix: &str) -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    format!("{prefix}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+}
+
+/// A one-time password people can type: 12 characters from an alphabet without 0/O, 1/l/I.
+pub fn one_time_password() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz23456789";
+    let mut bytes = [0u8; 12];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let mut s: String = bytes.iter().map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char).collect();
+    // Guarantee a digit so the password passes `check_new_password` itself.
+    s.replace_range(11..12, "7");
+    s
+}
+
+// ---------------------------------------------------------------------------------------
+// Login throttling
+
+/// Failed logins per (login, address) in a sliding window; after `MAX_FAILURES` the pair
+/// must wait. Kept in memory: a restart forgets it, which only helps the legitimate user.
+pub struct LoginThrottle {
+    failures: Mutex<HashMap<(String, String), Vec<Instant>>>,
+}
+
+impl Default for LoginThrottle {
+    fn default() -> Self {
+        Self { failures: Mutex::new(HashMap::new()) }
+    }
+}
+
+impl LoginThrottle {
+    pub const MAX_FAILURES: usize = 5;
+    pub const WINDOW: StdDuration = StdDuration::from_secs(15 * 60);
+
+    /// Seconds to wait before trying again, if the pair is throttled.
+    pub fn wait(&self, login: &str, addr: &str) -> Option<u64> {
+        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        let key = (login.to_lowercase(), addr.to_string());
+        let list = map.get_mut(&key)?;
+        let now = Instant::now();
+        list.retain(|t| now.duration_since(*t) < Self::WINDOW);
+        if list.len() >= Self::MAX_FAILURES {
+            let oldest = list[0];
+            Some((Self::WINDOW - now.duration_since(oldest)).as_secs().max(1))
+        } else {
+            None
+        }
+    }
+
+    pub fn fail(&self, login: &str, addr: &str) {
+        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        if map.len() > 100_000 {
+            // Bound the memory under a flood of random logins.
+            let now = Instant::now();
+            map.retain(|_, v| v.last().is_some_and(|t| now.duration_since(*t) < Self::WINDOW));
+        }
+        map.entry((login.to_lowercase(), addr.to_string())).or_default().push(Instant::now());
+    }
+
+    pub fn clear(&self, login: &str, addr: &str) {
+        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        map.remove(&(login.to_lowercase(), addr.to_string()));
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Sessions
+
+/// A new session: the token for the cookie (shown once) and what the store keeps.
+pub struct NewLogin {
+    pub token: String,
+    pub session: Session,
+    pub user: User,
+}
+
+/// Checks a login and password (throttled per login and address) and opens a session.
+pub async fn login(state: &AppState, login: &str, password: &str, addr: &str) -> Result<NewLogin> {
+    let login = login.trim();
+    if let Some(wait) = state.throttle.wait(login, addr) {
+        return Err(Error::Throttled(wait));
+    }
+    let actor = Actor { user_id: None, login: login.to_string(), addr: addr.to_string() };
+    let user = state.store.user_by_login(login).await?;
+    let ok = match &user {
+        Some(u) => verify_password(&u.password_hash, password) && !u.disabled,
+        None => {
+            // Spend the same time as a real check so logins cannot be probed by timing.
+            verify_password(dummy_hash(), password);
+            false
+        }
+    };
+    let Some(user) = user.filter(|_| ok) else {
+        state.throttle.fail(login, addr);
+        state.store.record_login_failure(&actor, login).await?;
+        return Err(Error::BadRequest("登录名或密码不正确，或账号已停用".into()));
+    };
+    state.throttle.clear(login, addr);
+    let token = random_token("");
+    let now = Utc::now();
+    let session = Session {
+        token_hash: token_hash(&token),
+        user_id: user.id,
+        csrf_token: random_token(""),
+        created_at: now,
+        expires_at: now + Duration::hours(state.config.session_hours),
+        addr: addr.to_string(),
+    };
+    let actor = Actor { user_id: Some(user.id), ..actor };
+    state.store.create_session(&actor, &session).await?;
+    Ok(NewLogin { token, session, user })
+}
+
+/// A valid argon2id hash of a random string, verified against when the login is unknown.
+fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| hash_password(&random_token("")))
+}
+
+pub async fn logout(state: &AppState, p: &Principal) -> Result<()> {
+    if let Some(hash) = &p.session_hash {
+        state.store.delete_session(&p.actor(), hash).await?;
+    }
+    Ok(())
+}
+
+/// The signed-in person changes his own password (old one required).
+pub async fn change_password(state: &AppState, p: &Principal, old: &str, new: &str) -> Result<()> {
+    if !verify_password(&p.user.password_hash, old) {
+        return Err(Error::BadRequest("原密码不正确".into()));
+    }
+    if old == new {
+        return Err(Error::BadRequest("新密码不能与原密码相同".into()));
+    }
+    check_new_password(new)?;
+    state.store.set_password(&p.actor(), p.user.id, &hash_password(new), false).await?;
+    Ok(())
+}
+
+/// A new API token for the signed-in person; the token is returned once and never stored.
+pub async fn create_api_token(state: &AppState, p: &Principal, name: &str) -> Result<(fazhi_store::ApiToken, String)> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(Error::BadRequest("令牌名称不能为空，且不超过 100 个字符".into()));
+    }
+    let token = random_token("fz_");
+    let row = state.store.create_api_token(&p.actor(), p.user.id, name, &token_hash(&token)).await?;
+    Ok((row, token))
+}
+
+// ---------------------------------------------------------------------------------------
+// Where things sit
+
+pub async fn unit_placement(state: &AppState, unit_id: UnitId) -> Result<(fazhi_store::Unit, Placement)> {
+    let unit = state.store.unit(unit_id).await?;
+    let placement = Placement::unit(unit.id, unit.region_path.clone());
+    Ok((unit, placement))
+}
+
+pub async fn region_placement(state: &AppState, region_id: RegionId) -> Result<(Region, Placement)> {
+    let region = state.store.region(region_id).await?;
+    let placement = Placement::region(region.path.clone());
+    Ok((region, placement))
+}
+
+pub async fn node_placement(state: &AppState, node: Node) -> Result<Placement> {
+    Ok(match node {
+        Node::Region(r) => region_placement(state, r).await?.1,
+        Node::Unit(u) => unit_placement(state, u).await?.1,
+    })
+}
+
+/// The units a person may read (his own units; every unit below a supervisor's or admin's
+/// region), ordered as the store orders them.
+pub async fn readable_units(state: &AppState, p: &Principal) -> Result<Vec<fazhi_store::Unit>> {
+    let units = state.store.units(None).await?;
+    Ok(units
+        .into_iter()
+        .filter(|u| p.can(Action::Read, &Placement::unit(u.id, u.region_path.clone())))
+        .collect())
+}
+
+/// The regions where a person may supervise (not below another one of them).
+pub async fn supervised_regions(state: &AppState, p: &Principal) -> Result<Vec<Region>> {
+    let regions = state.store.regions().await?;
+    let top: Vec<Region> = regions
+        .iter()
+        .filter(|r| p.can(Action::Supervise, &Placement::region(r.path.clone())))
+        .filter(|r| {
+            // Drop regions whose parent is also supervised: keep the top ones only.
+            r.path.len() < 2 || {
+                let parent = r.path[r.path.len() - 2];
+                !regions.iter().any(|q| q.id == parent && p.can(Action::Supervise, &Placement::region(q.path.clone())))
+            }
+        })
+        .cloned()
+        .collect();
+    Ok(top)
+}
+
+// ---------------------------------------------------------------------------------------
+// Reports
+
+/// Largest and smallest report year accepted on upload.
+pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
+/// A unit's staff uploads a report: kept with its SHA-256, checked by the engine, stored
+/// with the findings. A file the engine cannot read is kept too, marked failed with why.
+pub async fn upload_report(
+    state: &AppState,
+    p: &Principal,
+    unit_id: UnitId,
+    year: i32,
+    filename: &str,
+    content_type: &str,
+    bytes: Vec<u8>,
+) -> Result<UploadSummary> {
+    let (_, placement) = unit_placement(state, unit_id).await?;
+    p.require(Action::Write, &placement)?;
+    if !YEARS.contains(&year) {
+        return Err(Error::BadRequest(format!("年度 {year} 不在 {}—{} 之间", YEARS.start(), YEARS.end())));
+    }
+    let limit = state.config.max_upload_bytes;
+    if bytes.len() as u64 > limit {
+        return Err(Error::TooLarge(format!(
+            "文件过大：{} 字节，超过上传大小上限 {} 字节",
+            bytes.len(),
+            limit
+        )));
+    }
+    if bytes.is_empty() {
+        return Err(Error::BadRequest("文件为空".into()));
+    }
+    let filename = clean_filename(filename);
+    let sha256 = hex::encode(Sha256::digest(&bytes));
+    let engine = state.engine.clone();
+    let (bytes, checked) = {
+        let name = filename.clone();
+        tokio::task::spawn_blocking(move || {
+            let checked = engine.check_bytes(&name, &bytes, None);
+            (bytes, checked)
+        })
+        .await
+        .map_err(|e| Error::Internal(format!("检查任务异常：{e}")))?
+    };
+    let new = match checked {
+        Ok(checked) => new_upload_checked(unit_id, year, &filename, content_type, sha256, bytes, &checked),
+        Err(e) => NewUpload {
+            unit_id,
+            year,
+            filename: filename.clone(),
+            content_type: content_type.to_string(),
+            sha256,
+            bytes,
+            status: UploadStatus::Failed,
+            error: Some(e.to_string()),
+            checked_json: None,
+            score: None,
+            errors: 0,
+            warnings: 0,
+            infos: 0,
+            title: filename.clone(),
+        },
+    };
+    Ok(state.store.create_upload(&p.actor(), &new).await?)
+}
+
+/// The row to store for a report the engine read (also used by the demo).
+pub fn new_upload_checked(
+    unit_id: UnitId,
+    year: i32,
+    filename: &str,
+    content_type: &str,
+    sha256: String,
+    bytes: Vec<u8>,
+    checked: &Checked,
+) -> NewUpload {
+    let count = |s: Severity| checked.findings.iter().filter(|f| f.severity == s).count() as i32;
+    NewUpload {
+        unit_id,
+        year,
+        filename: filename.to_string(),
+        content_type: content_type.to_string(),
+        sha256,
+        bytes,
+        status: UploadStatus::Checked,
+        error: None,
+        checked_json: Some(serde_json::to_string(checked).expect("a checked report serialises")),
+        score: Some(checked.score.total as i32),
+        errors: count(Severity::Error),
+        warnings: count(Severity::Warning),
+        infos: count(Severity::Info),
+        title: checked.report.title.clone().unwrap_or_else(|| filename.to_string()),
+    }
+}
+
+/// Keeps the last path component, without control characters, at most 200 characters.
+fn clean_filename(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let cleaned: String = base.chars().filter(|c| !c.is_control()).take(200).collect();
+    if cleaned.trim().is_empty() {
+        "未命名文件".into()
+    } else {
+        cleaned
+    }
+}
+
+/// An upload with its checked result, for whoever may read it: the unit's people and
+/// supervisors above it, or anyone once it is published.
+pub async fn upload_detail(state: &AppState, viewer: Option<&Principal>, id: i64) -> Result<(UploadDetail, Option<Checked>)> {
+    let detail = state.store.upload(id).await?;
+    let placement = Placement::unit(detail.unit.id, detail.unit.region_path.clone());
+    let allowed = viewer.is_some_and(|p| p.can(Action::Read, &placement)) || detail.summary.published_at.is_some();
+    if !allowed {
+        return Err(if viewer.is_some() { Error::Forbidden } else { Error::NotFound("报告") });
+    }
+    let checked = match &detail.checked_json {
+        Some(json) => Some(
+            serde_json::from_str::<Checked>(json).map_err(|e| Error::Internal(format!("审查结果无法读取：{e}")))?,
+        ),
+        None => None,
+    };
+    Ok((detail, checked))
+}
+
+/// The original file of an upload (same access as [`upload_detail`]).
+pub async fn upload_original(state: &AppState, viewer: Option<&Principal>, id: i64) -> Result<(UploadSummary, String, Vec<u8>)> {
+    let detail = state.store.upload(id).await?;
+    let placement = Placement::unit(detail.unit.id, detail.unit.region_path.clone());
+    let allowed = viewer.is_some_and(|p| p.can(Action::Read, &placement)) || detail.summary.published_at.is_some();
+    if !allowed {
+        return Err(if viewer.is_some() { Error::Forbidden } else { Error::NotFound("报告") });
+    }
+    let bytes = state.store.upload_bytes(id).await?;
+    Ok((detail.summary, detail.content_type, bytes))
+}
+
+pub async fn unit_uploads(state: &AppState, p: &Principal, unit_id: UnitId, year: Option<i32>) -> Result<(fazhi_store::Unit, Vec<UploadSummary>)> {
+    let (unit, placement) = unit_placement(state, unit_id).await?;
+    p.require(Action::Read, &placement)?;
+    let uploads = state.store.uploads_of_unit(unit_id, year).await?;
+    Ok((unit, uploads))
+}
+
+/// 单位负责人 publishes (or withdraws) a report of his unit.
+pub async fn set_published(state: &AppState, p: &Principal, id: i64, publish: bool) -> Result<UploadSummary> {
+    let detail = state.store.upload(id).await?;
+    let placement = Placement::unit(detail.unit.id, detail.unit.region_path.clone());
+    p.require(Action::Approve, &placement)?;
+    if publish && detail.summary.status != UploadStatus::Checked {
+        return Err(Error::BadRequest("无法读取的文件不能发布".into()));
+    }
+    let at = publish.then(Utc::now);
+    Ok(state.store.set_published(&p.actor(), id, at).await?)
+}
+
+/// The supervisor's list of every unit below a region with its latest upload of the year.
+pub async fn unit_overview(state: &AppState, p: &Principal, q: &UnitOverviewQuery) -> Result<Page<UnitOverviewRow>> {
+    let (_, placement) = region_placement(state, q.region_id).await?;
+    p.require(Action::Supervise, &placement)?;
+    let mut q = q.clone();
+    q.limit = q.limit.clamp(1, 500);
+    Ok(state.store.unit_overview(&q).await?)
+}
+
+// ---------------------------------------------------------------------------------------
+// Audit log
+
+/// Entries below a region the person may read the audit log of. Without a region, the
+/// person's top region where he holds the right is used.
+pub async fn audit(state: &AppState, p: &Principal, filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
+    let mut filter = filter.clone();
+    let region = match filter.region_id {
+        Some(r) => r,
+        None => {
+            let regions = state.store.regions().await?;
+            regions
+                .iter()
+                .find(|r| p.can(Action::ReadAudit, &Placement::region(r.path.clone())))
+                .map(|r| r.id)
+                .ok_or(Error::Forbidden)?
+        }
+    };
+    let (_, placement) = region_placement(state, region).await?;
+    p.require(Action::ReadAudit, &placement)?;
+    filter.region_id = Some(region);
+    filter.limit = filter.limit.clamp(1, 10_000);
+    Ok(state.store.audit(&filter).await?)
+}
+
+// ---------------------------------------------------------------------------------------
+// Accounts
+
+/// An admin creates an account with roles; every grant's node must be within the admin's
+/// reach. The password is a one-time password the person must change at first login.
+pub async fn create_user(
+    state: &AppState,
+    p: &Principal,
+    login: &str,
+    display_name: &str,
+    grants: &[Grant],
+) -> Result<(User, String)> {
+    let login = login.trim();
+    if login.is_empty() || login.chars().count() > 64 || login.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(Error::BadRequest("登录名不能为空、不能含空格，且不超过 64 个字符".into()));
+    }
+    if grants.is_empty() {
+        return Err(Error::BadRequest("请至少授予一个角色".into()));
+    }
+    for g in grants {
+        let placement = node_placement(state, g.node).await?;
+        p.require(Action::ManageUsers, &placement)?;
+    }
+    let password = one_time_password();
+    let user = state
+        .store
+        .create_user(
+            &p.actor(),
+            &NewUser {
+                login: login.to_string(),
+                display_name: display_name.trim().to_string(),
+                password_hash: hash_password(&password),
+                must_change_password: true,
+            },
+        )
+        .await?;
+    for g in grants {
+        state.store.grant(&p.actor(), user.id, *g).await?;
+    }
+    Ok((user, password))
+}
+
+/// Whether `p` may manage account `id`: he must reach every node the account holds a role
+/// at (an account without roles only a root admin manages).
+pub async fn require_manage_user(state: &AppState, p: &Principal, id: UserId) -> Result<(User, Vec<RoleGrant>)> {
+    let user = state.store.user(id).await?;
+    let grants = state.store.grants(id).await?;
+    if grants.is_empty() {
+        let regions = state.store.regions().await?;
+        let root_admin = regions
+            .iter()
+            .filter(|r| r.parent_id.is_none())
+            .any(|r| p.can(Action::ManageUsers, &Placement::region(r.path.clone())));
+        if !root_admin {
+            return Err(Error::Forbidden);
+        }
+    }
+    for g in &grants {
+        p.require(Action::ManageUsers, &node_placement(state, g.grant.node).await?)?;
+    }
+    Ok((user, grants))
+}
+
+pub async fn set_user_disabled(state: &AppState, p: &Principal, id: UserId, disabled: bool) -> Result<User> {
+    if id == p.user.id && disabled {
+        return Err(Error::BadRequest("不能停用自己的账号".into()));
+    }
+    require_manage_user(state, p, id).await?;
+    Ok(state.store.set_disabled(&p.actor(), id, disabled).await?)
+}
+
+/// An admin resets a password: a new one-time password, shown once.
+pub async fn reset_password(state: &AppState, p: &Principal, id: UserId) -> Result<String> {
+    require_manage_user(state, p, id).await?;
+    let password = one_time_password();
+    state.store.set_password(&p.actor(), id, &hash_password(&password), true).await?;
+    Ok(password)
+}
+
+pub async fn grant_role(state: &AppState, p: &Principal, id: UserId, role: Role, node: Node) -> Result<RoleGrant> {
+    require_manage_user(state, p, id).await?;
+    p.require(Action::ManageUsers, &node_placement(state, node).await?)?;
+    Ok(state.store.grant(&p.actor(), id, Grant { role, node }).await?)
+}
+
+pub async fn revoke_role(state: &AppState, p: &Principal, grant_id: i64) -> Result<()> {
+    let grant = state
+        .store
+        .all_grants()
+        .await?
+        .into_iter()
+        .find(|g| g.id == grant_id)
+        .ok_or(Error::NotFound("授权"))?;
+    p.require(Action::ManageUsers, &node_placement(state, grant.grant.node).await?)?;
+    Ok(state.store.revoke(&p.actor(), grant_id).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn password_hash_verifies_and_rejects() {
+        let h = hash_password("Fazhi-2025");
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password(&h, "Fazhi-2025"));
+        assert!(!verify_password(&h, "fazhi-2025"));
+        assert!(!verify_password("not a hash", "x"));
+        assert!(!verify_password(dummy_hash(), "anything"));
+        assert!(PasswordHash::new(dummy_hash()).is_ok());
+    }
+
+    #[test]
+    fn one_time_passwords_pass_the_policy() {
+        for _ in 0..50 {
+            check_new_password(&one_time_password()).unwrap();
+        }
+        assert!(check_new_password("short1").is_err());
+        assert!(check_new_password("onlyletters").is_err());
+        assert!(check_new_password("12345678").is_err());
+    }
+
+    #[test]
+    fn throttle_after_five_failures() {
+        let t = LoginThrottle::default();
+        for _ in 0..LoginThrottle::MAX_FAILURES {
+            assert!(t.wait("a", "1.2.3.4").is_none());
+            t.fail("A", "1.2.3.4");
+        }
+        assert!(t.wait("a", "1.2.3.4").is_some());
+        assert!(t.wait("a", "5.6.7.8").is_none(), "another address is not throttled");
+        t.clear("a", "1.2.3.4");
+        assert!(t.wait("a", "1.2.3.4").is_none());
+    }
+
+    #[test]
+    fn filenames_are_cleaned() {
+        assert_eq!(clean_filename("C:\\Users\\x\\报告.docx"), "报告.docx");
+        assert_eq!(clean_filename("../../etc/passwd"), "passwd");
+        assert_eq!(clean_filename("a\u{0}b.txt"), "ab.txt");
+        assert_eq!(clean_filename("  "), "未命名文件");
+    }
+}
