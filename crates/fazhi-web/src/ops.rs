@@ -550,6 +550,550 @@ pub async fn revoke_role(state: &AppState, p: &Principal, grant_id: i64) -> Resu
     Ok(state.store.revoke(&p.actor(), grant_id).await?)
 }
 
+// =======================================================================================
+// API additions: operations the JSON API needs beyond the ones above (the pages may use
+// them too). Access is decided here, as above, never in handlers.
+
+/// Whether `p` holds `action` at a top-level region (a root admin): the only people who may
+/// touch things that sit above every region, such as a new top-level region.
+async fn require_at_root(state: &AppState, p: &Principal, action: Action) -> Result<()> {
+    let regions = state.store.regions().await?;
+    let at_root = regions
+        .iter()
+        .filter(|r| r.parent_id.is_none())
+        .any(|r| p.can(action, &Placement::region(r.path.clone())));
+    if at_root {
+        Ok(())
+    } else {
+        Err(Error::Forbidden)
+    }
+}
+
+/// `ManageOrg` where a region or unit is attached: at the region chain `parent_path` (root
+/// first), or at a root region when the thing has no parent.
+async fn require_org_parent(state: &AppState, p: &Principal, parent_path: &[RegionId]) -> Result<()> {
+    if parent_path.is_empty() {
+        require_at_root(state, p, Action::ManageOrg).await
+    } else {
+        p.require(Action::ManageOrg, &Placement::region(parent_path.to_vec()))
+    }
+}
+
+/// A name or code as typed: trimmed, not empty, without control characters, at most `max`.
+fn org_text(what: &str, value: &str, max: usize) -> Result<String> {
+    let v = value.trim();
+    if v.is_empty() || v.chars().count() > max || v.chars().any(char::is_control) {
+        return Err(Error::BadRequest(format!("{what}不能为空、不能含控制字符，且不超过 {max} 个字符")));
+    }
+    Ok(v.to_string())
+}
+
+/// The whole region tree (parents before children) for any signed-in person: the names of
+/// administrative divisions are public, and every role needs them to find its way.
+pub async fn all_regions(state: &AppState, _signed_in: &Principal) -> Result<Vec<Region>> {
+    Ok(state.store.regions().await?)
+}
+
+/// An admin adds a region below one he manages (a top-level region: a root admin only).
+pub async fn create_region(
+    state: &AppState,
+    p: &Principal,
+    parent_id: Option<RegionId>,
+    code: &str,
+    name: &str,
+    level: fazhi_domain::RegionLevel,
+) -> Result<Region> {
+    let code = org_text("区划代码", code, 64)?;
+    let name = org_text("区划名称", name, 100)?;
+    match parent_id {
+        Some(parent) => {
+            let (_, placement) = region_placement(state, parent).await?;
+            p.require(Action::ManageOrg, &placement)?;
+        }
+        None => require_at_root(state, p, Action::ManageOrg).await?,
+    }
+    let new = fazhi_store::NewRegion { parent_id, code, name, level };
+    Ok(state.store.create_region(&p.actor(), &new).await?)
+}
+
+/// An admin renames or recodes a region; he must manage its parent (a county admin cannot
+/// rename his own county).
+/// A field left `None` stays as it is.
+pub async fn update_region(
+    state: &AppState,
+    p: &Principal,
+    id: RegionId,
+    code: Option<&str>,
+    name: Option<&str>,
+) -> Result<Region> {
+    let region = state.store.region(id).await?;
+    require_org_parent(state, p, &region.path[..region.path.len().saturating_sub(1)]).await?;
+    let code = org_text("区划代码", code.unwrap_or(&region.code), 64)?;
+    let name = org_text("区划名称", name.unwrap_or(&region.name), 100)?;
+    Ok(state.store.update_region(&p.actor(), id, &name, &code).await?)
+}
+
+/// The units a person may read, at or below `region` when given.
+pub async fn units_below(state: &AppState, p: &Principal, region: Option<RegionId>) -> Result<Vec<fazhi_store::Unit>> {
+    if let Some(r) = region {
+        state.store.region(r).await?;
+    }
+    let units = readable_units(state, p).await?;
+    Ok(match region {
+        Some(r) => units.into_iter().filter(|u| u.region_path.contains(&r)).collect(),
+        None => units,
+    })
+}
+
+/// One unit, for whoever may read its data.
+pub async fn unit_for(state: &AppState, p: &Principal, id: UnitId) -> Result<fazhi_store::Unit> {
+    let (unit, placement) = unit_placement(state, id).await?;
+    p.require(Action::Read, &placement)?;
+    Ok(unit)
+}
+
+fn clean_new_unit(new: &fazhi_store::NewUnit) -> Result<fazhi_store::NewUnit> {
+    let short_name = new.short_name.trim();
+    if short_name.chars().count() > 50 || short_name.chars().any(char::is_control) {
+        return Err(Error::BadRequest("单位简称不超过 50 个字符，且不能含控制字符".into()));
+    }
+    Ok(fazhi_store::NewUnit {
+        region_id: new.region_id,
+        code: org_text("单位代码", &new.code, 64)?,
+        name: org_text("单位名称", &new.name, 100)?,
+        short_name: short_name.to_string(),
+        kind: new.kind,
+    })
+}
+
+/// An admin adds a unit to a region he manages.
+pub async fn create_unit(state: &AppState, p: &Principal, new: &fazhi_store::NewUnit) -> Result<fazhi_store::Unit> {
+    let new = clean_new_unit(new)?;
+    let (_, placement) = region_placement(state, new.region_id).await?;
+    p.require(Action::ManageOrg, &placement)?;
+    Ok(state.store.create_unit(&p.actor(), &new).await?)
+}
+
+/// An admin changes a unit (`change` turns the unit as it is into the unit as it will be);
+/// moving it needs `ManageOrg` at both its old and new region.
+pub async fn update_unit(
+    state: &AppState,
+    p: &Principal,
+    id: UnitId,
+    change: impl FnOnce(&fazhi_store::Unit) -> fazhi_store::NewUnit,
+) -> Result<fazhi_store::Unit> {
+    let unit = state.store.unit(id).await?;
+    p.require(Action::ManageOrg, &Placement::region(unit.region_path.clone()))?;
+    let new = clean_new_unit(&change(&unit))?;
+    if new.region_id != unit.region_id {
+        let (_, placement) = region_placement(state, new.region_id).await?;
+        p.require(Action::ManageOrg, &placement)?;
+    }
+    Ok(state.store.update_unit(&p.actor(), id, &new).await?)
+}
+
+/// Applies organisation rows (with their line numbers) all together or not at all. Every
+/// row that changes something must stay within the importer's reach: where its thing sits
+/// now (for an update) and where it will sit (its parent, traced through rows of the same
+/// batch to a region that exists). Rows that repeat what is there need no right, so an
+/// admin can import his own export again (it names his region under its parent). Rows
+/// naming unknown parents are left for the store to report.
+pub async fn import_org_rows(state: &AppState, p: &Principal, rows: &[(usize, fazhi_store::OrgRow)]) -> Result<fazhi_store::ImportSummary> {
+    use fazhi_store::OrgRow;
+    // Only admins import, even a sheet that changes nothing.
+    if !p.grants.iter().any(|g| g.role.permits(Action::ManageOrg)) {
+        return Err(Error::Forbidden);
+    }
+    if rows.is_empty() {
+        return Err(Error::BadRequest("没有要导入的数据行".into()));
+    }
+    let regions = state.store.regions().await?;
+    let units = state.store.units(None).await?;
+    let region_by_code: HashMap<&str, &Region> = regions.iter().map(|r| (r.code.as_str(), r)).collect();
+    let unit_by_code: HashMap<&str, &fazhi_store::Unit> = units.iter().map(|u| (u.code.as_str(), u)).collect();
+    let nonempty = |s: &Option<String>| s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+    let mut batch_parent: HashMap<String, Option<String>> = HashMap::new();
+    for (_, row) in rows {
+        if let OrgRow::Region { code, parent_code, .. } = row {
+            batch_parent.entry(code.trim().to_string()).or_insert_with(|| nonempty(parent_code));
+        }
+    }
+    // The region chain of the existing region a code ends up under (empty: no parent),
+    // or `None` when it cannot be traced (the store reports such rows).
+    let trace = |start: Option<String>| -> Option<Vec<RegionId>> {
+        let mut code = start;
+        for _ in 0..=batch_parent.len() {
+            let Some(c) = code else { return Some(Vec::new()) };
+            if let Some(r) = region_by_code.get(c.as_str()) {
+                return Some(r.path.clone());
+            }
+            code = batch_parent.get(&c)?.clone();
+        }
+        None
+    };
+    let code_of: HashMap<RegionId, &str> = regions.iter().map(|r| (r.id, r.code.as_str())).collect();
+    let mut needed: Vec<Vec<RegionId>> = Vec::new();
+    for (_, row) in rows {
+        match row {
+            OrgRow::Region { code, name, level, parent_code } => {
+                if let Some(existing) = region_by_code.get(code.trim()) {
+                    let parent_now = existing.parent_id.and_then(|id| code_of.get(&id).copied());
+                    let unchanged = existing.name == name.trim()
+                        && existing.level == *level
+                        && parent_now == nonempty(parent_code).as_deref();
+                    if unchanged {
+                        continue;
+                    }
+                    needed.push(existing.path[..existing.path.len() - 1].to_vec());
+                }
+                needed.extend(trace(nonempty(parent_code)));
+            }
+            OrgRow::Unit { code, name, short_name, kind, region_code } => {
+                if let Some(existing) = unit_by_code.get(code.trim()) {
+                    let unchanged = existing.name == name.trim()
+                        && existing.short_name == short_name.trim()
+                        && existing.kind == *kind
+                        && code_of.get(&existing.region_id).copied() == Some(region_code.trim());
+                    if unchanged {
+                        continue;
+                    }
+                    needed.push(existing.region_path.clone());
+                }
+                needed.extend(trace(Some(region_code.trim().to_string())));
+            }
+        }
+    }
+    needed.sort();
+    needed.dedup();
+    for path in &needed {
+        require_org_parent(state, p, path).await?;
+    }
+    let (lines, rows): (Vec<usize>, Vec<OrgRow>) = rows.iter().cloned().unzip();
+    Ok(state.store.import_org(&p.actor(), &rows, &lines).await?)
+}
+
+/// An organisation sheet (CSV or XLSX) read with `fazhi_sheet` and imported; every bad
+/// row of the file is reported at once and nothing is imported.
+pub async fn import_org_file(state: &AppState, p: &Principal, filename: &str, bytes: Vec<u8>) -> Result<fazhi_store::ImportSummary> {
+    let limits = fazhi_sheet::Limits { max_bytes: state.config.max_upload_bytes, ..fazhi_sheet::Limits::default() };
+    if bytes.is_empty() {
+        return Err(Error::BadRequest("文件为空".into()));
+    }
+    let name = clean_filename(filename);
+    let parsed = tokio::task::spawn_blocking(move || {
+        fazhi_sheet::read(&name, &bytes, &limits).map(fazhi_sheet::org::parse_org)
+    })
+    .await
+    .map_err(|e| Error::Internal(format!("读取表格任务异常：{e}")))?;
+    let rows = match parsed {
+        Ok(Ok(rows)) => rows,
+        Ok(Err(row_errors)) => return Err(Error::Rows(row_errors)),
+        Err(e @ fazhi_sheet::SheetError::TooLarge { .. }) => return Err(Error::TooLarge(e.to_string())),
+        Err(e) => return Err(Error::BadRequest(e.to_string())),
+    };
+    import_org_rows(state, p, &rows).await
+}
+
+/// The regions (and their units) an admin manages, as an import sheet that recreates them.
+/// Returns the file name, its content type and its bytes.
+pub async fn export_org(state: &AppState, p: &Principal, format: fazhi_sheet::Format) -> Result<(String, &'static str, Vec<u8>)> {
+    let regions = state.store.regions().await?;
+    let managed: Vec<Region> = regions
+        .iter()
+        .filter(|r| p.can(Action::ManageOrg, &Placement::region(r.path.clone())))
+        .cloned()
+        .collect();
+    if managed.is_empty() {
+        return Err(Error::Forbidden);
+    }
+    let ids: std::collections::HashSet<RegionId> = managed.iter().map(|r| r.id).collect();
+    let units: Vec<fazhi_store::Unit> =
+        state.store.units(None).await?.into_iter().filter(|u| ids.contains(&u.region_id)).collect();
+    let mut rows = fazhi_sheet::org::org_rows(&managed, &units);
+    // A top region of the export keeps its real parent's code, so that importing the file
+    // again leaves it where it is rather than making it a root.
+    let code_of: HashMap<RegionId, &str> = regions.iter().map(|r| (r.id, r.code.as_str())).collect();
+    for (row, region) in rows.iter_mut().zip(&managed) {
+        if let Some(parent) = region.parent_id.filter(|id| !ids.contains(id)) {
+            row[5] = code_of.get(&parent).copied().unwrap_or_default().to_string();
+        }
+    }
+    let headers = fazhi_sheet::org::ORG_HEADERS;
+    let stamp = Utc::now().format("%Y%m%d");
+    let bytes = match format {
+        fazhi_sheet::Format::Csv => fazhi_sheet::write_csv(&headers, &rows),
+        fazhi_sheet::Format::Xlsx => fazhi_sheet::write_xlsx("机构", &headers, &rows).map_err(|e| Error::Internal(e.to_string()))?,
+    };
+    Ok((format!("机构-{stamp}.{}", format.extension()), format.content_type(), bytes))
+}
+
+/// The accounts an admin manages (each with its grants): those whose every role sits within
+/// his reach; accounts without roles only for a root admin.
+pub async fn manageable_users(state: &AppState, p: &Principal) -> Result<Vec<(User, Vec<RoleGrant>)>> {
+    if !p.grants.iter().any(|g| g.role.permits(Action::ManageUsers)) {
+        return Err(Error::Forbidden);
+    }
+    let regions = state.store.regions().await?;
+    let units = state.store.units(None).await?;
+    let root_admin = regions
+        .iter()
+        .filter(|r| r.parent_id.is_none())
+        .any(|r| p.can(Action::ManageUsers, &Placement::region(r.path.clone())));
+    let region_path: HashMap<RegionId, &Vec<RegionId>> = regions.iter().map(|r| (r.id, &r.path)).collect();
+    let unit_path: HashMap<UnitId, &Vec<RegionId>> = units.iter().map(|u| (u.id, &u.region_path)).collect();
+    let reach = |node: Node| match node {
+        Node::Region(r) => region_path.get(&r).is_some_and(|path| p.can(Action::ManageUsers, &Placement::region(path.to_vec()))),
+        Node::Unit(u) => unit_path.get(&u).is_some_and(|path| p.can(Action::ManageUsers, &Placement::unit(u, path.to_vec()))),
+    };
+    let mut by_user: HashMap<UserId, Vec<RoleGrant>> = HashMap::new();
+    for g in state.store.all_grants().await? {
+        by_user.entry(g.user_id).or_default().push(g);
+    }
+    Ok(state
+        .store
+        .users()
+        .await?
+        .into_iter()
+        .filter_map(|u| {
+            let grants = by_user.remove(&u.id).unwrap_or_default();
+            let visible = if grants.is_empty() { root_admin } else { grants.iter().all(|g| reach(g.grant.node)) };
+            visible.then_some((u, grants))
+        })
+        .collect())
+}
+
+/// The grants of one account, for whoever manages it.
+pub async fn user_with_grants(state: &AppState, p: &Principal, id: UserId) -> Result<(User, Vec<RoleGrant>)> {
+    require_manage_user(state, p, id).await
+}
+
+/// The name of the region or unit a grant sits at (`区划 12` when it vanished).
+pub async fn node_name(state: &AppState, node: Node) -> Result<String> {
+    Ok(match node {
+        Node::Region(id) => match state.store.region(id).await {
+            Ok(r) => r.name,
+            Err(fazhi_store::StoreError::NotFound(_)) => format!("区划 {id}"),
+            Err(e) => return Err(e.into()),
+        },
+        Node::Unit(id) => match state.store.unit(id).await {
+            Ok(u) => u.name,
+            Err(fazhi_store::StoreError::NotFound(_)) => format!("单位 {id}"),
+            Err(e) => return Err(e.into()),
+        },
+    })
+}
+
+/// The name of every region and unit by node (for lists of grants).
+pub async fn node_names(state: &AppState) -> Result<HashMap<Node, String>> {
+    let mut names: HashMap<Node, String> =
+        state.store.regions().await?.into_iter().map(|r| (Node::Region(r.id), r.name)).collect();
+    names.extend(state.store.units(None).await?.into_iter().map(|u| (Node::Unit(u.id), u.name)));
+    Ok(names)
+}
+
+/// Whether the viewer reads a unit's data as one of its people or supervisors (rather than
+/// as the public reading what was published): decides e.g. whether the uploader is shown.
+pub fn reads_unit(viewer: Option<&Principal>, unit: &fazhi_store::Unit) -> bool {
+    viewer.is_some_and(|p| p.can(Action::Read, &Placement::unit(unit.id, unit.region_path.clone())))
+}
+
+/// The signed-in person's own grants, each with the name of its node.
+pub async fn my_grants(state: &AppState, p: &Principal) -> Result<Vec<(RoleGrant, String)>> {
+    let mut out = Vec::new();
+    for g in state.store.grants(p.user.id).await? {
+        let name = node_name(state, g.grant.node).await?;
+        out.push((g, name));
+    }
+    Ok(out)
+}
+
+/// The signed-in person's API tokens (their hashes never leave the store).
+pub async fn my_api_tokens(state: &AppState, p: &Principal) -> Result<Vec<fazhi_store::ApiToken>> {
+    Ok(state.store.api_tokens(p.user.id).await?)
+}
+
+/// Revokes one of the signed-in person's own API tokens; others' tokens are not found.
+pub async fn revoke_my_api_token(state: &AppState, p: &Principal, id: i64) -> Result<()> {
+    let mine = state.store.api_tokens(p.user.id).await?.into_iter().any(|t| t.id == id && !t.revoked);
+    if !mine {
+        return Err(Error::NotFound("令牌"));
+    }
+    Ok(state.store.revoke_api_token(&p.actor(), id).await?)
+}
+
+/// Published reports, newest first, for everyone (the public portal).
+pub async fn published_reports(state: &AppState, offset: u32, limit: u32) -> Result<Page<UploadSummary>> {
+    Ok(state.store.published_uploads(offset, limit.clamp(1, 100)).await?)
+}
+
+/// The report year lists open on: the newest year with an upload, else last year (reports
+/// are written in the first months of the year after the one they report on).
+pub async fn default_report_year(state: &AppState) -> Result<i32> {
+    use chrono::Datelike;
+    Ok(match state.store.upload_years().await?.first() {
+        Some(y) => *y,
+        None => Utc::now().year() - 1,
+    })
+}
+
+// =======================================================================================
+// Page additions: what the server-rendered pages need beyond the operations above.
+
+/// What a person may do to one unit's reports, for the buttons a page shows (the
+/// operations check again when the button is used).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct UnitRights {
+    pub read: bool,
+    /// Upload a report.
+    pub write: bool,
+    /// Publish or withdraw a report (单位负责人).
+    pub approve: bool,
+}
+
+pub fn unit_rights(p: Option<&Principal>, unit: &fazhi_store::Unit) -> UnitRights {
+    let Some(p) = p else { return UnitRights::default() };
+    let placement = Placement::unit(unit.id, unit.region_path.clone());
+    UnitRights {
+        read: p.can(Action::Read, &placement),
+        write: p.can(Action::Write, &placement),
+        approve: p.can(Action::Approve, &placement),
+    }
+}
+
+/// The units a person holds a role at directly (his own units, for the dashboard), in the
+/// order the store lists units.
+pub async fn my_units(state: &AppState, p: &Principal) -> Result<Vec<fazhi_store::Unit>> {
+    let mine: Vec<UnitId> = p
+        .grants
+        .iter()
+        .filter_map(|g| match g.node {
+            Node::Unit(u) => Some(u),
+            Node::Region(_) => None,
+        })
+        .collect();
+    if mine.is_empty() {
+        return Ok(Vec::new());
+    }
+    let units = state.store.units(None).await?;
+    Ok(units.into_iter().filter(|u| mine.contains(&u.id)).collect())
+}
+
+/// A region of the organisation page with what the admin may do to it.
+#[derive(Debug, Clone)]
+pub struct OrgRegion {
+    pub region: Region,
+    /// Rename or recode it (needs `ManageOrg` at its parent, or a root admin for a root).
+    pub editable: bool,
+}
+
+/// A unit of the organisation page with what the admin may do to it.
+#[derive(Debug, Clone)]
+pub struct OrgUnit {
+    pub unit: fazhi_store::Unit,
+    pub editable: bool,
+}
+
+/// The part of the organisation an admin manages: the regions where he holds `ManageOrg`
+/// (parents before children) and their units, plus whether he may add top-level regions.
+pub struct OrgTree {
+    pub regions: Vec<OrgRegion>,
+    pub units: Vec<OrgUnit>,
+    pub root_admin: bool,
+}
+
+pub async fn org_tree(state: &AppState, p: &Principal) -> Result<OrgTree> {
+    if !p.grants.iter().any(|g| g.role.permits(Action::ManageOrg)) {
+        return Err(Error::Forbidden);
+    }
+    let regions = state.store.regions().await?;
+    let root_admin = regions
+        .iter()
+        .filter(|r| r.parent_id.is_none())
+        .any(|r| p.can(Action::ManageOrg, &Placement::region(r.path.clone())));
+    let managed: Vec<OrgRegion> = regions
+        .into_iter()
+        .filter(|r| p.can(Action::ManageOrg, &Placement::region(r.path.clone())))
+        .map(|r| {
+            let parent = &r.path[..r.path.len().saturating_sub(1)];
+            let editable = if parent.is_empty() {
+                root_admin
+            } else {
+                p.can(Action::ManageOrg, &Placement::region(parent.to_vec()))
+            };
+            OrgRegion { region: r, editable }
+        })
+        .collect();
+    let units = state
+        .store
+        .units(None)
+        .await?
+        .into_iter()
+        .filter(|u| p.can(Action::ManageOrg, &Placement::unit(u.id, u.region_path.clone())))
+        .map(|u| {
+            let editable = p.can(Action::ManageOrg, &Placement::region(u.region_path.clone()));
+            OrgUnit { unit: u, editable }
+        })
+        .collect();
+    Ok(OrgTree { regions: managed, units, root_admin })
+}
+
+/// The regions and units where an admin may grant roles (for the account forms).
+pub async fn grantable_nodes(state: &AppState, p: &Principal) -> Result<(Vec<Region>, Vec<fazhi_store::Unit>)> {
+    if !p.grants.iter().any(|g| g.role.permits(Action::ManageUsers)) {
+        return Err(Error::Forbidden);
+    }
+    let regions: Vec<Region> = state
+        .store
+        .regions()
+        .await?
+        .into_iter()
+        .filter(|r| p.can(Action::ManageUsers, &Placement::region(r.path.clone())))
+        .collect();
+    let units = state
+        .store
+        .units(None)
+        .await?
+        .into_iter()
+        .filter(|u| p.can(Action::ManageUsers, &Placement::unit(u.id, u.region_path.clone())))
+        .collect();
+    Ok((regions, units))
+}
+
+/// The top regions whose audit log a person may read (for the audit page's region choice).
+pub async fn audit_regions(state: &AppState, p: &Principal) -> Result<Vec<Region>> {
+    let regions = state.store.regions().await?;
+    let readable = |r: &Region| p.can(Action::ReadAudit, &Placement::region(r.path.clone()));
+    let top: Vec<Region> = regions
+        .iter()
+        .filter(|r| readable(r))
+        .filter(|r| {
+            r.path.len() < 2 || {
+                let parent = r.path[r.path.len() - 2];
+                !regions.iter().any(|q| q.id == parent && readable(q))
+            }
+        })
+        .cloned()
+        .collect();
+    if top.is_empty() {
+        return Err(Error::Forbidden);
+    }
+    Ok(top)
+}
+
+/// The supervisor's list of units below a region, with the region itself (for the page's
+/// heading): one access check, one query.
+pub async fn region_unit_overview(
+    state: &AppState,
+    p: &Principal,
+    q: &UnitOverviewQuery,
+) -> Result<(Region, Page<UnitOverviewRow>)> {
+    let (region, placement) = region_placement(state, q.region_id).await?;
+    p.require(Action::Supervise, &placement)?;
+    let mut q = q.clone();
+    q.limit = q.limit.clamp(1, 500);
+    Ok((region, state.store.unit_overview(&q).await?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
