@@ -1,7 +1,450 @@
-//! The pages (owned by the UI work in progress).
+//! The server-rendered pages (Simplified Chinese, askama templates, htmx).
+//!
+//! Every view has a full page (the template extends `layout.html`) and an htmx partial: a
+//! block of the same template rendered alone (askama's `blocks`), returned when the request
+//! carries `HX-Request` (see [`Hx`]). Handlers turn requests into [`crate::ops`] calls and
+//! results into pages; they hold no SQL and no access rules.
+
+mod account;
+mod admin;
+pub mod assets;
+mod audit;
+mod home;
+mod supervise;
+mod units;
+mod uploads;
+
+pub(crate) mod errors;
+
+use crate::auth::{Principal, Viewer};
+use crate::error::{Error, Result};
 use crate::AppState;
+use askama::Template;
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
 use axum::Router;
+use chrono::{FixedOffset, NaiveDate, TimeZone};
+use fazhi_domain::Action;
+use fazhi_store::Timestamp;
+use serde::de::DeserializeOwned;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/", get(home::home))
+        .route(
+            "/login",
+            get(account::login_form).post(account::login_submit),
+        )
+        .route("/logout", post(account::logout))
+        .route(
+            "/account/password",
+            get(account::password_form).post(account::password_submit),
+        )
+        .route(
+            "/account/tokens",
+            get(account::tokens_page).post(account::token_create),
+        )
+        .route("/account/tokens/{id}/revoke", post(account::token_revoke))
+        .route("/units/{id}", get(units::unit_page))
+        .route("/units/{id}/uploads", post(units::upload))
+        .route("/uploads/{id}", get(uploads::findings))
+        .route("/uploads/{id}/original", get(uploads::original))
+        .route("/uploads/{id}/publish", post(units::publish))
+        .route("/uploads/{id}/unpublish", post(units::unpublish))
+        .route("/supervise", get(supervise::supervise))
+        .route("/regions/{id}/units", get(supervise::overview))
+        .route("/regions/{id}/units.csv", get(supervise::overview_csv))
+        .route("/admin/org", get(admin::org_page))
+        .route("/admin/org/regions", post(admin::region_create))
+        .route("/admin/org/regions/{id}", post(admin::region_update))
+        .route("/admin/org/units", post(admin::unit_create))
+        .route("/admin/org/units/{id}", post(admin::unit_update))
+        .route("/admin/org/import", post(admin::org_import))
+        .route("/admin/org/export.csv", get(admin::org_export_csv))
+        .route("/admin/org/export.xlsx", get(admin::org_export_xlsx))
+        .route(
+            "/admin/users",
+            get(admin::users_page).post(admin::user_create),
+        )
+        .route("/admin/users/{id}/disable", post(admin::user_disable))
+        .route("/admin/users/{id}/enable", post(admin::user_enable))
+        .route(
+            "/admin/users/{id}/reset-password",
+            post(admin::user_reset_password),
+        )
+        .route("/admin/users/{id}/grants", post(admin::user_grant))
+        .route("/admin/grants/{id}/revoke", post(admin::grant_revoke))
+        .route("/audit", get(audit::audit_page))
+        .route("/audit.csv", get(audit::audit_csv))
+        .route("/static/{version}/{file}", get(assets::asset))
+        .fallback(not_found)
+}
+
+async fn not_found() -> Error {
+    Error::NotFound("页面")
+}
+
+// ---------------------------------------------------------------------------------------
+// The frame of every page
+
+/// Which entry of the navigation is the current page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Nav {
+    Home,
+    Supervise,
+    Org,
+    Users,
+    Audit,
+    Account,
+    None,
+}
+
+/// What the layout needs: who is signed in, his CSRF token, which menus he sees, the demo
+/// banner, the asset URLs. Built from the already resolved viewer: no store call.
+pub struct Chrome {
+    pub user_name: Option<String>,
+    pub login: String,
+    /// The session's CSRF token (empty for the public).
+    pub csrf: String,
+    pub banner: Option<String>,
+    pub nav: Nav,
+    pub show_supervise: bool,
+    pub show_org: bool,
+    pub show_users: bool,
+    pub show_audit: bool,
+    /// Set while the person must change his one-time password: the menus are hidden.
+    pub locked: bool,
+    pub css: &'static str,
+    pub js: &'static str,
+}
+
+impl Chrome {
+    pub fn new(state: &AppState, viewer: Option<&Principal>, nav: Nav) -> Chrome {
+        let can = |a: Action| viewer.is_some_and(|p| p.grants.iter().any(|g| g.role.permits(a)));
+        let locked = viewer.is_some_and(|p| p.user.must_change_password);
+        Chrome {
+            user_name: viewer.map(|p| {
+                if p.user.display_name.trim().is_empty() {
+                    p.user.login.clone()
+                } else {
+                    p.user.display_name.clone()
+                }
+            }),
+            login: viewer.map(|p| p.user.login.clone()).unwrap_or_default(),
+            csrf: viewer
+                .and_then(|p| p.csrf_token.clone())
+                .unwrap_or_default(),
+            banner: state
+                .config
+                .demo_banner
+                .clone()
+                .filter(|b| !b.trim().is_empty()),
+            nav,
+            show_supervise: !locked && can(Action::Supervise),
+            show_org: !locked && can(Action::ManageOrg),
+            show_users: !locked && can(Action::ManageUsers),
+            show_audit: !locked && can(Action::ReadAudit),
+            locked,
+            css: assets::css_url(),
+            js: assets::js_url(),
+        }
+    }
+
+    pub fn of(state: &AppState, viewer: &Viewer, nav: Nav) -> Chrome {
+        Chrome::new(state, viewer.0.as_ref(), nav)
+    }
+
+    pub fn is(&self, nav: Nav) -> bool {
+        self.nav == nav
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// htmx
+
+/// Whether the request came from htmx (`HX-Request: true`) and wants a partial. A history
+/// restore after a cache miss wants the full page.
+#[derive(Debug, Clone, Copy)]
+pub struct Hx(pub bool);
+
+impl Hx {
+    pub fn from_headers(headers: &HeaderMap) -> Hx {
+        let flag = |name: &str| headers.get(name).is_some_and(|v| v.as_bytes() == b"true");
+        Hx(flag("hx-request") && !flag("hx-history-restore-request"))
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Hx {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        _: &S,
+    ) -> std::result::Result<Self, Self::Rejection> {
+        Ok(Hx::from_headers(&parts.headers))
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Responses
+
+/// Renders a template as an HTML response with `status`. Pages vary with `HX-Request`
+/// (full or partial) and show personal data: caches must revalidate and not share them.
+pub fn html_status<T: Template + ?Sized>(status: StatusCode, t: &T) -> Response {
+    match t.render() {
+        Ok(body) => {
+            let mut resp = (status, body).into_response();
+            let h = resp.headers_mut();
+            h.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            );
+            h.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("no-cache, private"),
+            );
+            h.insert(header::VARY, HeaderValue::from_static("HX-Request, Cookie"));
+            resp
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "template rendering failed");
+            Error::Internal(format!("页面渲染失败：{e}")).into_response()
+        }
+    }
+}
+
+pub fn html<T: Template + ?Sized>(t: &T) -> Response {
+    html_status(StatusCode::OK, t)
+}
+
+/// The full page, or its partial for htmx.
+pub fn view<P: Template, B: Template>(hx: Hx, page: &P, partial: B) -> Response {
+    if hx.0 {
+        html(&partial)
+    } else {
+        html(page)
+    }
+}
+
+/// After a successful form post: `303 See Other` to `to`; htmx follows `HX-Redirect`.
+pub fn see_other(hx: Hx, to: &str) -> Response {
+    let Ok(location) = HeaderValue::from_str(to) else {
+        return Error::Internal(format!("无效的跳转地址：{to}")).into_response();
+    };
+    if hx.0 {
+        let mut resp = StatusCode::NO_CONTENT.into_response();
+        resp.headers_mut().insert("hx-redirect", location);
+        resp
+    } else {
+        let mut resp = StatusCode::SEE_OTHER.into_response();
+        resp.headers_mut().insert(header::LOCATION, location);
+        resp
+    }
+}
+
+/// A file to save: `Content-Disposition: attachment` with the name in UTF-8 (RFC 6266 /
+/// RFC 5987) and an ASCII fallback for old clients.
+pub fn attachment(filename: &str, content_type: &str, bytes: Vec<u8>) -> Response {
+    let mut resp = bytes.into_response();
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(content_type)
+            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
+    if let Ok(v) = HeaderValue::from_str(&content_disposition(filename)) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-cache"),
+    );
+    resp
+}
+
+/// `attachment; filename="ascii"; filename*=UTF-8''percent-encoded`.
+pub fn content_disposition(filename: &str) -> String {
+    use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+    // RFC 5987 attr-char: ALPHA / DIGIT / "!" / "#" / "$" / "&" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~"
+    const ATTR: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'!')
+        .remove(b'#')
+        .remove(b'$')
+        .remove(b'&')
+        .remove(b'+')
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'^')
+        .remove(b'_')
+        .remove(b'`')
+        .remove(b'|')
+        .remove(b'~');
+    let fallback: String = filename
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' && c != '%' || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!(
+        "attachment; filename=\"{fallback}\"; filename*=UTF-8''{}",
+        utf8_percent_encode(filename, ATTR)
+    )
+}
+
+// ---------------------------------------------------------------------------------------
+// Extractors that answer with the web's error type (a Chinese page), not axum's plain text
+
+/// A numeric id from the path; anything else is a page that does not exist.
+pub struct Id(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for Id {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self> {
+        Path::<i64>::from_request_parts(parts, state)
+            .await
+            .map(|Path(id)| Id(id))
+            .map_err(|_| Error::NotFound("页面"))
+    }
+}
+
+/// Query parameters; a malformed query is a bad request in Chinese.
+pub struct Q<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Q<T> {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self> {
+        serde_urlencoded::from_str(parts.uri.query().unwrap_or(""))
+            .map(Q)
+            .map_err(|_| Error::BadRequest("查询参数格式有误".into()))
+    }
+}
+
+/// An urlencoded form body.
+pub struct F<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for F<T> {
+    type Rejection = Error;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self> {
+        axum::Form::<T>::from_request(req, state)
+            .await
+            .map(|axum::Form(v)| F(v))
+            .map_err(|e| Error::BadRequest(format!("表单内容有误：{}", e.body_text())))
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Formatting shared by the templates
+
+/// China Standard Time: civil servants read and type times in Beijing time.
+pub fn cst() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
+}
+
+/// `2025-03-01 14:05` in Beijing time.
+pub fn fmt_time(t: &Timestamp) -> String {
+    t.with_timezone(&cst()).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// `2025-03-01 14:05:09` in Beijing time.
+pub fn fmt_time_secs(t: &Timestamp) -> String {
+    t.with_timezone(&cst())
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
+}
+
+/// The start of a day typed as `YYYY-MM-DD` (Beijing time), as UTC.
+pub fn day_start(d: NaiveDate) -> Option<Timestamp> {
+    let local = d.and_hms_opt(0, 0, 0)?;
+    cst()
+        .from_local_datetime(&local)
+        .single()
+        .map(|t| t.with_timezone(&chrono::Utc))
+}
+
+/// A number without a useless `.0` (10, 2.5).
+pub fn num(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 9.0e15 {
+        format!("{}", v as i64)
+    } else {
+        let s = format!("{v:.1}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// The year a report is written about by default: last year (reports are due in the first
+/// months of the following year).
+pub fn last_year() -> i32 {
+    use chrono::Datelike;
+    chrono::Utc::now().with_timezone(&cst()).year() - 1
+}
+
+/// Years offered in the year selects: next year down to ten years back.
+pub fn year_choices() -> Vec<i32> {
+    let ly = last_year();
+    (ly - 9..=ly + 1).rev().collect()
+}
+
+/// A year from a query or form field; empty means none.
+pub fn parse_year(s: Option<&str>) -> Result<Option<i32>> {
+    match s.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => s
+            .parse::<i32>()
+            .ok()
+            .filter(|y| crate::ops::YEARS.contains(y))
+            .map(Some)
+            .ok_or_else(|| Error::BadRequest(format!("年度“{s}”无效"))),
+    }
+}
+
+/// URL query encoding of one value.
+pub fn qs(s: &str) -> String {
+    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_disposition_is_rfc5987() {
+        assert_eq!(
+            content_disposition("报告 2024.docx"),
+            "attachment; filename=\"__ 2024.docx\"; filename*=UTF-8''%E6%8A%A5%E5%91%8A%202024.docx"
+        );
+        assert_eq!(
+            content_disposition("a\"b.txt"),
+            "attachment; filename=\"a_b.txt\"; filename*=UTF-8''a%22b.txt"
+        );
+    }
+
+    #[test]
+    fn numbers_and_years() {
+        assert_eq!(num(10.0), "10");
+        assert_eq!(num(2.5), "2.5");
+        assert_eq!(num(5.714), "5.7");
+        assert_eq!(parse_year(Some(" 2024 ")).unwrap(), Some(2024));
+        assert_eq!(parse_year(Some("")).unwrap(), None);
+        assert!(parse_year(Some("1900")).is_err());
+        assert!(parse_year(Some("abc")).is_err());
+    }
+
+    #[test]
+    fn day_start_is_beijing_midnight() {
+        let d = NaiveDate::from_ymd_opt(2025, 3, 1).unwrap();
+        assert_eq!(
+            day_start(d).unwrap().to_rfc3339(),
+            "2025-02-28T16:00:00+00:00"
+        );
+    }
 }

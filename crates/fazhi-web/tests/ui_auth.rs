@@ -1,0 +1,318 @@
+//! Signing in and out through the pages: wrong passwords, throttling, the one-time password
+//! gate, logout, login CSRF and the `next` redirect.
+
+mod common;
+
+use common::{spawn_app, Browser, World};
+use fazhi_domain::{Node, Role};
+use reqwest::StatusCode;
+
+#[tokio::test]
+async fn wrong_password_shows_the_error_and_keeps_the_login() {
+    let app = spawn_app().await;
+    World::build(&app).await;
+    let b = app.browser();
+    let page = b.login("staff_a", "wrong-password-1").await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.is_full_page());
+    assert!(page.body.contains("登录名或密码不正确"), "{}", page.body);
+    assert_eq!(
+        page.input_value("login").as_deref(),
+        Some("staff_a"),
+        "the login stays filled in"
+    );
+    assert!(
+        b.session_cookie().is_none(),
+        "no session after a failed login"
+    );
+    // Unknown accounts get the same answer.
+    let page = b.login("nobody", "whatever-1").await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("登录名或密码不正确"));
+}
+
+#[tokio::test]
+async fn login_is_throttled_after_five_failures() {
+    let app = spawn_app().await;
+    World::build(&app).await;
+    let b = app.browser();
+    for i in 0..5 {
+        let page = b.login("staff_a", &format!("wrong-{i}")).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "attempt {i}");
+    }
+    let page = b.login("staff_a", World::PASSWORD).await;
+    assert_eq!(
+        page.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right password waits"
+    );
+    assert!(page.body.contains("登录尝试过于频繁"), "{}", page.body);
+    let retry: u64 = page
+        .header("retry-after")
+        .expect("Retry-After")
+        .parse()
+        .expect("seconds");
+    assert!(retry > 0 && retry <= 15 * 60);
+    assert!(b.session_cookie().is_none());
+    // Another account from the same place is not affected.
+    let other = app.browser();
+    assert_eq!(
+        other.login("staff_c", World::PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn login_sets_a_safe_cookie_and_logout_ends_the_session() {
+    let app = spawn_app().await;
+    World::build(&app).await;
+    let b = app.browser();
+    let page = b.login("staff_a", World::PASSWORD).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(page.location(), Some("/"));
+    let cookie = page
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("fazhi_session="))
+        .expect("session cookie set")
+        .to_string();
+    for attr in ["HttpOnly", "SameSite=Lax", "Path=/", "Max-Age=43200"] {
+        assert!(cookie.contains(attr), "{attr} in {cookie}");
+    }
+    assert!(!cookie.contains("Secure"), "not Secure unless configured");
+    let old = b.session_cookie().expect("cookie kept");
+
+    let home = b.get("/").await;
+    assert!(home.body.contains("我的单位"), "dashboard after login");
+    assert!(home.body.contains("青川市东湖区司法局"));
+
+    let csrf = b.csrf().await;
+    let out = b.post_form("/logout", &[("csrf_token", &csrf)]).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert!(out.header("set-cookie").unwrap_or("").contains("Max-Age=0"));
+
+    // The old cookie no longer works, even when sent again by hand.
+    let replay = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let resp = replay
+        .get(app.url("/account/tokens"))
+        .header("cookie", format!("fazhi_session={old}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        resp.headers()["location"],
+        "/login?next=%2Faccount%2Ftokens"
+    );
+}
+
+#[tokio::test]
+async fn a_one_time_password_must_be_changed_first() {
+    let app = spawn_app().await;
+    let w = World::build(&app).await;
+    app.user_must_change(
+        "newbie",
+        "Temp-pass-77",
+        &[(Role::UnitStaff, Node::Unit(w.unit_a.id))],
+    )
+    .await;
+    let b = app.browser();
+    let page = b
+        .login_next("newbie", "Temp-pass-77", &format!("/units/{}", w.unit_a.id))
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let to = page.location().unwrap().to_string();
+    assert!(to.starts_with("/account/password?next=%2Funits%2F"), "{to}");
+
+    // Nothing else until changed: pages redirect, posts are refused the same way.
+    for path in ["/", &format!("/units/{}", w.unit_a.id), "/account/tokens"] {
+        let p = b.get(path).await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(p.location(), Some("/account/password"), "{path}");
+    }
+    let form = b.get(&to).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("请先设置新密码"));
+    assert!(
+        !form.body.contains("href=\"/account/tokens\""),
+        "menus hidden while locked"
+    );
+    let csrf = form.input_value("csrf_token").unwrap();
+    let next = form.input_value("next").unwrap();
+
+    let mismatch = b
+        .post_form(
+            "/account/password",
+            &[
+                ("csrf_token", &csrf),
+                ("old", "Temp-pass-77"),
+                ("new", "Better-pass-2025"),
+                ("confirm", "Other-2025"),
+                ("next", &next),
+            ],
+        )
+        .await;
+    assert_eq!(mismatch.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(mismatch.body.contains("两次输入的新密码不一致"));
+    let weak = b
+        .post_form(
+            "/account/password",
+            &[
+                ("csrf_token", &csrf),
+                ("old", "Temp-pass-77"),
+                ("new", "short"),
+                ("confirm", "short"),
+                ("next", &next),
+            ],
+        )
+        .await;
+    assert_eq!(weak.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(weak.body.contains("密码至少 8 个字符"));
+
+    let done = b
+        .post_form(
+            "/account/password",
+            &[
+                ("csrf_token", &csrf),
+                ("old", "Temp-pass-77"),
+                ("new", "Better-pass-2025"),
+                ("confirm", "Better-pass-2025"),
+                ("next", &next),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(
+        done.location(),
+        Some(format!("/units/{}", w.unit_a.id).as_str())
+    );
+    let unit = b.get(&format!("/units/{}", w.unit_a.id)).await;
+    assert_eq!(unit.status, StatusCode::OK);
+    assert!(unit.body.contains("上传年度报告"));
+
+    // The new password works, the old one not.
+    assert_eq!(
+        app.browser().login("newbie", "Temp-pass-77").await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let again = app.browser().login("newbie", "Better-pass-2025").await;
+    assert_eq!(again.location(), Some("/"));
+}
+
+#[tokio::test]
+async fn login_is_protected_against_csrf() {
+    let app = spawn_app().await;
+    World::build(&app).await;
+    let b = app.browser();
+    let form = b.get("/login").await;
+    let token = form.input_value("csrf_token").unwrap();
+    let set = form.header("set-cookie").unwrap_or("");
+    assert!(
+        set.starts_with("fazhi_login_csrf=")
+            && set.contains("SameSite=Strict")
+            && set.contains("HttpOnly"),
+        "{set}"
+    );
+
+    // From another site: refused even with the right token.
+    let resp = b
+        .raw
+        .post(b.url("/login"))
+        .header("origin", "http://evil.example")
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("login", "staff_a"),
+            ("password", World::PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    let body = resp.text().await.unwrap();
+    assert!(
+        body.contains("CSRF") && body.contains("<!DOCTYPE html>"),
+        "a Chinese error page"
+    );
+
+    // Without the pre-session cookie (a forged form): refused.
+    let bare = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let resp = bare
+        .post(app.url("/login"))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("login", "staff_a"),
+            ("password", World::PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+
+    // Same origin with the token: fine.
+    let host = app.base.clone();
+    let resp = b
+        .raw
+        .post(b.url("/login"))
+        .header("origin", host)
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("login", "staff_a"),
+            ("password", World::PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn next_only_leads_within_the_site() {
+    let app = spawn_app().await;
+    let w = World::build(&app).await;
+    for evil in [
+        "//evil.example/x",
+        "https://evil.example",
+        "/\\evil.example",
+    ] {
+        let page = app
+            .browser()
+            .login_next("staff_a", World::PASSWORD, evil)
+            .await;
+        assert_eq!(page.location(), Some("/"), "{evil}");
+    }
+    let wanted = format!("/units/{}?year=2024", w.unit_a.id);
+    let page = app
+        .browser()
+        .login_next("staff_a", World::PASSWORD, &wanted)
+        .await;
+    assert_eq!(page.location(), Some(wanted.as_str()));
+
+    // A page that needs a login sends the anonymous visitor to the form and back.
+    let anon = app.browser();
+    let p = anon.get(&wanted).await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        p.location(),
+        Some(format!("/login?next=%2Funits%2F{}%3Fyear%3D2024", w.unit_a.id).as_str())
+    );
+    let form = anon.get(p.location().unwrap()).await;
+    assert_eq!(form.input_value("next").as_deref(), Some(wanted.as_str()));
+    // htmx is told where to go instead.
+    let hx = anon.hx_get(&wanted).await;
+    assert!(hx
+        .header("hx-redirect")
+        .unwrap_or("")
+        .starts_with("/login?next="));
+
+    // Signed in, the login form goes straight on.
+    let b = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
+    assert_eq!(b.get("/login").await.location(), Some("/"));
+}
