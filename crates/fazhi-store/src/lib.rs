@@ -8,12 +8,49 @@
 //!
 //! The store holds no business rules: who may do what is decided by
 //! `fazhi_domain::allows` in the caller; what a report says is the engine's.
+//!
+//! # Opening
+//!
+//! [`open`] takes a [`DbTarget`] and answers an `Arc<dyn Store>`; [`open_sqlite`] and
+//! [`open_postgres`] answer the concrete [`SqliteStore`] / [`PgStore`]. Each connects, refuses
+//! a database migrated by a newer program ([`StoreError::TooNew`]) and applies the migrations
+//! this build embeds (`migrations/sqlite`, `migrations/postgres`; forward-only, numbered alike,
+//! the last being [`SCHEMA_VERSION`]).
+//!
+//! # The audit log
+//!
+//! Every mutating method appends exactly one entry (the import: one per created or changed
+//! row, then a summary), with `before` / `after` the JSON of the model row (never a password,
+//! token or session hash). Actions and their `entity`:
+//!
+//! | action | entity | entity_id | placed at |
+//! | --- | --- | --- | --- |
+//! | `region.create`, `region.update` | `region` | region | the region |
+//! | `unit.create`, `unit.update` | `unit` | unit | the unit (and its region) |
+//! | `org.import` (after = [`ImportSummary`]) | `org` | — | where all changed rows meet |
+//! | `user.create`, `user.password`, `user.disable`, `user.enable` | `user` | user | the account's grants |
+//! | `grant.create`, `grant.revoke` | `grant` | grant | the grant's node |
+//! | `token.create`, `token.revoke` | `api_token` | token | the account's grants |
+//! | `session.login`, `session.logout`, `session.login_failed` | `session` | user (if known) | the account's grants |
+//! | `upload.create`, `upload.publish`, `upload.withdraw` | `upload` | upload | the upload's unit |
+//!
+//! "The account's grants" is the deepest place holding all of them (empty without grants), so
+//! a supervisor filtering by his region sees the accounts that live below it.
+//! [`AuditFilter::region_id`] selects entries at or below a region; `from` is inclusive and
+//! `until` exclusive; `limit` 0 means 100.
+//!
+//! Timestamps are kept to the microsecond.
 
 mod error;
 mod model;
+mod postgres;
+mod sqlite;
+mod util;
 
 pub use error::{StoreError, StoreResult};
 pub use model::*;
+pub use postgres::{open_postgres, PgStore, PG_BACKUP_HINT};
+pub use sqlite::{open_sqlite, SqliteStore};
 
 use async_trait::async_trait;
 use fazhi_domain::{Grant, RegionId, UnitId, UserId};
@@ -24,7 +61,13 @@ use std::path::Path;
 pub trait OrgStore: Send + Sync {
     async fn create_region(&self, actor: &Actor, new: &NewRegion) -> StoreResult<Region>;
     /// Renames or recodes a region (its parent and level stay).
-    async fn update_region(&self, actor: &Actor, id: RegionId, name: &str, code: &str) -> StoreResult<Region>;
+    async fn update_region(
+        &self,
+        actor: &Actor,
+        id: RegionId,
+        name: &str,
+        code: &str,
+    ) -> StoreResult<Region>;
     async fn region(&self, id: RegionId) -> StoreResult<Region>;
     /// All regions, ordered by path (a pre-order walk of the tree: parents before children).
     async fn regions(&self) -> StoreResult<Vec<Region>>;
@@ -38,7 +81,12 @@ pub trait OrgStore: Send + Sync {
     /// Applies an import in one transaction: every row or none. A row that cannot be applied
     /// (unknown parent code, a code used by the other kind …) makes the whole call fail with
     /// [`StoreError::Rows`] listing every such row; `lines[i]` is the line number of `rows[i]`.
-    async fn import_org(&self, actor: &Actor, rows: &[OrgRow], lines: &[usize]) -> StoreResult<ImportSummary>;
+    async fn import_org(
+        &self,
+        actor: &Actor,
+        rows: &[OrgRow],
+        lines: &[usize],
+    ) -> StoreResult<ImportSummary>;
 }
 
 /// Accounts, roles and API tokens.
@@ -52,7 +100,13 @@ pub trait UserStore: Send + Sync {
     async fn users(&self) -> StoreResult<Vec<User>>;
     async fn count_users(&self) -> StoreResult<i64>;
     /// The audit entry records that the password changed, never the hashes.
-    async fn set_password(&self, actor: &Actor, id: UserId, password_hash: &str, must_change: bool) -> StoreResult<()>;
+    async fn set_password(
+        &self,
+        actor: &Actor,
+        id: UserId,
+        password_hash: &str,
+        must_change: bool,
+    ) -> StoreResult<()>;
     /// Disabling also ends the account's sessions and revokes its API tokens.
     async fn set_disabled(&self, actor: &Actor, id: UserId, disabled: bool) -> StoreResult<User>;
 
@@ -63,7 +117,13 @@ pub trait UserStore: Send + Sync {
     async fn all_grants(&self) -> StoreResult<Vec<RoleGrant>>;
 
     /// Stores a token's hash; the caller shows the token once.
-    async fn create_api_token(&self, actor: &Actor, user_id: UserId, name: &str, token_hash: &str) -> StoreResult<ApiToken>;
+    async fn create_api_token(
+        &self,
+        actor: &Actor,
+        user_id: UserId,
+        name: &str,
+        token_hash: &str,
+    ) -> StoreResult<ApiToken>;
     /// The token and its (enabled) user, or `None` when unknown, revoked or the user disabled.
     async fn api_token_user(&self, token_hash: &str) -> StoreResult<Option<(ApiToken, User)>>;
     async fn revoke_api_token(&self, actor: &Actor, id: i64) -> StoreResult<()>;
@@ -77,7 +137,11 @@ pub trait SessionStore: Send + Sync {
     async fn create_session(&self, actor: &Actor, session: &Session) -> StoreResult<()>;
     /// The session and its user when the session exists, has not expired at `now` and the
     /// user is not disabled.
-    async fn session(&self, token_hash: &str, now: Timestamp) -> StoreResult<Option<(Session, User)>>;
+    async fn session(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> StoreResult<Option<(Session, User)>>;
     async fn delete_session(&self, actor: &Actor, token_hash: &str) -> StoreResult<()>;
     /// Removes expired sessions (not audited: nobody changed anything).
     async fn purge_sessions(&self, now: Timestamp) -> StoreResult<u64>;
@@ -102,9 +166,18 @@ pub trait ReportStore: Send + Sync {
     /// The original bytes of an upload.
     async fn upload_bytes(&self, id: UploadId) -> StoreResult<Vec<u8>>;
     /// A unit's uploads, newest first; one year or all.
-    async fn uploads_of_unit(&self, unit_id: UnitId, year: Option<i32>) -> StoreResult<Vec<UploadSummary>>;
+    async fn uploads_of_unit(
+        &self,
+        unit_id: UnitId,
+        year: Option<i32>,
+    ) -> StoreResult<Vec<UploadSummary>>;
     /// Marks an upload published (`Some(now)`) or withdraws it (`None`).
-    async fn set_published(&self, actor: &Actor, id: UploadId, at: Option<Timestamp>) -> StoreResult<UploadSummary>;
+    async fn set_published(
+        &self,
+        actor: &Actor,
+        id: UploadId,
+        at: Option<Timestamp>,
+    ) -> StoreResult<UploadSummary>;
     /// Published uploads, newest first (the public portal).
     async fn published_uploads(&self, offset: u32, limit: u32) -> StoreResult<Page<UploadSummary>>;
     async fn unit_overview(&self, q: &UnitOverviewQuery) -> StoreResult<Page<UnitOverviewRow>>;
@@ -127,7 +200,10 @@ pub trait AdminStore: Send + Sync {
 }
 
 /// Everything; the server holds an `Arc<dyn Store>`.
-pub trait Store: OrgStore + UserStore + SessionStore + AuditStore + ReportStore + AdminStore {}
+pub trait Store:
+    OrgStore + UserStore + SessionStore + AuditStore + ReportStore + AdminStore
+{
+}
 
 impl<T: OrgStore + UserStore + SessionStore + AuditStore + ReportStore + AdminStore> Store for T {}
 
@@ -141,6 +217,31 @@ pub enum DbTarget {
     Postgres(String),
 }
 
-// `open(&DbTarget) -> StoreResult<Arc<dyn Store>>` (connect and migrate), the SQLite and
-// PostgreSQL implementations, and the conformance suite are built in `sqlite.rs`,
-// `postgres.rs` and `tests/conformance.rs`.
+/// The latest migration this program knows (`migrations/{sqlite,postgres}/NNNN_*.sql`; both
+/// backends always have the same numbers). A database at a higher version is refused with
+/// [`StoreError::TooNew`] rather than touched.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// Connects to the database (creating an SQLite file when missing) and brings its schema up
+/// to [`SCHEMA_VERSION`].
+pub async fn open(target: &DbTarget) -> StoreResult<std::sync::Arc<dyn Store>> {
+    Ok(match target {
+        DbTarget::Sqlite(path) => std::sync::Arc::new(open_sqlite(path).await?),
+        DbTarget::Postgres(url) => std::sync::Arc::new(open_postgres(url).await?),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schema_version_is_the_latest_migration_of_both_backends() {
+        for migrator in [&sqlite::MIGRATOR, &postgres::MIGRATOR] {
+            let versions: Vec<i64> = migrator.iter().map(|m| m.version).collect();
+            assert_eq!(versions.last(), Some(&SCHEMA_VERSION));
+            // Numbered 1, 2, 3 … without gaps, the same on both backends.
+            assert_eq!(versions, (1..=SCHEMA_VERSION).collect::<Vec<_>>());
+        }
+    }
+}

@@ -1,7 +1,7 @@
 //! Rows as the store hands them out. Plain data; the web and the CLI build on these.
 
 use chrono::{DateTime, Utc};
-use fazhi_domain::{Grant, RegionId, RegionLevel, Role, UnitId, UnitKind, UserId};
+use fazhi_domain::{Grant, RegionId, RegionLevel, UnitId, UnitKind, UserId};
 use serde::{Deserialize, Serialize};
 
 pub type Timestamp = DateTime<Utc>;
@@ -22,7 +22,11 @@ pub struct Actor {
 
 impl Actor {
     pub fn system(what: &str) -> Self {
-        Self { user_id: None, login: what.to_string(), addr: "system".into() }
+        Self {
+            user_id: None,
+            login: what.to_string(),
+            addr: "system".into(),
+        }
     }
 }
 
