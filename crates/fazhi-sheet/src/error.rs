@@ -1,0 +1,51 @@
+use thiserror::Error;
+
+/// Why a sheet could not be read or written. Messages are for the person who uploaded it.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum SheetError {
+    #[error("文件过大：{size} 字节，超过上限 {limit} 字节（{}）", human(*.limit))]
+    TooLarge { size: u64, limit: u64 },
+    #[error("行数过多：超过上限 {limit} 行，请拆分后分批导入")]
+    TooManyRows { limit: usize },
+    #[error("第 {line} 行列数过多：有 {found} 列，超过上限 {limit} 列")]
+    TooManyColumns {
+        line: usize,
+        found: usize,
+        limit: usize,
+    },
+    #[error("第 {line} 行第 {column} 列内容过长：超过上限 {limit} 个字符")]
+    CellTooLong {
+        line: usize,
+        column: usize,
+        limit: usize,
+    },
+    #[error("Excel 文件解压后过大（{size} 字节，上限 {limit} 字节），可能已损坏")]
+    Inflated { size: u64, limit: u64 },
+    #[error(
+        "无法识别文件编码：请将表格另存为“CSV UTF-8（逗号分隔）”或 Excel 工作簿（.xlsx）后重试"
+    )]
+    Encoding,
+    #[error("CSV 格式有误（第 {line} 行）：{message}")]
+    Csv { line: usize, message: String },
+    #[error("无法读取 Excel 文件：{0}。请确认文件是 Excel 工作簿（.xlsx）且未加密、未损坏")]
+    Xlsx(String),
+    #[error("找不到工作表“{name}”；文件中的工作表：{available}")]
+    NoSuchSheet { name: String, available: String },
+    #[error("文件中没有工作表")]
+    NoSheet,
+    #[error("不支持文件“{0}”的格式：请使用 CSV（.csv）或 Excel 工作簿（.xlsx）；旧版 .xls 文件请先在 Excel 中另存为 .xlsx")]
+    Unsupported(String),
+    #[error("无法生成表格文件：{0}")]
+    Write(String),
+}
+
+fn human(bytes: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    if bytes >= MIB && bytes.is_multiple_of(MIB) {
+        format!("{} MB", bytes / MIB)
+    } else if bytes >= 1024 {
+        format!("{:.1} KB", bytes as f64 / 1024.0)
+    } else {
+        format!("{bytes} 字节")
+    }
+}
