@@ -1,10 +1,17 @@
 //! `fazhi`: the command line of the Fazhi platform. Each subcommand lives in its own module;
 //! this file only parses the command line and dispatches.
 
+mod admin_cmd;
+mod backup_cmd;
 mod check_cmd;
 mod cli;
+mod config;
+mod demo_cmd;
+mod org_cmd;
 mod outlines_cmd;
 mod output;
+mod platform;
+mod serve_cmd;
 
 use std::process::ExitCode;
 
@@ -13,8 +20,16 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(code) => return code,
     };
-    match cli.command {
-        cli::Command::Check(args) => check_cmd::run(&args),
+    match &cli.command {
+        cli::Command::Check(args) => check_cmd::run(args),
         cli::Command::Outlines => outlines_cmd::run(),
+        cli::Command::Serve(args) => serve_cmd::run(args),
+        cli::Command::Demo(args) => demo_cmd::run(args),
+        cli::Command::Admin(cmd) => admin_cmd::run(cmd),
+        cli::Command::Import(cli::ImportCommand::Org(args)) => org_cmd::import(args),
+        cli::Command::Export(cli::ExportCommand::Org(args)) => org_cmd::export(args),
+        cli::Command::Backup(args) => backup_cmd::backup(args),
+        cli::Command::Restore(args) => backup_cmd::restore(args),
+        cli::Command::Migrate(args) => backup_cmd::migrate(args),
     }
 }
