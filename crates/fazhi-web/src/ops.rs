@@ -558,6 +558,12 @@ pub async fn revoke_role(state: &AppState, p: &Principal, grant_id: i64) -> Resu
 /// touch things that sit above every region, such as a new top-level region.
 async fn require_at_root(state: &AppState, p: &Principal, action: Action) -> Result<()> {
     let regions = state.store.regions().await?;
+    if regions.is_empty() && action == Action::ManageOrg && p.grants.is_empty() {
+        // Bootstrap: on a database without any region, the accounts that exist were made by
+        // `fazhi admin create` or the first start (nobody can grant roles without a tree),
+        // so such an account may create the first root region and becomes its admin.
+        return Ok(());
+    }
     let at_root = regions
         .iter()
         .filter(|r| r.parent_id.is_none())
@@ -612,8 +618,14 @@ pub async fn create_region(
         }
         None => require_at_root(state, p, Action::ManageOrg).await?,
     }
+    let bootstrap = parent_id.is_none() && p.grants.is_empty();
     let new = fazhi_store::NewRegion { parent_id, code, name, level };
-    Ok(state.store.create_region(&p.actor(), &new).await?)
+    let region = state.store.create_region(&p.actor(), &new).await?;
+    if bootstrap {
+        let grant = Grant { role: Role::Admin, node: Node::Region(region.id) };
+        state.store.grant(&p.actor(), p.user.id, grant).await?;
+    }
+    Ok(region)
 }
 
 /// An admin renames or recodes a region; he must manage its parent (a county admin cannot
