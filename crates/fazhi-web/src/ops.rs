@@ -1014,14 +1014,17 @@ pub struct OrgTree {
 }
 
 pub async fn org_tree(state: &AppState, p: &Principal) -> Result<OrgTree> {
-    if !p.grants.iter().any(|g| g.role.permits(Action::ManageOrg)) {
+    let regions = state.store.regions().await?;
+    // On an empty tree the first admin (without roles yet) may add the first region.
+    let bootstrap = regions.is_empty() && p.grants.is_empty();
+    if !bootstrap && !p.grants.iter().any(|g| g.role.permits(Action::ManageOrg)) {
         return Err(Error::Forbidden);
     }
-    let regions = state.store.regions().await?;
-    let root_admin = regions
-        .iter()
-        .filter(|r| r.parent_id.is_none())
-        .any(|r| p.can(Action::ManageOrg, &Placement::region(r.path.clone())));
+    let root_admin = bootstrap
+        || regions
+            .iter()
+            .filter(|r| r.parent_id.is_none())
+            .any(|r| p.can(Action::ManageOrg, &Placement::region(r.path.clone())));
     let managed: Vec<OrgRegion> = regions
         .into_iter()
         .filter(|r| p.can(Action::ManageOrg, &Placement::region(r.path.clone())))

@@ -111,7 +111,7 @@ async fn first_admin(store: &dyn Store) -> Outcome {
     if granted.is_empty() {
         let _ = writeln!(
             out,
-            "数据库中还没有行政区划：请用 fazhi import org 文件 导入组织机构，再运行 fazhi admin create --login admin 授予管理员权限。"
+            "数据库中还没有行政区划：请登录后在“机构管理”（/admin/org）创建第一个行政区划（创建者自动成为其管理员），或用 fazhi import org 文件 导入组织机构后运行 fazhi admin create --login admin 授予管理员权限。"
         );
     }
     let _ = out.flush();

@@ -144,7 +144,9 @@ impl Chrome {
                 .filter(|b| !b.trim().is_empty()),
             nav,
             show_supervise: !locked && can(Action::Supervise),
-            show_org: !locked && can(Action::ManageOrg),
+            // An account without any role is only the first admin of an empty installation
+            // (nobody else can be made before a tree exists): show him where to start.
+            show_org: !locked && (can(Action::ManageOrg) || viewer.is_some_and(|p| p.grants.is_empty())),
             show_users: !locked && can(Action::ManageUsers),
             show_audit: !locked && can(Action::ReadAudit),
             locked,
