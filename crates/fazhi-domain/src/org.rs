@@ -43,13 +43,16 @@ impl RegionLevel {
     /// Reads a key (`county`) or a Chinese label (县区, 县, 区, 县级 …).
     pub fn parse(s: &str) -> Option<Self> {
         let s = s.trim();
-        Self::ALL.into_iter().find(|l| l.key() == s || l.label() == s).or(match s {
-            "省级" | "自治区" | "直辖市" => Some(Self::Province),
-            "市级" | "地级市" | "州" | "盟" => Some(Self::City),
-            "县" | "区" | "县级" | "县级市" | "市辖区" | "旗" => Some(Self::County),
-            "乡" | "镇" | "街道" | "乡镇街道" => Some(Self::Township),
-            _ => None,
-        })
+        Self::ALL
+            .into_iter()
+            .find(|l| l.key() == s || l.label() == s)
+            .or(match s {
+                "省级" | "自治区" | "直辖市" => Some(Self::Province),
+                "市级" | "地级市" | "州" | "盟" => Some(Self::City),
+                "县" | "区" | "县级" | "县级市" | "市辖区" | "旗" => Some(Self::County),
+                "乡" | "镇" | "街道" | "乡镇街道" => Some(Self::Township),
+                _ => None,
+            })
     }
 }
 
@@ -96,14 +99,19 @@ impl UnitKind {
     /// Reads a key or a Chinese label, including the usual shorter forms.
     pub fn parse(s: &str) -> Option<Self> {
         let s = s.trim();
-        Self::ALL.into_iter().find(|k| k.key() == s || k.label() == s).or(match s {
-            "部门" | "工作部门" | "政府部门" => Some(Self::Department),
-            "政府" => Some(Self::Government),
-            "乡镇" | "街道" | "乡镇人民政府" | "街道办事处" => Some(Self::Township),
-            "依法治X办" | "依法治市办" | "依法治县办" | "依法治区办" | "依法治省办" | "司法局"
-            | "督察单位" => Some(Self::Supervising),
-            _ => None,
-        })
+        Self::ALL
+            .into_iter()
+            .find(|k| k.key() == s || k.label() == s)
+            .or(match s {
+                "部门" | "工作部门" | "政府部门" => Some(Self::Department),
+                "政府" => Some(Self::Government),
+                "乡镇" | "街道" | "乡镇人民政府" | "街道办事处" => {
+                    Some(Self::Township)
+                }
+                "依法治X办" | "依法治市办" | "依法治县办" | "依法治区办" | "依法治省办"
+                | "司法局" | "督察单位" => Some(Self::Supervising),
+                _ => None,
+            })
     }
 }
 
@@ -122,7 +130,12 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Self::Admin, Self::UnitStaff, Self::UnitLeader, Self::Supervisor];
+    pub const ALL: [Role; 4] = [
+        Self::Admin,
+        Self::UnitStaff,
+        Self::UnitLeader,
+        Self::Supervisor,
+    ];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -144,7 +157,9 @@ impl Role {
 
     pub fn parse(s: &str) -> Option<Self> {
         let s = s.trim();
-        Self::ALL.into_iter().find(|r| r.key() == s || r.label() == s)
+        Self::ALL
+            .into_iter()
+            .find(|r| r.key() == s || r.label() == s)
     }
 }
 
@@ -180,11 +195,17 @@ pub struct Placement {
 
 impl Placement {
     pub fn unit(unit: UnitId, regions: Vec<RegionId>) -> Self {
-        Self { unit: Some(unit), regions }
+        Self {
+            unit: Some(unit),
+            regions,
+        }
     }
 
     pub fn region(regions: Vec<RegionId>) -> Self {
-        Self { unit: None, regions }
+        Self {
+            unit: None,
+            regions,
+        }
     }
 
     /// Whether `node` is this placement or one of its ancestors.
@@ -235,7 +256,9 @@ impl Role {
 /// a supervising body supervises the bodies of its region and the regions below). Nothing is
 /// inherited upward or sideways: staff of one unit never reach another unit.
 pub fn allows(grants: &[Grant], action: Action, target: &Placement) -> bool {
-    grants.iter().any(|g| g.role.permits(action) && target.is_under(g.node))
+    grants
+        .iter()
+        .any(|g| g.role.permits(action) && target.is_under(g.node))
 }
 
 #[cfg(test)]
@@ -265,9 +288,16 @@ mod tests {
         assert!(allows(&grants, Action::Read, &p_unit(20)));
         assert!(!allows(&grants, Action::Approve, &p_unit(20)));
         for other in [10, 21, 30] {
-            assert!(!allows(&grants, Action::Read, &p_unit(other)), "unit {other}");
+            assert!(
+                !allows(&grants, Action::Read, &p_unit(other)),
+                "unit {other}"
+            );
         }
-        assert!(!allows(&grants, Action::Supervise, &Placement::region(vec![1, 2])));
+        assert!(!allows(
+            &grants,
+            Action::Supervise,
+            &Placement::region(vec![1, 2])
+        ));
     }
 
     #[test]
@@ -275,10 +305,18 @@ mod tests {
         let grants = [g(Role::Supervisor, Node::Region(2))];
         assert!(allows(&grants, Action::Read, &p_unit(20)));
         assert!(allows(&grants, Action::Read, &p_unit(21)));
-        assert!(allows(&grants, Action::Supervise, &Placement::region(vec![1, 2])));
+        assert!(allows(
+            &grants,
+            Action::Supervise,
+            &Placement::region(vec![1, 2])
+        ));
         assert!(!allows(&grants, Action::Read, &p_unit(30)));
         assert!(!allows(&grants, Action::Read, &p_unit(10)));
-        assert!(!allows(&grants, Action::Supervise, &Placement::region(vec![1])));
+        assert!(!allows(
+            &grants,
+            Action::Supervise,
+            &Placement::region(vec![1])
+        ));
         assert!(!allows(&grants, Action::Write, &p_unit(20)));
         assert!(!allows(&grants, Action::ManageOrg, &p_unit(20)));
     }
@@ -292,12 +330,21 @@ mod tests {
         let county_admin = [g(Role::Admin, Node::Region(3))];
         assert!(allows(&county_admin, Action::ManageUsers, &p_unit(30)));
         assert!(!allows(&county_admin, Action::ManageUsers, &p_unit(20)));
-        assert!(!allows(&county_admin, Action::ManageOrg, &Placement::region(vec![1])));
+        assert!(!allows(
+            &county_admin,
+            Action::ManageOrg,
+            &Placement::region(vec![1])
+        ));
     }
 
     #[test]
     fn no_grants_no_access() {
-        for a in [Action::Read, Action::Write, Action::Supervise, Action::ReadAudit] {
+        for a in [
+            Action::Read,
+            Action::Write,
+            Action::Supervise,
+            Action::ReadAudit,
+        ] {
             assert!(!allows(&[], a, &p_unit(20)));
         }
     }

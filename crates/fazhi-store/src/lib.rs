@@ -181,6 +181,9 @@ pub trait ReportStore: Send + Sync {
     /// Published uploads, newest first (the public portal).
     async fn published_uploads(&self, offset: u32, limit: u32) -> StoreResult<Page<UploadSummary>>;
     async fn unit_overview(&self, q: &UnitOverviewQuery) -> StoreResult<Page<UnitOverviewRow>>;
+    /// How many units of [`ReportStore::unit_overview`]'s scope (region, search) have at
+    /// least one upload of `q.year` ("已上传 M 个"); sort and paging are ignored.
+    async fn count_units_uploaded(&self, q: &UnitOverviewQuery) -> StoreResult<i64>;
     /// Years that have at least one upload, newest first.
     async fn upload_years(&self) -> StoreResult<Vec<i32>>;
 }

@@ -1732,10 +1732,17 @@ impl AuditStore for Me {
                 .await?
                 .ok_or(StoreError::NotFound("区划"))?;
             let (lo, hi) = subtree_range(&path);
-            qb.push(" AND region_path >= ")
+            qb.push(" AND ((region_path >= ")
                 .push_bind(lo)
                 .push(" AND region_path < ")
-                .push_bind(hi);
+                .push_bind(hi)
+                .push(")");
+            // Entries that sit nowhere in the tree (failed logins of unknown names, accounts
+            // without roles) belong to the whole installation: a root region's view has them.
+            if path.matches('/').count() == 2 {
+                qb.push(" OR region_path = ''");
+            }
+            qb.push(")");
         }
         if let Some(login) = &f.actor_login {
             qb.push(" AND actor_login = ").push_bind(login.clone());
@@ -2077,6 +2084,24 @@ impl ReportStore for Me {
             })
             .collect::<StoreResult<Vec<_>>>()?;
         Ok(Page { items, total })
+    }
+
+    async fn count_units_uploaded(&self, q: &UnitOverviewQuery) -> StoreResult<i64> {
+        let path = region_path(self.reader(), q.region_id)
+            .await?
+            .ok_or(StoreError::NotFound("区划"))?;
+        let mut count = QueryBuilder::<Db>::new(
+            "SELECT COUNT(*) FROM units un JOIN regions ur ON ur.id = un.region_id",
+        );
+        push_overview_scope(&mut count, &path, q.search.as_deref());
+        count.push(" AND EXISTS (SELECT 1 FROM uploads l WHERE l.unit_id = un.id AND l.year = ");
+        count.push_bind(q.year);
+        count.push(")");
+        count
+            .build_query_scalar()
+            .fetch_one(self.reader())
+            .await
+            .map_err(db)
     }
 
     async fn upload_years(&self) -> StoreResult<Vec<i32>> {

@@ -1441,6 +1441,22 @@ async fn sessions_expiry_logout_and_failures(fx: &Fx) {
     assert_eq!(e.entity_id, None);
     assert_eq!(e.region_path, Vec::<i64>::new());
     assert_eq!(e.after, Some(serde_json::json!({ "login": "ghost" })));
+    // It sits nowhere in the tree, so the root region's log shows it and a city's does not.
+    let in_region = |region: i64| {
+        let filter = AuditFilter {
+            region_id: Some(region),
+            action_prefix: Some("session.login_failed".into()),
+            limit: 100,
+            ..Default::default()
+        };
+        async move { s.audit(&filter).await.unwrap() }
+    };
+    let ghost = |v: &[AuditEntry]| {
+        v.iter()
+            .any(|e| e.after == Some(serde_json::json!({ "login": "ghost" })))
+    };
+    assert!(ghost(&in_region(t.prov.id).await));
+    assert!(!ghost(&in_region(t.city.id).await));
     assert_no_secrets_in_audit(s).await;
 }
 
@@ -1679,6 +1695,13 @@ async fn unit_overview_sorts_pages_searches_subtrees(fx: &Fx) {
 
     let p = run(q(UnitSort::Score, false)).await;
     assert_eq!(p.total, 5);
+    // Four of the five units uploaded for the year (b2 did not).
+    assert_eq!(
+        s.count_units_uploaded(&q(UnitSort::Name, true))
+            .await
+            .unwrap(),
+        4
+    );
     assert_eq!(codes(&p), vec!["c1", "a2", "a1", "b1", "b2"]);
     let row_a1 = p.items.iter().find(|r| r.unit.code == "a1").unwrap();
     assert_eq!(row_a1.latest.as_ref().unwrap(), &a1_latest);

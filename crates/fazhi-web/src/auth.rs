@@ -5,8 +5,8 @@
 use crate::error::{Error, Result};
 use crate::AppState;
 use axum::extract::{ConnectInfo, FromRequestParts};
-use axum::http::request::Parts;
 use axum::http::header;
+use axum::http::request::Parts;
 use chrono::Utc;
 use fazhi_domain::{allows, Action, Grant, Placement};
 use fazhi_store::{Actor, User};
@@ -112,7 +112,13 @@ async fn resolve(parts: &Parts, state: &AppState) -> Result<Option<Principal>> {
         let Some((_, user)) = state.store.api_token_user(&token_hash(token)).await? else {
             return Err(Error::Unauthorized);
         };
-        let grants = state.store.grants(user.id).await?.into_iter().map(|g| g.grant).collect();
+        let grants = state
+            .store
+            .grants(user.id)
+            .await?
+            .into_iter()
+            .map(|g| g.grant)
+            .collect();
         return Ok(Some(Principal {
             user,
             grants,
@@ -129,7 +135,13 @@ async fn resolve(parts: &Parts, state: &AppState) -> Result<Option<Principal>> {
     let Some((session, user)) = state.store.session(&hash, Utc::now()).await? else {
         return Ok(None);
     };
-    let grants = state.store.grants(user.id).await?.into_iter().map(|g| g.grant).collect();
+    let grants = state
+        .store
+        .grants(user.id)
+        .await?
+        .into_iter()
+        .map(|g| g.grant)
+        .collect();
     Ok(Some(Principal {
         user,
         grants,
@@ -157,6 +169,9 @@ impl FromRequestParts<AppState> for Principal {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
-        Viewer::from_request_parts(parts, state).await?.0.ok_or(Error::Unauthorized)
+        Viewer::from_request_parts(parts, state)
+            .await?
+            .0
+            .ok_or(Error::Unauthorized)
     }
 }

@@ -102,7 +102,9 @@ impl axum::response::IntoResponse for Error {
         let mut response = (status, axum::Json(body.clone())).into_response();
         if let Error::Throttled(secs) = self {
             if let Ok(v) = axum::http::HeaderValue::from_str(&secs.to_string()) {
-                response.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+                response
+                    .headers_mut()
+                    .insert(axum::http::header::RETRY_AFTER, v);
             }
         }
         response.extensions_mut().insert(body);

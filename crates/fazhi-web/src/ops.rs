@@ -5,7 +5,9 @@
 use crate::auth::{token_hash, Principal};
 use crate::error::{Error, Result};
 use crate::AppState;
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 use base64::Engine as _;
 use chrono::{Duration, Utc};
@@ -40,7 +42,11 @@ pub fn hash_password(password: &str) -> String {
 /// Constant-time verification against a PHC string; a malformed hash never matches.
 pub fn verify_password(hash: &str, password: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -48,7 +54,9 @@ pub fn verify_password(hash: &str, password: &str) -> bool {
 pub fn check_new_password(password: &str) -> Result<()> {
     let chars = password.chars().count();
     if chars < MIN_PASSWORD_CHARS {
-        return Err(Error::BadRequest(format!("密码至少 {MIN_PASSWORD_CHARS} 个字符")));
+        return Err(Error::BadRequest(format!(
+            "密码至少 {MIN_PASSWORD_CHARS} 个字符"
+        )));
     }
     if chars > 128 {
         return Err(Error::BadRequest("密码不能超过 128 个字符".into()));
@@ -65,7 +73,10 @@ pub fn check_new_password(password: &str) -> Result<()> {
 pub fn random_token(prefix: &str) -> String {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
-    format!("{prefix}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+    format!(
+        "{prefix}{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    )
 }
 
 /// A one-time password people can type: 12 characters from an alphabet without 0/O, 1/l/I.
@@ -73,7 +84,10 @@ pub fn one_time_password() -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz23456789";
     let mut bytes = [0u8; 12];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
-    let mut s: String = bytes.iter().map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char).collect();
+    let mut s: String = bytes
+        .iter()
+        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
+        .collect();
     // Guarantee a digit so the password passes `check_new_password` itself.
     s.replace_range(11..12, "7");
     s
@@ -90,7 +104,9 @@ pub struct LoginThrottle {
 
 impl Default for LoginThrottle {
     fn default() -> Self {
-        Self { failures: Mutex::new(HashMap::new()) }
+        Self {
+            failures: Mutex::new(HashMap::new()),
+        }
     }
 }
 
@@ -118,9 +134,14 @@ impl LoginThrottle {
         if map.len() > 100_000 {
             // Bound the memory under a flood of random logins.
             let now = Instant::now();
-            map.retain(|_, v| v.last().is_some_and(|t| now.duration_since(*t) < Self::WINDOW));
+            map.retain(|_, v| {
+                v.last()
+                    .is_some_and(|t| now.duration_since(*t) < Self::WINDOW)
+            });
         }
-        map.entry((login.to_lowercase(), addr.to_string())).or_default().push(Instant::now());
+        map.entry((login.to_lowercase(), addr.to_string()))
+            .or_default()
+            .push(Instant::now());
     }
 
     pub fn clear(&self, login: &str, addr: &str) {
@@ -145,7 +166,11 @@ pub async fn login(state: &AppState, login: &str, password: &str, addr: &str) ->
     if let Some(wait) = state.throttle.wait(login, addr) {
         return Err(Error::Throttled(wait));
     }
-    let actor = Actor { user_id: None, login: login.to_string(), addr: addr.to_string() };
+    let actor = Actor {
+        user_id: None,
+        login: login.to_string(),
+        addr: addr.to_string(),
+    };
     let user = state.store.user_by_login(login).await?;
     let ok = match &user {
         Some(u) => verify_password(&u.password_hash, password) && !u.disabled,
@@ -171,9 +196,16 @@ pub async fn login(state: &AppState, login: &str, password: &str, addr: &str) ->
         expires_at: now + Duration::hours(state.config.session_hours),
         addr: addr.to_string(),
     };
-    let actor = Actor { user_id: Some(user.id), ..actor };
+    let actor = Actor {
+        user_id: Some(user.id),
+        ..actor
+    };
     state.store.create_session(&actor, &session).await?;
-    Ok(NewLogin { token, session, user })
+    Ok(NewLogin {
+        token,
+        session,
+        user,
+    })
 }
 
 /// A valid argon2id hash of a random string, verified against when the login is unknown.
@@ -198,31 +230,49 @@ pub async fn change_password(state: &AppState, p: &Principal, old: &str, new: &s
         return Err(Error::BadRequest("新密码不能与原密码相同".into()));
     }
     check_new_password(new)?;
-    state.store.set_password(&p.actor(), p.user.id, &hash_password(new), false).await?;
+    state
+        .store
+        .set_password(&p.actor(), p.user.id, &hash_password(new), false)
+        .await?;
     Ok(())
 }
 
 /// A new API token for the signed-in person; the token is returned once and never stored.
-pub async fn create_api_token(state: &AppState, p: &Principal, name: &str) -> Result<(fazhi_store::ApiToken, String)> {
+pub async fn create_api_token(
+    state: &AppState,
+    p: &Principal,
+    name: &str,
+) -> Result<(fazhi_store::ApiToken, String)> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 {
-        return Err(Error::BadRequest("令牌名称不能为空，且不超过 100 个字符".into()));
+        return Err(Error::BadRequest(
+            "令牌名称不能为空，且不超过 100 个字符".into(),
+        ));
     }
     let token = random_token("fz_");
-    let row = state.store.create_api_token(&p.actor(), p.user.id, name, &token_hash(&token)).await?;
+    let row = state
+        .store
+        .create_api_token(&p.actor(), p.user.id, name, &token_hash(&token))
+        .await?;
     Ok((row, token))
 }
 
 // ---------------------------------------------------------------------------------------
 // Where things sit
 
-pub async fn unit_placement(state: &AppState, unit_id: UnitId) -> Result<(fazhi_store::Unit, Placement)> {
+pub async fn unit_placement(
+    state: &AppState,
+    unit_id: UnitId,
+) -> Result<(fazhi_store::Unit, Placement)> {
     let unit = state.store.unit(unit_id).await?;
     let placement = Placement::unit(unit.id, unit.region_path.clone());
     Ok((unit, placement))
 }
 
-pub async fn region_placement(state: &AppState, region_id: RegionId) -> Result<(Region, Placement)> {
+pub async fn region_placement(
+    state: &AppState,
+    region_id: RegionId,
+) -> Result<(Region, Placement)> {
     let region = state.store.region(region_id).await?;
     let placement = Placement::region(region.path.clone());
     Ok((region, placement))
@@ -255,7 +305,9 @@ pub async fn supervised_regions(state: &AppState, p: &Principal) -> Result<Vec<R
             // Drop regions whose parent is also supervised: keep the top ones only.
             r.path.len() < 2 || {
                 let parent = r.path[r.path.len() - 2];
-                !regions.iter().any(|q| q.id == parent && p.can(Action::Supervise, &Placement::region(q.path.clone())))
+                !regions.iter().any(|q| {
+                    q.id == parent && p.can(Action::Supervise, &Placement::region(q.path.clone()))
+                })
             }
         })
         .cloned()
@@ -283,7 +335,11 @@ pub async fn upload_report(
     let (_, placement) = unit_placement(state, unit_id).await?;
     p.require(Action::Write, &placement)?;
     if !YEARS.contains(&year) {
-        return Err(Error::BadRequest(format!("年度 {year} 不在 {}—{} 之间", YEARS.start(), YEARS.end())));
+        return Err(Error::BadRequest(format!(
+            "年度 {year} 不在 {}—{} 之间",
+            YEARS.start(),
+            YEARS.end()
+        )));
     }
     let limit = state.config.max_upload_bytes;
     if bytes.len() as u64 > limit {
@@ -309,7 +365,15 @@ pub async fn upload_report(
         .map_err(|e| Error::Internal(format!("检查任务异常：{e}")))?
     };
     let new = match checked {
-        Ok(checked) => new_upload_checked(unit_id, year, &filename, content_type, sha256, bytes, &checked),
+        Ok(checked) => new_upload_checked(
+            unit_id,
+            year,
+            &filename,
+            content_type,
+            sha256,
+            bytes,
+            &checked,
+        ),
         Err(e) => NewUpload {
             unit_id,
             year,
@@ -355,7 +419,11 @@ pub fn new_upload_checked(
         errors: count(Severity::Error),
         warnings: count(Severity::Warning),
         infos: count(Severity::Info),
-        title: checked.report.title.clone().unwrap_or_else(|| filename.to_string()),
+        title: checked
+            .report
+            .title
+            .clone()
+            .unwrap_or_else(|| filename.to_string()),
     }
 }
 
@@ -372,16 +440,26 @@ fn clean_filename(name: &str) -> String {
 
 /// An upload with its checked result, for whoever may read it: the unit's people and
 /// supervisors above it, or anyone once it is published.
-pub async fn upload_detail(state: &AppState, viewer: Option<&Principal>, id: i64) -> Result<(UploadDetail, Option<Checked>)> {
+pub async fn upload_detail(
+    state: &AppState,
+    viewer: Option<&Principal>,
+    id: i64,
+) -> Result<(UploadDetail, Option<Checked>)> {
     let detail = state.store.upload(id).await?;
     let placement = Placement::unit(detail.unit.id, detail.unit.region_path.clone());
-    let allowed = viewer.is_some_and(|p| p.can(Action::Read, &placement)) || detail.summary.published_at.is_some();
+    let allowed = viewer.is_some_and(|p| p.can(Action::Read, &placement))
+        || detail.summary.published_at.is_some();
     if !allowed {
-        return Err(if viewer.is_some() { Error::Forbidden } else { Error::NotFound("报告") });
+        return Err(if viewer.is_some() {
+            Error::Forbidden
+        } else {
+            Error::NotFound("报告")
+        });
     }
     let checked = match &detail.checked_json {
         Some(json) => Some(
-            serde_json::from_str::<Checked>(json).map_err(|e| Error::Internal(format!("审查结果无法读取：{e}")))?,
+            serde_json::from_str::<Checked>(json)
+                .map_err(|e| Error::Internal(format!("审查结果无法读取：{e}")))?,
         ),
         None => None,
     };
@@ -389,18 +467,32 @@ pub async fn upload_detail(state: &AppState, viewer: Option<&Principal>, id: i64
 }
 
 /// The original file of an upload (same access as [`upload_detail`]).
-pub async fn upload_original(state: &AppState, viewer: Option<&Principal>, id: i64) -> Result<(UploadSummary, String, Vec<u8>)> {
+pub async fn upload_original(
+    state: &AppState,
+    viewer: Option<&Principal>,
+    id: i64,
+) -> Result<(UploadSummary, String, Vec<u8>)> {
     let detail = state.store.upload(id).await?;
     let placement = Placement::unit(detail.unit.id, detail.unit.region_path.clone());
-    let allowed = viewer.is_some_and(|p| p.can(Action::Read, &placement)) || detail.summary.published_at.is_some();
+    let allowed = viewer.is_some_and(|p| p.can(Action::Read, &placement))
+        || detail.summary.published_at.is_some();
     if !allowed {
-        return Err(if viewer.is_some() { Error::Forbidden } else { Error::NotFound("报告") });
+        return Err(if viewer.is_some() {
+            Error::Forbidden
+        } else {
+            Error::NotFound("报告")
+        });
     }
     let bytes = state.store.upload_bytes(id).await?;
     Ok((detail.summary, detail.content_type, bytes))
 }
 
-pub async fn unit_uploads(state: &AppState, p: &Principal, unit_id: UnitId, year: Option<i32>) -> Result<(fazhi_store::Unit, Vec<UploadSummary>)> {
+pub async fn unit_uploads(
+    state: &AppState,
+    p: &Principal,
+    unit_id: UnitId,
+    year: Option<i32>,
+) -> Result<(fazhi_store::Unit, Vec<UploadSummary>)> {
     let (unit, placement) = unit_placement(state, unit_id).await?;
     p.require(Action::Read, &placement)?;
     let uploads = state.store.uploads_of_unit(unit_id, year).await?;
@@ -408,7 +500,12 @@ pub async fn unit_uploads(state: &AppState, p: &Principal, unit_id: UnitId, year
 }
 
 /// 单位负责人 publishes (or withdraws) a report of his unit.
-pub async fn set_published(state: &AppState, p: &Principal, id: i64, publish: bool) -> Result<UploadSummary> {
+pub async fn set_published(
+    state: &AppState,
+    p: &Principal,
+    id: i64,
+    publish: bool,
+) -> Result<UploadSummary> {
     let detail = state.store.upload(id).await?;
     let placement = Placement::unit(detail.unit.id, detail.unit.region_path.clone());
     p.require(Action::Approve, &placement)?;
@@ -420,7 +517,11 @@ pub async fn set_published(state: &AppState, p: &Principal, id: i64, publish: bo
 }
 
 /// The supervisor's list of every unit below a region with its latest upload of the year.
-pub async fn unit_overview(state: &AppState, p: &Principal, q: &UnitOverviewQuery) -> Result<Page<UnitOverviewRow>> {
+pub async fn unit_overview(
+    state: &AppState,
+    p: &Principal,
+    q: &UnitOverviewQuery,
+) -> Result<Page<UnitOverviewRow>> {
     let (_, placement) = region_placement(state, q.region_id).await?;
     p.require(Action::Supervise, &placement)?;
     let mut q = q.clone();
@@ -433,7 +534,11 @@ pub async fn unit_overview(state: &AppState, p: &Principal, q: &UnitOverviewQuer
 
 /// Entries below a region the person may read the audit log of. Without a region, the
 /// person's top region where he holds the right is used.
-pub async fn audit(state: &AppState, p: &Principal, filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
+pub async fn audit(
+    state: &AppState,
+    p: &Principal,
+    filter: &AuditFilter,
+) -> Result<Vec<AuditEntry>> {
     let mut filter = filter.clone();
     let region = match filter.region_id {
         Some(r) => r,
@@ -466,8 +571,13 @@ pub async fn create_user(
     grants: &[Grant],
 ) -> Result<(User, String)> {
     let login = login.trim();
-    if login.is_empty() || login.chars().count() > 64 || login.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(Error::BadRequest("登录名不能为空、不能含空格，且不超过 64 个字符".into()));
+    if login.is_empty()
+        || login.chars().count() > 64
+        || login.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
+        return Err(Error::BadRequest(
+            "登录名不能为空、不能含空格，且不超过 64 个字符".into(),
+        ));
     }
     if grants.is_empty() {
         return Err(Error::BadRequest("请至少授予一个角色".into()));
@@ -497,7 +607,11 @@ pub async fn create_user(
 
 /// Whether `p` may manage account `id`: he must reach every node the account holds a role
 /// at (an account without roles only a root admin manages).
-pub async fn require_manage_user(state: &AppState, p: &Principal, id: UserId) -> Result<(User, Vec<RoleGrant>)> {
+pub async fn require_manage_user(
+    state: &AppState,
+    p: &Principal,
+    id: UserId,
+) -> Result<(User, Vec<RoleGrant>)> {
     let user = state.store.user(id).await?;
     let grants = state.store.grants(id).await?;
     if grants.is_empty() {
@@ -511,12 +625,20 @@ pub async fn require_manage_user(state: &AppState, p: &Principal, id: UserId) ->
         }
     }
     for g in &grants {
-        p.require(Action::ManageUsers, &node_placement(state, g.grant.node).await?)?;
+        p.require(
+            Action::ManageUsers,
+            &node_placement(state, g.grant.node).await?,
+        )?;
     }
     Ok((user, grants))
 }
 
-pub async fn set_user_disabled(state: &AppState, p: &Principal, id: UserId, disabled: bool) -> Result<User> {
+pub async fn set_user_disabled(
+    state: &AppState,
+    p: &Principal,
+    id: UserId,
+    disabled: bool,
+) -> Result<User> {
     if id == p.user.id && disabled {
         return Err(Error::BadRequest("不能停用自己的账号".into()));
     }
@@ -528,14 +650,26 @@ pub async fn set_user_disabled(state: &AppState, p: &Principal, id: UserId, disa
 pub async fn reset_password(state: &AppState, p: &Principal, id: UserId) -> Result<String> {
     require_manage_user(state, p, id).await?;
     let password = one_time_password();
-    state.store.set_password(&p.actor(), id, &hash_password(&password), true).await?;
+    state
+        .store
+        .set_password(&p.actor(), id, &hash_password(&password), true)
+        .await?;
     Ok(password)
 }
 
-pub async fn grant_role(state: &AppState, p: &Principal, id: UserId, role: Role, node: Node) -> Result<RoleGrant> {
+pub async fn grant_role(
+    state: &AppState,
+    p: &Principal,
+    id: UserId,
+    role: Role,
+    node: Node,
+) -> Result<RoleGrant> {
     require_manage_user(state, p, id).await?;
     p.require(Action::ManageUsers, &node_placement(state, node).await?)?;
-    Ok(state.store.grant(&p.actor(), id, Grant { role, node }).await?)
+    Ok(state
+        .store
+        .grant(&p.actor(), id, Grant { role, node })
+        .await?)
 }
 
 pub async fn revoke_role(state: &AppState, p: &Principal, grant_id: i64) -> Result<()> {
@@ -546,7 +680,10 @@ pub async fn revoke_role(state: &AppState, p: &Principal, grant_id: i64) -> Resu
         .into_iter()
         .find(|g| g.id == grant_id)
         .ok_or(Error::NotFound("授权"))?;
-    p.require(Action::ManageUsers, &node_placement(state, grant.grant.node).await?)?;
+    p.require(
+        Action::ManageUsers,
+        &node_placement(state, grant.grant.node).await?,
+    )?;
     Ok(state.store.revoke(&p.actor(), grant_id).await?)
 }
 
@@ -577,7 +714,11 @@ async fn require_at_root(state: &AppState, p: &Principal, action: Action) -> Res
 
 /// `ManageOrg` where a region or unit is attached: at the region chain `parent_path` (root
 /// first), or at a root region when the thing has no parent.
-async fn require_org_parent(state: &AppState, p: &Principal, parent_path: &[RegionId]) -> Result<()> {
+async fn require_org_parent(
+    state: &AppState,
+    p: &Principal,
+    parent_path: &[RegionId],
+) -> Result<()> {
     if parent_path.is_empty() {
         require_at_root(state, p, Action::ManageOrg).await
     } else {
@@ -589,7 +730,9 @@ async fn require_org_parent(state: &AppState, p: &Principal, parent_path: &[Regi
 fn org_text(what: &str, value: &str, max: usize) -> Result<String> {
     let v = value.trim();
     if v.is_empty() || v.chars().count() > max || v.chars().any(char::is_control) {
-        return Err(Error::BadRequest(format!("{what}不能为空、不能含控制字符，且不超过 {max} 个字符")));
+        return Err(Error::BadRequest(format!(
+            "{what}不能为空、不能含控制字符，且不超过 {max} 个字符"
+        )));
     }
     Ok(v.to_string())
 }
@@ -619,10 +762,18 @@ pub async fn create_region(
         None => require_at_root(state, p, Action::ManageOrg).await?,
     }
     let bootstrap = parent_id.is_none() && p.grants.is_empty();
-    let new = fazhi_store::NewRegion { parent_id, code, name, level };
+    let new = fazhi_store::NewRegion {
+        parent_id,
+        code,
+        name,
+        level,
+    };
     let region = state.store.create_region(&p.actor(), &new).await?;
     if bootstrap {
-        let grant = Grant { role: Role::Admin, node: Node::Region(region.id) };
+        let grant = Grant {
+            role: Role::Admin,
+            node: Node::Region(region.id),
+        };
         state.store.grant(&p.actor(), p.user.id, grant).await?;
     }
     Ok(region)
@@ -639,20 +790,35 @@ pub async fn update_region(
     name: Option<&str>,
 ) -> Result<Region> {
     let region = state.store.region(id).await?;
-    require_org_parent(state, p, &region.path[..region.path.len().saturating_sub(1)]).await?;
+    require_org_parent(
+        state,
+        p,
+        &region.path[..region.path.len().saturating_sub(1)],
+    )
+    .await?;
     let code = org_text("区划代码", code.unwrap_or(&region.code), 64)?;
     let name = org_text("区划名称", name.unwrap_or(&region.name), 100)?;
-    Ok(state.store.update_region(&p.actor(), id, &name, &code).await?)
+    Ok(state
+        .store
+        .update_region(&p.actor(), id, &name, &code)
+        .await?)
 }
 
 /// The units a person may read, at or below `region` when given.
-pub async fn units_below(state: &AppState, p: &Principal, region: Option<RegionId>) -> Result<Vec<fazhi_store::Unit>> {
+pub async fn units_below(
+    state: &AppState,
+    p: &Principal,
+    region: Option<RegionId>,
+) -> Result<Vec<fazhi_store::Unit>> {
     if let Some(r) = region {
         state.store.region(r).await?;
     }
     let units = readable_units(state, p).await?;
     Ok(match region {
-        Some(r) => units.into_iter().filter(|u| u.region_path.contains(&r)).collect(),
+        Some(r) => units
+            .into_iter()
+            .filter(|u| u.region_path.contains(&r))
+            .collect(),
         None => units,
     })
 }
@@ -667,7 +833,9 @@ pub async fn unit_for(state: &AppState, p: &Principal, id: UnitId) -> Result<faz
 fn clean_new_unit(new: &fazhi_store::NewUnit) -> Result<fazhi_store::NewUnit> {
     let short_name = new.short_name.trim();
     if short_name.chars().count() > 50 || short_name.chars().any(char::is_control) {
-        return Err(Error::BadRequest("单位简称不超过 50 个字符，且不能含控制字符".into()));
+        return Err(Error::BadRequest(
+            "单位简称不超过 50 个字符，且不能含控制字符".into(),
+        ));
     }
     Ok(fazhi_store::NewUnit {
         region_id: new.region_id,
@@ -679,7 +847,11 @@ fn clean_new_unit(new: &fazhi_store::NewUnit) -> Result<fazhi_store::NewUnit> {
 }
 
 /// An admin adds a unit to a region he manages.
-pub async fn create_unit(state: &AppState, p: &Principal, new: &fazhi_store::NewUnit) -> Result<fazhi_store::Unit> {
+pub async fn create_unit(
+    state: &AppState,
+    p: &Principal,
+    new: &fazhi_store::NewUnit,
+) -> Result<fazhi_store::Unit> {
     let new = clean_new_unit(new)?;
     let (_, placement) = region_placement(state, new.region_id).await?;
     p.require(Action::ManageOrg, &placement)?;
@@ -695,7 +867,10 @@ pub async fn update_unit(
     change: impl FnOnce(&fazhi_store::Unit) -> fazhi_store::NewUnit,
 ) -> Result<fazhi_store::Unit> {
     let unit = state.store.unit(id).await?;
-    p.require(Action::ManageOrg, &Placement::region(unit.region_path.clone()))?;
+    p.require(
+        Action::ManageOrg,
+        &Placement::region(unit.region_path.clone()),
+    )?;
     let new = clean_new_unit(&change(&unit))?;
     if new.region_id != unit.region_id {
         let (_, placement) = region_placement(state, new.region_id).await?;
@@ -710,7 +885,11 @@ pub async fn update_unit(
 /// batch to a region that exists). Rows that repeat what is there need no right, so an
 /// admin can import his own export again (it names his region under its parent). Rows
 /// naming unknown parents are left for the store to report.
-pub async fn import_org_rows(state: &AppState, p: &Principal, rows: &[(usize, fazhi_store::OrgRow)]) -> Result<fazhi_store::ImportSummary> {
+pub async fn import_org_rows(
+    state: &AppState,
+    p: &Principal,
+    rows: &[(usize, fazhi_store::OrgRow)],
+) -> Result<fazhi_store::ImportSummary> {
     use fazhi_store::OrgRow;
     // Only admins import, even a sheet that changes nothing.
     if !p.grants.iter().any(|g| g.role.permits(Action::ManageOrg)) {
@@ -721,13 +900,25 @@ pub async fn import_org_rows(state: &AppState, p: &Principal, rows: &[(usize, fa
     }
     let regions = state.store.regions().await?;
     let units = state.store.units(None).await?;
-    let region_by_code: HashMap<&str, &Region> = regions.iter().map(|r| (r.code.as_str(), r)).collect();
-    let unit_by_code: HashMap<&str, &fazhi_store::Unit> = units.iter().map(|u| (u.code.as_str(), u)).collect();
-    let nonempty = |s: &Option<String>| s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+    let region_by_code: HashMap<&str, &Region> =
+        regions.iter().map(|r| (r.code.as_str(), r)).collect();
+    let unit_by_code: HashMap<&str, &fazhi_store::Unit> =
+        units.iter().map(|u| (u.code.as_str(), u)).collect();
+    let nonempty = |s: &Option<String>| {
+        s.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
     let mut batch_parent: HashMap<String, Option<String>> = HashMap::new();
     for (_, row) in rows {
-        if let OrgRow::Region { code, parent_code, .. } = row {
-            batch_parent.entry(code.trim().to_string()).or_insert_with(|| nonempty(parent_code));
+        if let OrgRow::Region {
+            code, parent_code, ..
+        } = row
+        {
+            batch_parent
+                .entry(code.trim().to_string())
+                .or_insert_with(|| nonempty(parent_code));
         }
     }
     // The region chain of the existing region a code ends up under (empty: no parent),
@@ -735,7 +926,9 @@ pub async fn import_org_rows(state: &AppState, p: &Principal, rows: &[(usize, fa
     let trace = |start: Option<String>| -> Option<Vec<RegionId>> {
         let mut code = start;
         for _ in 0..=batch_parent.len() {
-            let Some(c) = code else { return Some(Vec::new()) };
+            let Some(c) = code else {
+                return Some(Vec::new());
+            };
             if let Some(r) = region_by_code.get(c.as_str()) {
                 return Some(r.path.clone());
             }
@@ -743,11 +936,17 @@ pub async fn import_org_rows(state: &AppState, p: &Principal, rows: &[(usize, fa
         }
         None
     };
-    let code_of: HashMap<RegionId, &str> = regions.iter().map(|r| (r.id, r.code.as_str())).collect();
+    let code_of: HashMap<RegionId, &str> =
+        regions.iter().map(|r| (r.id, r.code.as_str())).collect();
     let mut needed: Vec<Vec<RegionId>> = Vec::new();
     for (_, row) in rows {
         match row {
-            OrgRow::Region { code, name, level, parent_code } => {
+            OrgRow::Region {
+                code,
+                name,
+                level,
+                parent_code,
+            } => {
                 if let Some(existing) = region_by_code.get(code.trim()) {
                     let parent_now = existing.parent_id.and_then(|id| code_of.get(&id).copied());
                     let unchanged = existing.name == name.trim()
@@ -760,7 +959,13 @@ pub async fn import_org_rows(state: &AppState, p: &Principal, rows: &[(usize, fa
                 }
                 needed.extend(trace(nonempty(parent_code)));
             }
-            OrgRow::Unit { code, name, short_name, kind, region_code } => {
+            OrgRow::Unit {
+                code,
+                name,
+                short_name,
+                kind,
+                region_code,
+            } => {
                 if let Some(existing) = unit_by_code.get(code.trim()) {
                     let unchanged = existing.name == name.trim()
                         && existing.short_name == short_name.trim()
@@ -786,8 +991,16 @@ pub async fn import_org_rows(state: &AppState, p: &Principal, rows: &[(usize, fa
 
 /// An organisation sheet (CSV or XLSX) read with `fazhi_sheet` and imported; every bad
 /// row of the file is reported at once and nothing is imported.
-pub async fn import_org_file(state: &AppState, p: &Principal, filename: &str, bytes: Vec<u8>) -> Result<fazhi_store::ImportSummary> {
-    let limits = fazhi_sheet::Limits { max_bytes: state.config.max_upload_bytes, ..fazhi_sheet::Limits::default() };
+pub async fn import_org_file(
+    state: &AppState,
+    p: &Principal,
+    filename: &str,
+    bytes: Vec<u8>,
+) -> Result<fazhi_store::ImportSummary> {
+    let limits = fazhi_sheet::Limits {
+        max_bytes: state.config.max_upload_bytes,
+        ..fazhi_sheet::Limits::default()
+    };
     if bytes.is_empty() {
         return Err(Error::BadRequest("文件为空".into()));
     }
@@ -800,7 +1013,9 @@ pub async fn import_org_file(state: &AppState, p: &Principal, filename: &str, by
     let rows = match parsed {
         Ok(Ok(rows)) => rows,
         Ok(Err(row_errors)) => return Err(Error::Rows(row_errors)),
-        Err(e @ fazhi_sheet::SheetError::TooLarge { .. }) => return Err(Error::TooLarge(e.to_string())),
+        Err(e @ fazhi_sheet::SheetError::TooLarge { .. }) => {
+            return Err(Error::TooLarge(e.to_string()))
+        }
         Err(e) => return Err(Error::BadRequest(e.to_string())),
     };
     import_org_rows(state, p, &rows).await
@@ -808,7 +1023,11 @@ pub async fn import_org_file(state: &AppState, p: &Principal, filename: &str, by
 
 /// The regions (and their units) an admin manages, as an import sheet that recreates them.
 /// Returns the file name, its content type and its bytes.
-pub async fn export_org(state: &AppState, p: &Principal, format: fazhi_sheet::Format) -> Result<(String, &'static str, Vec<u8>)> {
+pub async fn export_org(
+    state: &AppState,
+    p: &Principal,
+    format: fazhi_sheet::Format,
+) -> Result<(String, &'static str, Vec<u8>)> {
     let regions = state.store.regions().await?;
     let managed: Vec<Region> = regions
         .iter()
@@ -819,29 +1038,47 @@ pub async fn export_org(state: &AppState, p: &Principal, format: fazhi_sheet::Fo
         return Err(Error::Forbidden);
     }
     let ids: std::collections::HashSet<RegionId> = managed.iter().map(|r| r.id).collect();
-    let units: Vec<fazhi_store::Unit> =
-        state.store.units(None).await?.into_iter().filter(|u| ids.contains(&u.region_id)).collect();
+    let units: Vec<fazhi_store::Unit> = state
+        .store
+        .units(None)
+        .await?
+        .into_iter()
+        .filter(|u| ids.contains(&u.region_id))
+        .collect();
     let mut rows = fazhi_sheet::org::org_rows(&managed, &units);
     // A top region of the export keeps its real parent's code, so that importing the file
     // again leaves it where it is rather than making it a root.
-    let code_of: HashMap<RegionId, &str> = regions.iter().map(|r| (r.id, r.code.as_str())).collect();
+    let code_of: HashMap<RegionId, &str> =
+        regions.iter().map(|r| (r.id, r.code.as_str())).collect();
     for (row, region) in rows.iter_mut().zip(&managed) {
         if let Some(parent) = region.parent_id.filter(|id| !ids.contains(id)) {
-            row[5] = code_of.get(&parent).copied().unwrap_or_default().to_string();
+            row[5] = code_of
+                .get(&parent)
+                .copied()
+                .unwrap_or_default()
+                .to_string();
         }
     }
     let headers = fazhi_sheet::org::ORG_HEADERS;
     let stamp = Utc::now().format("%Y%m%d");
     let bytes = match format {
         fazhi_sheet::Format::Csv => fazhi_sheet::write_csv(&headers, &rows),
-        fazhi_sheet::Format::Xlsx => fazhi_sheet::write_xlsx("机构", &headers, &rows).map_err(|e| Error::Internal(e.to_string()))?,
+        fazhi_sheet::Format::Xlsx => fazhi_sheet::write_xlsx("机构", &headers, &rows)
+            .map_err(|e| Error::Internal(e.to_string()))?,
     };
-    Ok((format!("机构-{stamp}.{}", format.extension()), format.content_type(), bytes))
+    Ok((
+        format!("机构-{stamp}.{}", format.extension()),
+        format.content_type(),
+        bytes,
+    ))
 }
 
 /// The accounts an admin manages (each with its grants): those whose every role sits within
 /// his reach; accounts without roles only for a root admin.
-pub async fn manageable_users(state: &AppState, p: &Principal) -> Result<Vec<(User, Vec<RoleGrant>)>> {
+pub async fn manageable_users(
+    state: &AppState,
+    p: &Principal,
+) -> Result<Vec<(User, Vec<RoleGrant>)>> {
     if !p.grants.iter().any(|g| g.role.permits(Action::ManageUsers)) {
         return Err(Error::Forbidden);
     }
@@ -851,11 +1088,17 @@ pub async fn manageable_users(state: &AppState, p: &Principal) -> Result<Vec<(Us
         .iter()
         .filter(|r| r.parent_id.is_none())
         .any(|r| p.can(Action::ManageUsers, &Placement::region(r.path.clone())));
-    let region_path: HashMap<RegionId, &Vec<RegionId>> = regions.iter().map(|r| (r.id, &r.path)).collect();
-    let unit_path: HashMap<UnitId, &Vec<RegionId>> = units.iter().map(|u| (u.id, &u.region_path)).collect();
+    let region_path: HashMap<RegionId, &Vec<RegionId>> =
+        regions.iter().map(|r| (r.id, &r.path)).collect();
+    let unit_path: HashMap<UnitId, &Vec<RegionId>> =
+        units.iter().map(|u| (u.id, &u.region_path)).collect();
     let reach = |node: Node| match node {
-        Node::Region(r) => region_path.get(&r).is_some_and(|path| p.can(Action::ManageUsers, &Placement::region(path.to_vec()))),
-        Node::Unit(u) => unit_path.get(&u).is_some_and(|path| p.can(Action::ManageUsers, &Placement::unit(u, path.to_vec()))),
+        Node::Region(r) => region_path
+            .get(&r)
+            .is_some_and(|path| p.can(Action::ManageUsers, &Placement::region(path.to_vec()))),
+        Node::Unit(u) => unit_path
+            .get(&u)
+            .is_some_and(|path| p.can(Action::ManageUsers, &Placement::unit(u, path.to_vec()))),
     };
     let mut by_user: HashMap<UserId, Vec<RoleGrant>> = HashMap::new();
     for g in state.store.all_grants().await? {
@@ -868,14 +1111,22 @@ pub async fn manageable_users(state: &AppState, p: &Principal) -> Result<Vec<(Us
         .into_iter()
         .filter_map(|u| {
             let grants = by_user.remove(&u.id).unwrap_or_default();
-            let visible = if grants.is_empty() { root_admin } else { grants.iter().all(|g| reach(g.grant.node)) };
+            let visible = if grants.is_empty() {
+                root_admin
+            } else {
+                grants.iter().all(|g| reach(g.grant.node))
+            };
             visible.then_some((u, grants))
         })
         .collect())
 }
 
 /// The grants of one account, for whoever manages it.
-pub async fn user_with_grants(state: &AppState, p: &Principal, id: UserId) -> Result<(User, Vec<RoleGrant>)> {
+pub async fn user_with_grants(
+    state: &AppState,
+    p: &Principal,
+    id: UserId,
+) -> Result<(User, Vec<RoleGrant>)> {
     require_manage_user(state, p, id).await
 }
 
@@ -897,16 +1148,33 @@ pub async fn node_name(state: &AppState, node: Node) -> Result<String> {
 
 /// The name of every region and unit by node (for lists of grants).
 pub async fn node_names(state: &AppState) -> Result<HashMap<Node, String>> {
-    let mut names: HashMap<Node, String> =
-        state.store.regions().await?.into_iter().map(|r| (Node::Region(r.id), r.name)).collect();
-    names.extend(state.store.units(None).await?.into_iter().map(|u| (Node::Unit(u.id), u.name)));
+    let mut names: HashMap<Node, String> = state
+        .store
+        .regions()
+        .await?
+        .into_iter()
+        .map(|r| (Node::Region(r.id), r.name))
+        .collect();
+    names.extend(
+        state
+            .store
+            .units(None)
+            .await?
+            .into_iter()
+            .map(|u| (Node::Unit(u.id), u.name)),
+    );
     Ok(names)
 }
 
 /// Whether the viewer reads a unit's data as one of its people or supervisors (rather than
 /// as the public reading what was published): decides e.g. whether the uploader is shown.
 pub fn reads_unit(viewer: Option<&Principal>, unit: &fazhi_store::Unit) -> bool {
-    viewer.is_some_and(|p| p.can(Action::Read, &Placement::unit(unit.id, unit.region_path.clone())))
+    viewer.is_some_and(|p| {
+        p.can(
+            Action::Read,
+            &Placement::unit(unit.id, unit.region_path.clone()),
+        )
+    })
 }
 
 /// The signed-in person's own grants, each with the name of its node.
@@ -926,7 +1194,12 @@ pub async fn my_api_tokens(state: &AppState, p: &Principal) -> Result<Vec<fazhi_
 
 /// Revokes one of the signed-in person's own API tokens; others' tokens are not found.
 pub async fn revoke_my_api_token(state: &AppState, p: &Principal, id: i64) -> Result<()> {
-    let mine = state.store.api_tokens(p.user.id).await?.into_iter().any(|t| t.id == id && !t.revoked);
+    let mine = state
+        .store
+        .api_tokens(p.user.id)
+        .await?
+        .into_iter()
+        .any(|t| t.id == id && !t.revoked);
     if !mine {
         return Err(Error::NotFound("令牌"));
     }
@@ -934,8 +1207,15 @@ pub async fn revoke_my_api_token(state: &AppState, p: &Principal, id: i64) -> Re
 }
 
 /// Published reports, newest first, for everyone (the public portal).
-pub async fn published_reports(state: &AppState, offset: u32, limit: u32) -> Result<Page<UploadSummary>> {
-    Ok(state.store.published_uploads(offset, limit.clamp(1, 100)).await?)
+pub async fn published_reports(
+    state: &AppState,
+    offset: u32,
+    limit: u32,
+) -> Result<Page<UploadSummary>> {
+    Ok(state
+        .store
+        .published_uploads(offset, limit.clamp(1, 100))
+        .await?)
 }
 
 /// The report year lists open on: the newest year with an upload, else last year (reports
@@ -963,7 +1243,9 @@ pub struct UnitRights {
 }
 
 pub fn unit_rights(p: Option<&Principal>, unit: &fazhi_store::Unit) -> UnitRights {
-    let Some(p) = p else { return UnitRights::default() };
+    let Some(p) = p else {
+        return UnitRights::default();
+    };
     let placement = Placement::unit(unit.id, unit.region_path.clone());
     UnitRights {
         read: p.can(Action::Read, &placement),
@@ -1035,7 +1317,10 @@ pub async fn org_tree(state: &AppState, p: &Principal) -> Result<OrgTree> {
             } else {
                 p.can(Action::ManageOrg, &Placement::region(parent.to_vec()))
             };
-            OrgRegion { region: r, editable }
+            OrgRegion {
+                region: r,
+                editable,
+            }
         })
         .collect();
     let units = state
@@ -1043,17 +1328,29 @@ pub async fn org_tree(state: &AppState, p: &Principal) -> Result<OrgTree> {
         .units(None)
         .await?
         .into_iter()
-        .filter(|u| p.can(Action::ManageOrg, &Placement::unit(u.id, u.region_path.clone())))
+        .filter(|u| {
+            p.can(
+                Action::ManageOrg,
+                &Placement::unit(u.id, u.region_path.clone()),
+            )
+        })
         .map(|u| {
             let editable = p.can(Action::ManageOrg, &Placement::region(u.region_path.clone()));
             OrgUnit { unit: u, editable }
         })
         .collect();
-    Ok(OrgTree { regions: managed, units, root_admin })
+    Ok(OrgTree {
+        regions: managed,
+        units,
+        root_admin,
+    })
 }
 
 /// The regions and units where an admin may grant roles (for the account forms).
-pub async fn grantable_nodes(state: &AppState, p: &Principal) -> Result<(Vec<Region>, Vec<fazhi_store::Unit>)> {
+pub async fn grantable_nodes(
+    state: &AppState,
+    p: &Principal,
+) -> Result<(Vec<Region>, Vec<fazhi_store::Unit>)> {
     if !p.grants.iter().any(|g| g.role.permits(Action::ManageUsers)) {
         return Err(Error::Forbidden);
     }
@@ -1069,7 +1366,12 @@ pub async fn grantable_nodes(state: &AppState, p: &Principal) -> Result<(Vec<Reg
         .units(None)
         .await?
         .into_iter()
-        .filter(|u| p.can(Action::ManageUsers, &Placement::unit(u.id, u.region_path.clone())))
+        .filter(|u| {
+            p.can(
+                Action::ManageUsers,
+                &Placement::unit(u.id, u.region_path.clone()),
+            )
+        })
         .collect();
     Ok((regions, units))
 }
@@ -1109,6 +1411,18 @@ pub async fn region_unit_overview(
     Ok((region, state.store.unit_overview(&q).await?))
 }
 
+/// How many units below the region have uploaded for the query's year (same access as
+/// [`region_unit_overview`]).
+pub async fn region_units_uploaded(
+    state: &AppState,
+    p: &Principal,
+    q: &UnitOverviewQuery,
+) -> Result<i64> {
+    let (_, placement) = region_placement(state, q.region_id).await?;
+    p.require(Action::Supervise, &placement)?;
+    Ok(state.store.count_units_uploaded(q).await?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1142,7 +1456,10 @@ mod tests {
             t.fail("A", "1.2.3.4");
         }
         assert!(t.wait("a", "1.2.3.4").is_some());
-        assert!(t.wait("a", "5.6.7.8").is_none(), "another address is not throttled");
+        assert!(
+            t.wait("a", "5.6.7.8").is_none(),
+            "another address is not throttled"
+        );
         t.clear("a", "1.2.3.4");
         assert!(t.wait("a", "1.2.3.4").is_none());
     }

@@ -33,8 +33,11 @@ async fn user_with_token(store: &dyn Store, login: &str) -> String {
 #[tokio::test]
 async fn the_first_admin_creates_the_first_region_and_administers_it() {
     let dir = tempfile::tempdir().unwrap();
-    let store: Arc<dyn Store> =
-        Arc::new(fazhi_store::open_sqlite(&dir.path().join("f.db")).await.unwrap());
+    let store: Arc<dyn Store> = Arc::new(
+        fazhi_store::open_sqlite(&dir.path().join("f.db"))
+            .await
+            .unwrap(),
+    );
     let first = user_with_token(store.as_ref(), "admin").await;
     let later = user_with_token(store.as_ref(), "nobody").await;
     let state = AppState::new(store.clone(), Arc::default(), WebConfig::default());

@@ -13,7 +13,7 @@ struct Asset {
     bytes: &'static [u8],
 }
 
-const ASSETS: [Asset; 2] = [
+const ASSETS: [Asset; 3] = [
     Asset {
         name: "app.css",
         content_type: "text/css; charset=utf-8",
@@ -23,6 +23,11 @@ const ASSETS: [Asset; 2] = [
         name: "htmx.min.js",
         content_type: "text/javascript; charset=utf-8",
         bytes: include_bytes!("../../static/htmx.min.js"),
+    },
+    Asset {
+        name: "favicon.svg",
+        content_type: "image/svg+xml",
+        bytes: include_bytes!("../../static/favicon.svg"),
     },
 ];
 
@@ -46,6 +51,11 @@ fn url(name: &str) -> String {
 pub fn css_url() -> &'static str {
     static U: OnceLock<String> = OnceLock::new();
     U.get_or_init(|| url("app.css"))
+}
+
+pub fn icon_url() -> &'static str {
+    static U: OnceLock<String> = OnceLock::new();
+    U.get_or_init(|| url("favicon.svg"))
 }
 
 pub fn js_url() -> &'static str {

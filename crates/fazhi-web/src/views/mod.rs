@@ -119,6 +119,7 @@ pub struct Chrome {
     pub locked: bool,
     pub css: &'static str,
     pub js: &'static str,
+    pub icon: &'static str,
 }
 
 impl Chrome {
@@ -146,12 +147,14 @@ impl Chrome {
             show_supervise: !locked && can(Action::Supervise),
             // An account without any role is only the first admin of an empty installation
             // (nobody else can be made before a tree exists): show him where to start.
-            show_org: !locked && (can(Action::ManageOrg) || viewer.is_some_and(|p| p.grants.is_empty())),
+            show_org: !locked
+                && (can(Action::ManageOrg) || viewer.is_some_and(|p| p.grants.is_empty())),
             show_users: !locked && can(Action::ManageUsers),
             show_audit: !locked && can(Action::ReadAudit),
             locked,
             css: assets::css_url(),
             js: assets::js_url(),
+            icon: assets::icon_url(),
         }
     }
 

@@ -158,6 +158,34 @@ fn place(loc: &Location) -> Option<String> {
     }
 }
 
+/// The quote without the section number the place already shows (三、 “三、2025年…” → 三、 “2025年…”).
+fn quote_after_place(loc: &Location) -> Option<&str> {
+    let quote = loc.quote.as_deref()?;
+    let rest = match loc.section.as_deref() {
+        Some(sec) => quote
+            .strip_prefix(last_step(sec))
+            .unwrap_or(quote)
+            .trim_start(),
+        None => quote,
+    };
+    (!rest.is_empty()).then_some(rest)
+}
+
+/// The last step of a section path as displayed: "二、（一）" → "（一）", "三、" → "三、".
+fn last_step(path: &str) -> &str {
+    let ends: Vec<usize> = path
+        .char_indices()
+        .filter(|(_, c)| matches!(c, '、' | '）' | ')' | '.' | '．'))
+        .map(|(i, c)| i + c.len_utf8())
+        .collect();
+    let start = match ends.as_slice() {
+        [.., before, last] if *last == path.len() => *before,
+        [.., last] if *last < path.len() => *last,
+        _ => 0,
+    };
+    &path[start..]
+}
+
 fn flatten<'a>(sections: &'a [Section], depth: usize, out: &mut Vec<SectionRow<'a>>) {
     for s in sections {
         out.push(SectionRow {
@@ -223,7 +251,7 @@ fn report_view<'a>(c: &'a Checked, fallback_title: &'a str) -> ReportView<'a> {
                 basis: f.basis,
                 place: place(&f.location),
                 block: f.location.block.filter(|b| *b < r.blocks.len()),
-                quote: f.location.quote.as_deref(),
+                quote: quote_after_place(&f.location),
             }
         })
         .collect();
@@ -406,6 +434,31 @@ pub async fn original(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_quote_does_not_repeat_the_place() {
+        assert_eq!(last_step("二、（一）"), "（一）");
+        assert_eq!(last_step("三、"), "三、");
+        assert_eq!(last_step(""), "");
+        let loc = |section: &str, quote: &str| Location {
+            block: Some(3),
+            section: Some(section.to_string()),
+            quote: Some(quote.to_string()),
+        };
+        assert_eq!(
+            quote_after_place(&loc("三、", "三、2025年度主要安排")),
+            Some("2025年度主要安排")
+        );
+        assert_eq!(
+            quote_after_place(&loc("二、（一）", "（一）强化学法")),
+            Some("强化学法")
+        );
+        assert_eq!(
+            quote_after_place(&loc("一、", "其他文字")),
+            Some("其他文字")
+        );
+        assert_eq!(quote_after_place(&loc("三、", "三、")), None);
+    }
 
     #[test]
     fn segments_mark_quotes() {
