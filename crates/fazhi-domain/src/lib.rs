@@ -3,20 +3,24 @@
 //! This crate does no IO: framework data files are embedded at compile time
 //! (`include_str!`) or handed in as strings by the caller.
 
+pub mod calendar;
 mod error;
 pub mod org;
 mod outline;
 mod part;
+pub mod procedure;
 mod settings;
 mod unit;
 mod year;
 
+pub use calendar::HolidayCalendar;
 pub use error::DomainError;
 pub use org::{
     allows, Action, Grant, Node, Placement, RegionId, RegionLevel, Role, UnitId, UnitKind, UserId,
 };
 pub use outline::{Outline, OutlinePart};
 pub use part::{Part, FIVE_PARTS};
+pub use procedure::{ProcedureSettings, Violation};
 pub use settings::{MonthDay, RuleSettings};
 pub use unit::{UnitAliases, UnitName};
 pub use year::ReportYear;

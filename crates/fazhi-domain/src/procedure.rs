@@ -1,0 +1,624 @@
+//! The procedures the law prescribes for the ledger's work, one named function per rule,
+//! each with its legal basis. A rule answers `None` when the procedure was followed and a
+//! [`Violation`] saying what is wrong and what to do otherwise; `refuse` tells the caller
+//! whether saving the record must be refused (an act the law forbids) or only flagged (a
+//! deadline missed, a shortfall to report on the dashboard).
+//!
+//! Periods in days and months are counted from the day after the starting day, as the
+//! 《民法典》 (第二百零一条) counts periods; working days follow [`HolidayCalendar`].
+
+use crate::{DomainError, HolidayCalendar};
+use chrono::{Duration, Months, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+/// A procedure not followed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Violation {
+    /// Stable rule id (`decision-before-legality-review` …).
+    pub rule: &'static str,
+    /// The provision the rule rests on.
+    pub basis: &'static str,
+    /// What is wrong and what to do, in Chinese.
+    pub message: String,
+    /// The record must not be saved in this state (the law forbids the act).
+    pub refuse: bool,
+}
+
+/// Configurable periods (`frameworks/procedures.toml`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcedureSettings {
+    pub comment_days: u32,
+    pub legality_review_working_days: u32,
+    pub filing_days: u32,
+    pub suggestion_months: u32,
+    pub suggestion_months_complex: u32,
+    pub disclosure_working_days: u32,
+    pub disclosure_extension_working_days: u32,
+    pub certificate_warning_days: u32,
+}
+
+impl ProcedureSettings {
+    pub fn builtin() -> Self {
+        Self::from_toml(include_str!("../../../frameworks/procedures.toml"))
+            .expect("the built-in procedure settings parse")
+    }
+
+    pub fn from_toml(text: &str) -> Result<Self, DomainError> {
+        toml::from_str(text).map_err(|e| DomainError::Settings(e.to_string()))
+    }
+}
+
+fn violation(rule: &'static str, basis: &'static str, refuse: bool, message: String) -> Violation {
+    Violation {
+        rule,
+        basis,
+        message,
+        refuse,
+    }
+}
+
+/// 集体讨论决定 only after a completed 合法性审查: a draft not reviewed (or not yet reviewed
+/// when discussed) may not be put to the collective discussion.
+///
+/// Basis: 《重大行政决策程序暂行条例》第二十五条 — 决策草案未经合法性审查或者经审查不合法的，
+/// 不得提交决策机关讨论.
+pub fn decision_after_legality_review(
+    review_completed: Option<NaiveDate>,
+    discussed: NaiveDate,
+) -> Option<Violation> {
+    const BASIS: &str = "《重大行政决策程序暂行条例》第二十五条";
+    match review_completed {
+        None => Some(violation(
+            "decision-before-legality-review",
+            BASIS,
+            true,
+            "合法性审查尚未完成，决策草案不得提交集体讨论决定；请先完成并登记合法性审查".into(),
+        )),
+        Some(done) if done > discussed => Some(violation(
+            "decision-before-legality-review",
+            BASIS,
+            true,
+            format!("合法性审查完成于 {done}，晚于集体讨论日期 {discussed}；决策草案须先经合法性审查再提交讨论"),
+        )),
+        Some(_) => None,
+    }
+}
+
+/// 公众参与: the public comment period is at least the configured days (30) unless a reason
+/// for shortening it was stated when asking for comments.
+///
+/// Basis: 《重大行政决策程序暂行条例》第十四条 — 公开征求意见的期限一般不少于30日；因情况紧急等原因
+/// 需要缩短期限的，公开征求意见时应当予以说明.
+pub fn comment_period(
+    opened: NaiveDate,
+    closed: NaiveDate,
+    reason_for_shorter: Option<&str>,
+    s: &ProcedureSettings,
+) -> Option<Violation> {
+    let days = (closed - opened).num_days();
+    if days >= i64::from(s.comment_days) || reason_for_shorter.is_some_and(|r| !r.trim().is_empty())
+    {
+        return None;
+    }
+    Some(violation(
+        "comment-period-short",
+        "《重大行政决策程序暂行条例》第十四条",
+        true,
+        format!(
+            "公开征求意见期限为 {days} 日，少于 {} 日；确需缩短的，应在征求意见时说明理由并在此登记",
+            s.comment_days
+        ),
+    ))
+}
+
+/// 合法性审查 is given at least the configured working days (7) unless a reason is stated.
+///
+/// Basis: 《重大行政决策程序暂行条例》第二十六条 — 送请合法性审查，应当保证必要的审查时间，一般不少于
+/// 7个工作日.
+pub fn legality_review_time(
+    sent: NaiveDate,
+    completed: NaiveDate,
+    reason_for_shorter: Option<&str>,
+    s: &ProcedureSettings,
+    cal: &HolidayCalendar,
+) -> Result<Option<Violation>, DomainError> {
+    let days = cal.working_days_between(sent, completed)?;
+    if days >= s.legality_review_working_days
+        || reason_for_shorter.is_some_and(|r| !r.trim().is_empty())
+    {
+        return Ok(None);
+    }
+    Ok(Some(violation(
+        "legality-review-short",
+        "《重大行政决策程序暂行条例》第二十六条",
+        true,
+        format!(
+            "合法性审查时间为 {days} 个工作日，少于 {} 个工作日；确需缩短的，请登记理由",
+            s.legality_review_working_days
+        ),
+    )))
+}
+
+/// A normative document (or other policy measure) that affects the economic activity of
+/// businesses may be issued only after 公平竞争审查.
+///
+/// Basis: 《公平竞争审查条例》（国务院令第783号，2024年8月1日起施行） — 起草涉及经营者经济活动的政策
+/// 措施，应当进行公平竞争审查；未经审查的，不得出台.
+pub fn issue_after_fair_competition_review(
+    affects_market: bool,
+    review_completed: Option<NaiveDate>,
+    issued: NaiveDate,
+) -> Option<Violation> {
+    const BASIS: &str = "《公平竞争审查条例》（国务院令第783号）";
+    if !affects_market {
+        return None;
+    }
+    match review_completed {
+        Some(done) if done <= issued => None,
+        Some(done) => Some(violation(
+            "issued-before-fair-competition-review",
+            BASIS,
+            true,
+            format!("公平竞争审查完成于 {done}，晚于印发日期 {issued}；涉及经营者经济活动的文件须先审查后出台"),
+        )),
+        None => Some(violation(
+            "issued-before-fair-competition-review",
+            BASIS,
+            true,
+            "文件涉及经营者经济活动，未经公平竞争审查不得印发；请先完成并登记公平竞争审查".into(),
+        )),
+    }
+}
+
+/// 备案 within the configured days (30) of issue. Not yet filed and still within the
+/// period is not a violation; past it, it is flagged (the record is true, the unit late).
+///
+/// Basis: 各地规范性文件备案审查规定（多为发布之日起30日内报送备案，可配置）; for 规章,
+/// 《法规规章备案条例》第三条.
+pub fn filing_in_time(
+    issued: NaiveDate,
+    filed: Option<NaiveDate>,
+    today: NaiveDate,
+    s: &ProcedureSettings,
+) -> Option<Violation> {
+    let due = issued + Duration::days(i64::from(s.filing_days));
+    let basis =
+        "规范性文件备案审查规定（发布之日起30日内报送备案，可配置）；《法规规章备案条例》第三条";
+    match filed {
+        Some(f) if f <= due => None,
+        Some(f) => Some(violation(
+            "filing-late",
+            basis,
+            false,
+            format!(
+                "{f} 报送备案，超过期限（应于 {due} 前）{} 日",
+                (f - due).num_days()
+            ),
+        )),
+        None if today > due => Some(violation(
+            "filing-overdue",
+            basis,
+            false,
+            format!(
+                "应于 {due} 前报送备案，至今未备案，已逾期 {} 日",
+                (today - due).num_days()
+            ),
+        )),
+        None => None,
+    }
+}
+
+/// An enforcement officer's training hours of a year.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OfficerHours {
+    pub name: String,
+    pub hours: f64,
+}
+
+/// Every officer has at least the configured training hours (60) in the year; lists who is
+/// short and by how much.
+///
+/// Basis: 行政执法人员培训制度（每人每年不少于60学时，见 `frameworks/rules.toml` 的 training_hours）.
+pub fn training_hours(officers: &[OfficerHours], required: u32) -> Option<Violation> {
+    let short: Vec<String> = officers
+        .iter()
+        .filter(|o| o.hours < f64::from(required))
+        .map(|o| {
+            format!(
+                "{}（{} 学时，差 {}）",
+                o.name,
+                trim(o.hours),
+                trim(f64::from(required) - o.hours)
+            )
+        })
+        .collect();
+    if short.is_empty() {
+        return None;
+    }
+    Some(violation(
+        "training-hours-short",
+        "行政执法人员培训制度（每人每年不少于规定学时）",
+        false,
+        format!(
+            "{} 名执法人员培训不足 {required} 学时：{}",
+            short.len(),
+            short.join("、")
+        ),
+    ))
+}
+
+fn trim(h: f64) -> String {
+    let s = format!("{h:.1}");
+    s.trim_end_matches(".0").to_string()
+}
+
+/// An enforcement certificate (执法证) has expired, or expires within the warning days.
+///
+/// Basis: 行政执法证件管理规定（持有效证件执法；证件过期的不得从事执法活动）.
+pub fn certificate_validity(
+    holder: &str,
+    valid_until: NaiveDate,
+    today: NaiveDate,
+    s: &ProcedureSettings,
+) -> Option<Violation> {
+    const BASIS: &str = "行政执法证件管理规定：持有效执法证件从事执法活动";
+    if valid_until < today {
+        return Some(violation(
+            "certificate-expired",
+            BASIS,
+            false,
+            format!("{holder} 的执法证已于 {valid_until} 过期，不得从事执法活动；请办理换证"),
+        ));
+    }
+    let left = (valid_until - today).num_days();
+    (left <= i64::from(s.certificate_warning_days)).then(|| {
+        violation(
+            "certificate-expiring",
+            BASIS,
+            false,
+            format!("{holder} 的执法证将于 {valid_until} 到期（还有 {left} 日），请及时换证"),
+        )
+    })
+}
+
+/// 建议提案 answered within 3 months of being assigned; up to 6 months for complex ones
+/// with a stated reason.
+///
+/// Basis: 《全国人民代表大会和地方各级人民代表大会代表法》（自交办之日起三个月内答复，涉及面广、处理
+/// 难度大的六个月内答复）；《政协全国委员会提案工作条例》.
+pub fn suggestion_answer(
+    assigned: NaiveDate,
+    answered: Option<NaiveDate>,
+    complex_reason: Option<&str>,
+    today: NaiveDate,
+    s: &ProcedureSettings,
+) -> Option<Violation> {
+    const BASIS: &str = "《全国人民代表大会和地方各级人民代表大会代表法》；政协提案工作条例";
+    let complex = complex_reason.is_some_and(|r| !r.trim().is_empty());
+    let months = if complex {
+        s.suggestion_months_complex
+    } else {
+        s.suggestion_months
+    };
+    let due = assigned
+        .checked_add_months(Months::new(months))
+        .unwrap_or(NaiveDate::MAX);
+    let what = if complex {
+        format!("{months} 个月（已登记复杂原因）")
+    } else {
+        format!("{months} 个月")
+    };
+    match answered {
+        Some(a) if a <= due => None,
+        Some(a) => Some(violation(
+            "suggestion-late",
+            BASIS,
+            false,
+            format!("{a} 答复，超过交办后 {what} 的期限（{due}）"),
+        )),
+        None if today > due => Some(violation(
+            "suggestion-overdue",
+            BASIS,
+            false,
+            format!("应于 {due} 前答复（交办后 {what}），至今未答复"),
+        )),
+        None => None,
+    }
+}
+
+/// 依申请公开 answered within 20 working days of receipt, or 40 when the extension was
+/// approved and the applicant told.
+///
+/// Basis: 《中华人民共和国政府信息公开条例》第三十三条.
+pub fn disclosure_reply(
+    received: NaiveDate,
+    replied: Option<NaiveDate>,
+    extended: bool,
+    today: NaiveDate,
+    s: &ProcedureSettings,
+    cal: &HolidayCalendar,
+) -> Result<Option<Violation>, DomainError> {
+    const BASIS: &str = "《中华人民共和国政府信息公开条例》第三十三条";
+    let n = s.disclosure_working_days
+        + if extended {
+            s.disclosure_extension_working_days
+        } else {
+            0
+        };
+    let due = cal.add_working_days(received, n)?;
+    Ok(match replied {
+        Some(r) if r <= due => None,
+        Some(r) => Some(violation(
+            "disclosure-late",
+            BASIS,
+            false,
+            format!("{r} 答复，超过 {n} 个工作日的期限（{due}）"),
+        )),
+        None if today > due => Some(violation(
+            "disclosure-overdue",
+            BASIS,
+            false,
+            format!("应于 {due} 前答复（{n} 个工作日），至今未答复"),
+        )),
+        None => None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn s() -> ProcedureSettings {
+        ProcedureSettings::builtin()
+    }
+
+    #[test]
+    fn builtin_settings() {
+        let s = s();
+        assert_eq!(
+            (
+                s.comment_days,
+                s.legality_review_working_days,
+                s.filing_days
+            ),
+            (30, 7, 30)
+        );
+        assert_eq!(
+            (
+                s.disclosure_working_days,
+                s.disclosure_extension_working_days
+            ),
+            (20, 20)
+        );
+    }
+
+    #[test]
+    fn no_collective_decision_before_legality_review() {
+        let v = decision_after_legality_review(None, d("2025-05-10")).unwrap();
+        assert!(v.refuse && v.rule == "decision-before-legality-review");
+        assert!(
+            decision_after_legality_review(Some(d("2025-05-12")), d("2025-05-10"))
+                .unwrap()
+                .refuse
+        );
+        assert_eq!(
+            decision_after_legality_review(Some(d("2025-05-10")), d("2025-05-10")),
+            None
+        );
+    }
+
+    #[test]
+    fn comment_period_thirty_days_or_a_reason() {
+        let s = s();
+        assert!(
+            comment_period(d("2025-03-01"), d("2025-03-20"), None, &s)
+                .unwrap()
+                .refuse
+        );
+        assert!(comment_period(d("2025-03-01"), d("2025-03-20"), Some("  "), &s).is_some());
+        assert_eq!(
+            comment_period(d("2025-03-01"), d("2025-03-20"), Some("防汛紧急"), &s),
+            None
+        );
+        assert_eq!(
+            comment_period(d("2025-03-01"), d("2025-03-31"), None, &s),
+            None
+        );
+    }
+
+    #[test]
+    fn legality_review_seven_working_days() {
+        let (s, cal) = (s(), HolidayCalendar::builtin());
+        // Sent Friday 2025-04-25: 4-27 (Sunday, worked), 4-28, 4-29, 4-30, then 5-01..05 off,
+        // 5-06, 5-07, 5-08: seven working days end on 5-08.
+        assert_eq!(
+            legality_review_time(d("2025-04-25"), d("2025-05-08"), None, &s, &cal).unwrap(),
+            None
+        );
+        let v = legality_review_time(d("2025-04-25"), d("2025-05-07"), None, &s, &cal)
+            .unwrap()
+            .unwrap();
+        assert!(v.message.contains("6 个工作日"), "{}", v.message);
+        assert_eq!(
+            legality_review_time(d("2025-04-25"), d("2025-05-07"), Some("上级限时"), &s, &cal)
+                .unwrap(),
+            None
+        );
+        assert!(legality_review_time(d("2031-04-25"), d("2031-05-06"), None, &s, &cal).is_err());
+    }
+
+    #[test]
+    fn fair_competition_review_before_issue() {
+        assert_eq!(
+            issue_after_fair_competition_review(false, None, d("2025-06-01")),
+            None
+        );
+        assert!(
+            issue_after_fair_competition_review(true, None, d("2025-06-01"))
+                .unwrap()
+                .refuse
+        );
+        assert!(
+            issue_after_fair_competition_review(true, Some(d("2025-06-02")), d("2025-06-01"))
+                .is_some()
+        );
+        assert_eq!(
+            issue_after_fair_competition_review(true, Some(d("2025-05-20")), d("2025-06-01")),
+            None
+        );
+    }
+
+    #[test]
+    fn filing_within_thirty_days() {
+        let s = s();
+        let issued = d("2025-06-01");
+        assert_eq!(
+            filing_in_time(issued, Some(d("2025-07-01")), d("2025-12-31"), &s),
+            None
+        );
+        let late = filing_in_time(issued, Some(d("2025-07-03")), d("2025-12-31"), &s).unwrap();
+        assert_eq!(late.rule, "filing-late");
+        assert!(!late.refuse && late.message.contains("2 日"));
+        assert_eq!(filing_in_time(issued, None, d("2025-06-20"), &s), None);
+        assert_eq!(
+            filing_in_time(issued, None, d("2025-07-10"), &s)
+                .unwrap()
+                .rule,
+            "filing-overdue"
+        );
+    }
+
+    #[test]
+    fn training_hours_lists_who_is_short() {
+        let officers = [
+            OfficerHours {
+                name: "张三".into(),
+                hours: 62.0,
+            },
+            OfficerHours {
+                name: "李四".into(),
+                hours: 48.5,
+            },
+            OfficerHours {
+                name: "王五".into(),
+                hours: 60.0,
+            },
+        ];
+        let v = training_hours(&officers, 60).unwrap();
+        assert_eq!(
+            v.message,
+            "1 名执法人员培训不足 60 学时：李四（48.5 学时，差 11.5）"
+        );
+        assert_eq!(training_hours(&officers[..1], 60), None);
+    }
+
+    #[test]
+    fn certificates_expired_and_expiring() {
+        let s = s();
+        assert_eq!(
+            certificate_validity("张三", d("2025-01-01"), d("2025-03-01"), &s)
+                .unwrap()
+                .rule,
+            "certificate-expired"
+        );
+        assert_eq!(
+            certificate_validity("张三", d("2025-04-01"), d("2025-03-01"), &s)
+                .unwrap()
+                .rule,
+            "certificate-expiring"
+        );
+        assert_eq!(
+            certificate_validity("张三", d("2026-04-01"), d("2025-03-01"), &s),
+            None
+        );
+    }
+
+    #[test]
+    fn suggestions_three_months_six_with_reason() {
+        let s = s();
+        let assigned = d("2025-03-15");
+        assert_eq!(
+            suggestion_answer(assigned, Some(d("2025-06-15")), None, d("2025-12-31"), &s),
+            None
+        );
+        assert_eq!(
+            suggestion_answer(assigned, Some(d("2025-06-16")), None, d("2025-12-31"), &s)
+                .unwrap()
+                .rule,
+            "suggestion-late"
+        );
+        assert_eq!(
+            suggestion_answer(
+                assigned,
+                Some(d("2025-08-01")),
+                Some("涉及多部门"),
+                d("2025-12-31"),
+                &s
+            ),
+            None
+        );
+        assert_eq!(
+            suggestion_answer(assigned, None, None, d("2025-07-01"), &s)
+                .unwrap()
+                .rule,
+            "suggestion-overdue"
+        );
+        assert_eq!(
+            suggestion_answer(assigned, None, None, d("2025-06-01"), &s),
+            None
+        );
+    }
+
+    #[test]
+    fn disclosure_twenty_working_days_plus_twenty() {
+        let (s, cal) = (s(), HolidayCalendar::builtin());
+        let received = d("2025-09-25");
+        // 20 working days end on 2025-10-29 (see the calendar's test).
+        assert_eq!(
+            disclosure_reply(
+                received,
+                Some(d("2025-10-29")),
+                false,
+                d("2025-12-31"),
+                &s,
+                &cal
+            )
+            .unwrap(),
+            None
+        );
+        let late = disclosure_reply(
+            received,
+            Some(d("2025-10-30")),
+            false,
+            d("2025-12-31"),
+            &s,
+            &cal,
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(late.rule, "disclosure-late");
+        assert_eq!(
+            disclosure_reply(
+                received,
+                Some(d("2025-10-30")),
+                true,
+                d("2025-12-31"),
+                &s,
+                &cal
+            )
+            .unwrap(),
+            None
+        );
+        assert_eq!(
+            disclosure_reply(received, None, false, d("2025-11-03"), &s, &cal)
+                .unwrap()
+                .unwrap()
+                .rule,
+            "disclosure-overdue"
+        );
+    }
+}
