@@ -2,6 +2,8 @@
 //! before any region exists, so without any role) creates the first region through the API
 //! and becomes its admin; once a tree exists, an account without roles cannot add a root.
 
+mod backend;
+
 use fazhi_store::{Actor, NewUser, Store};
 use fazhi_web::{auth::token_hash, ops, AppState, WebConfig};
 use reqwest::StatusCode;
@@ -32,12 +34,8 @@ async fn user_with_token(store: &dyn Store, login: &str) -> String {
 
 #[tokio::test]
 async fn the_first_admin_creates_the_first_region_and_administers_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let store: Arc<dyn Store> = Arc::new(
-        fazhi_store::open_sqlite(&dir.path().join("f.db"))
-            .await
-            .unwrap(),
-    );
+    let db = backend::fresh_store().await;
+    let store: Arc<dyn Store> = db.store.clone();
     let first = user_with_token(store.as_ref(), "admin").await;
     let later = user_with_token(store.as_ref(), "nobody").await;
     let state = AppState::new(store.clone(), Arc::default(), WebConfig::default());

@@ -4,13 +4,15 @@
 
 #![allow(dead_code)] // Each test binary uses a different part of this.
 
+#[path = "../backend/mod.rs"]
+mod backend;
+
 use fazhi_domain::{Grant, Node, RegionLevel, Role, UnitKind};
 use fazhi_store::{Actor, NewRegion, NewUnit, NewUser, Store};
 use fazhi_web::{auth::token_hash, ops, AppState, WebConfig};
 use reqwest::{header, Client, Method, RequestBuilder, Response, StatusCode};
 use serde_json::Value;
 use std::sync::{Arc, OnceLock};
-use tempfile::TempDir;
 use tokio::sync::oneshot;
 
 /// The password of every account made here.
@@ -50,7 +52,7 @@ pub struct TestApp {
     /// Supervisor of 东湖区.
     pub supervisor: Account,
     shutdown: Option<oneshot::Sender<()>>,
-    _dir: TempDir,
+    _dir: backend::TestDb,
 }
 
 impl Drop for TestApp {
@@ -96,11 +98,8 @@ async fn account(store: &dyn Store, login: &str, grant: Grant) -> Account {
 
 /// Starts the server on a fresh database with the test world in it.
 pub async fn spawn() -> TestApp {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = fazhi_store::open_sqlite(&dir.path().join("fazhi.db"))
-        .await
-        .expect("open sqlite");
-    let store: Arc<dyn Store> = Arc::new(store);
+    let dir = backend::fresh_store().await;
+    let store: Arc<dyn Store> = dir.store.clone();
     let system = Actor::system("test");
 
     let region = |parent_id, code: &str, name: &str, level| NewRegion {

@@ -5,6 +5,9 @@
 
 #![allow(dead_code)] // Each test binary uses a different part of this.
 
+#[path = "../backend/mod.rs"]
+mod backend;
+
 use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use fazhi_domain::{Grant, Node, RegionLevel, Role, UnitKind};
@@ -13,7 +16,6 @@ use fazhi_store::{Actor, NewRegion, NewUnit, NewUser, Region, Store, Unit, User}
 use fazhi_web::{AppState, WebConfig};
 use reqwest::{header, Response, StatusCode};
 use std::sync::Arc;
-use tempfile::TempDir;
 use tokio::sync::oneshot;
 
 /// A fictional unit's annual report with the five parts, as plain text.
@@ -26,7 +28,7 @@ pub struct TestApp {
     pub store: Arc<dyn Store>,
     pub state: AppState,
     shutdown: Option<oneshot::Sender<()>>,
-    _dir: TempDir,
+    _dir: backend::TestDb,
 }
 
 impl Drop for TestApp {
@@ -44,12 +46,8 @@ pub async fn spawn_app() -> TestApp {
 
 /// The server with `config`, on a fresh SQLite database.
 pub async fn spawn_app_with(config: WebConfig) -> TestApp {
-    let dir = tempfile::tempdir().expect("temporary directory");
-    let store: Arc<dyn Store> = Arc::new(
-        fazhi_store::open_sqlite(&dir.path().join("fazhi.db"))
-            .await
-            .expect("open the SQLite store"),
-    );
+    let dir = backend::fresh_store().await;
+    let store: Arc<dyn Store> = dir.store.clone();
     let state = AppState::new(store.clone(), Arc::new(Engine::default()), config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
