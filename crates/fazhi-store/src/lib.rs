@@ -143,6 +143,14 @@ pub trait SessionStore: Send + Sync {
         now: Timestamp,
     ) -> StoreResult<Option<(Session, User)>>;
     async fn delete_session(&self, actor: &Actor, token_hash: &str) -> StoreResult<()>;
+    /// Ends every session of an account except `keep` (the one changing its password),
+    /// audited as one `session.end_all` entry with the count; returns how many ended.
+    async fn end_sessions(
+        &self,
+        actor: &Actor,
+        user_id: UserId,
+        keep: Option<&str>,
+    ) -> StoreResult<u64>;
     /// Removes expired sessions (not audited: nobody changed anything).
     async fn purge_sessions(&self, now: Timestamp) -> StoreResult<u64>;
     /// Appends `session.login_failed` for `login` (which may not exist) to the audit log.

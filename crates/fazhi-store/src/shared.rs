@@ -1676,6 +1676,40 @@ impl SessionStore for Me {
         Ok(())
     }
 
+    async fn end_sessions(
+        &self,
+        actor: &Actor,
+        user_id: UserId,
+        keep: Option<&str>,
+    ) -> StoreResult<u64> {
+        let mut tx = self.begin_write().await?;
+        let n = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+            .bind(user_id)
+            .bind(keep.unwrap_or(""))
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?
+            .rows_affected();
+        if n > 0 {
+            let place = user_placement(&mut tx, user_id).await?;
+            append_audit(
+                &mut tx,
+                actor,
+                Change {
+                    action: "session.end_all",
+                    entity: "session",
+                    entity_id: Some(user_id),
+                    place,
+                    before: Some(serde_json::json!({ "sessions": n })),
+                    after: None,
+                },
+            )
+            .await?;
+        }
+        tx.commit().await.map_err(db)?;
+        Ok(n)
+    }
+
     async fn purge_sessions(&self, now: Timestamp) -> StoreResult<u64> {
         let mut tx = self.begin_write().await?;
         let n = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")

@@ -1418,6 +1418,30 @@ async fn sessions_expiry_logout_and_failures(fx: &Fx) {
     assert_eq!(mark(s).await, m);
     assert!(s.session(&live.token_hash, now()).await.unwrap().is_some());
 
+    // Changing a password ends the account's other sessions, keeping the current one.
+    let other = session(alice.id, "other", now() + Duration::hours(1));
+    s.create_session(&me, &other).await.unwrap();
+    let m = mark(s).await;
+    assert_eq!(
+        s.end_sessions(&me, alice.id, Some(&live.token_hash))
+            .await
+            .unwrap(),
+        1
+    );
+    let e = one_entry(s, m, "session.end_all").await;
+    assert_eq!(e.entity_id, Some(alice.id));
+    assert_eq!(e.before, Some(serde_json::json!({ "sessions": 1 })));
+    assert!(s.session(&other.token_hash, now()).await.unwrap().is_none());
+    assert!(s.session(&live.token_hash, now()).await.unwrap().is_some());
+    let m = mark(s).await;
+    assert_eq!(
+        s.end_sessions(&me, alice.id, Some(&live.token_hash))
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(mark(s).await, m, "nothing ended, nothing logged");
+
     // A disabled account's session does not authenticate (even one created after disabling).
     s.set_disabled(&admin(), alice.id, true).await.unwrap();
     let late = session(alice.id, "late", now() + Duration::hours(1));

@@ -234,6 +234,11 @@ pub async fn change_password(state: &AppState, p: &Principal, old: &str, new: &s
         .store
         .set_password(&p.actor(), p.user.id, &hash_password(new), false)
         .await?;
+    // Whoever else was signed in with the old password is signed out; this browser stays.
+    state
+        .store
+        .end_sessions(&p.actor(), p.user.id, p.session_hash.as_deref())
+        .await?;
     Ok(())
 }
 
@@ -654,6 +659,7 @@ pub async fn reset_password(state: &AppState, p: &Principal, id: UserId) -> Resu
         .store
         .set_password(&p.actor(), id, &hash_password(&password), true)
         .await?;
+    state.store.end_sessions(&p.actor(), id, None).await?;
     Ok(password)
 }
 

@@ -316,3 +316,45 @@ async fn next_only_leads_within_the_site() {
     let b = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
     assert_eq!(b.get("/login").await.location(), Some("/"));
 }
+
+#[tokio::test]
+async fn changing_the_password_signs_out_the_other_browsers() {
+    let app = spawn_app().await;
+    let w = World::build(&app).await;
+    app.user(
+        "twice",
+        "First-pass-2025",
+        &[(Role::UnitStaff, Node::Unit(w.unit_a.id))],
+    )
+    .await;
+    let here = Browser::signed_in(&app.base, "twice", "First-pass-2025").await;
+    let elsewhere = Browser::signed_in(&app.base, "twice", "First-pass-2025").await;
+    let unit = format!("/units/{}", w.unit_a.id);
+    assert_eq!(elsewhere.get(&unit).await.status, StatusCode::OK);
+
+    let form = here.get("/account/password").await;
+    let csrf = form.input_value("csrf_token").unwrap();
+    let done = here
+        .post_form(
+            "/account/password",
+            &[
+                ("csrf_token", &csrf),
+                ("old", "First-pass-2025"),
+                ("new", "Second-pass-2025"),
+                ("confirm", "Second-pass-2025"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::OK);
+    assert!(done.body.contains("密码已修改"), "{}", done.body);
+
+    // This browser stays signed in; the other one is sent to the login page.
+    assert_eq!(here.get(&unit).await.status, StatusCode::OK);
+    let gone = elsewhere.get(&unit).await;
+    assert_eq!(gone.status, StatusCode::SEE_OTHER);
+    assert!(
+        gone.location().unwrap().starts_with("/login"),
+        "{:?}",
+        gone.location()
+    );
+}
