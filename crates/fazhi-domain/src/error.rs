@@ -15,6 +15,8 @@ pub enum DomainError {
     MonthDay(String),
     #[error("年度 {0} 不在 1978—2100 之间")]
     Year(i32),
+    #[error("指标体系文件有误：{0}")]
+    Framework(String),
     #[error("节假日安排文件有误：{0}")]
     Calendar(String),
     #[error("缺少 {0} 年的节假日安排，无法按工作日计算期限；请在 frameworks/holidays.toml 中补充")]

@@ -5,6 +5,7 @@
 
 pub mod calendar;
 mod error;
+pub mod framework;
 pub mod org;
 mod outline;
 mod part;
@@ -15,6 +16,7 @@ mod year;
 
 pub use calendar::HolidayCalendar;
 pub use error::DomainError;
+pub use framework::{Framework, Indicator};
 pub use org::{
     allows, Action, Grant, Node, Placement, RegionId, RegionLevel, Role, UnitId, UnitKind, UserId,
 };
