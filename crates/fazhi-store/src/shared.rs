@@ -245,6 +245,26 @@ where
         .map_err(db)
 }
 
+/// One row by id through `sql` (with `$1` for the id), mapped by `map`; `None` when absent.
+async fn fetch_by_id<'e, E, T>(
+    e: E,
+    sql: &str,
+    id: i64,
+    map: fn(&DbRow) -> StoreResult<T>,
+) -> StoreResult<Option<T>>
+where
+    E: sqlx::Executor<'e, Database = Db>,
+{
+    sqlx::query(sql)
+        .bind(id)
+        .fetch_optional(e)
+        .await
+        .map_err(db)?
+        .as_ref()
+        .map(map)
+        .transpose()
+}
+
 async fn fetch_unit<'e, E>(e: E, id: UnitId) -> StoreResult<Option<Unit>>
 where
     E: sqlx::Executor<'e, Database = Db>,
@@ -252,14 +272,7 @@ where
     let sql = format!(
         "SELECT {UNIT_COLS} FROM units un JOIN regions ur ON ur.id = un.region_id WHERE un.id = $1"
     );
-    sqlx::query(&sql)
-        .bind(id)
-        .fetch_optional(e)
-        .await
-        .map_err(db)?
-        .as_ref()
-        .map(unit_row)
-        .transpose()
+    fetch_by_id(e, &sql, id, unit_row).await
 }
 
 async fn fetch_user<'e, E>(e: E, id: UserId) -> StoreResult<Option<User>>
@@ -267,14 +280,7 @@ where
     E: sqlx::Executor<'e, Database = Db>,
 {
     let sql = format!("SELECT {USER_COLS} FROM users u WHERE u.id = $1");
-    sqlx::query(&sql)
-        .bind(id)
-        .fetch_optional(e)
-        .await
-        .map_err(db)?
-        .as_ref()
-        .map(user_row)
-        .transpose()
+    fetch_by_id(e, &sql, id, user_row).await
 }
 
 async fn fetch_upload<'e, E>(e: E, id: UploadId) -> StoreResult<Option<UploadSummary>>
@@ -284,14 +290,7 @@ where
     let sql = format!(
         "SELECT {UPLOAD_COLS} FROM uploads up JOIN units un ON un.id = up.unit_id WHERE up.id = $1"
     );
-    sqlx::query(&sql)
-        .bind(id)
-        .fetch_optional(e)
-        .await
-        .map_err(db)?
-        .as_ref()
-        .map(upload_row)
-        .transpose()
+    fetch_by_id(e, &sql, id, upload_row).await
 }
 
 async fn fetch_token<'e, E>(e: E, id: i64) -> StoreResult<Option<ApiToken>>
@@ -299,14 +298,7 @@ where
     E: sqlx::Executor<'e, Database = Db>,
 {
     let sql = format!("SELECT {TOKEN_COLS} FROM api_tokens t WHERE t.id = $1");
-    sqlx::query(&sql)
-        .bind(id)
-        .fetch_optional(e)
-        .await
-        .map_err(db)?
-        .as_ref()
-        .map(token_row)
-        .transpose()
+    fetch_by_id(e, &sql, id, token_row).await
 }
 
 // ---------------------------------------------------------------------------------------

@@ -23,9 +23,7 @@ pub use extract::JSON_LIMIT;
 use crate::error::{Error, ErrorBody};
 use crate::AppState;
 use axum::extract::DefaultBodyLimit;
-use axum::http::header::{
-    CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS,
-};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
@@ -258,49 +256,12 @@ async fn method_not_allowed() -> Response {
     (StatusCode::METHOD_NOT_ALLOWED, axum::Json(body)).into_response()
 }
 
-/// A file to download: its type, and its name for the browser both as ASCII and, per
-/// RFC 5987, as UTF-8 (Chinese file names survive); never rendered in place.
+/// A file to download, as the pages send it ([`crate::views::attachment`]: RFC 5987 name,
+/// `nosniff`); its cache header is dropped so the API's `no-store` applies.
 pub(crate) fn attachment(content_type: &str, filename: &str, bytes: Vec<u8>) -> Response {
-    let content_type = HeaderValue::from_str(content_type)
-        .ok()
-        .filter(|_| !content_type.trim().is_empty())
-        .unwrap_or_else(|| HeaderValue::from_static("application/octet-stream"));
-    let disposition = HeaderValue::from_str(&content_disposition(filename))
-        .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
-    (
-        [
-            (CONTENT_TYPE, content_type),
-            (CONTENT_DISPOSITION, disposition),
-            (X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
-        ],
-        bytes,
-    )
-        .into_response()
-}
-
-/// `attachment; filename="ascii"; filename*=UTF-8''percent-encoded`.
-fn content_disposition(filename: &str) -> String {
-    let ascii: String = filename
-        .chars()
-        .map(|c| {
-            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let mut encoded = String::new();
-    for b in filename.bytes() {
-        // RFC 5987 attr-char: ALPHA / DIGIT / "!" / "#" / "$" / "&" / "+" / "-" / "." /
-        // "^" / "_" / "`" / "|" / "~"
-        if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
-            encoded.push(b as char);
-        } else {
-            encoded.push_str(&format!("%{b:02X}"));
-        }
-    }
-    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+    let mut resp = crate::views::attachment(filename, content_type, bytes);
+    resp.headers_mut().remove(CACHE_CONTROL);
+    resp
 }
 
 #[cfg(test)]
@@ -309,6 +270,7 @@ mod tests {
 
     #[test]
     fn disposition_keeps_chinese_names_and_quotes_safely() {
+        use crate::views::content_disposition;
         assert_eq!(
             content_disposition("报告 2024.txt"),
             "attachment; filename=\"__ 2024.txt\"; filename*=UTF-8''%E6%8A%A5%E5%91%8A%202024.txt"

@@ -258,11 +258,20 @@ pub fn attachment(filename: &str, content_type: &str, bytes: Vec<u8>) -> Respons
     h.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_str(content_type)
+            .ok()
+            .filter(|_| !content_type.trim().is_empty())
             .unwrap_or(HeaderValue::from_static("application/octet-stream")),
     );
-    if let Ok(v) = HeaderValue::from_str(&content_disposition(filename)) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&content_disposition(filename))
+            .unwrap_or(HeaderValue::from_static("attachment")),
+    );
+    // Never rendered in place, whatever the uploader called it.
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-cache"),
