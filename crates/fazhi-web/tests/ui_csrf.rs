@@ -244,10 +244,9 @@ async fn responses_carry_security_headers_and_assets_are_cached() {
     );
     let stale = b.get("/static/0000/app.css").await;
     assert_eq!(stale.header("cache-control"), Some("public, max-age=60"));
-    assert_eq!(
-        b.get("/static/x/nope.js").await.status,
-        StatusCode::NOT_FOUND
-    );
+    let missing = b.get("/static/x/nope.js").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.body.contains("未找到静态文件"), "{}", missing.body);
 
     // Pages are compressed for browsers that ask.
     let gz = reqwest::Client::new()

@@ -2,7 +2,7 @@
 //! of the content (`/static/{hash}/app.css`), so they are cached for a year and a new build
 //! is fetched at once.
 
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
@@ -69,7 +69,7 @@ pub async fn asset(
     axum::extract::Path((v, file)): axum::extract::Path<(String, String)>,
 ) -> Response {
     let Some(a) = ASSETS.iter().find(|a| a.name == file) else {
-        return (StatusCode::NOT_FOUND, "not found").into_response();
+        return crate::Error::NotFound("静态文件").into_response();
     };
     let cache = if v == version() {
         "public, max-age=31536000, immutable"
