@@ -169,9 +169,14 @@ mod tests {
     }
 
     #[test]
-    fn builtin_knows_2024_and_2025() {
+    fn builtin_knows_2024_to_2026() {
         let cal = HolidayCalendar::builtin();
-        assert!(cal.covers(2024) && cal.covers(2025));
+        assert!(cal.covers(2024) && cal.covers(2025) && cal.covers(2026));
+        // 春节 2026: 2-15..2-23 off; 2-14 and 2-28 (Saturdays) worked; 国庆 10-10 worked.
+        assert!(!cal.is_working_day(d("2026-02-23")).unwrap());
+        assert!(cal.is_working_day(d("2026-02-14")).unwrap());
+        assert!(cal.is_working_day(d("2026-10-10")).unwrap());
+        assert!(!cal.is_working_day(d("2026-10-07")).unwrap());
         // 春节 2025: 1-28..2-04 off; 1-26 (Sunday) and 2-08 (Saturday) worked.
         assert!(!cal.is_working_day(d("2025-01-28")).unwrap());
         assert!(!cal.is_working_day(d("2025-02-03")).unwrap());
