@@ -6,6 +6,7 @@
 pub mod calendar;
 mod error;
 pub mod framework;
+pub mod ledger;
 pub mod org;
 mod outline;
 mod part;

@@ -196,6 +196,106 @@ pub trait ReportStore: Send + Sync {
     async fn upload_years(&self) -> StoreResult<Vec<i32>>;
 }
 
+/// The ledger (台账): records of a unit's year of work, their attachments. Every change is
+/// audited in its transaction: `record.create`, `record.update`, `record.delete`,
+/// `record.restore` (entity `record`, placed at the record's unit, before/after the JSON of
+/// the [`LedgerRow`] without attachments), `record.import` (one `record.create` per row, then
+/// the summary `{kind, count}`), `attachment.create`, `attachment.delete` (entity
+/// `attachment`).
+///
+/// The store checks nothing of the law: fields are parsed and procedures checked by the
+/// caller with `fazhi_domain` before anything is saved.
+#[async_trait]
+pub trait LedgerStore: Send + Sync {
+    async fn create_record(
+        &self,
+        actor: &Actor,
+        unit_id: UnitId,
+        data: &fazhi_domain::ledger::RecordData,
+    ) -> StoreResult<LedgerRow> {
+        let _ = (actor, unit_id, data);
+        Err(StoreError::Unsupported("台账尚未实现".into()))
+    }
+    /// Replaces kind-specific fields, year and indicators (the kind itself never changes).
+    /// `version` is the one the user edited; another change since then answers
+    /// [`StoreError::Conflict`] and nothing is written. A deleted record cannot be edited.
+    async fn update_record(
+        &self,
+        actor: &Actor,
+        id: fazhi_domain::ledger::RecordId,
+        data: &fazhi_domain::ledger::RecordData,
+        version: i64,
+    ) -> StoreResult<LedgerRow> {
+        let _ = (actor, id, data, version);
+        Err(StoreError::Unsupported("台账尚未实现".into()))
+    }
+    /// Soft deletion (sets `deleted_at`); deleting a deleted record is a no-op answer.
+    async fn delete_record(
+        &self,
+        actor: &Actor,
+        id: fazhi_domain::ledger::RecordId,
+    ) -> StoreResult<LedgerRow> {
+        let _ = (actor, id);
+        Err(StoreError::Unsupported("台账尚未实现".into()))
+    }
+    async fn restore_record(
+        &self,
+        actor: &Actor,
+        id: fazhi_domain::ledger::RecordId,
+    ) -> StoreResult<LedgerRow> {
+        let _ = (actor, id);
+        Err(StoreError::Unsupported("台账尚未实现".into()))
+    }
+    /// One record, deleted or not, with its attachments.
+    async fn record(&self, id: fazhi_domain::ledger::RecordId) -> StoreResult<LedgerRow> {
+        let _ = id;
+        Err(StoreError::Unsupported("台账尚未实现".into()))
+    }
+    /// Rows of the query with `total` the count of all matching rows. Attachments are
+    /// filled in too (lists show a paperclip and count).
+    async fn records(&self, q: &LedgerQuery) -> StoreResult<Page<LedgerRow>> {
+        let _ = q;
+        Err(StoreError::Unsupported("台账尚未实现".into()))
+    }
+    /// Creates all rows in one transaction (all or nothing); answers how many.
+    async fn import_records(
+        &self,
+        actor: &Actor,
+        unit_id: UnitId,
+        rows: &[fazhi_domain::ledger::RecordData],
+    ) -> StoreResult<u64> {
+        let _ = (actor, unit_id, rows);
+        Err(StoreError::Unsupported("台账尚未实现".into()))
+    }
+    /// Keeps the bytes once per SHA-256 (the `blobs` table uploads use) and links them.
+    async fn add_attachment(
+        &self,
+        actor: &Actor,
+        record_id: fazhi_domain::ledger::RecordId,
+        filename: &str,
+        content_type: &str,
+        bytes: &[u8],
+    ) -> StoreResult<Attachment> {
+        let _ = (actor, record_id, filename, content_type, bytes);
+        Err(StoreError::Unsupported("台账尚未实现".into()))
+    }
+    /// The attachment and its bytes.
+    async fn attachment(&self, id: i64) -> StoreResult<(Attachment, Vec<u8>)> {
+        let _ = id;
+        Err(StoreError::Unsupported("台账尚未实现".into()))
+    }
+    /// Unlinks an attachment (the bytes stay in `blobs` for the audit trail).
+    async fn delete_attachment(&self, actor: &Actor, id: i64) -> StoreResult<()> {
+        let _ = (actor, id);
+        Err(StoreError::Unsupported("台账尚未实现".into()))
+    }
+    /// Years in which a unit has at least one (not deleted) record, newest first.
+    async fn ledger_years(&self, unit_id: UnitId) -> StoreResult<Vec<i32>> {
+        let _ = unit_id;
+        Err(StoreError::Unsupported("台账尚未实现".into()))
+    }
+}
+
 /// Operations on the store as a whole.
 #[async_trait]
 pub trait AdminStore: Send + Sync {
@@ -212,11 +312,15 @@ pub trait AdminStore: Send + Sync {
 
 /// Everything; the server holds an `Arc<dyn Store>`.
 pub trait Store:
-    OrgStore + UserStore + SessionStore + AuditStore + ReportStore + AdminStore
+    OrgStore + UserStore + SessionStore + AuditStore + ReportStore + LedgerStore + AdminStore
 {
 }
 
-impl<T: OrgStore + UserStore + SessionStore + AuditStore + ReportStore + AdminStore> Store for T {}
+impl<
+        T: OrgStore + UserStore + SessionStore + AuditStore + ReportStore + LedgerStore + AdminStore,
+    > Store for T
+{
+}
 
 /// Where the data lives.
 #[derive(Debug, Clone, PartialEq, Eq)]

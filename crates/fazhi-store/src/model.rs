@@ -301,3 +301,57 @@ pub struct Page<T> {
     /// Total matching rows (for "共 N 条" and paging).
     pub total: i64,
 }
+
+/// A ledger record as stored: the domain [`Record`](fazhi_domain::ledger::Record) with who
+/// saved it and when. `version` starts at 1 and grows by one with every change, so an edit
+/// made on a stale form is refused ([`StoreError::Conflict`](crate::StoreError)).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LedgerRow {
+    pub record: fazhi_domain::ledger::Record,
+    pub version: i64,
+    pub created_at: Timestamp,
+    pub created_by: String,
+    pub updated_at: Timestamp,
+    pub updated_by: String,
+    /// Soft deletion: the row stays (and its audit trail), lists leave it out.
+    pub deleted_at: Option<Timestamp>,
+    pub attachments: Vec<Attachment>,
+}
+
+/// A file kept with a ledger record (bytes in `blobs`, deduplicated by SHA-256).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Attachment {
+    pub id: i64,
+    pub record_id: fazhi_domain::ledger::RecordId,
+    pub filename: String,
+    pub content_type: String,
+    pub sha256: String,
+    pub size: i64,
+    pub created_at: Timestamp,
+}
+
+/// Which ledger records to list. Lists are ordered by the record's date (its kind's
+/// `date_field`, newest first; records without one last), then id descending.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LedgerQuery {
+    pub unit_id: UnitId,
+    pub year: Option<i32>,
+    pub kind: Option<fazhi_domain::ledger::RecordKind>,
+    /// Substring of any field's display text (case-insensitive for ASCII).
+    pub q: Option<String>,
+    /// Records tagged with this indicator code or one below it (`decision` matches
+    /// `decision.procedure`).
+    pub indicator: Option<String>,
+    /// Inclusive bounds on the record's date (records without a date are left out when a
+    /// bound is set).
+    pub from: Option<chrono::NaiveDate>,
+    pub until: Option<chrono::NaiveDate>,
+    /// Only these ids (a figure's records); `None` for all.
+    pub ids: Option<Vec<fazhi_domain::ledger::RecordId>>,
+    /// Also soft-deleted records (the "已删除" filter shows only them when `deleted_only`).
+    pub include_deleted: bool,
+    pub deleted_only: bool,
+    pub offset: u32,
+    /// 0 means no limit (statistics and exports read all).
+    pub limit: u32,
+}

@@ -2137,3 +2137,6 @@ impl ReportStore for Me {
             .map_err(db)
     }
 }
+
+#[async_trait]
+impl crate::LedgerStore for Me {}

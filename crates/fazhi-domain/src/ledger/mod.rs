@@ -1,0 +1,57 @@
+//! The ledger (台账): the year's rule-of-law work recorded once, as typed records of the kinds
+//! in [`RecordKind`], checked against the procedures of [`crate::procedure`] when saved, and
+//! counted into the figures of an annual report.
+
+mod kind;
+mod value;
+
+pub use kind::*;
+pub use value::*;
+
+use crate::UnitId;
+use serde::Serialize;
+
+pub type RecordId = i64;
+
+/// A record as the user means it, before it has an id: what forms, Excel rows and API bodies
+/// become once parsed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecordData {
+    pub kind: RecordKind,
+    /// The report year the record counts toward.
+    pub year: i32,
+    pub fields: Fields,
+    /// Indicator codes of the framework; defaults per kind when the user chose none.
+    pub indicators: Vec<String>,
+}
+
+/// A saved record.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Record {
+    pub id: RecordId,
+    pub unit_id: UnitId,
+    pub data: RecordData,
+}
+
+impl Record {
+    pub fn kind(&self) -> RecordKind {
+        self.data.kind
+    }
+
+    pub fn fields(&self) -> &Fields {
+        &self.data.fields
+    }
+
+    /// The record's name in lists and links (its title field, cut to 60 characters).
+    pub fn title(&self) -> String {
+        let t = self.data.fields.display(self.data.kind.title_field());
+        let t = t.lines().next().unwrap_or("").to_string();
+        if t.chars().count() > 60 {
+            let mut s: String = t.chars().take(59).collect();
+            s.push('…');
+            s
+        } else {
+            t
+        }
+    }
+}
