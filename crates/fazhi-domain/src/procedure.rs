@@ -130,7 +130,7 @@ pub fn legality_review_time(
     }
     Ok(Some(violation(
         "legality-review-short",
-        "《重大行政决策程序暂行条例》第二十六条",
+        LEGALITY_REVIEW_BASIS,
         true,
         format!(
             "合法性审查时间为 {days} 个工作日，少于 {} 个工作日；确需缩短的，请登记理由",
@@ -181,7 +181,7 @@ pub fn filing_in_time(
     today: NaiveDate,
     s: &ProcedureSettings,
 ) -> Option<Violation> {
-    let due = issued + Duration::days(i64::from(s.filing_days));
+    let due = filing_due(issued, s);
     let basis =
         "规范性文件备案审查规定（发布之日起30日内报送备案，可配置）；《法规规章备案条例》第三条";
     match filed {
@@ -300,9 +300,7 @@ pub fn suggestion_answer(
     } else {
         s.suggestion_months
     };
-    let due = assigned
-        .checked_add_months(Months::new(months))
-        .unwrap_or(NaiveDate::MAX);
+    let due = suggestion_due(assigned, complex_reason, s);
     let what = if complex {
         format!("{months} 个月（已登记复杂原因）")
     } else {
@@ -338,14 +336,9 @@ pub fn disclosure_reply(
     s: &ProcedureSettings,
     cal: &HolidayCalendar,
 ) -> Result<Option<Violation>, DomainError> {
-    const BASIS: &str = "《中华人民共和国政府信息公开条例》第三十三条";
-    let n = s.disclosure_working_days
-        + if extended {
-            s.disclosure_extension_working_days
-        } else {
-            0
-        };
-    let due = cal.add_working_days(received, n)?;
+    const BASIS: &str = DISCLOSURE_BASIS;
+    let n = disclosure_working_days(extended, s);
+    let due = disclosure_due(received, extended, s, cal)?;
     Ok(match replied {
         Some(r) if r <= due => None,
         Some(r) => Some(violation(
@@ -363,6 +356,190 @@ pub fn disclosure_reply(
         None => None,
     })
 }
+
+/// The last day to file a normative document issued on `issued` ([`filing_in_time`]).
+pub fn filing_due(issued: NaiveDate, s: &ProcedureSettings) -> NaiveDate {
+    issued + Duration::days(i64::from(s.filing_days))
+}
+
+/// The last day to answer a suggestion assigned on `assigned` ([`suggestion_answer`]): 3
+/// months, or 6 when a reason for a longer answer is stated.
+pub fn suggestion_due(
+    assigned: NaiveDate,
+    complex_reason: Option<&str>,
+    s: &ProcedureSettings,
+) -> NaiveDate {
+    let complex = complex_reason.is_some_and(|r| !r.trim().is_empty());
+    let months = if complex {
+        s.suggestion_months_complex
+    } else {
+        s.suggestion_months
+    };
+    assigned
+        .checked_add_months(Months::new(months))
+        .unwrap_or(NaiveDate::MAX)
+}
+
+/// The working days allowed to answer a disclosure request ([`disclosure_reply`]).
+pub fn disclosure_working_days(extended: bool, s: &ProcedureSettings) -> u32 {
+    s.disclosure_working_days
+        + if extended {
+            s.disclosure_extension_working_days
+        } else {
+            0
+        }
+}
+
+/// The last day to answer a disclosure request received on `received` ([`disclosure_reply`]);
+/// an error when the calendar lacks a year the period runs through.
+pub fn disclosure_due(
+    received: NaiveDate,
+    extended: bool,
+    s: &ProcedureSettings,
+    cal: &HolidayCalendar,
+) -> Result<NaiveDate, DomainError> {
+    cal.add_working_days(received, disclosure_working_days(extended, s))
+}
+
+/// 集体讨论决定 records the 行政首长's decision: the head decides after the collective
+/// discussion, and the record of the meeting states that conclusion (and any dissent). A
+/// discussed decision without the head's conclusion is refused.
+///
+/// Basis: 《重大行政决策程序暂行条例》第三十条 — 决策草案应当经决策机关常务会议或者全体会议讨论，
+/// 行政首长在集体讨论的基础上作出决定；讨论决定情况应当如实记录，不同意见应当如实载明.
+pub fn leader_conclusion_recorded(conclusion: Option<&str>) -> Option<Violation> {
+    if conclusion.is_some_and(|c| !c.trim().is_empty()) {
+        return None;
+    }
+    Some(violation(
+        "decision-without-leader-conclusion",
+        "《重大行政决策程序暂行条例》第三十条",
+        true,
+        "集体讨论决定须记录行政首长的决定意见；请填写“行政首长决定意见”".into(),
+    ))
+}
+
+/// A normative document is submitted to collective deliberation, and issued, only after its
+/// 合法性审核: no review date, or a review after the deliberation or the issue, is refused.
+///
+/// Basis: 《国务院办公厅关于全面推行行政规范性文件合法性审核机制的指导意见》（国办发〔2018〕115号）
+/// — 未经合法性审核或者经审核不合法的，不得提交集体审议；不得发布施行.
+pub fn normative_legality_review(
+    review_done: Option<NaiveDate>,
+    deliberated: Option<NaiveDate>,
+    issued: Option<NaiveDate>,
+) -> Option<Violation> {
+    const RULE: &str = "normative-without-legality-review";
+    const BASIS: &str =
+        "《国务院办公厅关于全面推行行政规范性文件合法性审核机制的指导意见》（国办发〔2018〕115号）";
+    let refuse = |message: String| Some(violation(RULE, BASIS, true, message));
+    match (review_done, deliberated, issued) {
+        (_, None, None) => None,
+        (None, _, Some(_)) => {
+            refuse("未经合法性审核的规范性文件不得发布；请先完成并登记合法性审核日期".into())
+        }
+        (None, Some(_), None) => refuse(
+            "未经合法性审核的规范性文件不得提交集体审议；请先完成并登记合法性审核日期".into(),
+        ),
+        (Some(done), Some(del), _) if done > del => refuse(format!(
+            "合法性审核日期 {done} 晚于集体审议日期 {del}；未经合法性审核不得提交集体审议"
+        )),
+        (Some(done), _, Some(iss)) if done > iss => refuse(format!(
+            "合法性审核日期 {done} 晚于印发日期 {iss}；未经合法性审核不得发布"
+        )),
+        (Some(_), _, _) => None,
+    }
+}
+
+/// An enterprise's request (企业诉求) is resolved by the time limit recorded with it (the
+/// local rule's limit): resolved after it, or still open once it has passed, is flagged.
+///
+/// Basis: 《优化营商环境条例》（国务院令第722号）及本地企业诉求办理规定（办理时限按本地规定登记）.
+pub fn enterprise_request_in_time(
+    due: NaiveDate,
+    resolved: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Option<Violation> {
+    const BASIS: &str = "《优化营商环境条例》（国务院令第722号）；本地企业诉求办理时限规定";
+    match resolved {
+        Some(r) if r <= due => None,
+        Some(r) => Some(violation(
+            "enterprise-request-late",
+            BASIS,
+            false,
+            format!("{r} 办结，超过办理时限 {due} {} 日", (r - due).num_days()),
+        )),
+        None if today > due => Some(violation(
+            "enterprise-request-overdue",
+            BASIS,
+            false,
+            format!(
+                "办理时限为 {due}，至今未办结，已逾期 {} 日",
+                (today - due).num_days()
+            ),
+        )),
+        None => None,
+    }
+}
+
+/// A rectification (整改) is completed by its deadline. Marked 已完成 without a completion
+/// date it is refused (a closure must be dated); not completed once the deadline has passed,
+/// or completed after it, it is flagged.
+///
+/// Basis: 《法治政府建设与责任落实督察工作规定》（督察、考核发现的问题应当限期整改，整改情况报告）.
+pub fn rectification_overdue(
+    deadline: Option<NaiveDate>,
+    status: &str,
+    completed: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Option<Violation> {
+    const BASIS: &str = "《法治政府建设与责任落实督察工作规定》：发现的问题应当限期整改";
+    let done = status == "已完成";
+    match (done, completed, deadline) {
+        (true, None, _) => Some(violation(
+            "rectification-completed-undated",
+            BASIS,
+            true,
+            "整改状态为“已完成”，请填写完成日期".into(),
+        )),
+        (true, Some(c), Some(dl)) if c > dl => Some(violation(
+            "rectification-late",
+            BASIS,
+            false,
+            format!("{c} 完成整改，超过整改时限 {dl} {} 日", (c - dl).num_days()),
+        )),
+        (false, _, Some(dl)) if today > dl => Some(violation(
+            "rectification-overdue",
+            BASIS,
+            false,
+            format!(
+                "整改时限为 {dl}，至今{status}，已逾期 {} 日",
+                (today - dl).num_days()
+            ),
+        )),
+        _ => None,
+    }
+}
+
+/// A rule that counts working days could not be applied because the holiday calendar lacks
+/// the year (or the span cannot be counted): never a silent pass nor a refusal of the save,
+/// but a flag that says what to add so the rule can be checked.
+///
+/// Basis: the basis of the rule that could not be applied (`basis`).
+pub fn calendar_unavailable(what: &str, basis: &'static str, error: &DomainError) -> Violation {
+    let message = match error {
+        DomainError::CalendarMissing(y) => format!(
+            "节假日安排缺少 {y} 年，无法核对{what}；请在 frameworks/holidays.toml 中补充 {y} 年的安排"
+        ),
+        other => format!("无法核对{what}：{other}"),
+    };
+    violation("calendar-missing", basis, false, message)
+}
+
+/// The basis of [`legality_review_time`], for callers reporting that it could not be applied.
+pub const LEGALITY_REVIEW_BASIS: &str = "《重大行政决策程序暂行条例》第二十六条";
+/// The basis of [`disclosure_reply`], for callers reporting that it could not be applied.
+pub const DISCLOSURE_BASIS: &str = "《中华人民共和国政府信息公开条例》第三十三条";
 
 #[cfg(test)]
 mod tests {
@@ -620,5 +797,126 @@ mod tests {
                 .rule,
             "disclosure-overdue"
         );
+    }
+
+    #[test]
+    fn discussed_decision_needs_the_leaders_conclusion() {
+        let v = leader_conclusion_recorded(None).unwrap();
+        assert!(v.refuse);
+        assert_eq!(v.rule, "decision-without-leader-conclusion");
+        assert!(v.basis.contains("第三十条"));
+        assert!(v.message.contains("行政首长的决定意见"));
+        assert!(leader_conclusion_recorded(Some("  \n")).unwrap().refuse);
+        assert_eq!(leader_conclusion_recorded(Some("同意实施")), None);
+    }
+
+    #[test]
+    fn normative_document_needs_legality_review_before_deliberation_and_issue() {
+        let rule = "normative-without-legality-review";
+        // Nothing deliberated or issued yet: nothing to check.
+        assert_eq!(normative_legality_review(None, None, None), None);
+        let v = normative_legality_review(None, None, Some(d("2025-06-01"))).unwrap();
+        assert!(v.refuse && v.rule == rule && v.basis.contains("国办发〔2018〕115号"));
+        assert!(v.message.contains("不得发布"));
+        let v = normative_legality_review(None, Some(d("2025-05-20")), None).unwrap();
+        assert!(v.refuse && v.message.contains("不得提交集体审议"));
+        // Reviewed after the deliberation, or after the issue.
+        let v =
+            normative_legality_review(Some(d("2025-05-25")), Some(d("2025-05-20")), None).unwrap();
+        assert!(v.refuse && v.message.contains("2025-05-25"));
+        assert!(
+            normative_legality_review(Some(d("2025-06-02")), None, Some(d("2025-06-01")))
+                .unwrap()
+                .refuse
+        );
+        // In order (same day allowed).
+        assert_eq!(
+            normative_legality_review(
+                Some(d("2025-05-20")),
+                Some(d("2025-05-20")),
+                Some(d("2025-06-01"))
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn enterprise_requests_resolved_by_their_time_limit() {
+        let due = d("2025-04-30");
+        assert_eq!(
+            enterprise_request_in_time(due, Some(d("2025-04-30")), d("2025-12-31")),
+            None
+        );
+        let late = enterprise_request_in_time(due, Some(d("2025-05-03")), d("2025-12-31")).unwrap();
+        assert_eq!(late.rule, "enterprise-request-late");
+        assert!(!late.refuse && late.message.contains("3 日"));
+        assert_eq!(enterprise_request_in_time(due, None, d("2025-04-30")), None);
+        let open = enterprise_request_in_time(due, None, d("2025-05-10")).unwrap();
+        assert_eq!(open.rule, "enterprise-request-overdue");
+        assert!(!open.refuse && open.message.contains("10 日"));
+    }
+
+    #[test]
+    fn rectification_deadline_and_dated_completion() {
+        let dl = Some(d("2025-06-30"));
+        let v = rectification_overdue(dl, "已完成", None, d("2025-05-01")).unwrap();
+        assert!(v.refuse && v.message.contains("请填写完成日期"));
+        assert_eq!(
+            rectification_overdue(dl, "已完成", Some(d("2025-06-30")), d("2025-12-31")),
+            None
+        );
+        let late =
+            rectification_overdue(dl, "已完成", Some(d("2025-07-02")), d("2025-12-31")).unwrap();
+        assert!(!late.refuse && late.rule == "rectification-late");
+        assert_eq!(
+            rectification_overdue(dl, "整改中", None, d("2025-06-30")),
+            None
+        );
+        let open = rectification_overdue(dl, "整改中", None, d("2025-07-05")).unwrap();
+        assert!(!open.refuse && open.rule == "rectification-overdue");
+        assert!(open.message.contains("5 日") && open.message.contains("整改中"));
+        // No deadline: nothing to be late for.
+        assert_eq!(
+            rectification_overdue(None, "未开始", None, d("2030-01-01")),
+            None
+        );
+    }
+
+    #[test]
+    fn missing_calendar_is_reported_not_refused() {
+        let (s, cal) = (s(), HolidayCalendar::builtin());
+        let e =
+            disclosure_reply(d("2031-03-02"), None, false, d("2031-06-01"), &s, &cal).unwrap_err();
+        let v = calendar_unavailable("依申请公开的答复期限", DISCLOSURE_BASIS, &e);
+        assert!(!v.refuse);
+        assert_eq!(v.rule, "calendar-missing");
+        assert!(v.message.contains("2031"), "{}", v.message);
+        assert!(v.message.contains("frameworks/holidays.toml"));
+        let other = calendar_unavailable(
+            "合法性审查时间",
+            LEGALITY_REVIEW_BASIS,
+            &DomainError::Calendar("日期跨度超过一年".into()),
+        );
+        assert!(!other.refuse && other.message.contains("日期跨度超过一年"));
+    }
+
+    #[test]
+    fn due_dates() {
+        let (s, cal) = (s(), HolidayCalendar::builtin());
+        assert_eq!(filing_due(d("2025-06-01"), &s), d("2025-07-01"));
+        assert_eq!(suggestion_due(d("2025-03-15"), None, &s), d("2025-06-15"));
+        assert_eq!(
+            suggestion_due(d("2025-03-15"), Some("涉及多部门"), &s),
+            d("2025-09-15")
+        );
+        assert_eq!(
+            suggestion_due(d("2025-03-15"), Some(" "), &s),
+            d("2025-06-15")
+        );
+        assert_eq!(
+            disclosure_due(d("2025-09-25"), false, &s, &cal).unwrap(),
+            d("2025-10-29")
+        );
+        assert_eq!(disclosure_working_days(true, &s), 40);
     }
 }

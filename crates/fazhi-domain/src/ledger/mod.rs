@@ -2,10 +2,18 @@
 //! in [`RecordKind`], checked against the procedures of [`crate::procedure`] when saved, and
 //! counted into the figures of an annual report.
 
+mod check;
+mod coverage;
+mod due;
 mod kind;
+mod stats;
 mod value;
 
+pub use check::*;
+pub use coverage::*;
+pub use due::*;
 pub use kind::*;
+pub use stats::*;
 pub use value::*;
 
 use crate::UnitId;
