@@ -33,6 +33,9 @@
 //! | `token.create`, `token.revoke` | `api_token` | token | the account's grants |
 //! | `session.login`, `session.logout`, `session.login_failed` | `session` | user (if known) | the account's grants |
 //! | `upload.create`, `upload.publish`, `upload.withdraw` | `upload` | upload | the upload's unit |
+//! | `record.create`, `record.update`, `record.delete`, `record.restore` | `record` | record | the record's unit |
+//! | `record.import` (after = `{kind, count}`) | `record` | — | the unit |
+//! | `attachment.create`, `attachment.delete` | `attachment` | attachment | the record's unit |
 //!
 //! "The account's grants" is the deepest place holding all of them (empty without grants), so
 //! a supervisor filtering by his region sees the accounts that live below it.
@@ -200,74 +203,66 @@ pub trait ReportStore: Send + Sync {
 /// audited in its transaction: `record.create`, `record.update`, `record.delete`,
 /// `record.restore` (entity `record`, placed at the record's unit, before/after the JSON of
 /// the [`LedgerRow`] without attachments), `record.import` (one `record.create` per row, then
-/// the summary `{kind, count}`), `attachment.create`, `attachment.delete` (entity
-/// `attachment`).
+/// the summary `{kind, count}`; `kind` is null when the rows are of several kinds),
+/// `attachment.create`, `attachment.delete` (entity `attachment`, the [`Attachment`] as
+/// JSON, placed at its record's unit). A change answered as a no-op (deleting a deleted
+/// record) writes nothing.
 ///
 /// The store checks nothing of the law: fields are parsed and procedures checked by the
-/// caller with `fazhi_domain` before anything is saved.
+/// caller with `fazhi_domain` before anything is saved. It refuses only what it cannot keep:
+/// a year outside [`LEDGER_YEARS`], an unknown unit, an attachment over
+/// [`MAX_ATTACHMENT_BYTES`].
 #[async_trait]
 pub trait LedgerStore: Send + Sync {
+    /// Fails with [`StoreError::NotFound`] for an unknown unit, [`StoreError::Invalid`] for a
+    /// year outside [`LEDGER_YEARS`].
     async fn create_record(
         &self,
         actor: &Actor,
         unit_id: UnitId,
         data: &fazhi_domain::ledger::RecordData,
-    ) -> StoreResult<LedgerRow> {
-        let _ = (actor, unit_id, data);
-        Err(StoreError::Unsupported("台账尚未实现".into()))
-    }
-    /// Replaces kind-specific fields, year and indicators (the kind itself never changes).
-    /// `version` is the one the user edited; another change since then answers
-    /// [`StoreError::Conflict`] and nothing is written. A deleted record cannot be edited.
+    ) -> StoreResult<LedgerRow>;
+    /// Replaces kind-specific fields, year and indicators (the kind itself never changes:
+    /// [`StoreError::Invalid`]). `version` is the one the user edited; another change since
+    /// then answers [`StoreError::Conflict`] and nothing is written. A deleted record cannot
+    /// be edited ([`StoreError::Invalid`]).
     async fn update_record(
         &self,
         actor: &Actor,
         id: fazhi_domain::ledger::RecordId,
         data: &fazhi_domain::ledger::RecordData,
         version: i64,
-    ) -> StoreResult<LedgerRow> {
-        let _ = (actor, id, data, version);
-        Err(StoreError::Unsupported("台账尚未实现".into()))
-    }
-    /// Soft deletion (sets `deleted_at`); deleting a deleted record is a no-op answer.
+    ) -> StoreResult<LedgerRow>;
+    /// Soft deletion (sets `deleted_at`, raises the version); deleting a deleted record is a
+    /// no-op answer.
     async fn delete_record(
         &self,
         actor: &Actor,
         id: fazhi_domain::ledger::RecordId,
-    ) -> StoreResult<LedgerRow> {
-        let _ = (actor, id);
-        Err(StoreError::Unsupported("台账尚未实现".into()))
-    }
+    ) -> StoreResult<LedgerRow>;
+    /// Undoes a soft deletion (raises the version); restoring a live record is a no-op answer.
     async fn restore_record(
         &self,
         actor: &Actor,
         id: fazhi_domain::ledger::RecordId,
-    ) -> StoreResult<LedgerRow> {
-        let _ = (actor, id);
-        Err(StoreError::Unsupported("台账尚未实现".into()))
-    }
+    ) -> StoreResult<LedgerRow>;
     /// One record, deleted or not, with its attachments.
-    async fn record(&self, id: fazhi_domain::ledger::RecordId) -> StoreResult<LedgerRow> {
-        let _ = id;
-        Err(StoreError::Unsupported("台账尚未实现".into()))
-    }
+    async fn record(&self, id: fazhi_domain::ledger::RecordId) -> StoreResult<LedgerRow>;
     /// Rows of the query with `total` the count of all matching rows. Attachments are
     /// filled in too (lists show a paperclip and count).
-    async fn records(&self, q: &LedgerQuery) -> StoreResult<Page<LedgerRow>> {
-        let _ = q;
-        Err(StoreError::Unsupported("台账尚未实现".into()))
-    }
-    /// Creates all rows in one transaction (all or nothing); answers how many.
+    async fn records(&self, q: &LedgerQuery) -> StoreResult<Page<LedgerRow>>;
+    /// Creates all rows in one transaction (all or nothing); answers how many. Rows with a
+    /// year outside [`LEDGER_YEARS`] make the whole call fail with [`StoreError::Rows`]
+    /// listing every such row (line = 1-based position in `rows`).
     async fn import_records(
         &self,
         actor: &Actor,
         unit_id: UnitId,
         rows: &[fazhi_domain::ledger::RecordData],
-    ) -> StoreResult<u64> {
-        let _ = (actor, unit_id, rows);
-        Err(StoreError::Unsupported("台账尚未实现".into()))
-    }
+    ) -> StoreResult<u64>;
     /// Keeps the bytes once per SHA-256 (the `blobs` table uploads use) and links them.
+    /// Refused for a deleted record, an empty file name or bytes over
+    /// [`MAX_ATTACHMENT_BYTES`].
     async fn add_attachment(
         &self,
         actor: &Actor,
@@ -275,26 +270,20 @@ pub trait LedgerStore: Send + Sync {
         filename: &str,
         content_type: &str,
         bytes: &[u8],
-    ) -> StoreResult<Attachment> {
-        let _ = (actor, record_id, filename, content_type, bytes);
-        Err(StoreError::Unsupported("台账尚未实现".into()))
-    }
-    /// The attachment and its bytes.
-    async fn attachment(&self, id: i64) -> StoreResult<(Attachment, Vec<u8>)> {
-        let _ = id;
-        Err(StoreError::Unsupported("台账尚未实现".into()))
-    }
+    ) -> StoreResult<Attachment>;
+    /// The attachment and its bytes ([`StoreError::NotFound`] once deleted).
+    async fn attachment(&self, id: i64) -> StoreResult<(Attachment, Vec<u8>)>;
     /// Unlinks an attachment (the bytes stay in `blobs` for the audit trail).
-    async fn delete_attachment(&self, actor: &Actor, id: i64) -> StoreResult<()> {
-        let _ = (actor, id);
-        Err(StoreError::Unsupported("台账尚未实现".into()))
-    }
+    async fn delete_attachment(&self, actor: &Actor, id: i64) -> StoreResult<()>;
     /// Years in which a unit has at least one (not deleted) record, newest first.
-    async fn ledger_years(&self, unit_id: UnitId) -> StoreResult<Vec<i32>> {
-        let _ = unit_id;
-        Err(StoreError::Unsupported("台账尚未实现".into()))
-    }
+    async fn ledger_years(&self, unit_id: UnitId) -> StoreResult<Vec<i32>>;
 }
+
+/// The years a ledger record may count toward (the schema refuses others).
+pub const LEDGER_YEARS: std::ops::RangeInclusive<i32> = 1949..=2100;
+
+/// Largest attachment the store keeps (50 MB); larger files are refused naming this limit.
+pub const MAX_ATTACHMENT_BYTES: usize = 50 * 1024 * 1024;
 
 /// Operations on the store as a whole.
 #[async_trait]
@@ -335,7 +324,7 @@ pub enum DbTarget {
 /// The latest migration this program knows (`migrations/{sqlite,postgres}/NNNN_*.sql`; both
 /// backends always have the same numbers). A database at a higher version is refused with
 /// [`StoreError::TooNew`] rather than touched.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// Connects to the database (creating an SQLite file when missing) and brings its schema up
 /// to [`SCHEMA_VERSION`].

@@ -352,6 +352,6 @@ pub struct LedgerQuery {
     pub include_deleted: bool,
     pub deleted_only: bool,
     pub offset: u32,
-    /// 0 means no limit (statistics and exports read all).
+    /// 0 means no limit (statistics and exports read all); otherwise at most 10 000.
     pub limit: u32,
 }

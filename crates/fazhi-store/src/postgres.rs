@@ -37,6 +37,30 @@ async fn lock_org(c: &mut DbConn) -> StoreResult<()> {
     Ok(())
 }
 
+/// Appended to a `SELECT` of one row about to be changed: concurrent changes of the same row
+/// wait for this transaction, so what it read as "before" is what it changes.
+const LOCK_ROW: &str = " FOR UPDATE";
+
+/// `col = ANY(ids)` with the whole set bound as one array parameter.
+fn push_id_set(qb: &mut sqlx::QueryBuilder<'_, Db>, col: &str, ids: &[i64]) {
+    qb.push(format!("{col} = ANY("))
+        .push_bind(ids.to_vec())
+        .push(")");
+}
+
+/// `n` new ids for `ledger_records` from its identity sequence, for a multi-row insert with
+/// explicit ids.
+async fn reserve_record_ids(c: &mut DbConn, n: usize) -> StoreResult<Vec<i64>> {
+    sqlx::query_scalar(
+        "SELECT nextval(pg_get_serial_sequence('ledger_records', 'id')) \
+         FROM generate_series(1, $1)",
+    )
+    .bind(n as i64)
+    .fetch_all(&mut *c)
+    .await
+    .map_err(db)
+}
+
 const MIGRATIONS_TABLE_EXISTS: &str = "SELECT to_regclass('_sqlx_migrations') IS NOT NULL";
 
 pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");

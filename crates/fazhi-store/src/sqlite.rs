@@ -43,6 +43,33 @@ async fn lock_org(_c: &mut DbConn) -> StoreResult<()> {
     Ok(())
 }
 
+/// Appended to a `SELECT` of one row about to be changed. Nothing here: the transaction
+/// already holds the database's write lock.
+const LOCK_ROW: &str = "";
+
+/// `col IN (ids)` with the whole set bound as one JSON parameter, so a set of any size (a
+/// figure's thousands of records) stays one statement with one bind.
+fn push_id_set(qb: &mut sqlx::QueryBuilder<'_, Db>, col: &str, ids: &[i64]) {
+    let json = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+    qb.push(format!("{col} IN (SELECT value FROM json_each("))
+        .push_bind(json)
+        .push("))");
+}
+
+/// `n` new ids for `ledger_records`, for a multi-row insert with explicit ids. The write
+/// transaction holds the database's write lock, so the ids above the highest ever used
+/// (AUTOINCREMENT's `sqlite_sequence`, which the insert then raises) are free.
+async fn reserve_record_ids(c: &mut DbConn, n: usize) -> StoreResult<Vec<i64>> {
+    let base: i64 = sqlx::query_scalar(
+        "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'ledger_records'), 0), \
+         COALESCE((SELECT MAX(id) FROM ledger_records), 0))",
+    )
+    .fetch_one(&mut *c)
+    .await
+    .map_err(db)?;
+    Ok((1..=n as i64).map(|i| base + i).collect())
+}
+
 const MIGRATIONS_TABLE_EXISTS: &str = "SELECT EXISTS (SELECT 1 FROM sqlite_master \
      WHERE type = 'table' AND name = '_sqlx_migrations')";
 

@@ -28,16 +28,18 @@
 //!    `FAZHI_TEST_DATABASE_URL=… cargo test -p fazhi-store --test conformance -- --ignored write_release_fixture`
 //!    (needs the `sqlite3` and `pg_dump` programs), which writes `tests/fixtures/schema-<SCHEMA_VERSION>/`.
 
-use chrono::{DateTime, Duration, SubsecRound, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveDate, SubsecRound, TimeZone, Utc};
+use fazhi_domain::ledger::{parse_fields, RecordData, RecordId, RecordKind};
 use fazhi_domain::{Grant, Node, RegionLevel, Role, UnitKind};
 use fazhi_store::{
     open, open_postgres, open_sqlite, Actor, AdminStore, AuditEntry, AuditFilter, AuditStore,
-    DbTarget, NewRegion, NewUnit, NewUpload, NewUser, OrgRow, OrgStore, PgStore, Region,
-    ReportStore, Session, SqliteStore, Store, StoreError, Timestamp, Unit, UnitOverviewQuery,
-    UnitSort, UploadStatus, SCHEMA_VERSION,
+    DbTarget, LedgerQuery, NewRegion, NewUnit, NewUpload, NewUser, OrgRow, OrgStore, PgStore,
+    Region, ReportStore, Session, SqliteStore, Store, StoreError, Timestamp, Unit,
+    UnitOverviewQuery, UnitSort, UploadStatus, MAX_ATTACHMENT_BYTES, SCHEMA_VERSION,
 };
 use sha2::{Digest, Sha256};
 use sqlx::{Connection, Executor};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -296,6 +298,11 @@ conformance!(
     backup_copies_everything,
     concurrent_writers_from_two_stores,
     upgrade_from_release_fixtures,
+    ledger_create_update_and_conflicts,
+    ledger_delete_and_restore,
+    ledger_list_filters_order_and_paging,
+    ledger_import_is_all_or_nothing,
+    ledger_attachments_dedup_and_unlink,
 );
 
 // ---------------------------------------------------------------------------------------
@@ -2286,10 +2293,807 @@ async fn concurrent_writers_from_two_stores(fx: &Fx) {
 }
 
 // ---------------------------------------------------------------------------------------
+// Cases: the ledger
+
+fn rec(kind: RecordKind, year: i32, pairs: &[(&str, &str)], indicators: &[&str]) -> RecordData {
+    let raw: BTreeMap<String, String> = pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    RecordData {
+        kind,
+        year,
+        fields: parse_fields(kind, &raw).unwrap_or_else(|e| panic!("{kind:?}: {e:?}")),
+        indicators: indicators.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+/// A 学法 session of `date` (its year) about `topic`.
+fn study(date: &str, topic: &str) -> RecordData {
+    rec(
+        RecordKind::Study,
+        date[..4].parse().unwrap(),
+        &[("date", date), ("form", "党组会学法"), ("topic", topic)],
+        &["thought", "leadership.capacity"],
+    )
+}
+
+/// An officer: a kind without a date field.
+fn officer(name: &str) -> RecordData {
+    rec(
+        RecordKind::Officer,
+        2025,
+        &[
+            ("name", name),
+            ("cert_no", "粤A-0001"),
+            ("valid_until", "2027-06-30"),
+        ],
+        &["enforcement.system"],
+    )
+}
+
+/// 示范省 ─ 甲市 ─ 甲市司法局, and 丙市科工局 elsewhere.
+async fn ledger_units(s: &dyn Store) -> (Tree, Unit, Unit) {
+    let t = tree(s).await;
+    let u = s
+        .create_unit(&admin(), &unit(&t.city, "U1", "甲市司法局", "市司法局"))
+        .await
+        .unwrap();
+    let other = s
+        .create_unit(&admin(), &unit(&t.city2, "U2", "丙市科工局", ""))
+        .await
+        .unwrap();
+    (t, u, other)
+}
+
+fn query(unit: &Unit) -> LedgerQuery {
+    LedgerQuery {
+        unit_id: unit.id,
+        ..Default::default()
+    }
+}
+
+async fn ids_of(s: &dyn Store, q: &LedgerQuery) -> Vec<RecordId> {
+    s.records(q)
+        .await
+        .unwrap()
+        .items
+        .iter()
+        .map(|r| r.record.id)
+        .collect()
+}
+
+async fn ledger_create_update_and_conflicts(fx: &Fx) {
+    let s = fx.s();
+    let (t, u, _) = ledger_units(s).await;
+    let alice = actor("alice");
+
+    let m = mark(s).await;
+    let data = rec(
+        RecordKind::Study,
+        2025,
+        &[
+            ("date", "2025-03-06"),
+            ("form", "党组会学法"),
+            ("topic", "学习行政处罚法"),
+            ("laws", "宪法、行政处罚法"),
+            ("attendees", "12"),
+            ("leader_present", "是"),
+            ("hours", "2.5"),
+        ],
+        &["thought", "leadership.capacity"],
+    );
+    let row = s.create_record(&alice, u.id, &data).await.unwrap();
+    assert_eq!(row.record.unit_id, u.id);
+    assert_eq!(row.record.data, data, "fields come back typed and equal");
+    assert_eq!(row.version, 1);
+    assert_eq!(row.created_by, "alice");
+    assert_eq!(row.updated_by, "alice");
+    assert_eq!(row.created_at, row.updated_at);
+    assert!(row.deleted_at.is_none());
+    assert!(row.attachments.is_empty());
+    let read = s.record(row.record.id).await.unwrap();
+    assert_eq!(read, row);
+    let e = one_entry(s, m, "record.create").await;
+    assert_eq!(e.entity, "record");
+    assert_eq!(e.entity_id, Some(row.record.id));
+    assert_eq!(e.unit_id, Some(u.id));
+    assert_eq!(e.region_path, vec![t.prov.id, t.city.id]);
+    assert_eq!(e.actor_login, "alice");
+    assert!(e.before.is_none());
+    let after = e.after.unwrap();
+    assert!(after.get("attachments").is_none(), "{after}");
+    assert_eq!(after["record"], json(&row.record));
+    assert_eq!(after["version"], 1);
+
+    // An edit on the current version.
+    let m = mark(s).await;
+    let mut changed = data.clone();
+    changed.year = 2024;
+    changed.fields = study("2024-12-30", "学习民法典").fields;
+    changed.indicators = vec!["thought".into()];
+    let bob = actor("bob");
+    let updated = s
+        .update_record(&bob, row.record.id, &changed, 1)
+        .await
+        .unwrap();
+    assert_eq!(updated.version, 2);
+    assert_eq!(updated.record.data, changed);
+    assert_eq!(updated.created_by, "alice");
+    assert_eq!(updated.updated_by, "bob");
+    assert_eq!(updated.created_at, row.created_at);
+    assert!(updated.updated_at >= row.updated_at);
+    assert_eq!(s.record(row.record.id).await.unwrap(), updated);
+    let e = one_entry(s, m, "record.update").await;
+    assert_eq!(e.unit_id, Some(u.id));
+    assert_eq!(e.before.unwrap()["record"], json(&row.record));
+    assert_eq!(e.after.unwrap()["record"], json(&updated.record));
+    // The derived columns follow the edit: the old date and indicator no longer match.
+    let mut q = query(&u);
+    q.indicator = Some("leadership".into());
+    assert!(ids_of(s, &q).await.is_empty());
+    q.indicator = Some("thought".into());
+    assert_eq!(ids_of(s, &q).await, vec![row.record.id]);
+    let mut q = query(&u);
+    q.q = Some("民法典".into());
+    assert_eq!(ids_of(s, &q).await, vec![row.record.id]);
+    q.q = Some("行政处罚法".into());
+    assert!(ids_of(s, &q).await.is_empty());
+    assert_eq!(s.ledger_years(u.id).await.unwrap(), vec![2024]);
+
+    // A stale form: refused, nothing written.
+    let m = mark(s).await;
+    let err = s
+        .update_record(&alice, row.record.id, &data, 1)
+        .await
+        .unwrap_err();
+    let StoreError::Conflict(msg) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(msg, "该记录已被他人修改，请刷新后重试");
+    assert_eq!(s.record(row.record.id).await.unwrap(), updated);
+    assert_eq!(mark(s).await, m);
+
+    // Two edits of the same version at once: exactly one wins.
+    let mut tasks = Vec::new();
+    for i in 0..4 {
+        let st = fx.store.clone();
+        let mut d = changed.clone();
+        d.fields = study("2024-11-01", &format!("并发修改{i}")).fields;
+        let id = row.record.id;
+        tasks.push(tokio::spawn(async move {
+            st.update_record(&actor("racer"), id, &d, 2).await
+        }));
+    }
+    let mut wins = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(r) => {
+                wins += 1;
+                assert_eq!(r.version, 3);
+            }
+            Err(StoreError::Conflict(_)) => {}
+            Err(e) => panic!("{e:?}"),
+        }
+    }
+    assert_eq!(wins, 1);
+    assert_eq!(mark(s).await, m + 1);
+    assert_eq!(s.record(row.record.id).await.unwrap().version, 3);
+
+    // The kind never changes; a year the schema cannot hold is refused; unknown ids.
+    let err = s
+        .update_record(&alice, row.record.id, &officer("张三"), 3)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Invalid(m) if m.contains("类别不能更改")),
+        "{err:?}"
+    );
+    let mut far = data.clone();
+    far.year = 3000;
+    let err = s.create_record(&alice, u.id, &far).await.unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Invalid(m) if m.contains("3000")),
+        "{err:?}"
+    );
+    assert!(matches!(
+        s.update_record(&alice, row.record.id, &far, 3).await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert!(matches!(
+        s.create_record(&alice, 999_999, &data).await,
+        Err(StoreError::NotFound("单位"))
+    ));
+    assert!(matches!(
+        s.record(999_999).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        s.update_record(&alice, 999_999, &data, 1).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert_eq!(mark(s).await, m + 1, "refusals write nothing");
+
+    // A kind without a date field, and text that must come back exactly.
+    let o = s
+        .create_record(&alice, u.id, &officer("李四"))
+        .await
+        .unwrap();
+    assert_eq!(s.record(o.record.id).await.unwrap().record, o.record);
+    assert_eq!(o.record.title(), "李四");
+}
+
+async fn ledger_delete_and_restore(fx: &Fx) {
+    let s = fx.s();
+    let (_, u, _) = ledger_units(s).await;
+    let a = actor("alice");
+    let keep = s
+        .create_record(&a, u.id, &study("2024-05-01", "留下"))
+        .await
+        .unwrap();
+    let row = s
+        .create_record(&a, u.id, &study("2025-05-01", "删掉"))
+        .await
+        .unwrap();
+
+    let m = mark(s).await;
+    let deleted = s.delete_record(&actor("bob"), row.record.id).await.unwrap();
+    assert!(deleted.deleted_at.is_some());
+    assert_eq!(deleted.version, 2);
+    assert_eq!(deleted.updated_by, "bob");
+    assert_eq!(deleted.record, row.record);
+    let e = one_entry(s, m, "record.delete").await;
+    assert_eq!(e.entity_id, Some(row.record.id));
+    assert_eq!(e.unit_id, Some(u.id));
+    assert_eq!(e.before.unwrap()["deleted_at"], serde_json::Value::Null);
+    assert!(!e.after.unwrap()["deleted_at"].is_null());
+
+    // Deleting again answers the row and writes nothing.
+    let again = s.delete_record(&a, row.record.id).await.unwrap();
+    assert_eq!(again, deleted);
+    assert_eq!(mark(s).await, m + 1);
+    // Still readable, not editable.
+    assert_eq!(s.record(row.record.id).await.unwrap(), deleted);
+    let err = s
+        .update_record(&a, row.record.id, &study("2025-05-02", "改"), 2)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Invalid(m) if m.contains("已删除")),
+        "{err:?}"
+    );
+
+    // Lists: live by default, both with include_deleted, only deleted with deleted_only.
+    let q = query(&u);
+    assert_eq!(ids_of(s, &q).await, vec![keep.record.id]);
+    assert_eq!(s.records(&q).await.unwrap().total, 1);
+    let all = LedgerQuery {
+        include_deleted: true,
+        ..query(&u)
+    };
+    assert_eq!(ids_of(s, &all).await, vec![row.record.id, keep.record.id]);
+    let only = LedgerQuery {
+        deleted_only: true,
+        ..query(&u)
+    };
+    assert_eq!(ids_of(s, &only).await, vec![row.record.id]);
+    assert_eq!(s.ledger_years(u.id).await.unwrap(), vec![2024]);
+
+    let m = mark(s).await;
+    let restored = s.restore_record(&a, row.record.id).await.unwrap();
+    assert!(restored.deleted_at.is_none());
+    assert_eq!(restored.version, 3);
+    let e = one_entry(s, m, "record.restore").await;
+    assert!(!e.before.unwrap()["deleted_at"].is_null());
+    assert!(e.after.unwrap()["deleted_at"].is_null());
+    // Restoring a live record is a no-op.
+    assert_eq!(s.restore_record(&a, row.record.id).await.unwrap(), restored);
+    assert_eq!(mark(s).await, m + 1);
+    assert_eq!(s.ledger_years(u.id).await.unwrap(), vec![2025, 2024]);
+    assert_eq!(ids_of(s, &q).await, vec![row.record.id, keep.record.id]);
+    // Editable again, on its new version.
+    s.update_record(&a, row.record.id, &study("2025-05-03", "恢复后修改"), 3)
+        .await
+        .unwrap();
+    assert!(matches!(
+        s.delete_record(&a, 999_999).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        s.restore_record(&a, 999_999).await,
+        Err(StoreError::NotFound(_))
+    ));
+}
+
+async fn ledger_list_filters_order_and_paging(fx: &Fx) {
+    let s = fx.s();
+    let (_, u, other) = ledger_units(s).await;
+    let a = actor("alice");
+    let mut id = std::collections::HashMap::new();
+    for (key, data) in [
+        ("s1", study("2025-01-10", "学习宪法 ABC")),
+        ("s2", study("2025-03-01", "学习民法典")),
+        ("s3", study("2025-03-01", "100%_完成")),
+        ("s_old", study("2024-06-01", "去年的学法")),
+        ("o1", officer("张三")),
+        (
+            "d1",
+            rec(
+                RecordKind::MajorDecision,
+                2025,
+                &[("title", "城市更新规划"), ("discussed", "2025-02-15")],
+                &["decision.procedure"],
+            ),
+        ),
+        (
+            "d2",
+            rec(
+                RecordKind::MajorDecision,
+                2025,
+                &[("title", "尚未讨论的决策")],
+                &["decision"],
+            ),
+        ),
+        (
+            "x1",
+            rec(
+                RecordKind::MajorDecision,
+                2025,
+                &[("title", "前缀相同而非下级")],
+                &["decisionmaking"],
+            ),
+        ),
+    ] {
+        let r = s.create_record(&a, u.id, &data).await.unwrap();
+        id.insert(key, r.record.id);
+    }
+    // Another unit's record never shows.
+    s.create_record(&a, other.id, &study("2025-03-01", "学习民法典"))
+        .await
+        .unwrap();
+    let ids = |keys: &[&str]| keys.iter().map(|k| id[k]).collect::<Vec<_>>();
+
+    // Order: the record's date newest first, records without one last, then id descending.
+    let q = query(&u);
+    let page = s.records(&q).await.unwrap();
+    assert_eq!(page.total, 8);
+    assert_eq!(
+        page.items.iter().map(|r| r.record.id).collect::<Vec<_>>(),
+        ids(&["s3", "s2", "d1", "s1", "s_old", "x1", "d2", "o1"])
+    );
+
+    let by = |f: &dyn Fn(&mut LedgerQuery)| {
+        let mut q = query(&u);
+        f(&mut q);
+        q
+    };
+    assert_eq!(
+        ids_of(s, &by(&|q| q.year = Some(2024))).await,
+        ids(&["s_old"])
+    );
+    assert_eq!(
+        ids_of(
+            s,
+            &by(&|q| {
+                q.year = Some(2025);
+                q.kind = Some(RecordKind::Study)
+            })
+        )
+        .await,
+        ids(&["s3", "s2", "s1"])
+    );
+    assert_eq!(
+        ids_of(s, &by(&|q| q.kind = Some(RecordKind::Officer))).await,
+        ids(&["o1"])
+    );
+    // Search: any field's text, ASCII case-insensitive, wildcards taken literally.
+    assert_eq!(
+        ids_of(s, &by(&|q| q.q = Some("abc".into()))).await,
+        ids(&["s1"])
+    );
+    assert_eq!(
+        ids_of(s, &by(&|q| q.q = Some(" 民法 ".into()))).await,
+        ids(&["s2"])
+    );
+    assert_eq!(
+        ids_of(s, &by(&|q| q.q = Some("%_".into()))).await,
+        ids(&["s3"])
+    );
+    assert_eq!(
+        ids_of(s, &by(&|q| q.q = Some("党组会学法".into()))).await,
+        ids(&["s3", "s2", "s1", "s_old"]),
+        "choice fields are searched too"
+    );
+    assert_eq!(
+        ids_of(s, &by(&|q| q.q = Some("2025-02-15".into()))).await,
+        ids(&["d1"]),
+        "dates as displayed"
+    );
+    assert_eq!(
+        ids_of(s, &by(&|q| q.q = Some("粤a-0001".into()))).await,
+        ids(&["o1"])
+    );
+    assert!(ids_of(s, &by(&|q| q.q = Some("没有的词".into())))
+        .await
+        .is_empty());
+    assert_eq!(
+        ids_of(s, &by(&|q| q.q = Some("  ".into()))).await.len(),
+        8,
+        "a blank search is no filter"
+    );
+    // Indicators: the code itself and the codes below it, not mere string prefixes.
+    assert_eq!(
+        ids_of(s, &by(&|q| q.indicator = Some("decision".into()))).await,
+        ids(&["d1", "d2"])
+    );
+    assert_eq!(
+        ids_of(s, &by(&|q| q.indicator = Some("decision.procedure".into()))).await,
+        ids(&["d1"])
+    );
+    assert!(
+        ids_of(s, &by(&|q| q.indicator = Some("decision.pro".into())))
+            .await
+            .is_empty()
+    );
+    assert_eq!(
+        ids_of(s, &by(&|q| q.indicator = Some("leadership".into()))).await,
+        ids(&["s3", "s2", "s1", "s_old"])
+    );
+    // Date bounds are inclusive and leave out records without a date.
+    assert_eq!(
+        ids_of(
+            s,
+            &by(&|q| {
+                q.from = NaiveDate::from_ymd_opt(2025, 2, 15);
+                q.until = NaiveDate::from_ymd_opt(2025, 3, 1)
+            })
+        )
+        .await,
+        ids(&["s3", "s2", "d1"])
+    );
+    assert_eq!(
+        ids_of(s, &by(&|q| q.until = NaiveDate::from_ymd_opt(2025, 1, 10))).await,
+        ids(&["s1", "s_old"])
+    );
+    assert_eq!(
+        ids_of(s, &by(&|q| q.from = NaiveDate::from_ymd_opt(2025, 3, 2))).await,
+        Vec::<RecordId>::new()
+    );
+    // Ids (a figure's records), combined with other filters; an empty set is empty.
+    assert_eq!(
+        ids_of(s, &by(&|q| q.ids = Some(ids(&["o1", "s1", "d2"])))).await,
+        ids(&["s1", "d2", "o1"])
+    );
+    assert_eq!(
+        ids_of(
+            s,
+            &by(&|q| {
+                q.ids = Some(ids(&["o1", "s1", "d2"]));
+                q.kind = Some(RecordKind::Study)
+            })
+        )
+        .await,
+        ids(&["s1"])
+    );
+    assert!(ids_of(s, &by(&|q| q.ids = Some(Vec::new())))
+        .await
+        .is_empty());
+    let many: Vec<RecordId> = (1..=5000).chain([id["s2"]]).collect();
+    assert!(ids_of(s, &by(&|q| q.ids = Some(many.clone())))
+        .await
+        .contains(&id["s2"]));
+
+    // Paging: total counts all matches; limit 0 reads all.
+    let page = s
+        .records(&by(&|q| {
+            q.offset = 2;
+            q.limit = 3
+        }))
+        .await
+        .unwrap();
+    assert_eq!(page.total, 8);
+    assert_eq!(
+        page.items.iter().map(|r| r.record.id).collect::<Vec<_>>(),
+        ids(&["d1", "s1", "s_old"])
+    );
+    let page = s
+        .records(&by(&|q| {
+            q.offset = 6;
+            q.limit = 0
+        }))
+        .await
+        .unwrap();
+    assert_eq!(
+        page.items.iter().map(|r| r.record.id).collect::<Vec<_>>(),
+        ids(&["d2", "o1"])
+    );
+    let page = s
+        .records(&by(&|q| {
+            q.offset = 100;
+            q.limit = 10
+        }))
+        .await
+        .unwrap();
+    assert_eq!((page.items.len(), page.total), (0, 8));
+    assert_eq!(s.ledger_years(u.id).await.unwrap(), vec![2025, 2024]);
+    assert_eq!(s.ledger_years(999_999).await.unwrap(), Vec::<i32>::new());
+}
+
+async fn ledger_import_is_all_or_nothing(fx: &Fx) {
+    let s = fx.s();
+    let (t, u, _) = ledger_units(s).await;
+    let a = actor("importer");
+    let rows: Vec<RecordData> = (0..40)
+        .map(|i| {
+            study(
+                &format!("2025-{:02}-{:02}", i % 12 + 1, i % 28 + 1),
+                &format!("第{i}次学法"),
+            )
+        })
+        .collect();
+
+    let m = mark(s).await;
+    assert_eq!(s.import_records(&a, u.id, &rows).await.unwrap(), 40);
+    let page = s.records(&query(&u)).await.unwrap();
+    assert_eq!(page.total, 40);
+    let mut back: Vec<RecordData> = page.items.iter().map(|r| r.record.data.clone()).collect();
+    let mut want = rows.clone();
+    let topic = |d: &RecordData| d.fields.display("topic");
+    back.sort_by_key(topic);
+    want.sort_by_key(topic);
+    assert_eq!(back, want);
+    assert!(page
+        .items
+        .iter()
+        .all(|r| r.version == 1 && r.created_by == "importer"));
+    let mut q = query(&u);
+    q.indicator = Some("leadership".into());
+    assert_eq!(s.records(&q).await.unwrap().total, 40);
+    let entries = entries_since(s, m).await;
+    assert_eq!(entries.len(), 41);
+    assert!(entries[..40].iter().all(|e| e.action == "record.create"
+        && e.entity == "record"
+        && e.unit_id == Some(u.id)
+        && e.region_path == vec![t.prov.id, t.city.id]
+        && e.after
+            .as_ref()
+            .is_some_and(|v| v.get("attachments").is_none())));
+    let mut created: Vec<i64> = entries[..40].iter().map(|e| e.entity_id.unwrap()).collect();
+    created.sort();
+    let mut listed: Vec<i64> = page.items.iter().map(|r| r.record.id).collect();
+    listed.sort();
+    assert_eq!(created, listed);
+    let summary = &entries[40];
+    assert_eq!(summary.action, "record.import");
+    assert_eq!(summary.entity_id, None);
+    assert_eq!(summary.unit_id, Some(u.id));
+    assert_eq!(
+        summary.after,
+        Some(serde_json::json!({"kind": "study", "count": 40}))
+    );
+
+    // Mixed kinds: the summary names none.
+    let m = mark(s).await;
+    assert_eq!(
+        s.import_records(&a, u.id, &[officer("王五"), study("2025-07-01", "混合")])
+            .await
+            .unwrap(),
+        2
+    );
+    let entries = entries_since(s, m).await;
+    assert_eq!(
+        entries.last().unwrap().after,
+        Some(serde_json::json!({"kind": null, "count": 2}))
+    );
+
+    // Rows the store cannot keep: every one listed, nothing written.
+    let m = mark(s).await;
+    let mut bad = rows.clone();
+    bad[3].year = 3000;
+    bad[7].year = 1900;
+    let err = s.import_records(&a, u.id, &bad).await.unwrap_err();
+    let StoreError::Rows(errs) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(errs.iter().map(|e| e.line).collect::<Vec<_>>(), vec![4, 8]);
+    assert!(errs[0].message.contains("3000"), "{errs:?}");
+    assert!(matches!(
+        s.import_records(&a, 999_999, &rows).await,
+        Err(StoreError::NotFound("单位"))
+    ));
+    assert_eq!(s.import_records(&a, u.id, &[]).await.unwrap(), 0);
+    assert_eq!(mark(s).await, m);
+
+    // Failures late in the transaction leave nothing behind: a row far into a large file
+    // (after earlier rows went in), and the very last statement (the summary entry).
+    let triggers = match fx.backend {
+        Backend::Sqlite => {
+            "CREATE TRIGGER refuse_boom BEFORE INSERT ON ledger_records \
+             WHEN NEW.title = '爆炸' BEGIN SELECT RAISE(ABORT, 'boom'); END; \
+             CREATE TRIGGER refuse_summary BEFORE INSERT ON audit_log \
+             WHEN NEW.action = 'record.import' AND NEW.after LIKE '%1199%' \
+             BEGIN SELECT RAISE(ABORT, 'boom'); END;"
+        }
+        Backend::Postgres => {
+            "CREATE FUNCTION refuse_boom() RETURNS trigger LANGUAGE plpgsql AS $$ \
+             BEGIN IF NEW.title = '爆炸' THEN RAISE EXCEPTION 'boom'; END IF; RETURN NEW; END $$; \
+             CREATE TRIGGER refuse_boom BEFORE INSERT ON ledger_records \
+             FOR EACH ROW EXECUTE FUNCTION refuse_boom(); \
+             CREATE FUNCTION refuse_summary() RETURNS trigger LANGUAGE plpgsql AS $$ \
+             BEGIN IF NEW.action = 'record.import' AND NEW.after::text LIKE '%1199%' \
+             THEN RAISE EXCEPTION 'boom'; END IF; RETURN NEW; END $$; \
+             CREATE TRIGGER refuse_summary BEFORE INSERT ON audit_log \
+             FOR EACH ROW EXECUTE FUNCTION refuse_summary();"
+        }
+    };
+    fx.handle.raw(triggers).await.unwrap();
+    let before = s.records(&query(&u)).await.unwrap().total;
+    let tags_before = fx
+        .handle
+        .scalar("SELECT COUNT(*) FROM ledger_record_indicators")
+        .await;
+    let large: Vec<RecordData> = (0..1200)
+        .map(|i| study("2025-09-01", &format!("大批第{i}条")))
+        .collect();
+    let mut boom = large.clone();
+    boom[1100] = study("2025-08-01", "爆炸");
+    let mut summary_fails = large.clone();
+    summary_fails.pop();
+    for (what, rows) in [("a late row", &boom), ("the summary", &summary_fails)] {
+        assert!(
+            s.import_records(&a, u.id, rows).await.is_err(),
+            "{what} must fail"
+        );
+        assert_eq!(s.records(&query(&u)).await.unwrap().total, before, "{what}");
+        assert_eq!(
+            fx.handle
+                .scalar("SELECT COUNT(*) FROM ledger_record_indicators")
+                .await,
+            tags_before,
+            "{what}: no indicator of the failed import stays"
+        );
+        assert_eq!(mark(s).await, m, "{what}: no audit entry stays");
+    }
+    // And the same file goes in whole once nothing refuses it.
+    assert_eq!(s.import_records(&a, u.id, &large).await.unwrap(), 1200);
+    assert_eq!(s.records(&query(&u)).await.unwrap().total, before + 1200);
+    assert_eq!(mark(s).await, m + 1201);
+}
+
+async fn ledger_attachments_dedup_and_unlink(fx: &Fx) {
+    let s = fx.s();
+    let (_, u, _) = ledger_units(s).await;
+    let a = actor("alice");
+    let r1 = s
+        .create_record(&a, u.id, &study("2025-03-01", "一"))
+        .await
+        .unwrap();
+    let r2 = s
+        .create_record(&a, u.id, &study("2025-03-02", "二"))
+        .await
+        .unwrap();
+    let blobs_before = fx.handle.scalar("SELECT COUNT(*) FROM blobs").await;
+    let bytes = b"%PDF-1.7 sign-in sheet";
+
+    let m = mark(s).await;
+    let a1 = s
+        .add_attachment(&a, r1.record.id, " 签到表.pdf ", "application/pdf", bytes)
+        .await
+        .unwrap();
+    assert_eq!(a1.record_id, r1.record.id);
+    assert_eq!(a1.filename, "签到表.pdf");
+    assert_eq!(a1.sha256, sha(bytes));
+    assert_eq!(a1.size, bytes.len() as i64);
+    let e = one_entry(s, m, "attachment.create").await;
+    assert_eq!(e.entity, "attachment");
+    assert_eq!(e.entity_id, Some(a1.id));
+    assert_eq!(e.unit_id, Some(u.id));
+    assert_eq!(e.after, Some(json(&a1)));
+    let a2 = s
+        .add_attachment(&a, r2.record.id, "copy.pdf", "application/pdf", bytes)
+        .await
+        .unwrap();
+    let a3 = s
+        .add_attachment(&a, r1.record.id, "photo.jpg", "image/jpeg", b"\xff\xd8jpeg")
+        .await
+        .unwrap();
+    assert_eq!(a2.sha256, a1.sha256);
+    assert_eq!(
+        fx.handle.scalar("SELECT COUNT(*) FROM blobs").await,
+        blobs_before + 2,
+        "the same bytes are kept once"
+    );
+    let (got, got_bytes) = s.attachment(a1.id).await.unwrap();
+    assert_eq!(got, a1);
+    assert_eq!(got_bytes, bytes);
+    // Attachments do not change the record's version (they are audited on their own).
+    let read = s.record(r1.record.id).await.unwrap();
+    assert_eq!(read.version, 1);
+    assert_eq!(read.attachments, vec![a1.clone(), a3.clone()]);
+    let page = s.records(&query(&u)).await.unwrap();
+    assert_eq!(page.items[0].attachments, vec![a2.clone()]);
+    assert_eq!(page.items[1].attachments, vec![a1.clone(), a3.clone()]);
+
+    let m = mark(s).await;
+    s.delete_attachment(&actor("bob"), a1.id).await.unwrap();
+    let e = one_entry(s, m, "attachment.delete").await;
+    assert_eq!(e.before, Some(json(&a1)));
+    assert!(e.after.is_none());
+    assert_eq!(e.unit_id, Some(u.id));
+    assert!(matches!(
+        s.attachment(a1.id).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        s.delete_attachment(&a, a1.id).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert_eq!(s.record(r1.record.id).await.unwrap().attachments, vec![a3]);
+    // The bytes stay (the other record still links them; the audit trail names them).
+    assert_eq!(s.attachment(a2.id).await.unwrap().1, bytes);
+    assert_eq!(
+        fx.handle.scalar("SELECT COUNT(*) FROM blobs").await,
+        blobs_before + 2
+    );
+
+    // Refusals: limits named, deleted or unknown records.
+    let m = mark(s).await;
+    let big = vec![0u8; MAX_ATTACHMENT_BYTES + 1];
+    let err = s
+        .add_attachment(
+            &a,
+            r1.record.id,
+            "big.bin",
+            "application/octet-stream",
+            &big,
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Invalid(m) if m.contains("50 MB")),
+        "{err:?}"
+    );
+    let err = s
+        .add_attachment(&a, r1.record.id, "  ", "text/plain", b"x")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Invalid(_)), "{err:?}");
+    let long = "长".repeat(256);
+    let err = s
+        .add_attachment(&a, r1.record.id, &long, "text/plain", b"x")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Invalid(m) if m.contains("255")),
+        "{err:?}"
+    );
+    assert!(matches!(
+        s.add_attachment(&a, 999_999, "a.txt", "text/plain", b"x")
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+    let mark_before_delete = mark(s).await;
+    assert_eq!(mark_before_delete, m);
+    s.delete_record(&a, r2.record.id).await.unwrap();
+    let err = s
+        .add_attachment(&a, r2.record.id, "late.txt", "text/plain", b"late")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Invalid(m) if m.contains("已删除")),
+        "{err:?}"
+    );
+    // A deleted record keeps its attachments (restoring it brings them back).
+    assert_eq!(s.record(r2.record.id).await.unwrap().attachments, vec![a2]);
+    assert_eq!(mark(s).await, m + 1);
+    assert_no_secrets_in_audit(s).await;
+}
+
+// ---------------------------------------------------------------------------------------
 // Upgrades: every release's frozen database opens with this build
 
 /// Fixture directories of released schemas, oldest first.
-const RELEASE_FIXTURES: &[&str] = &["schema-0001"];
+const RELEASE_FIXTURES: &[&str] = &["schema-0001", "schema-0002"];
 
 fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -2361,13 +3165,52 @@ async fn seed_fixture(s: &dyn Store) {
     )
     .await
     .unwrap();
+    // Since schema 2: the ledger (a live record with an attachment sharing the upload's
+    // bytes, and a deleted one).
+    let r = s.create_record(&a, u.id, &fixture_record()).await.unwrap();
+    s.add_attachment(
+        &a,
+        r.record.id,
+        "签到表.pdf",
+        "application/pdf",
+        FIXTURE_BYTES,
+    )
+    .await
+    .unwrap();
+    let gone = s.create_record(&a, u.id, &officer("夹具")).await.unwrap();
+    s.delete_record(&a, gone.record.id).await.unwrap();
     s.record_login_failure(&actor("anonymous"), "fixture")
         .await
         .unwrap();
 }
 
-/// What must be true of a seeded fixture after this build opened it.
-async fn check_fixture(s: &dyn Store) {
+/// The ledger record of the fixtures (schema 2 on).
+fn fixture_record() -> RecordData {
+    rec(
+        RecordKind::Study,
+        2024,
+        &[
+            ("date", "2024-03-06"),
+            ("form", "党组会学法"),
+            ("topic", "夹具学法"),
+            ("laws", "宪法、行政处罚法"),
+            ("hours", "1.5"),
+        ],
+        &["thought", "leadership.capacity"],
+    )
+}
+
+/// Audit entries the ledger part of [`seed_fixture`] writes.
+const FIXTURE_LEDGER_ENTRIES: usize = 4;
+
+/// What must be true of a seeded fixture after this build opened it; `seeded_at` is the
+/// schema version of the build that seeded it (what it holds depends on it).
+async fn check_fixture(s: &dyn Store, seeded_at: i64) {
+    let ledger = if seeded_at >= 2 {
+        FIXTURE_LEDGER_ENTRIES
+    } else {
+        0
+    };
     assert_eq!(s.schema_version().await.unwrap(), SCHEMA_VERSION);
     let regions = s.regions().await.unwrap();
     assert_eq!(
@@ -2406,7 +3249,7 @@ async fn check_fixture(s: &dyn Store) {
         })
         .await
         .unwrap();
-    assert_eq!(audit.len(), 11);
+    assert_eq!(audit.len(), 11 + ledger);
     assert_eq!(audit[0].action, "session.login_failed");
     assert_eq!(audit.last().unwrap().action, "region.create");
     assert_eq!(
@@ -2418,7 +3261,7 @@ async fn check_fixture(s: &dyn Store) {
         .await
         .unwrap()
         .len(),
-        5
+        5 + ledger
     );
     let overview = s
         .unit_overview(&UnitOverviewQuery {
@@ -2444,6 +3287,45 @@ async fn check_fixture(s: &dyn Store) {
         .await
         .unwrap();
     assert_eq!(s.units(None).await.unwrap().len(), 1);
+
+    // The ledger: what the fixture holds (from schema 2 on), and new records either way.
+    let q = LedgerQuery {
+        unit_id: units[0].id,
+        include_deleted: true,
+        ..Default::default()
+    };
+    let rows = s.records(&q).await.unwrap().items;
+    if seeded_at >= 2 {
+        assert_eq!(rows.len(), 2);
+        let live: Vec<_> = rows.iter().filter(|r| r.deleted_at.is_none()).collect();
+        assert_eq!(live.len(), 1);
+        assert_eq!(live[0].record.data, fixture_record());
+        assert_eq!(live[0].attachments.len(), 1);
+        let (att, bytes) = s.attachment(live[0].attachments[0].id).await.unwrap();
+        assert_eq!(att.filename, "签到表.pdf");
+        assert_eq!(bytes, FIXTURE_BYTES);
+        assert_eq!(s.ledger_years(units[0].id).await.unwrap(), vec![2024]);
+        let mut edited = fixture_record();
+        edited.fields = study("2024-03-07", "升级后修改").fields;
+        let after = s
+            .update_record(&admin(), live[0].record.id, &edited, live[0].version)
+            .await
+            .unwrap();
+        assert_eq!(after.version, live[0].version + 1);
+    } else {
+        assert!(rows.is_empty());
+    }
+    s.create_record(&admin(), units[0].id, &study("2025-01-02", "升级后新建"))
+        .await
+        .unwrap();
+    assert_eq!(
+        s.ledger_years(units[0].id).await.unwrap(),
+        if seeded_at >= 2 {
+            vec![2025, 2024]
+        } else {
+            vec![2025]
+        }
+    );
 }
 
 /// Loads a plain SQL dump into the empty database `t`.
@@ -2474,10 +3356,14 @@ async fn upgrade_from_release_fixtures(fx: &Fx) {
         std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
         fx.backup_free_copy(path, &copy).await;
         let h = fx.open(&Target::Sqlite(copy)).await.unwrap();
-        check_fixture(&*h.store()).await;
+        check_fixture(&*h.store(), SCHEMA_VERSION).await;
         h.store().close().await;
     }
     for dir in RELEASE_FIXTURES {
+        let seeded_at: i64 = dir
+            .trim_start_matches("schema-")
+            .parse()
+            .unwrap_or_else(|e| panic!("{dir}: {e}"));
         let file = fixtures_dir().join(dir).join(match fx.backend {
             Backend::Sqlite => "sqlite.sql",
             Backend::Postgres => "postgres.sql",
@@ -2490,7 +3376,7 @@ async fn upgrade_from_release_fixtures(fx: &Fx) {
             .open(&target)
             .await
             .unwrap_or_else(|e| panic!("{dir}: {e}"));
-        check_fixture(&*h.store()).await;
+        check_fixture(&*h.store(), seeded_at).await;
         // The audit log of an upgraded database is still append-only.
         assert!(h.raw("DELETE FROM audit_log").await.is_err());
         h.store().close().await;
