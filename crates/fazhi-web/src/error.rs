@@ -3,6 +3,9 @@
 //! never sees a panic or a stack trace.
 
 use axum::http::StatusCode;
+use fazhi_domain::ledger::FieldError;
+use fazhi_domain::Violation;
+use fazhi_sheet::ledger::RowProblem;
 use fazhi_store::{RowError, StoreError};
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -24,6 +27,15 @@ pub enum Error {
     /// Rows of an import that cannot be applied; nothing was imported.
     #[error("导入失败，共 {} 行有误，未导入任何数据", .0.len())]
     Rows(Vec<RowError>),
+    /// Fields of a ledger record that are missing or do not parse (every one of them).
+    #[error("{}", fields_message(.0))]
+    Fields(Vec<FieldError>),
+    /// A ledger record the law's procedures forbid saving as it is.
+    #[error("{}", refused_message(.0))]
+    Refused(Vec<Violation>),
+    /// Rows of a ledger import that are wrong (every one); nothing was imported.
+    #[error("{}", import_message(.0))]
+    ImportRows(Vec<RowProblem>),
     #[error("请求来源校验失败（CSRF），请刷新页面后重试")]
     Csrf,
     #[error("登录尝试过于频繁，请 {0} 秒后再试")]
@@ -38,7 +50,11 @@ impl Error {
             Error::Unauthorized => StatusCode::UNAUTHORIZED,
             Error::Forbidden | Error::Csrf => StatusCode::FORBIDDEN,
             Error::NotFound(_) => StatusCode::NOT_FOUND,
-            Error::BadRequest(_) | Error::Rows(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Error::BadRequest(_)
+            | Error::Rows(_)
+            | Error::Fields(_)
+            | Error::Refused(_)
+            | Error::ImportRows(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Error::Conflict(_) => StatusCode::CONFLICT,
             Error::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Error::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
@@ -55,7 +71,9 @@ impl Error {
             Error::BadRequest(_) => "bad_request",
             Error::Conflict(_) => "conflict",
             Error::TooLarge(_) => "too_large",
-            Error::Rows(_) => "rows",
+            Error::Rows(_) | Error::ImportRows(_) => "rows",
+            Error::Fields(_) => "fields",
+            Error::Refused(_) => "refused",
             Error::Csrf => "csrf",
             Error::Throttled(_) => "throttled",
             Error::Internal(_) => "internal",
@@ -78,6 +96,28 @@ impl From<StoreError> for Error {
     }
 }
 
+fn fields_message(errors: &[FieldError]) -> String {
+    let list: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
+    format!("有 {} 处填写有误：{}", errors.len(), list.join("；"))
+}
+
+fn refused_message(violations: &[Violation]) -> String {
+    let list: Vec<String> = violations
+        .iter()
+        .map(|v| format!("{}（依据：{}）", v.message, v.basis))
+        .collect();
+    format!("不能保存：{}", list.join("；"))
+}
+
+fn import_message(problems: &[RowProblem]) -> String {
+    let lines: std::collections::BTreeSet<usize> = problems.iter().map(|p| p.line).collect();
+    format!(
+        "导入失败，共 {} 行有误（{} 处），未导入任何数据",
+        lines.len(),
+        problems.len()
+    )
+}
+
 /// What an error response carries in its extensions, so the page layer can re-render it
 /// as an HTML page (the body is JSON, which is what the API answers).
 #[derive(Debug, Clone, serde::Serialize)]
@@ -96,10 +136,40 @@ impl axum::response::IntoResponse for Error {
             message: self.to_string(),
             rows: match &self {
                 Error::Rows(rows) => rows.clone(),
+                // The error page lists rows by line and message: the column goes in front.
+                Error::ImportRows(problems) => problems
+                    .iter()
+                    .map(|p| RowError {
+                        line: p.line,
+                        message: if p.column.is_empty() {
+                            p.message.clone()
+                        } else {
+                            format!("{}：{}", p.column, p.message)
+                        },
+                    })
+                    .collect(),
                 _ => Vec::new(),
             },
         };
-        let mut response = (status, axum::Json(body.clone())).into_response();
+        // The JSON body is the ErrorBody plus the lists of the ledger's errors under their
+        // own keys: `fields` (field, message), `violations` (rule, basis, message, refuse),
+        // and for an import `rows` with their column (line, column, message).
+        let mut json = serde_json::to_value(&body).unwrap_or_default();
+        if let Some(obj) = json.as_object_mut() {
+            match &self {
+                Error::Fields(errors) => {
+                    obj.insert("fields".into(), serde_json::json!(errors));
+                }
+                Error::Refused(violations) => {
+                    obj.insert("violations".into(), serde_json::json!(violations));
+                }
+                Error::ImportRows(problems) => {
+                    obj.insert("rows".into(), serde_json::json!(problems));
+                }
+                _ => {}
+            }
+        }
+        let mut response = (status, axum::Json(json)).into_response();
         if let Error::Throttled(secs) = self {
             if let Ok(v) = axum::http::HeaderValue::from_str(&secs.to_string()) {
                 response

@@ -7,6 +7,7 @@
 pub mod api;
 pub mod auth;
 pub mod error;
+pub mod ledger;
 pub mod ops;
 pub mod session;
 pub mod views;
@@ -52,11 +53,19 @@ pub struct AppState {
     pub engine: Arc<Engine>,
     pub config: Arc<WebConfig>,
     pub throttle: Arc<ops::LoginThrottle>,
+    /// The ledger's rules, calendar and framework.
+    pub ledger: Arc<ledger::LedgerContext>,
 }
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, engine: Arc<Engine>, config: WebConfig) -> Self {
+        let ledger = ledger::LedgerContext {
+            // One setting for the report checks and the ledger's training rule.
+            training_hours: engine.settings.training_hours,
+            ..ledger::LedgerContext::builtin()
+        };
         Self {
+            ledger: Arc::new(ledger),
             store,
             engine,
             config: Arc::new(config),

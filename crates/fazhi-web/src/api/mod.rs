@@ -14,6 +14,7 @@ mod account;
 mod audit;
 pub mod dto;
 mod extract;
+pub mod ledger;
 mod org;
 mod reports;
 mod users;
@@ -85,6 +86,20 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(reports::withdraw))
         .routes(routes!(reports::overview))
         .routes(routes!(reports::published))
+        .routes(routes!(ledger::kinds))
+        .routes(routes!(ledger::summary))
+        .routes(routes!(ledger::list, ledger::create))
+        .routes(routes!(ledger::template))
+        .routes(routes!(ledger::export))
+        .routes(routes!(ledger::import))
+        .routes(routes!(
+            ledger::get_record,
+            ledger::update_record,
+            ledger::delete_record
+        ))
+        .routes(routes!(ledger::restore_record))
+        .routes(routes!(ledger::add_attachment))
+        .routes(routes!(ledger::get_attachment, ledger::delete_attachment))
         .routes(routes!(audit::audit))
         .routes(routes!(openapi_json))
 }
@@ -94,10 +109,11 @@ fn api_router() -> OpenApiRouter<AppState> {
     info(
         title = "法治政府建设年度报告平台 API",
         version = "1",
-        description = "法治政府建设年度报告的上传、审查、发布与督察，以及组织机构、账号和审计日志。\n\n\
+        description = "法治政府建设年度报告的上传、审查、发布与督察，法治政府建设台账，以及组织机构、账号和审计日志。\n\n\
             认证：浏览器会话 Cookie（fazhi_session，修改类请求须带 X-CSRF-Token 请求头），或 API 令牌\
             （Authorization: Bearer …，在 /me/tokens 创建，无需 CSRF）。\n\n\
-            出错时返回 JSON：{\"error\": 错误代码, \"message\": 中文说明, \"rows\": [导入时有误的行]}。\n\n\
+            出错时返回 JSON：{\"error\": 错误代码, \"message\": 中文说明, \"rows\": [导入时有误的行]}；\
+            台账记录字段有误时另带 fields，违反法定程序时另带 violations。\n\n\
             JSON 请求体不超过 1 MB；上传文件的大小上限由服务器配置（默认 20 MB）。",
     ),
     servers((url = "/api/v1", description = "本服务器")),
@@ -107,6 +123,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         (name = "账号管理", description = "账号、角色授权、停用与重置密码（系统管理员）"),
         (name = "年度报告", description = "上传、审查结果、原文件、发布与撤回"),
         (name = "督察", description = "督察员查看所辖区划各单位的报告情况"),
+        (name = "台账", description = "法治政府建设台账：各类记录的填报、法定程序校验、年度统计、指标覆盖、Excel 导入导出、附件"),
         (name = "审计", description = "操作记录（只增不改）"),
         (name = "公开", description = "无需登录的公开信息"),
         (name = "文档", description = "本 OpenAPI 文档"),
