@@ -10,6 +10,7 @@ mod admin;
 pub mod assets;
 mod audit;
 mod home;
+mod ledger;
 mod supervise;
 mod units;
 mod uploads;
@@ -50,6 +51,39 @@ pub fn routes() -> Router<AppState> {
         .route("/account/tokens/{id}/revoke", post(account::token_revoke))
         .route("/units/{id}", get(units::unit_page))
         .route("/units/{id}/uploads", post(units::upload))
+        .route("/units/{id}/ledger", get(ledger::dashboard))
+        .route("/units/{id}/ledger/figures/{key}", get(ledger::figure))
+        .route(
+            "/units/{id}/ledger/indicators/{code}",
+            get(ledger::indicator),
+        )
+        .route(
+            "/units/{id}/ledger/{kind}",
+            get(ledger::list).post(ledger::create),
+        )
+        .route("/units/{id}/ledger/{kind}/new", get(ledger::new_form))
+        .route(
+            "/units/{id}/ledger/{kind}/template.xlsx",
+            get(ledger::template),
+        )
+        .route(
+            "/units/{id}/ledger/{kind}/export.xlsx",
+            get(ledger::export_xlsx),
+        )
+        .route(
+            "/units/{id}/ledger/{kind}/export.csv",
+            get(ledger::export_csv),
+        )
+        .route("/units/{id}/ledger/{kind}/import", post(ledger::import))
+        .route("/ledger/{id}", get(ledger::record).post(ledger::update))
+        .route("/ledger/{id}/delete", post(ledger::delete))
+        .route("/ledger/{id}/restore", post(ledger::restore))
+        .route("/ledger/{id}/attachments", post(ledger::attachment_upload))
+        .route("/ledger/attachments/{id}", get(ledger::attachment_download))
+        .route(
+            "/ledger/attachments/{id}/delete",
+            post(ledger::attachment_delete),
+        )
         .route("/uploads/{id}", get(uploads::findings))
         .route("/uploads/{id}/original", get(uploads::original))
         .route("/uploads/{id}/publish", post(units::publish))
