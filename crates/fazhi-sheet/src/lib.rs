@@ -3,20 +3,27 @@
 //! (CSV with a BOM so Excel opens it right; XLSX with a bold, frozen header row).
 //!
 //! Reading is generic: a file becomes rows of strings, and [`Table`] finds the header row
-//! and its columns by name. The kinds of rows (the organisation here, the ledger's records
-//! later) turn a [`Table`] into typed rows and report every bad row at once.
+//! and its columns by name. The kinds of rows ([`org`]: the organisation; [`ledger`]: the
+//! ledger's records, one sheet per record kind, with its template and exports) turn the rows
+//! into typed rows and report every bad row at once.
 //!
 //! Every reader works within explicit [`Limits`] and answers a Chinese [`SheetError`] naming
-//! the limit it hit; no input makes it panic (property tests and the `sheet` fuzz target).
+//! the limit it hit; no input makes it panic (property tests and the `sheet` and
+//! `ledger_sheet` fuzz targets).
 
 mod csv_io;
 mod error;
+pub mod ledger;
 pub mod org;
 mod table;
 mod xlsx_io;
 
 pub use csv_io::{read_csv, write_csv};
 pub use error::SheetError;
+pub use ledger::{
+    export_csv, export_xlsx, headers, parse_import, problems_csv, template_xlsx, template_xlsx_for,
+    ImportedRow, LedgerSheetError, RowProblem, MAX_IMPORT_ROWS,
+};
 pub use table::{normalize_header, Table};
 pub use xlsx_io::{read_xlsx, write_xlsx};
 

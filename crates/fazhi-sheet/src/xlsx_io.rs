@@ -163,7 +163,7 @@ fn number_text(f: f64) -> String {
 }
 
 /// Excel's limit on the characters of one cell.
-const XLSX_MAX_CELL_CHARS: usize = 32_767;
+pub(crate) const XLSX_MAX_CELL_CHARS: usize = 32_767;
 
 /// Writes a table as an XLSX workbook with one worksheet named `sheet_name`: a bold, frozen
 /// header row with a filter, columns as wide as their content (CJK characters count double),
@@ -236,7 +236,7 @@ fn too_many_rows() -> SheetError {
     SheetError::Write("行数超过 Excel 上限（1048576 行）".to_string())
 }
 
-fn write_error(e: XlsxError) -> SheetError {
+pub(crate) fn write_error(e: XlsxError) -> SheetError {
     match e {
         XlsxError::RowColumnLimitError => {
             SheetError::Write("行数或列数超过 Excel 上限".to_string())
@@ -246,7 +246,7 @@ fn write_error(e: XlsxError) -> SheetError {
 }
 
 /// Columns of a fixed-width font: CJK and other wide characters take two.
-fn display_width(s: &str) -> usize {
+pub(crate) fn display_width(s: &str) -> usize {
     s.lines()
         .map(|l| {
             l.chars()
