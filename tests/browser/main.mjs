@@ -1,7 +1,8 @@
 // The main flows of fazhi serve in Debian's headless Chromium (playwright-core, no bundled
-// browser): a unit's staff signs in, uploads an annual report and reads its findings; the
-// city supervisor finds the unit and its score in his list; the admin reads the audit log
-// and the organisation page.
+// browser): a unit's staff signs in, uploads an annual report and reads its findings, opens
+// the unit's 台账 (the demo's year with its rule warnings), adds a 学法 record through the
+// form, sees it listed and counted, and opens a figure's records; the city supervisor finds
+// the unit and its score in his list; the admin reads the audit log and the organisation page.
 //
 // Configuration (environment; `--name=value` arguments override):
 //   FAZHI_URL                      base URL of a running server, e.g. http://127.0.0.1:8080
@@ -136,6 +137,7 @@ page.on('response', (r) => {
 });
 
 let exitCode = 0;
+let recordId;
 try {
   // --- The unit's staff: sign in, upload, read the findings.
   step = 'login page';
@@ -207,6 +209,75 @@ try {
   await shot(page, 'findings-phone.png');
   await page.setViewportSize(DESKTOP);
 
+  // --- The unit's ledger (台账): the demo's full year with its rule warnings, a 学法 record
+  // added through the form, seen in the list and counted on the dashboard, and a figure
+  // opened to the records behind it.
+  step = 'ledger dashboard';
+  await page.goto(`${BASE}/units/${unitId}`);
+  await Promise.all([page.waitForURL(new RegExp(`/units/${unitId}/ledger`)), page.click('#ledger-link')]);
+  const ledgerYear = Number(await page.locator('#ledger-year').inputValue());
+  check(ledgerYear > 2000, `the dashboard's year ${ledgerYear}`);
+  const studyCount = async (y) => Number((await page.locator(`.kind-links a[href="/units/${unitId}/ledger/study?year=${y}"] b`).textContent()).trim());
+  const studyFigure = () => page.locator('a[href*="/ledger/figures/study%2Etotal?"], a[href*="/ledger/figures/study.total?"]').first();
+  const figureValue = async () => ((await studyFigure().count()) ? Number((await studyFigure().textContent()).trim().split(/\s/)[0]) : 0);
+
+  step = 'ledger of the demo year';
+  const demoYear = ledgerYear - 1;
+  await Promise.all([page.waitForURL(new RegExp(`year=${demoYear}`)), page.selectOption('#ledger-year', String(demoYear))]);
+  await page.locator(`.kind-links a[href="/units/${unitId}/ledger/study?year=${demoYear}"]`).waitFor();
+  const demoStudies = await studyCount(demoYear);
+  check(demoStudies >= 5, `the demo's year has its 学法 sessions (${demoStudies})`);
+  check((await studyFigure().count()) === 1, 'the demo year counts its 学法 sessions');
+  await shot(page, 'ledger-dashboard.png', { fullPage: true });
+  if ((await page.locator('#violations ul.findings > li').count()) > 0) {
+    await page.locator('#violations').scrollIntoViewIfNeeded();
+    await shot(page, 'ledger-violations.png');
+  }
+
+  step = 'ledger form';
+  await page.goto(`${BASE}/units/${unitId}/ledger?year=${ledgerYear}`);
+  const before = await studyCount(ledgerYear);
+  const beforeFigure = await figureValue();
+  check(beforeFigure === before, `the 学法 figure (${beforeFigure}) counts the 学法 records (${before})`);
+  await Promise.all([page.waitForURL(/\/ledger\/study\/new/), page.click(`.kind-links a.add[href^="/units/${unitId}/ledger/study/new"]`)]);
+  const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+  const topic = `学习《中华人民共和国行政复议法》（浏览器测试 ${Date.now()}）`;
+  await page.fill('input[name="f.date"]', today);
+  await page.selectOption('select[name="f.form"]', '党组会学法');
+  await page.fill('input[name="f.topic"]', topic);
+  await page.fill('textarea[name="f.laws"]', '《中华人民共和国行政复议法》');
+  await page.fill('input[name="f.attendees"]', '9');
+  await page.selectOption('select[name="f.leader_present"]', '是');
+  await page.fill('input[name="f.hours"]', '1.5');
+  await shot(page, 'ledger-form.png', { fullPage: true });
+  await Promise.all([page.waitForURL(/\/ledger\/\d+\?done=created/), page.click('form.record-form button[type=submit]')]);
+  check((await page.locator('#notice').textContent()).includes('已保存'), 'the record page says it was saved');
+  check((await page.locator('main').textContent()).includes(topic), 'the record page shows the topic');
+  recordId = page.url().match(/\/ledger\/(\d+)/)[1];
+  await shot(page, 'ledger-record.png');
+
+  step = 'ledger list';
+  await page.goto(`${BASE}/units/${unitId}/ledger/study?year=${ledgerYear}`);
+  const listed = page.locator('#records tbody tr', { has: page.locator(`a[href="/ledger/${recordId}"]`) });
+  check((await listed.count()) === 1, 'the new record is in the list');
+  check((await listed.textContent()).includes('党组会学法'), 'the list shows its form');
+  await shot(page, 'ledger-list.png');
+
+  step = 'ledger counts the new record';
+  await page.goto(`${BASE}/units/${unitId}/ledger?year=${ledgerYear}`);
+  const after = await studyCount(ledgerYear);
+  check(after === before + 1, `学法 records ${before} → ${after}`);
+  const afterFigure = await figureValue();
+  check(afterFigure === beforeFigure + 1, `the 学法 figure ${beforeFigure} → ${afterFigure}`);
+
+  step = 'ledger figure';
+  await Promise.all([page.waitForURL(/\/ledger\/figures\//), studyFigure().click()]);
+  const rowsBehind = await page.locator('#records tbody tr').count();
+  check(rowsBehind === afterFigure, `the figure's page lists its ${afterFigure} records (${rowsBehind} rows)`);
+  check((await page.locator(`#records a[href="/ledger/${recordId}"]`).count()) === 1, 'the new record is behind the figure');
+  check(Number((await page.locator('#figure-value').textContent()).trim().split(/\s/)[0]) === afterFigure, 'the figure page states the value');
+  await shot(page, 'ledger-figure.png');
+
   step = 'staff logout';
   await logout(page);
 
@@ -253,7 +324,7 @@ try {
     throw new Error(`problems seen while browsing:\n  ${problems.join('\n  ')}`);
   }
   for (const n of notes) console.log(n);
-  console.log(`browser flows passed: upload ${uploadId} scored ${score} with ${nFindings} findings`);
+  console.log(`browser flows passed: upload ${uploadId} scored ${score} with ${nFindings} findings; ledger record ${recordId} added`);
   for (const s of shots) console.log(`screenshot ${s}`);
 } catch (e) {
   exitCode = 1;

@@ -6,6 +6,7 @@
 //! so a demo can be rebuilt, compared and written about. To read one generated report and
 //! what the engine makes of it: `cargo run -p fazhi-demo --example sample -- 3 2024 1 0`.
 
+pub mod ledger;
 mod names;
 mod phrases;
 mod text;
@@ -36,16 +37,21 @@ pub struct DemoOptions {
     pub last_year: i32,
     /// Varies the reports' figures, wording and planted defects; not the organisation.
     pub seed: u64,
+    /// The day the demo is made: the ledger's open items (a reply due, a certificate about
+    /// to expire) are dated relative to it, so the dashboards have something due soon.
+    pub today: NaiveDate,
 }
 
 impl Default for DemoOptions {
-    /// 30 units, 3 years ending with the latest completed year, seed 1.
+    /// 30 units, 3 years ending with the latest completed year, seed 1, today.
     fn default() -> Self {
         DemoOptions {
             units: 30,
             years: 3,
             last_year: Utc::now().year() - 1,
             seed: 1,
+            // The day in China (UTC+8), as the web's dashboards count it.
+            today: (Utc::now() + chrono::Duration::hours(8)).date_naive(),
         }
     }
 }
@@ -71,6 +77,12 @@ pub struct DemoSummary {
     pub published: usize,
     /// Findings of the stored reports by rule id.
     pub findings: BTreeMap<String, usize>,
+    /// Ledger records stored (every unit, the ledger year and the current one).
+    pub ledger_records: usize,
+    /// Procedure violations planted in the ledger, by rule id.
+    pub ledger_planted: BTreeMap<String, usize>,
+    /// Files kept with ledger records (sign-in sheets, legality review opinions).
+    pub ledger_attachments: usize,
 }
 
 #[derive(Debug, Error)]
@@ -85,6 +97,8 @@ pub enum DemoError {
     Report { index: usize, message: String },
     #[error("演示账号的密码无法加密：{0}")]
     Password(String),
+    #[error("{0}")]
+    Ledger(String),
 }
 
 /// Where [`populate_with_progress`] is.
@@ -98,6 +112,11 @@ pub enum Progress {
     },
     /// `done` of `total` reports written and checked, stored.
     Reports {
+        done: usize,
+        total: usize,
+    },
+    /// Ledgers of `done` of `total` units stored.
+    Ledger {
         done: usize,
         total: usize,
     },
@@ -192,7 +211,89 @@ pub async fn populate_with_progress(
         &mut summary,
     )
     .await?;
+
+    // 4. The ledger: every unit's records, one import (one transaction) per unit.
+    let ledgers = write_ledgers(&tree, opts)?;
+    let total = ledgers.len();
+    progress(Progress::Ledger { done: 0, total });
+    for (done, l) in ledgers.iter().enumerate() {
+        let unit_id = *unit_ids
+            .get(&l.unit_code)
+            .ok_or(StoreError::NotFound("单位"))?;
+        summary.ledger_records += store.import_records(&actor, unit_id, &l.records).await? as usize;
+        if !l.attachments.is_empty() {
+            let stored = store
+                .records(&fazhi_store::LedgerQuery {
+                    unit_id,
+                    ..Default::default()
+                })
+                .await?;
+            for a in &l.attachments {
+                let data = &l.records[a.index];
+                let record = stored
+                    .items
+                    .iter()
+                    .map(|row| &row.record)
+                    .find(|r| {
+                        r.data.kind == data.kind
+                            && r.data.year == data.year
+                            && r.data.fields == data.fields
+                    })
+                    .ok_or(StoreError::NotFound("台账记录"))?;
+                store
+                    .add_attachment(&actor, record.id, &a.filename, a.content_type, &a.bytes)
+                    .await?;
+                summary.ledger_attachments += 1;
+            }
+        }
+        for p in &l.planted {
+            *summary
+                .ledger_planted
+                .entry(p.rule.to_string())
+                .or_default() += 1;
+        }
+        if (done + 1) % 16 == 0 || done + 1 == total {
+            progress(Progress::Ledger {
+                done: done + 1,
+                total,
+            });
+        }
+    }
     Ok(summary)
+}
+
+/// Every unit's ledger as [`populate`] stores it (in the tree's unit order): a full year of
+/// records for [`ledger::ledger_year`], a few of `today`'s year, the planted violations and
+/// the figures expected of them. Rectification records take up the problems stated in the
+/// unit's generated reports.
+pub fn ledger_plan(opts: &DemoOptions) -> Result<Vec<ledger::UnitLedger>, DemoError> {
+    write_ledgers(&names::build(opts.units), opts)
+}
+
+fn write_ledgers(tree: &Tree, opts: &DemoOptions) -> Result<Vec<ledger::UnitLedger>, DemoError> {
+    let year = ledger::ledger_year(opts.last_year, opts.today);
+    let first_year = opts.last_year - opts.years as i32 + 1;
+    (0..tree.units.len())
+        .into_par_iter()
+        .map(|unit| {
+            let problems = |y: i32| {
+                (first_year..=opts.last_year)
+                    .contains(&y)
+                    .then(|| draft_of(Job { unit, year: y }, tree, opts).0.shortcomings)
+            };
+            let (prior, latest) = (problems(year - 1), problems(year));
+            ledger::write_unit(
+                unit,
+                &tree.units[unit],
+                year,
+                opts.today,
+                opts.seed,
+                prior.as_deref(),
+                latest.as_deref(),
+            )
+        })
+        .collect::<Result<Vec<_>, String>>()
+        .map_err(DemoError::Ledger)
 }
 
 async fn ensure_empty(store: &dyn Store) -> Result<(), DemoError> {
@@ -400,6 +501,17 @@ fn defect_of(job: Job, opts: &DemoOptions, rng: &mut ChaCha8Rng) -> Defect {
     drawn
 }
 
+/// The report of a unit and a year as [`populate`] writes it, with the random stream where
+/// the writing left it (publication is drawn from it next).
+fn draft_of(job: Job, tree: &Tree, opts: &DemoOptions) -> (Draft, ChaCha8Rng) {
+    let mut rng = report_rng(opts.seed, job.unit, job.year);
+    let defect = defect_of(job, opts, &mut rng);
+    let unit = &tree.units[job.unit];
+    let other = &tree.units[(job.unit + 1 + rng.gen_range(0..tree.units.len())) % tree.units.len()];
+    let draft = text::write(unit, job.year, defect, &other.name, &mut rng);
+    (draft, rng)
+}
+
 fn prepare(
     job: Job,
     index: usize,
@@ -407,11 +519,8 @@ fn prepare(
     engine: &Engine,
     opts: &DemoOptions,
 ) -> Result<Ready, DemoError> {
-    let mut rng = report_rng(opts.seed, job.unit, job.year);
-    let defect = defect_of(job, opts, &mut rng);
+    let (draft, mut rng) = draft_of(job, tree, opts);
     let unit = &tree.units[job.unit];
-    let other = &tree.units[(job.unit + 1 + rng.gen_range(0..tree.units.len())) % tree.units.len()];
-    let draft = text::write(unit, job.year, defect, &other.name, &mut rng);
     // The latest year: about a third of the units have not published yet.
     let published = job.year < opts.last_year || rng.gen_bool(0.65);
     let bytes = draft.text.into_bytes();

@@ -66,6 +66,9 @@ pub struct Draft {
     pub text: String,
     /// The date under the signature (`None` when planted missing).
     pub signed: Option<NaiveDate>,
+    /// The problems stated under 存在的不足, each with the plan that answers it (the next
+    /// year's rectification records take them up).
+    pub shortcomings: Vec<(String, String)>,
 }
 
 /// What the placeholders of the phrase book are filled with.
@@ -216,6 +219,10 @@ pub fn write(
         title,
         text: out,
         signed,
+        shortcomings: chosen
+            .iter()
+            .map(|s| (s.problem.to_string(), s.plan.to_string()))
+            .collect(),
     }
 }
 

@@ -1,5 +1,5 @@
-//! The demo in a real (SQLite) store: deterministic, every planted kind of finding present,
-//! accounts for every role, and an occupied store refused.
+//! The demo in a real (SQLite) store: deterministic (reports and ledger), every planted kind
+//! of finding present, accounts for every role, and an occupied store refused.
 
 use fazhi_demo::{populate, DemoError, DemoOptions};
 use fazhi_domain::Role;
@@ -19,6 +19,7 @@ fn options() -> DemoOptions {
         years: 2,
         last_year: 2024,
         seed: 7,
+        today: chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
     }
 }
 
@@ -64,6 +65,23 @@ async fn snapshot(store: &dyn Store) -> Vec<String> {
                 up.infos
             ));
         }
+        let ledger = store
+            .records(&fazhi_store::LedgerQuery {
+                unit_id: u.id,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        for row in ledger.items {
+            out.push(format!(
+                "record {} {} {} {:?} {}",
+                row.record.id,
+                u.code,
+                row.record.data.year,
+                row.record.data.kind,
+                row.record.data.fields.to_json()
+            ));
+        }
     }
     out
 }
@@ -82,6 +100,16 @@ async fn same_options_same_data_and_every_planted_finding() {
 
     assert_eq!(sa.units, 30);
     assert_eq!(sa.reports, 60);
+    // Every unit has its ledger (2024 in full, a few records of 2026 before 2 March).
+    assert!(sa.ledger_records > 30 * 100, "{}", sa.ledger_records);
+    assert_eq!(
+        snap_a.iter().filter(|l| l.starts_with("record")).count(),
+        sa.ledger_records
+    );
+    assert!(sa
+        .ledger_planted
+        .get("training-hours-short")
+        .is_some_and(|n| *n >= 1));
     assert_eq!(
         snap_a.iter().filter(|l| l.starts_with("upload")).count(),
         60

@@ -24,6 +24,7 @@ async fn go(args: &DemoArgs) -> Outcome {
         years: args.years,
         last_year: args.last_year.unwrap_or(defaults.last_year),
         seed: args.seed,
+        ..defaults
     };
     check_options(&opts)?;
     let store = platform::open(&config).await?;
@@ -78,6 +79,13 @@ pub async fn fill(
             bar.set_length(total as u64);
             bar.set_position(done as u64);
         }
+        Progress::Ledger { done, total } => {
+            if done == 0 {
+                bar.set_message("写入台账");
+            }
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        }
     };
     let result = populate_with_progress(store, engine, opts, &on_progress).await;
     bar.finish_and_clear();
@@ -100,6 +108,13 @@ pub fn print_summary(config: &Config, s: &DemoSummary) {
         s.reports,
         s.published
     ));
+    if s.ledger_records > 0 {
+        let planted: usize = s.ledger_planted.values().sum();
+        out.push_str(&format!(
+            "台账记录 {} 条、附件 {} 份（含预置的程序问题 {planted} 处，可在各单位台账首页查看）。\n",
+            s.ledger_records, s.ledger_attachments
+        ));
+    }
     if !s.findings.is_empty() {
         let parts: Vec<String> = fazhi_report::check::RULES
             .iter()

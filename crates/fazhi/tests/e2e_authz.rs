@@ -242,7 +242,24 @@ struct Ctx {
     /// A second unit of county A, where grants are added and revoked.
     other_unit_a: i64,
     asset: String,
+    /// Ledger records and attachments of units A and B (from the demo's ledger).
+    ledger: LedgerObjects,
     seq: Cell<u64>,
+}
+
+/// The ledger objects the cases act on: of each unit a record to read and edit, one to
+/// delete and restore, an attachment to read; and the ids of each unit's 学法 records of the
+/// ledger year (a page of A must show none of B's).
+struct LedgerObjects {
+    year: i32,
+    a_rec: i64,
+    b_rec: i64,
+    a_toggle: i64,
+    b_toggle: i64,
+    a_att: i64,
+    b_att: i64,
+    a_ids: Vec<i64>,
+    b_ids: Vec<i64>,
 }
 
 impl Ctx {
@@ -379,6 +396,91 @@ impl Ctx {
             let p = self.person(role);
             self.c.must_login(&p.login, &p.password.borrow())
         }
+    }
+
+    /// A ledger record as the admin reads it now.
+    fn ledger_record(&self, rid: i64) -> Value {
+        self.c
+            .get_json(&format!("/api/v1/ledger/records/{rid}"), &self.admin)
+    }
+
+    /// Puts a record in the deleted or live state (by the admin) before a case changes it.
+    fn set_deleted(&self, rid: i64, deleted: bool) {
+        let now = !self.ledger_record(rid)["deleted_at"].is_null();
+        if now == deleted {
+            return;
+        }
+        let r = if deleted {
+            self.c.call(
+                "DELETE",
+                &format!("/api/v1/ledger/records/{rid}"),
+                &self.admin,
+                &Body::None,
+            )
+        } else {
+            self.c.call(
+                "POST",
+                &format!("/api/v1/ledger/records/{rid}/restore"),
+                &self.admin,
+                &Body::None,
+            )
+        };
+        assert!(r.is_success(), "ledger setup: {}", r.snippet());
+    }
+
+    /// A new attachment of a record (by the admin): its id.
+    fn fresh_attachment(&self, rid: i64) -> i64 {
+        let r = self.c.call(
+            "POST",
+            &format!(
+                "/api/v1/ledger/records/{rid}/attachments?filename=e2e-{}.txt",
+                self.next()
+            ),
+            &self.admin,
+            &Body::Raw {
+                content_type: "text/plain".into(),
+                bytes: format!("签到表 {}", self.next()).into_bytes(),
+            },
+        );
+        assert_eq!(r.status, 201, "attachment for setup: {}", r.snippet());
+        r.json()["id"].as_i64().unwrap()
+    }
+
+    /// The edit form of a record with its current text and version.
+    fn ledger_edit_form(&self, rid: i64) -> Body {
+        let rec = self.ledger_record(rid);
+        let mut fields: Vec<(String, String)> = vec![
+            ("year".into(), rec["year"].to_string()),
+            ("version".into(), rec["version"].to_string()),
+        ];
+        for (k, v) in rec["fields_text"].as_object().unwrap() {
+            fields.push((format!("f.{k}"), v.as_str().unwrap().to_string()));
+        }
+        for i in rec["indicators"].as_array().unwrap() {
+            fields.push(("indicators".into(), i.as_str().unwrap().to_string()));
+        }
+        Body::Form(fields)
+    }
+
+    /// The API's update body of a record as it is now.
+    fn ledger_put_body(&self, rid: i64) -> Body {
+        let rec = self.ledger_record(rid);
+        Body::Json(json!({
+            "year": rec["year"],
+            "fields": rec["fields"],
+            "indicators": rec["indicators"],
+            "version": rec["version"],
+        }))
+    }
+
+    /// A one-row 学法 CSV for the imports.
+    fn ledger_csv(&self) -> Vec<u8> {
+        let y = self.ledger.year;
+        format!(
+            "年度,日期,学法形式,主题\n{y},{y}-05-06,集中学法,授权矩阵导入{}\n",
+            self.next()
+        )
+        .into_bytes()
     }
 
     fn report(&self, unit: &str) -> Vec<u8> {
@@ -1044,6 +1146,7 @@ fn page_cases(ctx: &Ctx) -> Vec<Case> {
             get("/healthz".into())
         }),
     ]);
+    v.extend(ledger_page_cases(ctx));
     v
 }
 
@@ -1601,6 +1704,496 @@ fn api_cases(ctx: &Ctx) -> Vec<Case> {
         Need::Anyone,
         |_, _, _| get("/openapi.json".into()),
     ));
+    v.extend(ledger_api_cases(ctx));
+    v
+}
+
+/// The records a page links (`/ledger/{id}`).
+fn linked_records(r: &Resp) -> BTreeSet<i64> {
+    r.text()
+        .split("href=\"/ledger/")
+        .skip(1)
+        .filter_map(|p| {
+            p.chars()
+                .take_while(char::is_ascii_digit)
+                .collect::<String>()
+                .parse()
+                .ok()
+        })
+        .collect()
+}
+
+/// A page of unit A's ledger links `own` (when given) and none of unit B's 学法 records (and
+/// the other way round for B).
+fn ledger_page_shows_own(
+    ctx: &Ctx,
+    r: &Resp,
+    unit_a: bool,
+    own: Option<i64>,
+) -> Result<(), String> {
+    let (mine, theirs) = if unit_a {
+        (&ctx.ledger.a_ids, &ctx.ledger.b_ids)
+    } else {
+        (&ctx.ledger.b_ids, &ctx.ledger.a_ids)
+    };
+    let links = linked_records(r);
+    if let Some(id) = theirs.iter().find(|id| links.contains(id)) {
+        return Err(format!("page links record {id} of the other unit"));
+    }
+    match own {
+        Some(id) if !links.contains(&id) => Err(format!("page lacks record {id}")),
+        _ if own.is_some() && !mine.iter().any(|id| links.contains(id)) => {
+            Err("page links none of the unit's records".into())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// API answers of unit A hold only unit A's records (and B's only B's).
+fn ledger_items_of(r: &Resp, unit: i64) -> Result<(), String> {
+    let v = r.json();
+    let items = v["items"].as_array().ok_or("no items")?;
+    if items.is_empty() {
+        return Err("no records listed".into());
+    }
+    match items.iter().find(|i| i["unit_id"] != unit) {
+        Some(i) => Err(format!(
+            "record {} of unit {} listed",
+            i["id"], i["unit_id"]
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The pages of the ledger (台账).
+fn ledger_page_cases(ctx: &Ctx) -> Vec<Case> {
+    let y = ctx.ledger.year;
+    let mut v = Vec::new();
+    for (label, unit, scope, is_a) in [
+        ("unit A", ctx.unit_a_id(), Scope::UnitA, true),
+        ("unit B", ctx.unit_b_id(), Scope::UnitB, false),
+    ] {
+        let read = Need::Act(Act::Read, scope);
+        let write = Need::Act(Act::Write, scope);
+        let own = if is_a {
+            ctx.ledger.a_rec
+        } else {
+            ctx.ledger.b_rec
+        };
+        v.push(with_check(
+            case(
+                false,
+                "GET",
+                "/units/{id}/ledger",
+                label,
+                read,
+                move |_, _, _| get(format!("/units/{unit}/ledger?year={y}")),
+            ),
+            move |ctx, _, r| {
+                ledger_page_shows_own(ctx, r, is_a, None)?;
+                contains(r, &format!("/units/{unit}/ledger/study?year={y}"))
+            },
+        ));
+        v.push(with_check(
+            case(
+                false,
+                "GET",
+                "/units/{id}/ledger/figures/{key}",
+                label,
+                read,
+                move |_, _, _| get(format!("/units/{unit}/ledger/figures/study.total?year={y}")),
+            ),
+            move |ctx, _, r| ledger_page_shows_own(ctx, r, is_a, Some(own)),
+        ));
+        v.push(with_check(
+            case(
+                false,
+                "GET",
+                "/units/{id}/ledger/indicators/{code}",
+                label,
+                read,
+                move |_, _, _| get(format!("/units/{unit}/ledger/indicators/thought?year={y}")),
+            ),
+            move |ctx, _, r| ledger_page_shows_own(ctx, r, is_a, Some(own)),
+        ));
+        v.push(with_check(
+            case(
+                false,
+                "GET",
+                "/units/{id}/ledger/{kind}",
+                label,
+                read,
+                move |_, _, _| get(format!("/units/{unit}/ledger/study?year={y}&limit=1000")),
+            ),
+            move |ctx, _, r| ledger_page_shows_own(ctx, r, is_a, Some(own)),
+        ));
+        v.push(case(
+            false,
+            "POST",
+            "/units/{id}/ledger/{kind}",
+            label,
+            write,
+            move |ctx, _, _| {
+                let topic = format!("授权矩阵新增{}", ctx.next());
+                Prep::new(
+                    format!("/units/{unit}/ledger/study"),
+                    Body::form(&[
+                        ("year", &y.to_string()),
+                        ("f.date", &format!("{y}-06-18")),
+                        ("f.form", "集中学法"),
+                        ("f.topic", &topic),
+                    ]),
+                )
+            },
+        ));
+        v.push(case(
+            false,
+            "GET",
+            "/units/{id}/ledger/{kind}/new",
+            label,
+            write,
+            move |_, _, _| get(format!("/units/{unit}/ledger/study/new?year={y}")),
+        ));
+        for file in ["template.xlsx", "export.xlsx", "export.csv"] {
+            let route: &'static str = match file {
+                "template.xlsx" => "/units/{id}/ledger/{kind}/template.xlsx",
+                "export.xlsx" => "/units/{id}/ledger/{kind}/export.xlsx",
+                _ => "/units/{id}/ledger/{kind}/export.csv",
+            };
+            v.push(case(false, "GET", route, label, read, move |_, _, _| {
+                get(format!("/units/{unit}/ledger/study/{file}?year={y}"))
+            }));
+        }
+        v.push(case(
+            false,
+            "POST",
+            "/units/{id}/ledger/{kind}/import",
+            label,
+            write,
+            move |ctx, role, s| {
+                let mut m = Multipart::new();
+                if let Some(csrf) = ctx.auth(role, s).csrf() {
+                    m = m.text("csrf_token", csrf);
+                }
+                let m = m.text("year", &y.to_string()).file(
+                    "file",
+                    "学法.csv",
+                    "text/csv",
+                    ctx.ledger_csv(),
+                );
+                Prep::new(
+                    format!("/units/{unit}/ledger/study/import"),
+                    Body::Multipart(m),
+                )
+            },
+        ));
+    }
+    for (label, key, scope) in [
+        ("A record", "a", Scope::UnitA),
+        ("B record", "b", Scope::UnitB),
+    ] {
+        let l = &ctx.ledger;
+        let (rid, toggle, att) = if key == "a" {
+            (l.a_rec, l.a_toggle, l.a_att)
+        } else {
+            (l.b_rec, l.b_toggle, l.b_att)
+        };
+        let read = Need::Act(Act::Read, scope);
+        let write = Need::Act(Act::Write, scope);
+        v.push(with_check(
+            case(false, "GET", "/ledger/{id}", label, read, move |_, _, _| {
+                get(format!("/ledger/{rid}"))
+            }),
+            move |_, _, r| contains(r, &format!("/ledger/attachments/{att}")),
+        ));
+        v.push(case(
+            false,
+            "POST",
+            "/ledger/{id}",
+            label,
+            write,
+            move |ctx, _, _| Prep::new(format!("/ledger/{rid}"), ctx.ledger_edit_form(rid)),
+        ));
+        v.push(case(
+            false,
+            "POST",
+            "/ledger/{id}/delete",
+            label,
+            write,
+            move |ctx, _, _| {
+                ctx.set_deleted(toggle, false);
+                Prep::new(format!("/ledger/{toggle}/delete"), Body::form(&[]))
+            },
+        ));
+        v.push(case(
+            false,
+            "POST",
+            "/ledger/{id}/restore",
+            label,
+            write,
+            move |ctx, _, _| {
+                ctx.set_deleted(toggle, true);
+                Prep::new(format!("/ledger/{toggle}/restore"), Body::form(&[]))
+            },
+        ));
+        v.push(case(
+            false,
+            "POST",
+            "/ledger/{id}/attachments",
+            label,
+            write,
+            move |ctx, role, s| {
+                let mut m = Multipart::new();
+                if let Some(csrf) = ctx.auth(role, s).csrf() {
+                    m = m.text("csrf_token", csrf);
+                }
+                let m = m.file(
+                    "file",
+                    &format!("签到表-{}.txt", ctx.next()),
+                    "text/plain",
+                    format!("签到表 {}", ctx.next()).into_bytes(),
+                );
+                Prep::new(format!("/ledger/{rid}/attachments"), Body::Multipart(m))
+            },
+        ));
+        v.push(case(
+            false,
+            "GET",
+            "/ledger/attachments/{id}",
+            label,
+            read,
+            move |_, _, _| get(format!("/ledger/attachments/{att}")),
+        ));
+        v.push(case(
+            false,
+            "POST",
+            "/ledger/attachments/{id}/delete",
+            label,
+            write,
+            move |ctx, _, _| {
+                let aid = ctx.fresh_attachment(rid);
+                Prep::new(format!("/ledger/attachments/{aid}/delete"), Body::form(&[]))
+            },
+        ));
+    }
+    v
+}
+
+/// The API of the ledger (paths as the OpenAPI document names them).
+fn ledger_api_cases(ctx: &Ctx) -> Vec<Case> {
+    let y = ctx.ledger.year;
+    let mut v = vec![case(
+        true,
+        "GET",
+        "/ledger/kinds",
+        "",
+        Need::SignedIn,
+        |_, _, _| get("/ledger/kinds".into()),
+    )];
+    for (label, unit, scope, is_a) in [
+        ("unit A", ctx.unit_a_id(), Scope::UnitA, true),
+        ("unit B", ctx.unit_b_id(), Scope::UnitB, false),
+    ] {
+        let read = Need::Act(Act::Read, scope);
+        let write = Need::Act(Act::Write, scope);
+        v.push(with_check(
+            case(
+                true,
+                "GET",
+                "/units/{id}/ledger/{kind}",
+                label,
+                read,
+                move |_, _, _| get(format!("/units/{unit}/ledger/study?year={y}&limit=1000")),
+            ),
+            move |_, _, r| ledger_items_of(r, unit),
+        ));
+        v.push(case(
+            true,
+            "POST",
+            "/units/{id}/ledger/{kind}",
+            label,
+            write,
+            move |ctx, _, _| {
+                Prep::new(
+                    format!("/units/{unit}/ledger/study"),
+                    Body::Json(json!({
+                        "year": y,
+                        "fields": {
+                            "date": format!("{y}-07-08"),
+                            "form": "专题讲座",
+                            "topic": format!("授权矩阵接口新增{}", ctx.next())
+                        }
+                    })),
+                )
+            },
+        ));
+        v.push(with_check(
+            case(
+                true,
+                "GET",
+                "/units/{id}/ledger/summary",
+                label,
+                read,
+                move |_, _, _| get(format!("/units/{unit}/ledger/summary?year={y}")),
+            ),
+            move |ctx, _, r| {
+                let s = r.json();
+                if s["unit"]["id"] != unit {
+                    return Err(format!("summary of unit {}", s["unit"]["id"]));
+                }
+                let theirs = if is_a {
+                    &ctx.ledger.b_ids
+                } else {
+                    &ctx.ledger.a_ids
+                };
+                for f in s["figures"].as_array().unwrap() {
+                    for id in f["record_ids"].as_array().unwrap() {
+                        if theirs.contains(&id.as_i64().unwrap()) {
+                            return Err(format!(
+                                "figure {} counts record {id} of the other unit",
+                                f["key"]
+                            ));
+                        }
+                    }
+                }
+                Ok(())
+            },
+        ));
+        v.push(case(
+            true,
+            "GET",
+            "/units/{id}/ledger/{kind}/template",
+            label,
+            read,
+            move |_, _, _| get(format!("/units/{unit}/ledger/study/template")),
+        ));
+        v.push(case(
+            true,
+            "GET",
+            "/units/{id}/ledger/{kind}/export",
+            label,
+            read,
+            move |_, _, _| {
+                get(format!(
+                    "/units/{unit}/ledger/study/export?year={y}&format=csv"
+                ))
+            },
+        ));
+        v.push(case(
+            true,
+            "POST",
+            "/units/{id}/ledger/{kind}/import",
+            label,
+            write,
+            move |ctx, _, _| {
+                Prep::new(
+                    format!("/units/{unit}/ledger/study/import?year={y}&filename=import.csv"),
+                    Body::Raw {
+                        content_type: "text/csv".into(),
+                        bytes: ctx.ledger_csv(),
+                    },
+                )
+            },
+        ));
+    }
+    for (label, key, scope) in [
+        ("A record", "a", Scope::UnitA),
+        ("B record", "b", Scope::UnitB),
+    ] {
+        let l = &ctx.ledger;
+        let (rid, toggle, att) = if key == "a" {
+            (l.a_rec, l.a_toggle, l.a_att)
+        } else {
+            (l.b_rec, l.b_toggle, l.b_att)
+        };
+        let read = Need::Act(Act::Read, scope);
+        let write = Need::Act(Act::Write, scope);
+        v.push(with_check(
+            case(
+                true,
+                "GET",
+                "/ledger/records/{rid}",
+                label,
+                read,
+                move |_, _, _| get(format!("/ledger/records/{rid}")),
+            ),
+            move |_, _, r| {
+                if r.json()["id"] == rid {
+                    Ok(())
+                } else {
+                    Err(format!("not record {rid}"))
+                }
+            },
+        ));
+        v.push(case(
+            true,
+            "PUT",
+            "/ledger/records/{rid}",
+            label,
+            write,
+            move |ctx, _, _| Prep::new(format!("/ledger/records/{rid}"), ctx.ledger_put_body(rid)),
+        ));
+        v.push(case(
+            true,
+            "DELETE",
+            "/ledger/records/{rid}",
+            label,
+            write,
+            move |ctx, _, _| {
+                ctx.set_deleted(toggle, false);
+                Prep::new(format!("/ledger/records/{toggle}"), Body::None)
+            },
+        ));
+        v.push(case(
+            true,
+            "POST",
+            "/ledger/records/{rid}/restore",
+            label,
+            write,
+            move |ctx, _, _| {
+                ctx.set_deleted(toggle, true);
+                Prep::new(format!("/ledger/records/{toggle}/restore"), Body::None)
+            },
+        ));
+        v.push(case(
+            true,
+            "POST",
+            "/ledger/records/{rid}/attachments",
+            label,
+            write,
+            move |ctx, _, _| {
+                Prep::new(
+                    format!(
+                        "/ledger/records/{rid}/attachments?filename=api-{}.txt",
+                        ctx.next()
+                    ),
+                    Body::Raw {
+                        content_type: "text/plain".into(),
+                        bytes: format!("附件 {}", ctx.next()).into_bytes(),
+                    },
+                )
+            },
+        ));
+        v.push(case(
+            true,
+            "GET",
+            "/ledger/attachments/{aid}",
+            label,
+            read,
+            move |_, _, _| get(format!("/ledger/attachments/{att}")),
+        ));
+        v.push(case(
+            true,
+            "DELETE",
+            "/ledger/attachments/{aid}",
+            label,
+            write,
+            move |ctx, _, _| {
+                let aid = ctx.fresh_attachment(rid);
+                Prep::new(format!("/ledger/attachments/{aid}"), Body::None)
+            },
+        ));
+    }
     v
 }
 
@@ -2016,6 +2609,54 @@ fn setup(server: &Server) -> Ctx {
     );
     let victim = c.post_json_ok("/api/v1/users", &admin, json!({"login": "e2e-victim", "grants": [{"role": "unit_staff", "node": {"type": "unit", "id": unit_a["id"]}}]}));
 
+    // The demo's ledger: records of A and B, and an attachment of each.
+    let demo = fazhi_demo::DemoOptions::default();
+    let year = fazhi_demo::ledger::ledger_year(demo.last_year, demo.today);
+    let study_of = |unit: &Value| -> Vec<i64> {
+        let v = c.get_json(
+            &format!(
+                "/api/v1/units/{}/ledger/study?year={year}&limit=1000",
+                unit["id"]
+            ),
+            &admin,
+        );
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_i64().unwrap())
+            .collect()
+    };
+    let (a_ids, b_ids) = (study_of(&unit_a), study_of(&unit_b));
+    assert!(
+        a_ids.len() >= 2 && b_ids.len() >= 2,
+        "the demo's ledger has 学法 records of units A and B in {year}"
+    );
+    let attach = |rid: i64| -> i64 {
+        let r = c.call(
+            "POST",
+            &format!("/api/v1/ledger/records/{rid}/attachments?filename=setup.txt"),
+            &admin,
+            &Body::Raw {
+                content_type: "text/plain".into(),
+                bytes: format!("学法签到表 {rid}").into_bytes(),
+            },
+        );
+        assert_eq!(r.status, 201, "setup attachment: {}", r.snippet());
+        r.json()["id"].as_i64().unwrap()
+    };
+    let ledger = LedgerObjects {
+        year,
+        a_rec: a_ids[0],
+        b_rec: b_ids[0],
+        a_toggle: a_ids[1],
+        b_toggle: b_ids[1],
+        a_att: attach(a_ids[0]),
+        b_att: attach(b_ids[0]),
+        a_ids,
+        b_ids,
+    };
+
     let home = c.get("/", &Auth::Anon).text();
     let asset = home
         .split("\"/static/")
@@ -2038,6 +2679,7 @@ fn setup(server: &Server) -> Ctx {
         victim: victim["user"]["id"].as_i64().unwrap(),
         other_unit_a,
         asset,
+        ledger,
         seq: Cell::new(0),
     }
 }
@@ -2258,6 +2900,20 @@ fn every_route_for_every_role_follows_the_access_rule() {
             }
             "upload.publish" | "upload.withdraw" if unit == Some(ctx.unit_a_id()) => {
                 vec![login(Role::LeaderA), login(Role::Admin)]
+            }
+            a if (a.starts_with("record.") || a.starts_with("attachment."))
+                && unit == Some(ctx.unit_a_id()) =>
+            {
+                vec![
+                    login(Role::StaffA),
+                    login(Role::LeaderA),
+                    login(Role::Admin),
+                ]
+            }
+            a if (a.starts_with("record.") || a.starts_with("attachment."))
+                && unit == Some(ctx.unit_b_id()) =>
+            {
+                vec![login(Role::StaffB), login(Role::Admin)]
             }
             a if a.starts_with("session.") || a.starts_with("token.") || a == "user.password" => {
                 continue

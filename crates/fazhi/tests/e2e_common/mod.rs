@@ -405,6 +405,11 @@ pub enum Body {
     Json(Value),
     Form(Vec<(String, String)>),
     Multipart(Multipart),
+    /// A file as the whole body (the API's imports and attachments).
+    Raw {
+        content_type: String,
+        bytes: Vec<u8>,
+    },
 }
 
 impl Body {
@@ -429,6 +434,10 @@ impl Body {
                 urlencode(fields).into_bytes(),
             ),
             Body::Multipart(m) => (Some(m.content_type()), m.bytes()),
+            Body::Raw {
+                content_type,
+                bytes,
+            } => (Some(content_type.clone()), bytes.clone()),
         }
     }
 }
