@@ -218,7 +218,7 @@ try {
   const ledgerYear = Number(await page.locator('#ledger-year').inputValue());
   check(ledgerYear > 2000, `the dashboard's year ${ledgerYear}`);
   const studyCount = async (y) => Number((await page.locator(`.kind-links a[href="/units/${unitId}/ledger/study?year=${y}"] b`).textContent()).trim());
-  const studyFigure = () => page.locator('a[href*="/ledger/figures/study%2Etotal?"], a[href*="/ledger/figures/study.total?"]').first();
+  const studyFigure = () => page.locator('a[href*="/ledger/figures/study.total?"]').first();
   const figureValue = async () => ((await studyFigure().count()) ? Number((await studyFigure().textContent()).trim().split(/\s/)[0]) : 0);
 
   step = 'ledger of the demo year';

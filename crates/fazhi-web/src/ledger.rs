@@ -9,7 +9,7 @@
 
 use crate::auth::Principal;
 use crate::error::{Error, Result};
-use crate::ops::{unit_placement, YEARS};
+use crate::ops::{check_file, clean_filename, unit_placement, year_in_range};
 use crate::AppState;
 use chrono::{NaiveDate, Utc};
 use fazhi_domain::ledger::{
@@ -132,15 +132,10 @@ fn parse_input(
     input: &RecordInput,
 ) -> std::result::Result<RecordData, Vec<FieldError>> {
     let mut errors = Vec::new();
-    if !YEARS.contains(&input.year) {
+    if let Err(message) = year_in_range(input.year) {
         errors.push(FieldError {
             field: "year".into(),
-            message: format!(
-                "年度 {} 不在 {}—{} 之间",
-                input.year,
-                YEARS.start(),
-                YEARS.end()
-            ),
+            message,
         });
     }
     let fields = match parse_fields(kind, &input.fields) {
@@ -340,15 +335,7 @@ async fn records_of(state: &AppState, unit_id: UnitId, year: Option<i32>) -> Res
 }
 
 fn check_year_range(year: i32) -> Result<()> {
-    if YEARS.contains(&year) {
-        Ok(())
-    } else {
-        Err(Error::BadRequest(format!(
-            "年度 {year} 不在 {}—{} 之间",
-            YEARS.start(),
-            YEARS.end()
-        )))
-    }
+    year_in_range(year).map_err(Error::BadRequest)
 }
 
 /// The year a unit's ledger opens on: its newest year with records, else this year.
@@ -544,18 +531,9 @@ pub async fn import(
 ) -> Result<ImportOutcome> {
     unit_for(state, p, unit_id, Action::Write).await?;
     check_year_range(default_year)?;
-    let limit = state.config.max_upload_bytes;
-    if bytes.len() as u64 > limit {
-        return Err(Error::TooLarge(format!(
-            "文件过大：{} 字节，超过上传大小上限 {limit} 字节",
-            bytes.len()
-        )));
-    }
-    if bytes.is_empty() {
-        return Err(Error::BadRequest("文件为空".into()));
-    }
+    check_file(state, bytes)?;
     let limits = fazhi_sheet::Limits {
-        max_bytes: limit,
+        max_bytes: state.config.max_upload_bytes,
         ..fazhi_sheet::Limits::default()
     };
     let ledger = state.ledger.clone();
@@ -641,17 +619,6 @@ pub async fn import(
 // ---------------------------------------------------------------------------------------
 // Attachments
 
-/// Keeps the last path component, without control characters, at most 200 characters.
-fn clean_filename(name: &str) -> String {
-    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    let cleaned: String = base.chars().filter(|c| !c.is_control()).take(200).collect();
-    if cleaned.trim().is_empty() {
-        "未命名文件".into()
-    } else {
-        cleaned
-    }
-}
-
 /// Adds a file to a record (not a deleted one), within the upload size.
 pub async fn add_attachment(
     state: &AppState,
@@ -665,16 +632,7 @@ pub async fn add_attachment(
     if row.deleted_at.is_some() {
         return Err(Error::Conflict("该记录已删除，不能添加附件".into()));
     }
-    let limit = state.config.max_upload_bytes;
-    if bytes.len() as u64 > limit {
-        return Err(Error::TooLarge(format!(
-            "文件过大：{} 字节，超过上传大小上限 {limit} 字节",
-            bytes.len()
-        )));
-    }
-    if bytes.is_empty() {
-        return Err(Error::BadRequest("文件为空".into()));
-    }
+    check_file(state, bytes)?;
     let content_type = match content_type.trim() {
         "" => "application/octet-stream",
         t => t,

@@ -323,8 +323,37 @@ pub async fn supervised_regions(state: &AppState, p: &Principal) -> Result<Vec<R
 // ---------------------------------------------------------------------------------------
 // Reports
 
-/// Largest and smallest report year accepted on upload.
+/// Largest and smallest report year accepted on upload (and for ledger records).
 pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
+/// The year's range check, with the message every form and API shows.
+pub(crate) fn year_in_range(year: i32) -> std::result::Result<(), String> {
+    if YEARS.contains(&year) {
+        Ok(())
+    } else {
+        Err(format!(
+            "年度 {year} 不在 {}—{} 之间",
+            YEARS.start(),
+            YEARS.end()
+        ))
+    }
+}
+
+/// What every received file passes before anything reads it: within the upload limit
+/// (the limit named), not empty.
+pub(crate) fn check_file(state: &AppState, bytes: &[u8]) -> Result<()> {
+    let limit = state.config.max_upload_bytes;
+    if bytes.len() as u64 > limit {
+        return Err(Error::TooLarge(format!(
+            "文件过大：{} 字节，超过上传大小上限 {limit} 字节",
+            bytes.len()
+        )));
+    }
+    if bytes.is_empty() {
+        return Err(Error::BadRequest("文件为空".into()));
+    }
+    Ok(())
+}
 
 /// A unit's staff uploads a report: kept with its SHA-256, checked by the engine, stored
 /// with the findings. A file the engine cannot read is kept too, marked failed with why.
@@ -339,24 +368,8 @@ pub async fn upload_report(
 ) -> Result<UploadSummary> {
     let (_, placement) = unit_placement(state, unit_id).await?;
     p.require(Action::Write, &placement)?;
-    if !YEARS.contains(&year) {
-        return Err(Error::BadRequest(format!(
-            "年度 {year} 不在 {}—{} 之间",
-            YEARS.start(),
-            YEARS.end()
-        )));
-    }
-    let limit = state.config.max_upload_bytes;
-    if bytes.len() as u64 > limit {
-        return Err(Error::TooLarge(format!(
-            "文件过大：{} 字节，超过上传大小上限 {} 字节",
-            bytes.len(),
-            limit
-        )));
-    }
-    if bytes.is_empty() {
-        return Err(Error::BadRequest("文件为空".into()));
-    }
+    year_in_range(year).map_err(Error::BadRequest)?;
+    check_file(state, &bytes)?;
     let filename = clean_filename(filename);
     let sha256 = hex::encode(Sha256::digest(&bytes));
     let engine = state.engine.clone();
@@ -433,7 +446,7 @@ pub fn new_upload_checked(
 }
 
 /// Keeps the last path component, without control characters, at most 200 characters.
-fn clean_filename(name: &str) -> String {
+pub(crate) fn clean_filename(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
     let cleaned: String = base.chars().filter(|c| !c.is_control()).take(200).collect();
     if cleaned.trim().is_empty() {

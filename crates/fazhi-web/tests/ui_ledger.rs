@@ -165,7 +165,7 @@ async fn a_record_made_through_the_form_shows_in_the_list_dashboard_and_figure()
 
     // The dashboard counts it; the figure lists exactly its records.
     let dash = b.get(&format!("/units/{a}/ledger?year=2025")).await;
-    let figure_url = format!("/units/{a}/ledger/figures/study%2Etotal?year=2025");
+    let figure_url = format!("/units/{a}/ledger/figures/study.total?year=2025");
     assert!(dash.body.contains(&figure_url), "{}", dash.body);
     assert!(dash.body.contains("1 次"));
     assert!(dash
@@ -426,7 +426,7 @@ async fn delete_hides_a_record_and_restore_brings_it_back() {
     assert!(with_deleted.body.contains("<tr class=\"deleted\">"));
     let dash = b.get(&format!("/units/{a}/ledger?year=2025")).await;
     assert!(
-        !dash.body.contains("study%2Etotal"),
+        !dash.body.contains("study.total"),
         "not counted once deleted"
     );
 

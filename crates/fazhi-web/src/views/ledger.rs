@@ -5,7 +5,8 @@
 //! requests into its calls and its answers (and its errors) into pages.
 
 use super::{
-    attachment, fmt_time, html, html_status, parse_year, qs, see_other, Chrome, Hx, Id, Nav, F, Q,
+    attachment, fmt_time, html, html_status, multipart_error, parse_year, qs, see_other, Chrome,
+    Hx, Id, Nav, F, Q,
 };
 use crate::auth::Principal;
 use crate::error::{Error, Result};
@@ -13,7 +14,7 @@ use crate::ledger::{self, ExportFormat, RecordInput};
 use crate::session::human_size;
 use crate::{ops, AppState};
 use askama::Template;
-use axum::extract::multipart::{Multipart, MultipartError, MultipartRejection};
+use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
@@ -159,17 +160,6 @@ fn brief_rows(rows: &[LedgerRow]) -> Vec<BriefRow> {
             }
         })
         .collect()
-}
-
-fn multipart_error(state: &AppState, e: MultipartError) -> Error {
-    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        Error::TooLarge(format!(
-            "文件过大，超过上传大小上限 {}",
-            human_size(state.config.max_upload_bytes)
-        ))
-    } else {
-        Error::BadRequest(format!("上传的表单无法读取：{}", e.body_text()))
-    }
 }
 
 /// The text fields and the one file of a multipart form (the CSRF token, checked by the
@@ -1608,7 +1598,7 @@ mod tests {
         assert_eq!(until, None);
         assert_eq!(
             f.query_string(),
-            "year=2025&q=%E5%AE%AA%E6%B3%95&indicator=decision%2Eprocedure&from=2025%2D03%2D01&deleted=1"
+            "year=2025&q=%E5%AE%AA%E6%B3%95&indicator=decision.procedure&from=2025-03-01&deleted=1"
         );
         let lq = f.query(7, RecordKind::Study, from, until);
         assert_eq!(lq.offset, PAGE_SIZE);

@@ -455,9 +455,31 @@ pub fn parse_year(s: Option<&str>) -> Result<Option<i32>> {
     }
 }
 
+/// A multipart form that could not be read: too large (the limit named) or malformed.
+pub(crate) fn multipart_error(
+    state: &AppState,
+    e: axum::extract::multipart::MultipartError,
+) -> Error {
+    if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        Error::TooLarge(format!(
+            "文件过大，超过上传大小上限 {}",
+            crate::session::human_size(state.config.max_upload_bytes)
+        ))
+    } else {
+        Error::BadRequest(format!("上传的表单无法读取：{}", e.body_text()))
+    }
+}
+
 /// URL query encoding of one value.
 pub fn qs(s: &str) -> String {
-    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+    /// Everything but RFC 3986's unreserved characters: `study.form.party_group` stays
+    /// readable in a link, and the result is safe in a path segment and a query value.
+    const COMPONENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~');
+    percent_encoding::utf8_percent_encode(s, COMPONENT).to_string()
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 //! `/units/{id}`: a unit's reports per year, the upload form, publishing.
 
 use super::{
-    fmt_time, html, last_year, parse_year, see_other, year_choices, Chrome, Hx, Id, Nav, F, Q,
+    fmt_time, html, last_year, multipart_error, parse_year, see_other, year_choices, Chrome, Hx,
+    Id, Nav, F, Q,
 };
 use crate::auth::Principal;
 use crate::error::{Error, Result};
@@ -9,9 +10,8 @@ use crate::ops::{self, UnitRights};
 use crate::session::{human_size, safe_next};
 use crate::AppState;
 use askama::Template;
-use axum::extract::multipart::{Multipart, MultipartError, MultipartRejection};
+use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use fazhi_store::{Unit, UploadStatus, UploadSummary};
 use serde::Deserialize;
@@ -133,17 +133,6 @@ pub async fn unit_page(
     } else {
         html(&page)
     })
-}
-
-fn multipart_error(state: &AppState, e: MultipartError) -> Error {
-    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        Error::TooLarge(format!(
-            "文件过大，超过上传大小上限 {}",
-            human_size(state.config.max_upload_bytes)
-        ))
-    } else {
-        Error::BadRequest(format!("上传的表单无法读取：{}", e.body_text()))
-    }
 }
 
 /// `POST /units/{id}/uploads` (multipart: `csrf_token` first, `year`, `file`).
