@@ -883,3 +883,86 @@ async fn the_dashboard_opens_on_this_year_and_lists_what_falls_due() {
     assert!(due.find("李华").unwrap() < due.find("张明").unwrap());
     assert!(due.contains("<tr class=\"overdue\">"));
 }
+
+/// Text a person could type into a required field of the given type (a choice: its first
+/// option, which no save rule refuses on its own).
+fn sample_text(spec: &fazhi_domain::ledger::FieldSpec) -> String {
+    use fazhi_domain::ledger::FieldType;
+    match spec.ty {
+        FieldType::Date => "2025-06-02".into(),
+        FieldType::Count => "3".into(),
+        FieldType::Hours => "2.5".into(),
+        FieldType::Bool => "否".into(),
+        FieldType::Choice(c) => c[0].into(),
+        FieldType::List => "宪法、民法典".into(),
+        FieldType::Text | FieldType::LongText => format!("示例{}", spec.label),
+    }
+}
+
+#[tokio::test]
+async fn every_kind_has_a_form_that_saves_lists_and_edits() {
+    let app = spawn_app().await;
+    let w = World::build(&app).await;
+    let a = w.unit_a.id;
+    let b = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
+    for kind in RecordKind::ALL {
+        let code = kind.code();
+        let new = b
+            .get(&format!("/units/{a}/ledger/{code}/new?year=2025"))
+            .await;
+        assert_eq!(new.status, StatusCode::OK, "{code}");
+        for spec in kind.fields() {
+            assert!(
+                new.body.contains(spec.label) && new.body.contains(&format!("f.{}", spec.key)),
+                "{code}: the form lacks {}",
+                spec.label
+            );
+        }
+        // Only the required fields filled in, as a person in a hurry would.
+        let csrf = b.csrf().await;
+        let texts: Vec<(String, String)> = kind
+            .fields()
+            .iter()
+            .filter(|s| s.required)
+            .map(|s| (format!("f.{}", s.key), sample_text(s)))
+            .collect();
+        let mut form: Vec<(&str, &str)> = vec![("csrf_token", &csrf), ("year", "2025")];
+        form.extend(texts.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        let saved = b
+            .post_form(&format!("/units/{a}/ledger/{code}"), &form)
+            .await;
+        let id = record_id(&saved);
+
+        let list = b.get(&format!("/units/{a}/ledger/{code}?year=2025")).await;
+        assert_eq!(list.status, StatusCode::OK, "{code}");
+        assert!(list.body.contains(&format!("/ledger/{id}")), "{code}");
+        let title = fazhi_domain::ledger::parse_fields(
+            kind,
+            &kind
+                .fields()
+                .iter()
+                .filter(|s| s.required)
+                .map(|s| (s.key.to_string(), sample_text(s)))
+                .collect(),
+        )
+        .unwrap()
+        .display(kind.title_field());
+        assert!(list.body.contains(&title), "{code}: {title} not listed");
+
+        // The record page is the edit form, filled in with what was saved.
+        let page = b.get(&format!("/ledger/{id}")).await;
+        assert_eq!(page.status, StatusCode::OK, "{code}");
+        assert!(page.body.contains("name=\"version\""), "{code}");
+        assert!(page.body.contains(&title), "{code}");
+    }
+    // The dashboard counts one record of every kind.
+    let dash = b.get(&format!("/units/{a}/ledger?year=2025")).await;
+    for kind in RecordKind::ALL {
+        assert!(
+            dash.body
+                .contains(&format!("/units/{a}/ledger/{}?year=2025", kind.code())),
+            "{}",
+            kind.code()
+        );
+    }
+}
