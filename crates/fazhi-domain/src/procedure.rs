@@ -294,12 +294,7 @@ pub fn suggestion_answer(
     s: &ProcedureSettings,
 ) -> Option<Violation> {
     const BASIS: &str = "《全国人民代表大会和地方各级人民代表大会代表法》；政协提案工作条例";
-    let complex = complex_reason.is_some_and(|r| !r.trim().is_empty());
-    let months = if complex {
-        s.suggestion_months_complex
-    } else {
-        s.suggestion_months
-    };
+    let (months, complex) = suggestion_months(complex_reason, s);
     let due = suggestion_due(assigned, complex_reason, s);
     let what = if complex {
         format!("{months} 个月（已登记复杂原因）")
@@ -369,15 +364,22 @@ pub fn suggestion_due(
     complex_reason: Option<&str>,
     s: &ProcedureSettings,
 ) -> NaiveDate {
+    let (months, _) = suggestion_months(complex_reason, s);
+    assigned
+        .checked_add_months(Months::new(months))
+        .unwrap_or(NaiveDate::MAX)
+}
+
+/// The months allowed to answer a suggestion, and whether the longer period applies (a
+/// reason for it is stated).
+fn suggestion_months(complex_reason: Option<&str>, s: &ProcedureSettings) -> (u32, bool) {
     let complex = complex_reason.is_some_and(|r| !r.trim().is_empty());
     let months = if complex {
         s.suggestion_months_complex
     } else {
         s.suggestion_months
     };
-    assigned
-        .checked_add_months(Months::new(months))
-        .unwrap_or(NaiveDate::MAX)
+    (months, complex)
 }
 
 /// The working days allowed to answer a disclosure request ([`disclosure_reply`]).

@@ -66,11 +66,7 @@ fn record(id: usize, kind: RecordKind, pairs: &[(&str, String)]) -> Record {
             kind,
             year: 2025,
             fields: parse_fields(kind, &raw).expect("bench records are valid"),
-            indicators: kind
-                .default_indicators()
-                .iter()
-                .map(|c| c.to_string())
-                .collect(),
+            indicators: kind.default_indicator_codes(),
         },
     }
 }

@@ -20,7 +20,7 @@ use crate::{normalize_header, read_csv, read_xlsx, write_csv, Format, Limits, Ro
 use chrono::Datelike;
 use fazhi_domain::ledger::{parse_fields, FieldSpec, FieldType, Record, RecordData, RecordKind};
 use fazhi_domain::ledger::{Value, MAX_COUNT, MAX_HOURS};
-use fazhi_domain::{Framework, ReportYear};
+use fazhi_domain::Framework;
 use rust_xlsxwriter::{
     DataValidation, DataValidationErrorStyle, DataValidationRule, ExcelDateTime,
     Format as CellFormat, FormatAlign, FormatBorder, Workbook, Worksheet,
@@ -533,7 +533,10 @@ fn validation(
     let (v, prompt) = match column {
         Column::Year => (
             DataValidation::new()
-                .allow_whole_number(DataValidationRule::Between(1978, 2100))
+                .allow_whole_number(DataValidationRule::Between(
+                    *fazhi_domain::ledger::YEARS.start(),
+                    *fazhi_domain::ledger::YEARS.end(),
+                ))
                 .set_error_message("年度应为四位年份，如 2025")
                 .map_err(write_error)?,
             "记录所属的报告年度，如 2025；不填时按导入时选择的年度".to_string(),
@@ -790,8 +793,8 @@ pub fn parse_import(
         };
         let year_text = map.year.map(|c| text(row, c)).unwrap_or_default();
         let year = if year_text.is_empty() {
-            match ReportYear::new(default_year) {
-                Ok(y) => Some(y.get()),
+            match fazhi_domain::ledger::year_in_range(default_year) {
+                Ok(()) => Some(default_year),
                 Err(_) => {
                     row_problems.push(problem(
                         YEAR_HEADER,
@@ -827,12 +830,7 @@ pub fn parse_import(
         };
         let indicators_text = map.indicators.map(|c| text(row, c)).unwrap_or_default();
         let indicators = if indicators_text.is_empty() {
-            Some(
-                kind.default_indicators()
-                    .iter()
-                    .map(|c| c.to_string())
-                    .collect(),
-            )
+            Some(kind.default_indicator_codes())
         } else {
             match matcher.parse(&indicators_text) {
                 Ok(codes) => Some(codes),
@@ -989,9 +987,7 @@ fn parse_year(t: &str) -> Result<i32, String> {
         return Err(bad());
     }
     let y: i32 = s.parse().map_err(|_| bad())?;
-    ReportYear::new(y)
-        .map(ReportYear::get)
-        .map_err(|_| format!("年度 {y} 超出范围（应在 1978—2100 之间）"))
+    fazhi_domain::ledger::year_in_range(y).map(|()| y)
 }
 
 /// Indicator names and codes as the 指标 cell carries them. Names may themselves hold 、 and
@@ -1079,7 +1075,7 @@ mod tests {
         assert_eq!(parse_year("2025"), Ok(2025));
         assert_eq!(parse_year(" 2025年 "), Ok(2025));
         assert_eq!(parse_year("2025.0"), Ok(2025));
-        assert!(parse_year("1900").unwrap_err().contains("1978"));
+        assert!(parse_year("1900").unwrap_err().contains("2000—2100"));
         assert!(parse_year("二〇二五").unwrap_err().contains("四位年份"));
         assert!(parse_year("99999999999").is_err());
     }

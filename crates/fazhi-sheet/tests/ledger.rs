@@ -202,7 +202,7 @@ fn every_bad_cell_of_every_row_is_reported_and_nothing_imported() {
     assert!(problems[2].message.contains("党组会学法"));
     assert!(problems[3].message.contains("必填"));
     assert!(problems[6].message.contains("学雷锋"));
-    assert!(problems[7].message.contains("1978"));
+    assert!(problems[7].message.contains("2000—2100"));
 
     let e = LedgerSheetError::Rows(problems.clone());
     assert!(
@@ -344,6 +344,40 @@ fn the_row_limit_is_named() {
 }
 
 #[test]
+fn the_readers_cell_column_and_row_limits_are_named() {
+    let limits = Limits {
+        max_bytes: 1 << 20,
+        max_rows: 3,
+        max_columns: 5,
+        max_cell_chars: 20,
+    };
+    let read = |text: &str| {
+        parse_import(
+            RecordKind::Study,
+            text.as_bytes(),
+            "台账.csv",
+            2025,
+            &fw(),
+            &limits,
+        )
+        .unwrap_err()
+        .to_string()
+    };
+    let long = "法".repeat(21);
+    let e = read(&format!("日期,学法形式,主题\n2025-01-01,集中学法,{long}\n"));
+    assert!(
+        e.contains("第 2 行第 3 列") && e.contains("超过上限 20 个字符"),
+        "{e}"
+    );
+    let e = read("日期,学法形式,主题,学时,备注,指标\n");
+    assert!(e.contains("超过上限 5 列"), "{e}");
+    let e = read(
+        "日期,学法形式,主题\n2025-01-01,集中学法,a\n2025-01-02,集中学法,b\n2025-01-03,集中学法,c\n",
+    );
+    assert!(e.contains("超过上限 3 行"), "{e}");
+}
+
+#[test]
 fn a_bad_default_year_is_a_row_problem() {
     let p = rows_err(parse_import(
         RecordKind::Study,
@@ -450,7 +484,7 @@ fn record_strategy(kind: RecordKind) -> impl Strategy<Value = RecordData> {
         .collect();
     let codes: Vec<String> = fw().nodes().iter().map(|n| n.code.clone()).collect();
     let indicators = proptest::sample::subsequence(codes, 1..4).prop_shuffle();
-    (fields, indicators, 1978i32..=2100).prop_filter_map(
+    (fields, indicators, fazhi_domain::ledger::YEARS).prop_filter_map(
         "text that parses to nothing",
         move |(texts, indicators, year)| {
             let raw: BTreeMap<String, String> = kind
@@ -488,7 +522,7 @@ fn assert_round_trip(kind: RecordKind, data: &[RecordData]) {
     let xlsx = export_xlsx(kind, &recs, &framework).unwrap();
     let csv = export_csv(kind, &recs, &framework);
     for (bytes, name) in [(&xlsx, "导出.xlsx"), (&csv, "导出.csv")] {
-        let back = parse_import(kind, bytes, name, 1999, &framework, &limits)
+        let back = parse_import(kind, bytes, name, 2001, &framework, &limits)
             .unwrap_or_else(|e| panic!("{kind:?} {name}: {e} {:?}", e.problems()));
         let got: Vec<&RecordData> = back.iter().map(|r| &r.data).collect();
         let want: Vec<&RecordData> = data.iter().collect();

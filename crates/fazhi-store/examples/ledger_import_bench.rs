@@ -144,10 +144,6 @@ fn row(i: usize) -> RecordData {
         kind,
         year: 2025,
         fields: parse_fields(kind, &raw).expect("valid row"),
-        indicators: kind
-            .default_indicators()
-            .iter()
-            .map(|s| s.to_string())
-            .collect(),
+        indicators: kind.default_indicator_codes(),
     }
 }

@@ -279,8 +279,9 @@ pub trait LedgerStore: Send + Sync {
     async fn ledger_years(&self, unit_id: UnitId) -> StoreResult<Vec<i32>>;
 }
 
-/// The years a ledger record may count toward (the schema refuses others).
-pub const LEDGER_YEARS: std::ops::RangeInclusive<i32> = 1949..=2100;
+/// The years a ledger record may count toward (the domain's one range; the schema's own
+/// check, 1949–2100, is wider).
+pub const LEDGER_YEARS: std::ops::RangeInclusive<i32> = fazhi_domain::ledger::YEARS;
 
 /// Largest attachment the store keeps (50 MB); larger files are refused naming this limit.
 pub const MAX_ATTACHMENT_BYTES: usize = 50 * 1024 * 1024;

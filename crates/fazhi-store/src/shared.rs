@@ -30,7 +30,7 @@ use crate::{
     SessionStore, StoreError, StoreResult, Timestamp, Unit, UnitOverviewQuery, UnitOverviewRow,
     UnitSort, UploadDetail, UploadId, UploadSummary, User, UserStore, SCHEMA_VERSION,
 };
-use crate::{Attachment, LedgerQuery, LedgerRow, LedgerStore, LEDGER_YEARS, MAX_ATTACHMENT_BYTES};
+use crate::{Attachment, LedgerQuery, LedgerRow, LedgerStore, MAX_ATTACHMENT_BYTES};
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use fazhi_domain::ledger::{Fields, Record, RecordData, RecordId, RecordKind};
@@ -2217,15 +2217,10 @@ struct Derived {
     search_text: String,
 }
 
-fn derive(unit_id: UnitId, data: &RecordData) -> Derived {
+fn derive(data: &RecordData) -> Derived {
     let kind = data.kind;
     let record_date = kind.date_field().and_then(|k| data.fields.date(k));
-    let title = Record {
-        id: 0,
-        unit_id,
-        data: data.clone(),
-    }
-    .title();
+    let title = data.title();
     let search_text = kind
         .fields()
         .iter()
@@ -2243,16 +2238,8 @@ fn derive(unit_id: UnitId, data: &RecordData) -> Derived {
     }
 }
 
-fn check_year(year: i32) -> Result<(), String> {
-    if LEDGER_YEARS.contains(&year) {
-        Ok(())
-    } else {
-        Err(format!(
-            "年度 {year} 无效（应在 {} 至 {} 之间）",
-            LEDGER_YEARS.start(),
-            LEDGER_YEARS.end()
-        ))
-    }
+fn ledger_year_in_range(year: i32) -> Result<(), String> {
+    fazhi_domain::ledger::year_in_range(year)
 }
 
 const RECORD_NOT_FOUND: &str = "台账记录";
@@ -2293,7 +2280,7 @@ where
     Ok(out)
 }
 
-/// A record with its attachments, in the transaction.
+/// A record (deleted or not) with its attachments.
 async fn fetch_full_record(c: &mut DbConn, id: RecordId) -> StoreResult<LedgerRow> {
     let mut row = fetch_record(&mut *c, id, false).await?;
     row.attachments = attachments_of(&mut *c, &[id])
@@ -2303,52 +2290,74 @@ async fn fetch_full_record(c: &mut DbConn, id: RecordId) -> StoreResult<LedgerRo
     Ok(row)
 }
 
-const INSERT_RECORD: &str = "INSERT INTO ledger_records (unit_id, year, kind, fields, \
-     indicators, record_date, title, search_text, version, created_at, created_by, updated_at, \
-     updated_by, deleted_at) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $10, $9, $10, NULL) RETURNING id";
+/// Rows per multi-row `INSERT` (well under both backends' limits on parameters).
+const BATCH_ROWS: usize = 500;
 
-/// Inserts one record row (not its indicators) and answers it as stored.
-async fn insert_record(
+/// Inserts records of one unit with their indicator tags and answers them as stored (version
+/// 1, no attachments). Ids are reserved first, then multi-row INSERTs of [`BATCH_ROWS`]
+/// records: a statement per batch rather than per row (a round trip each on PostgreSQL).
+async fn insert_records(
     c: &mut DbConn,
     actor: &Actor,
     unit_id: UnitId,
-    data: &RecordData,
+    rows: &[RecordData],
     at: Timestamp,
-) -> StoreResult<LedgerRow> {
-    let d = derive(unit_id, data);
-    let id: i64 = sqlx::query_scalar(INSERT_RECORD)
-        .bind(unit_id)
-        .bind(data.year)
-        .bind(data.kind.code())
-        .bind(&d.fields)
-        .bind(&d.indicators)
-        .bind(d.record_date)
-        .bind(&d.title)
-        .bind(&d.search_text)
-        .bind(enc_ts(at))
-        .bind(&actor.login)
-        .fetch_one(&mut *c)
-        .await
-        .map_err(db)?;
-    Ok(LedgerRow {
-        record: Record {
-            id,
-            unit_id,
-            data: data.clone(),
-        },
-        version: 1,
-        created_at: at,
-        created_by: actor.login.clone(),
-        updated_at: at,
-        updated_by: actor.login.clone(),
-        deleted_at: None,
-        attachments: Vec::new(),
-    })
+) -> StoreResult<Vec<LedgerRow>> {
+    let ids = reserve_record_ids(&mut *c, rows.len()).await?;
+    for (chunk, chunk_ids) in rows.chunks(BATCH_ROWS).zip(ids.chunks(BATCH_ROWS)) {
+        let derived: Vec<Derived> = chunk.iter().map(derive).collect();
+        let mut qb = QueryBuilder::<Db>::new(
+            "INSERT INTO ledger_records (id, unit_id, year, kind, fields, indicators, \
+             record_date, title, search_text, version, created_at, created_by, updated_at, \
+             updated_by, deleted_at) ",
+        );
+        qb.push_values(
+            chunk.iter().zip(chunk_ids).zip(&derived),
+            |mut b, ((data, id), d)| {
+                b.push_bind(*id)
+                    .push_bind(unit_id)
+                    .push_bind(data.year)
+                    .push_bind(data.kind.code())
+                    .push_bind(d.fields.clone())
+                    .push_bind(d.indicators.clone())
+                    .push_bind(d.record_date)
+                    .push_bind(d.title.clone())
+                    .push_bind(d.search_text.clone())
+                    .push_bind(1i64)
+                    .push_bind(enc_ts(at))
+                    .push_bind(actor.login.clone())
+                    .push_bind(enc_ts(at))
+                    .push_bind(actor.login.clone())
+                    .push_bind(None::<DbTs>);
+            },
+        );
+        qb.build().execute(&mut *c).await.map_err(db)?;
+    }
+    let tags: Vec<(RecordId, &str)> = rows
+        .iter()
+        .zip(&ids)
+        .flat_map(|(data, &id)| data.indicators.iter().map(move |code| (id, code.as_str())))
+        .collect();
+    insert_indicators(&mut *c, &tags).await?;
+    Ok(rows
+        .iter()
+        .zip(ids)
+        .map(|(data, id)| LedgerRow {
+            record: Record {
+                id,
+                unit_id,
+                data: data.clone(),
+            },
+            version: 1,
+            created_at: at,
+            created_by: actor.login.clone(),
+            updated_at: at,
+            updated_by: actor.login.clone(),
+            deleted_at: None,
+            attachments: Vec::new(),
+        })
+        .collect())
 }
-
-/// Rows per multi-row `INSERT` (well under both backends' limits on parameters).
-const BATCH_ROWS: usize = 500;
 
 /// Tags records with indicator codes (each code once per record).
 async fn insert_indicators(c: &mut DbConn, tags: &[(RecordId, &str)]) -> StoreResult<()> {
@@ -2453,18 +2462,14 @@ impl LedgerStore for Me {
         unit_id: UnitId,
         data: &RecordData,
     ) -> StoreResult<LedgerRow> {
-        check_year(data.year).map_err(StoreError::Invalid)?;
+        ledger_year_in_range(data.year).map_err(StoreError::Invalid)?;
         let mut tx = self.begin_write().await?;
         let place = unit_placement(&mut *tx, unit_id)
             .await?
             .ok_or(StoreError::NotFound("单位"))?;
-        let row = insert_record(&mut tx, actor, unit_id, data, now()).await?;
-        let tags: Vec<(RecordId, &str)> = data
-            .indicators
-            .iter()
-            .map(|c| (row.record.id, c.as_str()))
-            .collect();
-        insert_indicators(&mut tx, &tags).await?;
+        let row = insert_records(&mut tx, actor, unit_id, std::slice::from_ref(data), now())
+            .await?
+            .remove(0);
         append_audit(
             &mut tx,
             actor,
@@ -2489,7 +2494,7 @@ impl LedgerStore for Me {
         data: &RecordData,
         version: i64,
     ) -> StoreResult<LedgerRow> {
-        check_year(data.year).map_err(StoreError::Invalid)?;
+        ledger_year_in_range(data.year).map_err(StoreError::Invalid)?;
         let mut tx = self.begin_write().await?;
         let before = fetch_record(&mut tx, id, true).await?;
         if before.deleted_at.is_some() {
@@ -2506,7 +2511,7 @@ impl LedgerStore for Me {
         if before.version != version {
             return Err(StoreError::Conflict(CONFLICT_MESSAGE.into()));
         }
-        let d = derive(before.record.unit_id, data);
+        let d = derive(data);
         let at = now();
         let changed = sqlx::query(
             "UPDATE ledger_records SET year = $1, fields = $2, indicators = $3, \
@@ -2568,15 +2573,8 @@ impl LedgerStore for Me {
     }
 
     async fn record(&self, id: RecordId) -> StoreResult<LedgerRow> {
-        let sql = format!("SELECT {LEDGER_COLS} FROM ledger_records r WHERE r.id = $1");
-        let mut row = fetch_by_id(self.reader(), &sql, id, ledger_row)
-            .await?
-            .ok_or(StoreError::NotFound(RECORD_NOT_FOUND))?;
-        row.attachments = attachments_of(self.reader(), &[id])
-            .await?
-            .remove(&id)
-            .unwrap_or_default();
-        Ok(row)
+        let mut c = self.reader().acquire().await.map_err(db)?;
+        fetch_full_record(&mut c, id).await
     }
 
     async fn records(&self, q: &LedgerQuery) -> StoreResult<Page<LedgerRow>> {
@@ -2630,7 +2628,7 @@ impl LedgerStore for Me {
             .iter()
             .enumerate()
             .filter_map(|(i, r)| {
-                check_year(r.year).err().map(|message| RowError {
+                ledger_year_in_range(r.year).err().map(|message| RowError {
                     line: i + 1,
                     message,
                 })
@@ -2646,67 +2644,18 @@ impl LedgerStore for Me {
         if rows.is_empty() {
             return Ok(0);
         }
-        let at = now();
-        // Ids first, then multi-row INSERTs of BATCH_ROWS records: a statement per batch
-        // rather than per row (a round trip each on PostgreSQL).
-        let ids = reserve_record_ids(&mut tx, rows.len()).await?;
-        let mut changes = Vec::with_capacity(rows.len() + 1);
-        let mut tags: Vec<(RecordId, &str)> = Vec::with_capacity(rows.len() * 2);
-        for (chunk, chunk_ids) in rows.chunks(BATCH_ROWS).zip(ids.chunks(BATCH_ROWS)) {
-            let derived: Vec<Derived> = chunk.iter().map(|d| derive(unit_id, d)).collect();
-            let mut qb = QueryBuilder::<Db>::new(
-                "INSERT INTO ledger_records (id, unit_id, year, kind, fields, indicators, \
-                 record_date, title, search_text, version, created_at, created_by, updated_at, \
-                 updated_by, deleted_at) ",
-            );
-            qb.push_values(
-                chunk.iter().zip(chunk_ids).zip(&derived),
-                |mut b, ((data, id), d)| {
-                    b.push_bind(*id)
-                        .push_bind(unit_id)
-                        .push_bind(data.year)
-                        .push_bind(data.kind.code())
-                        .push_bind(d.fields.clone())
-                        .push_bind(d.indicators.clone())
-                        .push_bind(d.record_date)
-                        .push_bind(d.title.clone())
-                        .push_bind(d.search_text.clone())
-                        .push_bind(1i64)
-                        .push_bind(enc_ts(at))
-                        .push_bind(actor.login.clone())
-                        .push_bind(enc_ts(at))
-                        .push_bind(actor.login.clone())
-                        .push_bind(None::<DbTs>);
-                },
-            );
-            qb.build().execute(&mut *tx).await.map_err(db)?;
-            for (data, &id) in chunk.iter().zip(chunk_ids) {
-                tags.extend(data.indicators.iter().map(|c| (id, c.as_str())));
-                let row = LedgerRow {
-                    record: Record {
-                        id,
-                        unit_id,
-                        data: data.clone(),
-                    },
-                    version: 1,
-                    created_at: at,
-                    created_by: actor.login.clone(),
-                    updated_at: at,
-                    updated_by: actor.login.clone(),
-                    deleted_at: None,
-                    attachments: Vec::new(),
-                };
-                changes.push(Change {
-                    action: "record.create",
-                    entity: "record",
-                    entity_id: Some(id),
-                    place: place.clone(),
-                    before: None,
-                    after: Some(record_json(&row)),
-                });
-            }
-        }
-        insert_indicators(&mut tx, &tags).await?;
+        let inserted = insert_records(&mut tx, actor, unit_id, rows, now()).await?;
+        let mut changes: Vec<Change> = inserted
+            .iter()
+            .map(|row| Change {
+                action: "record.create",
+                entity: "record",
+                entity_id: Some(row.record.id),
+                place: place.clone(),
+                before: None,
+                after: Some(record_json(row)),
+            })
+            .collect();
         let first = rows[0].kind;
         let kind = rows.iter().all(|r| r.kind == first).then(|| first.code());
         changes.push(Change {

@@ -101,21 +101,25 @@ fn fields_message(errors: &[FieldError]) -> String {
     format!("有 {} 处填写有误：{}", errors.len(), list.join("；"))
 }
 
+/// A broken rule as one line of text: what is wrong and its legal basis.
+pub(crate) fn violation_text(v: &Violation) -> String {
+    format!("{}（依据：{}）", v.message, v.basis)
+}
+
 fn refused_message(violations: &[Violation]) -> String {
-    let list: Vec<String> = violations
-        .iter()
-        .map(|v| format!("{}（依据：{}）", v.message, v.basis))
-        .collect();
+    let list: Vec<String> = violations.iter().map(violation_text).collect();
     format!("不能保存：{}", list.join("；"))
 }
 
-fn import_message(problems: &[RowProblem]) -> String {
+/// The summary line of a refused ledger import (the error's message).
+pub(crate) fn import_message(problems: &[RowProblem]) -> String {
+    format!("导入失败，{}，未导入任何数据", problem_count(problems))
+}
+
+/// "共 3 行有误（4 处）": how many rows of an import are wrong, and in how many places.
+pub(crate) fn problem_count(problems: &[RowProblem]) -> String {
     let lines: std::collections::BTreeSet<usize> = problems.iter().map(|p| p.line).collect();
-    format!(
-        "导入失败，共 {} 行有误（{} 处），未导入任何数据",
-        lines.len(),
-        problems.len()
-    )
+    format!("共 {} 行有误（{} 处）", lines.len(), problems.len())
 }
 
 /// What an error response carries in its extensions, so the page layer can re-render it

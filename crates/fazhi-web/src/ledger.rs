@@ -4,8 +4,9 @@
 //! procedure rules of `fazhi_domain::ledger::check_record` — refusing what the law forbids,
 //! keeping the rest as warnings — and only then asks the store.
 //!
-//! One rule path for every door: forms, API bodies and Excel rows all become text fields and
-//! go through [`create_record`] / [`update_record`] / [`import`].
+//! One rule path for every door: forms and API bodies become text fields and go through
+//! [`create_record`] / [`update_record`]; Excel rows are parsed by `fazhi_sheet` with the same
+//! field catalogue, and [`import`] holds them to the same year range and refusals.
 
 use crate::auth::Principal;
 use crate::error::{Error, Result};
@@ -18,8 +19,7 @@ use fazhi_domain::ledger::{
     RuleContext, Statistics,
 };
 use fazhi_domain::{
-    Action, Framework, HolidayCalendar, Placement, ProcedureSettings, RuleSettings, UnitId,
-    Violation,
+    Action, Framework, HolidayCalendar, ProcedureSettings, RuleSettings, UnitId, Violation,
 };
 use fazhi_sheet::ledger::RowProblem;
 use fazhi_store::{Attachment, LedgerQuery, LedgerRow, Page};
@@ -194,13 +194,15 @@ fn indicators_of(
         });
     }
     if out.is_empty() {
-        out = kind
-            .default_indicators()
-            .iter()
-            .map(|c| c.to_string())
-            .collect();
+        out = kind.default_indicator_codes();
     }
     Ok(out)
+}
+
+/// The procedure rules a record breaks as of today (a deadline passes with time), refusals
+/// and warnings alike.
+pub fn record_violations(state: &AppState, data: &RecordData) -> Vec<Violation> {
+    check_record(data, &state.ledger.rules(today()))
 }
 
 /// Parses, then runs the record's rules: refusals stop it, the rest come back as warnings.
@@ -210,7 +212,7 @@ fn checked(
     input: &RecordInput,
 ) -> Result<(RecordData, Vec<Violation>)> {
     let data = parse_input(&state.ledger, kind, input).map_err(Error::Fields)?;
-    let violations = check_record(&data, &state.ledger.rules(today()));
+    let violations = record_violations(state, &data);
     let (refused, warnings): (Vec<Violation>, Vec<Violation>) =
         violations.into_iter().partition(|v| v.refuse);
     if !refused.is_empty() {
@@ -315,11 +317,6 @@ pub struct Summary {
     pub counts: BTreeMap<RecordKind, usize>,
 }
 
-/// The (not deleted) records of a unit's year, every kind.
-async fn year_records(state: &AppState, unit_id: UnitId, year: i32) -> Result<Vec<Record>> {
-    records_of(state, unit_id, Some(year)).await
-}
-
 /// The (not deleted) records of a unit, of one year or all.
 async fn records_of(state: &AppState, unit_id: UnitId, year: Option<i32>) -> Result<Vec<Record>> {
     let page = state
@@ -384,24 +381,24 @@ pub async fn summary(
     })
 }
 
-/// One figure of a unit's year and the records behind it (in list order).
+/// One figure of a unit's year and the records behind it (in list order), with the unit.
 pub async fn figure_records(
     state: &AppState,
     p: &Principal,
     unit_id: UnitId,
     year: i32,
     key: &str,
-) -> Result<(Figure, Vec<LedgerRow>)> {
+) -> Result<(fazhi_store::Unit, Figure, Vec<LedgerRow>)> {
     check_year_range(year)?;
-    unit_for(state, p, unit_id, Action::Read).await?;
-    let records = year_records(state, unit_id, year).await?;
+    let unit = unit_for(state, p, unit_id, Action::Read).await?;
+    let records = records_of(state, unit_id, Some(year)).await?;
     let stats = statistics(&records, year, &state.ledger.rules(today()));
     let figure = stats
         .figure(key)
         .cloned()
         .ok_or(Error::NotFound("统计项"))?;
     if figure.record_ids.is_empty() {
-        return Ok((figure, Vec::new()));
+        return Ok((unit, figure, Vec::new()));
     }
     let rows = state
         .store
@@ -412,35 +409,11 @@ pub async fn figure_records(
             ..LedgerQuery::default()
         })
         .await?;
-    Ok((figure, rows.items))
+    Ok((unit, figure, rows.items))
 }
 
 // ---------------------------------------------------------------------------------------
 // Excel in and out
-
-/// The file formats a ledger is exported in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExportFormat {
-    Xlsx,
-    Csv,
-}
-
-impl ExportFormat {
-    pub fn extension(self) -> &'static str {
-        self.sheet().extension()
-    }
-
-    pub fn content_type(self) -> &'static str {
-        self.sheet().content_type()
-    }
-
-    fn sheet(self) -> fazhi_sheet::Format {
-        match self {
-            ExportFormat::Xlsx => fazhi_sheet::Format::Xlsx,
-            ExportFormat::Csv => fazhi_sheet::Format::Csv,
-        }
-    }
-}
 
 /// The unit's name as file names use it (the short name when it has one).
 fn file_unit_name(unit: &fazhi_store::Unit) -> String {
@@ -480,7 +453,7 @@ pub async fn export(
     state: &AppState,
     p: &Principal,
     q: &LedgerQuery,
-    format: ExportFormat,
+    format: fazhi_sheet::Format,
 ) -> Result<(Vec<u8>, String)> {
     let kind = q
         .kind
@@ -492,11 +465,11 @@ pub async fn export(
     let rows = state.store.records(&q).await?;
     let records: Vec<Record> = rows.items.into_iter().map(|r| r.record).collect();
     let bytes = match format {
-        ExportFormat::Xlsx => {
+        fazhi_sheet::Format::Xlsx => {
             fazhi_sheet::ledger::export_xlsx(kind, &records, &state.ledger.framework)
                 .map_err(|e| Error::Internal(e.to_string()))?
         }
-        ExportFormat::Csv => {
+        fazhi_sheet::Format::Csv => {
             fazhi_sheet::ledger::export_csv(kind, &records, &state.ledger.framework)
         }
     };
@@ -549,6 +522,7 @@ pub async fn import(
             &ledger.framework,
             &limits,
         )?;
+        // What the sheet's parser does not know of: the procedure rules' refusals.
         let ctx = ledger.rules(today());
         let mut problems = Vec::new();
         for row in &rows {
@@ -559,7 +533,7 @@ pub async fn import(
                 problems.push(RowProblem {
                     line: row.line,
                     column: String::new(),
-                    message: format!("{}（依据：{}）", v.message, v.basis),
+                    message: crate::error::violation_text(&v),
                 });
             }
         }
@@ -649,18 +623,20 @@ pub async fn add_attachment(
         .await?)
 }
 
-/// An attachment and its bytes, for whoever reads its record (404 otherwise).
-pub async fn attachment(
+/// An attachment and its bytes with a check of `action` on its record: 404 when it does not
+/// exist or the person may not read the record, 403 when he reads it but may not do `action`.
+async fn attachment_for(
     state: &AppState,
     p: &Principal,
     aid: i64,
+    action: Action,
 ) -> Result<(Attachment, Vec<u8>)> {
     let (att, bytes) = match state.store.attachment(aid).await {
         Ok(x) => x,
         Err(fazhi_store::StoreError::NotFound(_)) => return Err(Error::NotFound("附件")),
         Err(e) => return Err(e.into()),
     };
-    record_for(state, p, att.record_id, Action::Read)
+    record_for(state, p, att.record_id, action)
         .await
         .map_err(|e| match e {
             Error::NotFound(_) => Error::NotFound("附件"),
@@ -669,19 +645,21 @@ pub async fn attachment(
     Ok((att, bytes))
 }
 
-pub async fn delete_attachment(state: &AppState, p: &Principal, aid: i64) -> Result<()> {
-    let (att, _) = attachment(state, p, aid).await?;
-    record_for(state, p, att.record_id, Action::Write).await?;
-    Ok(state.store.delete_attachment(&p.actor(), aid).await?)
+/// An attachment and its bytes, for whoever reads its record (404 otherwise).
+pub async fn attachment(
+    state: &AppState,
+    p: &Principal,
+    aid: i64,
+) -> Result<(Attachment, Vec<u8>)> {
+    attachment_for(state, p, aid, Action::Read).await
 }
 
-/// Whether a person may change a unit's ledger (for the buttons a page shows; the
-/// operations check again).
-pub fn can_write(p: &Principal, unit: &fazhi_store::Unit) -> bool {
-    p.can(
-        Action::Write,
-        &Placement::unit(unit.id, unit.region_path.clone()),
-    )
+/// Removes an attachment from its record (the store keeps the file for the audit); returns
+/// what was removed, so the page can go back to its record.
+pub async fn delete_attachment(state: &AppState, p: &Principal, aid: i64) -> Result<Attachment> {
+    let (att, _) = attachment_for(state, p, aid, Action::Write).await?;
+    state.store.delete_attachment(&p.actor(), aid).await?;
+    Ok(att)
 }
 
 #[cfg(test)]

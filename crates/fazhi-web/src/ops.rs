@@ -323,21 +323,8 @@ pub async fn supervised_regions(state: &AppState, p: &Principal) -> Result<Vec<R
 // ---------------------------------------------------------------------------------------
 // Reports
 
-/// Largest and smallest report year accepted on upload (and for ledger records).
-pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
-
-/// The year's range check, with the message every form and API shows.
-pub(crate) fn year_in_range(year: i32) -> std::result::Result<(), String> {
-    if YEARS.contains(&year) {
-        Ok(())
-    } else {
-        Err(format!(
-            "年度 {year} 不在 {}—{} 之间",
-            YEARS.start(),
-            YEARS.end()
-        ))
-    }
-}
+/// Largest and smallest year accepted on upload and for ledger records.
+pub use fazhi_domain::ledger::{year_in_range, YEARS};
 
 /// What every received file passes before anything reads it: within the upload limit
 /// (the limit named), not empty.

@@ -885,6 +885,31 @@ async fn a_file_with_bad_rows_imports_nothing_and_lists_every_one() {
     let (_, page) = get(&app, a, &ledger_path(app.unit_a, RecordKind::MajorDecision)).await;
     assert_eq!(page["total"], 0);
 
+    // A year the API's body refuses is a bad row of a file too.
+    let (status, body) = create(
+        &app,
+        a,
+        app.unit_a,
+        RecordKind::Study,
+        json!({"year": 1990, "fields": {"date": "1990-03-06", "form": "党组会学法", "topic": "学习宪法"}}),
+    )
+    .await;
+    assert_error(status, &body, StatusCode::UNPROCESSABLE_ENTITY, "fields");
+    let file = csv(&[
+        "年度,日期,学法形式,主题",
+        "1990,1990-03-06,党组会学法,学习宪法",
+    ]);
+    let (status, body) = import(&app, a, app.unit_a, RecordKind::Study, "学法.csv", file).await;
+    assert_error(status, &body, StatusCode::UNPROCESSABLE_ENTITY, "rows");
+    let rows = body["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{body}");
+    assert_eq!(rows[0]["line"], 2);
+    assert_eq!(rows[0]["column"], "年度", "{body}");
+    assert!(
+        rows[0]["message"].as_str().unwrap().contains("1990"),
+        "{body}"
+    );
+
     // A file that is no sheet, and one past the size limit.
     let (status, body) = import(
         &app,

@@ -173,6 +173,14 @@ async fn a_record_made_through_the_form_shows_in_the_list_dashboard_and_figure()
         .contains(&format!("/units/{a}/ledger/indicators/thought?year=2025")));
     let part = b.hx_get(&format!("/units/{a}/ledger?year=2025")).await;
     assert!(!part.is_full_page() && part.body.contains("规则提示"));
+    // Without a year it opens, as the API's summary does, on the newest year with records.
+    let dash = b.get(&format!("/units/{a}/ledger")).await;
+    assert!(
+        dash.body
+            .contains("<option value=\"2025\" selected>2025 年度</option>"),
+        "{}",
+        dash.body
+    );
     let fig = b.get(&figure_url).await;
     assert_eq!(fig.status, StatusCode::OK, "{}", fig.body);
     assert!(
@@ -270,8 +278,34 @@ async fn changes_without_the_csrf_token_are_refused() {
         )
         .await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
+    // The multipart forms (import, attachment) too: a forged first field, or none.
+    let csv = fazhi_sheet::ledger::export_csv(
+        RecordKind::Study,
+        &study_records(&[("2025-04-01", "伪造的导入")]),
+        &Framework::builtin(),
+    );
+    for (path, token) in [
+        (format!("/units/{a}/ledger/study/import"), Some("forged")),
+        (format!("/units/{a}/ledger/study/import"), None),
+        (format!("/ledger/{rid}/attachments"), Some("forged")),
+        (format!("/ledger/{rid}/attachments"), None),
+    ] {
+        let mut form = reqwest::multipart::Form::new();
+        if let Some(t) = token {
+            form = form.text("csrf_token", t);
+        }
+        let form = form.text("year", "2025").part(
+            "file",
+            reqwest::multipart::Part::bytes(csv.clone()).file_name("学法台账.csv"),
+        );
+        let resp = b.raw.post(b.url(&path)).multipart(form).send().await;
+        let page = Page::of(resp.unwrap()).await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "{path} {token:?}");
+    }
     let list = b.get(&format!("/units/{a}/ledger/study")).await;
     assert!(list.body.contains("<b id=\"total\">1</b>"));
+    let rec = b.get(&format!("/ledger/{rid}")).await;
+    assert!(rec.body.contains("暂无附件。"), "{}", rec.body);
 }
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 //! unit's records of a year for the dashboard (every record's own rules plus the year-wide
 //! ones, such as the training hours of every officer).
 
-use super::{Record, RecordData, RecordId, RecordKind};
+use super::{round1, Record, RecordData, RecordId, RecordKind};
 use crate::procedure::{self, OfficerHours, ProcedureSettings, Violation};
 use crate::HolidayCalendar;
 use chrono::NaiveDate;
@@ -188,15 +188,9 @@ pub fn check_year(records: &[Record], year: i32, ctx: &RuleContext) -> Vec<Recor
         })
         .collect();
     if let Some(violation) = procedure::training_hours(&hours, ctx.training_hours) {
-        let mut record_ids: Vec<RecordId> = officers
-            .iter()
-            .filter(|o| o.hours < required)
-            .flat_map(|o| o.officer_ids.iter().copied())
-            .collect();
-        record_ids.sort_unstable();
         out.push(RecordViolation {
             kind: RecordKind::Officer,
-            record_ids,
+            record_ids: officer_ids(officers.iter().filter(|o| o.hours < required)),
             violation,
         });
     }
@@ -271,9 +265,19 @@ pub fn officer_hours(records: &[Record], year: i32) -> Vec<OfficerYear> {
     }
     for o in &mut officers {
         // Sums of tenths: keep them exact to one decimal.
-        o.hours = (o.hours * 10.0).round() / 10.0;
+        o.hours = round1(o.hours);
     }
     officers
+}
+
+/// The officer records of `officers`, ascending (what a figure or a violation about them
+/// links to).
+pub(crate) fn officer_ids<'a>(officers: impl Iterator<Item = &'a OfficerYear>) -> Vec<RecordId> {
+    let mut v: Vec<RecordId> = officers
+        .flat_map(|o| o.officer_ids.iter().copied())
+        .collect();
+    v.sort_unstable();
+    v
 }
 
 /// A certificate number as matched: spaces dropped, letters upper-cased.
@@ -315,11 +319,7 @@ pub(crate) mod test_support {
             kind,
             year,
             fields,
-            indicators: kind
-                .default_indicators()
-                .iter()
-                .map(|c| c.to_string())
-                .collect(),
+            indicators: kind.default_indicator_codes(),
         }
     }
 

@@ -53,7 +53,7 @@ pub enum FieldType {
     Date,
     /// A whole number ≥ 0.
     Count,
-    /// A number ≥ 0 with at most one decimal (学时).
+    /// A number ≥ 0, kept to one decimal (学时; “2学时” and “2小时” read as 2).
     Hours,
     /// 是 / 否.
     Bool,
@@ -515,6 +515,14 @@ impl RecordKind {
             RecordKind::ReviewCase => &["disputes.reconsideration", "disputes.litigation"],
             RecordKind::Rectification => &["oversight.inspection"],
         }
+    }
+
+    /// [`RecordKind::default_indicators`] as a record keeps them.
+    pub fn default_indicator_codes(self) -> Vec<String> {
+        self.default_indicators()
+            .iter()
+            .map(|c| c.to_string())
+            .collect()
     }
 }
 

@@ -21,6 +21,23 @@ use serde::Serialize;
 
 pub type RecordId = i64;
 
+/// The years the platform keeps records and reports for: one range for forms, the API,
+/// imports and the store, so a record saved once can always be edited again.
+pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
+/// The year's range check, with the message every form, sheet and API shows.
+pub fn year_in_range(year: i32) -> Result<(), String> {
+    if YEARS.contains(&year) {
+        Ok(())
+    } else {
+        Err(format!(
+            "年度 {year} 不在 {}—{} 之间",
+            YEARS.start(),
+            YEARS.end()
+        ))
+    }
+}
+
 /// A record as the user means it, before it has an id: what forms, Excel rows and API bodies
 /// become once parsed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -50,9 +67,17 @@ impl Record {
         &self.data.fields
     }
 
-    /// The record's name in lists and links (its title field, cut to 60 characters).
+    /// The record's name in lists and links ([`RecordData::title`]).
     pub fn title(&self) -> String {
-        let t = self.data.fields.display(self.data.kind.title_field());
+        self.data.title()
+    }
+}
+
+impl RecordData {
+    /// The record's name in lists and links (the first line of its title field, cut to 60
+    /// characters).
+    pub fn title(&self) -> String {
+        let t = self.fields.display(self.kind.title_field());
         let t = t.lines().next().unwrap_or("").to_string();
         if t.chars().count() > 60 {
             let mut s: String = t.chars().take(59).collect();

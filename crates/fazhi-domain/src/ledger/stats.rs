@@ -2,9 +2,10 @@
 //! report states — counts by kind, hours, rates, who is short, what is overdue — each with
 //! the ids of the records behind it, so every figure in a report can be traced.
 
-use super::check::{cert_key, officer_hours, year_end, OfficerYear, RuleContext};
+use super::check::{cert_key, officer_hours, officer_ids, year_end, RuleContext};
 use super::{
-    Record, RecordId, RecordKind, FIVE_OPEN, SERVICE_LISTS, STUDY_FORMS, SUGGESTION_KINDS,
+    format_hours, round1, Record, RecordId, RecordKind, FIVE_OPEN, SERVICE_LISTS, STUDY_FORMS,
+    SUGGESTION_KINDS,
 };
 use crate::procedure;
 use serde::Serialize;
@@ -12,7 +13,8 @@ use serde::Serialize;
 /// One figure of the year.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Figure {
-    /// Stable key (`study.total`, `suggestion.answer_rate`): links, the composer, tests.
+    /// Stable key (`study.total`, `suggestion.answer_rate`; every key is listed at
+    /// [`statistics`]): links, the composer, tests.
     pub key: String,
     pub kind: RecordKind,
     /// What is counted, in Chinese (“党组会学法”).
@@ -115,12 +117,12 @@ pub fn statistics(records: &[Record], year: i32, ctx: &RuleContext) -> Statistic
         let k = RecordKind::Study;
         out.count(k, "study.total", "学法", "次", &study);
         for (form, suffix) in STUDY_FORMS.iter().zip(STUDY_FORM_KEYS) {
-            let rs = select(&study, |r| r.data.fields.text("form") == Some(form));
+            let rs = with_text(&study, "form", form);
             if !rs.is_empty() {
                 out.count(k, &format!("study.form.{suffix}"), form, "次", &rs);
             }
         }
-        let leader = select(&study, |r| r.data.fields.flag("leader_present"));
+        let leader = with_flag(&study, "leader_present");
         out.count(
             k,
             "study.leader_present",
@@ -174,7 +176,7 @@ pub fn statistics(records: &[Record], year: i32, ctx: &RuleContext) -> Statistic
             ("major_decision.discussed", "集体讨论决定", "discussed"),
             ("major_decision.published", "决策公布", "published"),
         ] {
-            let rs = select(&decisions, |r| r.data.fields.date(field).is_some());
+            let rs = with_date(&decisions, field);
             out.count(k, key, label, "项", &rs);
         }
     }
@@ -183,11 +185,10 @@ pub fn statistics(records: &[Record], year: i32, ctx: &RuleContext) -> Statistic
     let normative = of(RecordKind::Normative);
     if !normative.is_empty() {
         let k = RecordKind::Normative;
-        let has = |r: &Record, field: &str| r.data.fields.date(field).is_some();
         out.count(k, "normative.total", "规范性文件", "件", &normative);
-        let issued = select(&normative, |r| has(r, "issued"));
+        let issued = with_date(&normative, "issued");
         out.count(k, "normative.issued", "印发规范性文件", "件", &issued);
-        let reviewed = select(&normative, |r| has(r, "review_done"));
+        let reviewed = with_date(&normative, "review_done");
         out.count(
             k,
             "normative.legality_review",
@@ -195,13 +196,13 @@ pub fn statistics(records: &[Record], year: i32, ctx: &RuleContext) -> Statistic
             "件",
             &reviewed,
         );
-        let market = select(&normative, |r| r.data.fields.flag("market"));
+        let market = with_flag(&normative, "market");
         out.count(k, "normative.market", "涉及经营主体经济活动", "件", &market);
-        let fair = select(&market, |r| has(r, "fair_review"));
+        let fair = with_date(&market, "fair_review");
         out.count(k, "normative.fair_review", "经公平竞争审查", "件", &fair);
-        let filed = select(&normative, |r| has(r, "filed"));
+        let filed = with_date(&normative, "filed");
         out.count(k, "normative.filed", "报送备案", "件", &filed);
-        let issued_filed = select(&issued, |r| has(r, "filed"));
+        let issued_filed = with_date(&issued, "filed");
         out.rate(k, "normative.filing_rate", "备案率", &issued_filed, &issued);
     }
 
@@ -261,15 +262,14 @@ pub fn statistics(records: &[Record], year: i32, ctx: &RuleContext) -> Statistic
                 officer_ids(roster.iter()),
             );
             let required = f64::from(ctx.training_hours);
-            let short_ids = officer_ids(roster.iter().filter(|o| o.hours < required));
-            let short = roster.iter().filter(|o| o.hours < required).count();
+            let short: Vec<_> = roster.iter().filter(|o| o.hours < required).collect();
             out.push_count(
                 k,
                 "training.short",
                 &format!("培训不足 {} 学时", ctx.training_hours),
                 "名",
-                short,
-                short_ids,
+                short.len(),
+                officer_ids(short.into_iter()),
             );
         }
     }
@@ -306,15 +306,11 @@ pub fn statistics(records: &[Record], year: i32, ctx: &RuleContext) -> Statistic
         let k = RecordKind::Suggestion;
         let f = |r: &Record, key: &str| r.data.fields.date(key);
         out.count(k, "suggestion.total", "承办建议提案", "件", &sugg);
-        let npc = select(&sugg, |r| {
-            r.data.fields.text("category") == Some(SUGGESTION_KINDS[0])
-        });
+        let npc = with_text(&sugg, "category", SUGGESTION_KINDS[0]);
         out.count(k, "suggestion.npc", "人大代表建议", "件", &npc);
-        let cppcc = select(&sugg, |r| {
-            r.data.fields.text("category") == Some(SUGGESTION_KINDS[1])
-        });
+        let cppcc = with_text(&sugg, "category", SUGGESTION_KINDS[1]);
         out.count(k, "suggestion.cppcc", "政协委员提案", "件", &cppcc);
-        let answered = select(&sugg, |r| f(r, "answered").is_some());
+        let answered = with_date(&sugg, "answered");
         out.count(k, "suggestion.answered", "已答复", "件", &answered);
         out.rate(k, "suggestion.answer_rate", "答复率", &answered, &sugg);
         let mut decided = Vec::new();
@@ -373,7 +369,7 @@ pub fn statistics(records: &[Record], year: i32, ctx: &RuleContext) -> Statistic
         let k = RecordKind::Publication;
         out.count(k, "publication.total", "主动公开政府信息", "条", &publ);
         for (cat, suffix) in FIVE_OPEN.iter().zip(FIVE_OPEN_KEYS) {
-            let rs = select(&publ, |r| r.data.fields.text("category") == Some(cat));
+            let rs = with_text(&publ, "category", cat);
             if !rs.is_empty() {
                 out.count(k, &format!("publication.{suffix}"), cat, "条", &rs);
             }
@@ -391,7 +387,7 @@ pub fn statistics(records: &[Record], year: i32, ctx: &RuleContext) -> Statistic
             "件",
             &disc,
         );
-        let replied = select(&disc, |r| r.data.fields.date("replied").is_some());
+        let replied = with_date(&disc, "replied");
         out.count(k, "disclosure_request.replied", "已答复", "件", &replied);
         let mut on_time = Vec::new();
         let mut overdue = Vec::new();
@@ -423,7 +419,7 @@ pub fn statistics(records: &[Record], year: i32, ctx: &RuleContext) -> Statistic
     if !ent.is_empty() {
         let k = RecordKind::EnterpriseRequest;
         out.count(k, "enterprise_request.total", "受理企业诉求", "件", &ent);
-        let resolved = select(&ent, |r| r.data.fields.date("resolved").is_some());
+        let resolved = with_date(&ent, "resolved");
         out.count(k, "enterprise_request.resolved", "已办结", "件", &resolved);
         out.rate(
             k,
@@ -438,15 +434,11 @@ pub fn statistics(records: &[Record], year: i32, ctx: &RuleContext) -> Statistic
     let items = of(RecordKind::ServiceItem);
     if !items.is_empty() {
         let k = RecordKind::ServiceItem;
-        let power = select(&items, |r| {
-            r.data.fields.text("list") == Some(SERVICE_LISTS[0])
-        });
+        let power = with_text(&items, "list", SERVICE_LISTS[0]);
         out.count(k, "service_item.power_list", "权责清单事项", "项", &power);
-        let service = select(&items, |r| {
-            r.data.fields.text("list") == Some(SERVICE_LISTS[1])
-        });
+        let service = with_text(&items, "list", SERVICE_LISTS[1]);
         out.count(k, "service_item.service", "政务服务事项", "项", &service);
-        let guide = select(&items, |r| r.data.fields.flag("guide"));
+        let guide = with_flag(&items, "guide");
         out.count(k, "service_item.with_guide", "已公布办事指南", "项", &guide);
     }
 
@@ -454,9 +446,7 @@ pub fn statistics(records: &[Record], year: i32, ctx: &RuleContext) -> Statistic
     let insp = of(RecordKind::Inspection);
     if !insp.is_empty() {
         let k = RecordKind::Inspection;
-        let checks = select(&insp, |r| {
-            r.data.fields.text("category") == Some("执法检查")
-        });
+        let checks = with_text(&insp, "category", "执法检查");
         out.count(k, "inspection.inspections", "执法检查", "次", &checks);
         let cases = select(&insp, |r| {
             r.data
@@ -471,9 +461,7 @@ pub fn statistics(records: &[Record], year: i32, ctx: &RuleContext) -> Statistic
     let review = of(RecordKind::ReviewCase);
     if !review.is_empty() {
         let k = RecordKind::ReviewCase;
-        let recon = select(&review, |r| {
-            r.data.fields.text("category") == Some("行政复议")
-        });
+        let recon = with_text(&review, "category", "行政复议");
         out.count(
             k,
             "review_case.reconsideration",
@@ -481,11 +469,9 @@ pub fn statistics(records: &[Record], year: i32, ctx: &RuleContext) -> Statistic
             "件",
             &recon,
         );
-        let lit = select(&review, |r| {
-            r.data.fields.text("category") == Some("行政应诉")
-        });
+        let lit = with_text(&review, "category", "行政应诉");
         out.count(k, "review_case.litigation", "行政应诉案件", "件", &lit);
-        let appeared = select(&lit, |r| r.data.fields.flag("leader_appeared"));
+        let appeared = with_flag(&lit, "leader_appeared");
         out.count(
             k,
             "review_case.leader_appeared",
@@ -507,7 +493,7 @@ pub fn statistics(records: &[Record], year: i32, ctx: &RuleContext) -> Statistic
     if !rect.is_empty() {
         let k = RecordKind::Rectification;
         out.count(k, "rectification.total", "整改事项", "项", &rect);
-        let done = select(&rect, |r| r.data.fields.text("status") == Some("已完成"));
+        let done = with_text(&rect, "status", "已完成");
         out.count(k, "rectification.completed", "已完成整改", "项", &done);
         out.rate(
             k,
@@ -543,23 +529,19 @@ fn ids(rs: &[&Record]) -> Vec<RecordId> {
     v
 }
 
-/// The officer records of `officers`, ascending.
-fn officer_ids<'a>(officers: impl Iterator<Item = &'a OfficerYear>) -> Vec<RecordId> {
-    let mut v: Vec<RecordId> = officers
-        .flat_map(|o| o.officer_ids.iter().copied())
-        .collect();
-    v.sort_unstable();
-    v
+/// The records whose text (or choice) field `key` is `value`.
+fn with_text<'a>(rs: &[&'a Record], key: &str, value: &str) -> Vec<&'a Record> {
+    select(rs, |r| r.data.fields.text(key) == Some(value))
 }
 
-fn round1(x: f64) -> f64 {
-    (x * 10.0).round() / 10.0
+/// The records whose 是/否 field `key` is 是.
+fn with_flag<'a>(rs: &[&'a Record], key: &str) -> Vec<&'a Record> {
+    select(rs, |r| r.data.fields.flag(key))
 }
 
-/// 12 → "12", 95.46 → "95.5".
-fn number_text(x: f64) -> String {
-    let s = format!("{:.1}", round1(x));
-    s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
+/// The records with a date in field `key` (the step was taken).
+fn with_date<'a>(rs: &[&'a Record], key: &str) -> Vec<&'a Record> {
+    select(rs, |r| r.data.fields.date(key).is_some())
 }
 
 #[derive(Default)]
@@ -577,9 +559,9 @@ impl Figures {
     ) {
         let value = round1(value);
         let text = if unit == "%" {
-            format!("{}%", number_text(value))
+            format!("{}%", format_hours(value))
         } else {
-            format!("{} {unit}", number_text(value))
+            format!("{} {unit}", format_hours(value))
         };
         self.0.push(Figure {
             key: key.to_string(),

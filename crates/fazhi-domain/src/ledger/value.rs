@@ -44,10 +44,16 @@ impl Value {
     }
 }
 
-/// 12 → "12", 1.5 → "1.5".
+/// A number to one decimal as people write it: 12 → "12", 1.5 → "1.5" (hours, and the
+/// figures of [`crate::ledger::statistics`]).
 pub fn format_hours(h: f64) -> String {
     let s = format!("{h:.1}");
     s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
+}
+
+/// `x` rounded to one decimal (hours are kept to tenths; sums of them stay exact).
+pub(crate) fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
 }
 
 /// A record's field values by key. Empty fields are absent.
@@ -238,7 +244,7 @@ pub fn parse_value(spec: &FieldSpec, text: &str) -> Result<Option<Value>, FieldE
                     spec.label
                 )));
             }
-            Value::Hours((h * 10.0).round() / 10.0)
+            Value::Hours(round1(h))
         }
         FieldType::Bool => Value::Bool(match t {
             "是" | "有" | "已" | "Y" | "y" | "yes" | "Yes" | "YES" | "true" | "TRUE" | "True"

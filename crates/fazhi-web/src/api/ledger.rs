@@ -4,11 +4,11 @@
 //! operations the pages call, so the API and the UI share one rule path and one access check.
 
 use super::attachment as file_response;
-use super::dto::{ErrorResponse, Unit};
+use super::dto::{ErrorResponse, SheetFormat, Unit};
 use super::extract::{human_size, ApiJson, ApiPath, ApiQuery};
 use crate::auth::Principal;
 use crate::error::{Error, Result};
-use crate::ledger::{self as ops, ExportFormat, RecordInput};
+use crate::ledger::{self as ops, RecordInput};
 use crate::AppState;
 use axum::body::Body;
 use axum::extract::{FromRequest, Request, State};
@@ -286,17 +286,6 @@ pub struct LedgerListQuery {
     pub limit: Option<u32>,
 }
 
-/// 台账导出的格式。
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum LedgerFileFormat {
-    /// Excel 工作簿（默认），可修改后再导入。
-    #[default]
-    Xlsx,
-    /// CSV（UTF-8 带 BOM）。
-    Csv,
-}
-
 /// 台账导出的参数（筛选条件同列表，导出全部符合条件的记录）。
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -313,9 +302,8 @@ pub struct LedgerExportQuery {
     pub until: Option<NaiveDate>,
     /// true 时只导出已删除的记录。
     pub deleted: Option<bool>,
-    /// 文件格式：xlsx（默认）或 csv。
-    #[param(inline)]
-    pub format: Option<LedgerFileFormat>,
+    /// 文件格式：xlsx（默认，可修改后再导入）或 csv（UTF-8 带 BOM）。
+    pub format: Option<SheetFormat>,
 }
 
 /// 年度参数。
@@ -694,11 +682,7 @@ pub async fn kinds(State(state): State<AppState>, _p: Principal) -> Json<LedgerC
                 .collect(),
             title_field: k.title_field().to_string(),
             date_field: k.date_field().map(str::to_string),
-            default_indicators: k
-                .default_indicators()
-                .iter()
-                .map(|c| c.to_string())
-                .collect(),
+            default_indicators: k.default_indicator_codes(),
         })
         .collect();
     let indicators = fw
@@ -978,7 +962,7 @@ pub async fn template(
     let kind = kind_of(&kind)?;
     let (bytes, name) = ops::template(&state, &p, unit_id, kind).await?;
     Ok(file_response(
-        ExportFormat::Xlsx.content_type(),
+        fazhi_sheet::Format::Xlsx.content_type(),
         &name,
         bytes,
     ))
@@ -1011,9 +995,10 @@ pub async fn export(
     ApiQuery(q): ApiQuery<LedgerExportQuery>,
 ) -> Result<Response> {
     let kind = kind_of(&kind)?;
-    let format = match q.format.unwrap_or_default() {
-        LedgerFileFormat::Xlsx => ExportFormat::Xlsx,
-        LedgerFileFormat::Csv => ExportFormat::Csv,
+    // Unlike the org export (CSV unless asked), the ledger exports the workbook of its template.
+    let format = match q.format.unwrap_or(SheetFormat::Xlsx) {
+        SheetFormat::Xlsx => fazhi_sheet::Format::Xlsx,
+        SheetFormat::Csv => fazhi_sheet::Format::Csv,
     };
     let query = query_of(
         unit_id,

@@ -5,12 +5,12 @@
 //! requests into its calls and its answers (and its errors) into pages.
 
 use super::{
-    attachment, fmt_time, html, html_status, multipart_error, parse_year, qs, see_other, Chrome,
-    Hx, Id, Nav, F, Q,
+    attachment, fmt_time, html, html_status, multipart_error, parse_year, qs, see_other, view,
+    Chrome, Hx, Id, Nav, F, Q,
 };
 use crate::auth::Principal;
-use crate::error::{Error, Result};
-use crate::ledger::{self, ExportFormat, RecordInput};
+use crate::error::{problem_count, Error, Result};
+use crate::ledger::{self, RecordInput};
 use crate::session::human_size;
 use crate::{ops, AppState};
 use askama::Template;
@@ -20,8 +20,9 @@ use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{Datelike, NaiveDate};
-use fazhi_domain::ledger::{check_record, parse_date, FieldError, FieldType, RecordId, RecordKind};
+use fazhi_domain::ledger::{parse_date, FieldError, FieldType, RecordId, RecordKind};
 use fazhi_domain::{Framework, Violation};
+use fazhi_sheet::ledger::RowProblem;
 use fazhi_store::{LedgerQuery, LedgerRow, Unit};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
@@ -35,29 +36,13 @@ const MAX_QUERY_CHARS: usize = 100;
 /// Columns of a list besides its date and title.
 const KEY_COLUMNS: usize = 5;
 
-/// The year a ledger page opens on: the current year in China.
+/// The current year in China: what a new record, a list page and a figure page default to.
 fn current_year() -> i32 {
     ledger::today().year()
 }
 
 // ---------------------------------------------------------------------------------------
 // Path extractors (a malformed path is the Chinese not-found page)
-
-/// `/units/{id}/ledger/{kind}`: the unit and a known kind.
-pub struct KindPath(pub i64, pub RecordKind);
-
-impl<S: Send + Sync> FromRequestParts<S> for KindPath {
-    type Rejection = Error;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self> {
-        let Path((id, kind)) = Path::<(String, String)>::from_request_parts(parts, state)
-            .await
-            .map_err(|_| Error::NotFound("页面"))?;
-        let id = id.parse().map_err(|_| Error::NotFound("页面"))?;
-        let kind = RecordKind::from_code(&kind).ok_or(Error::NotFound("台账类别"))?;
-        Ok(KindPath(id, kind))
-    }
-}
 
 /// `/units/{id}/ledger/figures/{key}` and `…/indicators/{code}`: the unit and a key.
 pub struct KeyPath(pub i64, pub String);
@@ -71,6 +56,19 @@ impl<S: Send + Sync> FromRequestParts<S> for KeyPath {
             .map_err(|_| Error::NotFound("页面"))?;
         let id = id.parse().map_err(|_| Error::NotFound("页面"))?;
         Ok(KeyPath(id, key))
+    }
+}
+
+/// `/units/{id}/ledger/{kind}`: the unit and a known kind.
+pub struct KindPath(pub i64, pub RecordKind);
+
+impl<S: Send + Sync> FromRequestParts<S> for KindPath {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self> {
+        let KeyPath(id, code) = KeyPath::from_request_parts(parts, state).await?;
+        let kind = RecordKind::from_code(&code).ok_or(Error::NotFound("台账类别"))?;
+        Ok(KindPath(id, kind))
     }
 }
 
@@ -289,7 +287,8 @@ fn switch_years(mut years: Vec<i32>, shown: i32) -> Vec<i32> {
     years
 }
 
-/// `GET /units/{id}/ledger?year=`.
+/// `GET /units/{id}/ledger?year=`; without a year, the one the API's summary opens on (the
+/// unit's newest year with records, else this year).
 pub async fn dashboard(
     State(state): State<AppState>,
     p: Principal,
@@ -297,7 +296,10 @@ pub async fn dashboard(
     Id(id): Id,
     Q(q): Q<YearQuery>,
 ) -> Result<Response> {
-    let year = parse_year(q.year.as_deref())?.unwrap_or_else(current_year);
+    let year = match parse_year(q.year.as_deref())? {
+        Some(y) => y,
+        None => ledger::default_year(&state, &p, id).await?,
+    };
     let s = ledger::summary(&state, &p, id, year).await?;
     let fw = &state.ledger.framework;
 
@@ -410,7 +412,7 @@ pub async fn dashboard(
         .collect();
     let page = DashPage {
         chrome: Chrome::new(&state, Some(&p), Nav::Home),
-        write: ledger::can_write(&p, &s.unit),
+        write: ops::unit_rights(Some(&p), &s.unit).write,
         years: switch_years(s.years.clone(), year),
         total: kinds.iter().map(|k| k.count).sum(),
         covered: coverage.iter().filter(|c| c.count > 0).count(),
@@ -423,11 +425,7 @@ pub async fn dashboard(
         due,
         coverage,
     };
-    Ok(if hx.0 {
-        html(&page.as_dash())
-    } else {
-        html(&page)
-    })
+    Ok(view(hx, &page, page.as_dash()))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -690,7 +688,7 @@ pub async fn list(
     let year_for_new = filters.year.unwrap_or_else(current_year);
     let page = ListPage {
         chrome: Chrome::new(&state, Some(&p), Nav::Home),
-        write: ledger::can_write(&p, &unit),
+        write: ops::unit_rights(Some(&p), &unit).write,
         years: super::year_choices(),
         indicator_choices: indicator_choices(fw),
         date_label,
@@ -714,11 +712,7 @@ pub async fn list(
         unit,
         kind,
     };
-    Ok(if hx.0 {
-        html(&page.as_table())
-    } else {
-        html(&page)
-    })
+    Ok(view(hx, &page, page.as_table()))
 }
 
 async fn export_as(
@@ -727,7 +721,7 @@ async fn export_as(
     id: i64,
     kind: RecordKind,
     q: ListParams,
-    format: ExportFormat,
+    format: fazhi_sheet::Format,
 ) -> Result<Response> {
     let (filters, from, until) = Filters::parse(&state.ledger.framework, &q)?;
     let query = filters.query(id, kind, from, until);
@@ -742,7 +736,7 @@ pub async fn export_xlsx(
     KindPath(id, kind): KindPath,
     Q(q): Q<ListParams>,
 ) -> Result<Response> {
-    export_as(state, p, id, kind, q, ExportFormat::Xlsx).await
+    export_as(state, p, id, kind, q, fazhi_sheet::Format::Xlsx).await
 }
 
 /// `GET /units/{id}/ledger/{kind}/export.csv` (the list's filters).
@@ -752,7 +746,7 @@ pub async fn export_csv(
     KindPath(id, kind): KindPath,
     Q(q): Q<ListParams>,
 ) -> Result<Response> {
-    export_as(state, p, id, kind, q, ExportFormat::Csv).await
+    export_as(state, p, id, kind, q, fazhi_sheet::Format::Csv).await
 }
 
 /// `GET /units/{id}/ledger/{kind}/template.xlsx`.
@@ -762,7 +756,11 @@ pub async fn template(
     KindPath(id, kind): KindPath,
 ) -> Result<Response> {
     let (bytes, name) = ledger::template(&state, &p, id, kind).await?;
-    Ok(attachment(&name, ExportFormat::Xlsx.content_type(), bytes))
+    Ok(attachment(
+        &name,
+        fazhi_sheet::Format::Xlsx.content_type(),
+        bytes,
+    ))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -778,13 +776,7 @@ struct ImportPage {
     list_url: String,
     imported: Option<u64>,
     message: String,
-    problems: Vec<ProblemView>,
-}
-
-struct ProblemView {
-    line: usize,
-    column: String,
-    message: String,
+    problems: Vec<RowProblem>,
 }
 
 /// Multipart: `csrf_token` first, `year`, `file`. All rows or none.
@@ -812,16 +804,9 @@ pub async fn import(
             String::new(),
             Vec::new(),
         ),
-        Err(Error::ImportRows(rows)) => {
-            let message = Error::ImportRows(rows.clone()).to_string();
-            let problems = rows
-                .into_iter()
-                .map(|r| ProblemView {
-                    line: r.line,
-                    column: r.column,
-                    message: r.message,
-                })
-                .collect();
+        Err(Error::ImportRows(problems)) => {
+            // The page's heading already says nothing was imported: here only how much is wrong.
+            let message = format!("{}。", problem_count(&problems));
             (StatusCode::UNPROCESSABLE_ENTITY, None, message, problems)
         }
         Err(e @ (Error::BadRequest(_) | Error::TooLarge(_) | Error::Rows(_))) => {
@@ -946,11 +931,7 @@ impl FormInput {
             year: year.to_string(),
             version: None,
             fields: BTreeMap::new(),
-            indicators: kind
-                .default_indicators()
-                .iter()
-                .map(|c| c.to_string())
-                .collect(),
+            indicators: kind.default_indicator_codes(),
         }
     }
 
@@ -1148,7 +1129,7 @@ pub async fn new_form(
 ) -> Result<Response> {
     let year = parse_year(q.year.as_deref())?.unwrap_or_else(current_year);
     let unit = ops::unit_for(&state, &p, id).await?;
-    if !ledger::can_write(&p, &unit) {
+    if !ops::unit_rights(Some(&p), &unit).write {
         return Err(Error::Forbidden);
     }
     let input = FormInput::blank(kind, year);
@@ -1234,13 +1215,14 @@ fn notice(done: Option<&str>) -> Option<&'static str> {
     })
 }
 
-/// The record page; `input` and `problems` are those of a failed edit (else the record's own).
+/// The record page with the notice of `done` (what was just done to it); `edit` is the input
+/// and problems of a failed edit (else the record's own).
 fn record_page(
     state: &AppState,
     p: &Principal,
     unit: Unit,
     row: &LedgerRow,
-    notice: Option<&'static str>,
+    done: Option<&str>,
     edit: Option<(&FormInput, FormProblems)>,
 ) -> RecordPage {
     let fw = &state.ledger.framework;
@@ -1248,7 +1230,7 @@ fn record_page(
     let kind = data.kind;
     let rid = row.record.id;
     // The record's rules, recomputed: what it breaks today (a deadline passes with time).
-    let warnings = check_record(data, &state.ledger.rules(ledger::today()));
+    let warnings = ledger::record_violations(state, data);
     let own = FormInput::from_row(row);
     let (input, problems) = match edit {
         Some((input, problems)) => (input, problems),
@@ -1268,7 +1250,7 @@ fn record_page(
     );
     RecordPage {
         chrome: Chrome::new(state, Some(p), Nav::Home),
-        write: ledger::can_write(p, &unit),
+        write: ops::unit_rights(Some(p), &unit).write,
         unit,
         id: rid,
         kind,
@@ -1276,11 +1258,11 @@ fn record_page(
         year: data.year,
         deleted: row.deleted_at.as_ref().map(fmt_time),
         // Just saved with rules broken that do not block saving: say so at once.
-        notice: notice.map(|n| match (n, warnings.len()) {
-            ("已保存。" | "已保存修改。", w) if w > 0 => {
+        notice: notice(done).map(|n| match (done, warnings.len()) {
+            (Some("created" | "updated"), w) if w > 0 => {
                 format!("{n}请注意：这条记录有 {w} 项规则提示，见下方。")
             }
-            (n, _) => n.to_string(),
+            _ => n.to_string(),
         }),
         warnings,
         fields: kind
@@ -1323,12 +1305,8 @@ pub async fn record(
     Q(q): Q<YearQuery>,
 ) -> Result<Response> {
     let (unit, row) = ledger::get_record(&state, &p, rid).await?;
-    let page = record_page(&state, &p, unit, &row, notice(q.done.as_deref()), None);
-    Ok(if hx.0 {
-        html(&page.as_record())
-    } else {
-        html(&page)
-    })
+    let page = record_page(&state, &p, unit, &row, q.done.as_deref(), None);
+    Ok(view(hx, &page, page.as_record()))
 }
 
 /// `POST /ledger/{rid}` with the hidden `version`: saved → the record's page; a mistake or a
@@ -1420,8 +1398,7 @@ pub async fn attachment_delete(
     hx: Hx,
     Id(aid): Id,
 ) -> Result<Response> {
-    let (att, _) = ledger::attachment(&state, &p, aid).await?;
-    ledger::delete_attachment(&state, &p, aid).await?;
+    let att = ledger::delete_attachment(&state, &p, aid).await?;
     Ok(see_other(
         hx,
         &format!("/ledger/{}?done=detached#attachments", att.record_id),
@@ -1454,8 +1431,7 @@ pub async fn figure(
     Q(q): Q<YearQuery>,
 ) -> Result<Response> {
     let year = parse_year(q.year.as_deref())?.unwrap_or_else(current_year);
-    let (figure, rows) = ledger::figure_records(&state, &p, id, year, &key).await?;
-    let unit = ops::unit_for(&state, &p, id).await?;
+    let (unit, figure, rows) = ledger::figure_records(&state, &p, id, year, &key).await?;
     let page = RecordsPage {
         chrome: Chrome::new(&state, Some(&p), Nav::Home),
         crumb: format!("统计数据：{}", figure.label),
@@ -1472,11 +1448,7 @@ pub async fn figure(
         unit,
         year,
     };
-    Ok(if hx.0 {
-        html(&page.as_figure())
-    } else {
-        html(&page)
-    })
+    Ok(view(hx, &page, page.as_figure()))
 }
 
 /// `GET /units/{id}/ledger/indicators/{code}?year=`: the year's records tagged with an
@@ -1527,11 +1499,7 @@ pub async fn indicator(
         unit,
         year,
     };
-    Ok(if hx.0 {
-        html(&page.as_figure())
-    } else {
-        html(&page)
-    })
+    Ok(view(hx, &page, page.as_figure()))
 }
 
 #[cfg(test)]
