@@ -1,9 +1,11 @@
 //! The deterministic demo data set: an invented city (青川市, code 991000) with its
 //! counties, townships and units, an account for every role, and years of annual reports
-//! written by a generator, checked by the engine and stored as uploads.
+//! written by a generator, checked by the engine and stored as uploads; then a year of ledger
+//! (台账) records for every unit ([`ledger`]).
 //!
-//! The same [`DemoOptions`] always give the same organisation, accounts and report bytes,
-//! so a demo can be rebuilt, compared and written about. To read one generated report and
+//! The same [`DemoOptions`] always give the same organisation, accounts, report bytes and
+//! ledger (the ledger's open items are dated relative to `today`), so a demo can be rebuilt,
+//! compared and written about. To read one generated report and
 //! what the engine makes of it: `cargo run -p fazhi-demo --example sample -- 3 2024 1 0`.
 
 pub mod ledger;
@@ -45,13 +47,15 @@ pub struct DemoOptions {
 impl Default for DemoOptions {
     /// 30 units, 3 years ending with the latest completed year, seed 1, today.
     fn default() -> Self {
+        // The day in China (UTC+8), as the web's dashboards count it; the latest completed
+        // year is the one before it (read once, so the two agree on New Year's Eve).
+        let today = (Utc::now() + chrono::Duration::hours(8)).date_naive();
         DemoOptions {
             units: 30,
             years: 3,
-            last_year: Utc::now().year() - 1,
+            last_year: today.year() - 1,
             seed: 1,
-            // The day in China (UTC+8), as the web's dashboards count it.
-            today: (Utc::now() + chrono::Duration::hours(8)).date_naive(),
+            today,
         }
     }
 }
@@ -151,7 +155,7 @@ pub async fn populate(
 ///
 /// The organisation goes in with one `import_org`; reports are written and checked in
 /// parallel (rayon) while the store writes the finished ones in order, so upload ids are
-/// deterministic too.
+/// deterministic too; then every unit's ledger in one import per unit.
 pub async fn populate_with_progress(
     store: &dyn Store,
     engine: &Engine,
@@ -212,54 +216,91 @@ pub async fn populate_with_progress(
     )
     .await?;
 
-    // 4. The ledger: every unit's records, one import (one transaction) per unit.
-    let ledgers = write_ledgers(&tree, opts)?;
-    let total = ledgers.len();
+    // 4. The ledger.
+    store_ledgers(
+        store,
+        opts,
+        &tree,
+        &unit_ids,
+        &actor,
+        progress,
+        &mut summary,
+    )
+    .await?;
+    Ok(summary)
+}
+
+/// Every unit's ledger: its records in one import (one transaction), then the files kept
+/// with some of them. Ledgers are written [`BATCH`] units at a time, so memory stays flat
+/// however many units there are.
+async fn store_ledgers(
+    store: &dyn Store,
+    opts: &DemoOptions,
+    tree: &Tree,
+    unit_ids: &HashMap<String, UnitId>,
+    actor: &Actor,
+    progress: &(dyn Fn(Progress) + Send + Sync),
+    summary: &mut DemoSummary,
+) -> Result<(), DemoError> {
+    let total = tree.units.len();
     progress(Progress::Ledger { done: 0, total });
-    for (done, l) in ledgers.iter().enumerate() {
-        let unit_id = *unit_ids
-            .get(&l.unit_code)
-            .ok_or(StoreError::NotFound("单位"))?;
-        summary.ledger_records += store.import_records(&actor, unit_id, &l.records).await? as usize;
-        if !l.attachments.is_empty() {
-            let stored = store
-                .records(&fazhi_store::LedgerQuery {
-                    unit_id,
-                    ..Default::default()
-                })
-                .await?;
-            for a in &l.attachments {
-                let data = &l.records[a.index];
-                let record = stored
-                    .items
-                    .iter()
-                    .map(|row| &row.record)
-                    .find(|r| {
-                        r.data.kind == data.kind
-                            && r.data.year == data.year
-                            && r.data.fields == data.fields
-                    })
-                    .ok_or(StoreError::NotFound("台账记录"))?;
-                store
-                    .add_attachment(&actor, record.id, &a.filename, a.content_type, &a.bytes)
-                    .await?;
-                summary.ledger_attachments += 1;
+    let mut done = 0;
+    for first in (0..total).step_by(BATCH) {
+        for l in write_ledgers(tree, opts, first..total.min(first + BATCH))? {
+            store_ledger(store, unit_ids, actor, &l, summary).await?;
+            done += 1;
+            if done % 16 == 0 || done == total {
+                progress(Progress::Ledger { done, total });
             }
         }
-        for p in &l.planted {
-            *summary
-                .ledger_planted
-                .entry(p.rule.to_string())
-                .or_default() += 1;
-        }
-        if (done + 1) % 16 == 0 || done + 1 == total {
-            progress(Progress::Ledger {
-                done: done + 1,
-                total,
-            });
+    }
+    Ok(())
+}
+
+/// One unit's ledger (see [`store_ledgers`]).
+async fn store_ledger(
+    store: &dyn Store,
+    unit_ids: &HashMap<String, UnitId>,
+    actor: &Actor,
+    l: &ledger::UnitLedger,
+    summary: &mut DemoSummary,
+) -> Result<(), DemoError> {
+    let unit_id = *unit_ids
+        .get(&l.unit_code)
+        .ok_or(StoreError::NotFound("单位"))?;
+    summary.ledger_records += store.import_records(actor, unit_id, &l.records).await? as usize;
+    if !l.attachments.is_empty() {
+        let stored = store
+            .records(&fazhi_store::LedgerQuery {
+                unit_id,
+                ..Default::default()
+            })
+            .await?;
+        for a in &l.attachments {
+            let data = &l.records[a.index];
+            let record = stored
+                .items
+                .iter()
+                .map(|row| &row.record)
+                .find(|r| {
+                    r.data.kind == data.kind
+                        && r.data.year == data.year
+                        && r.data.fields == data.fields
+                })
+                .ok_or(StoreError::NotFound("台账记录"))?;
+            store
+                .add_attachment(actor, record.id, &a.filename, a.content_type, &a.bytes)
+                .await?;
+            summary.ledger_attachments += 1;
         }
     }
-    Ok(summary)
+    for p in &l.planted {
+        *summary
+            .ledger_planted
+            .entry(p.rule.to_string())
+            .or_default() += 1;
+    }
+    Ok(())
 }
 
 /// Every unit's ledger as [`populate`] stores it (in the tree's unit order): a full year of
@@ -267,13 +308,19 @@ pub async fn populate_with_progress(
 /// the figures expected of them. Rectification records take up the problems stated in the
 /// unit's generated reports.
 pub fn ledger_plan(opts: &DemoOptions) -> Result<Vec<ledger::UnitLedger>, DemoError> {
-    write_ledgers(&names::build(opts.units), opts)
+    let tree = names::build(opts.units);
+    write_ledgers(&tree, opts, 0..tree.units.len())
 }
 
-fn write_ledgers(tree: &Tree, opts: &DemoOptions) -> Result<Vec<ledger::UnitLedger>, DemoError> {
+/// The ledgers of the tree's units at positions `units`, in order (written in parallel).
+fn write_ledgers(
+    tree: &Tree,
+    opts: &DemoOptions,
+    units: std::ops::Range<usize>,
+) -> Result<Vec<ledger::UnitLedger>, DemoError> {
     let year = ledger::ledger_year(opts.last_year, opts.today);
     let first_year = opts.last_year - opts.years as i32 + 1;
-    (0..tree.units.len())
+    units
         .into_par_iter()
         .map(|unit| {
             let problems = |y: i32| {
@@ -564,8 +611,9 @@ fn prepare(
     })
 }
 
-/// Reports stored per batch handed from the rayon workers to the store: large enough to keep
-/// both cores busy, small enough to keep memory flat (a checked report's JSON is tens of KB).
+/// Reports (and units' ledgers) stored per batch handed from the rayon workers to the store:
+/// large enough to keep both cores busy, small enough to keep memory flat (a checked report's
+/// JSON is tens of KB).
 const BATCH: usize = 64;
 
 #[allow(clippy::too_many_arguments)]

@@ -10,7 +10,7 @@ use fazhi_domain::ledger::{
     check_record, check_year, due_items, statistics, Record, RecordId, RecordKind, RuleContext,
     Statistics,
 };
-use fazhi_domain::{HolidayCalendar, ProcedureSettings};
+use fazhi_domain::{HolidayCalendar, ProcedureSettings, RuleSettings};
 use fazhi_report::Engine;
 use fazhi_store::{open, DbTarget, LedgerQuery, Store};
 use std::collections::{BTreeMap, BTreeSet};
@@ -47,7 +47,7 @@ impl Ctx {
             settings: &self.settings,
             calendar: &self.calendar,
             today: today(),
-            training_hours: 60,
+            training_hours: RuleSettings::default().training_hours,
         }
     }
 }
@@ -383,7 +383,7 @@ async fn stored_ledgers_count_as_counted_by_hand() {
         let avg = (total_hours / officers.len() as f64 * 10.0).round() / 10.0;
         assert_eq!(fig(&stats, "training.avg_hours").unwrap().0, avg, "{u}");
         let short_ids = ids_where(&records, year, RecordKind::Officer, |r| {
-            hours_by_name[r.data.fields.text("name").unwrap()] < 60.0
+            hours_by_name[r.data.fields.text("name").unwrap()] < f64::from(rc.training_hours)
         });
         assert_eq!(short_ids.len(), e.short_officers.len(), "{u}");
         assert_count(&stats, "training.short", &short_ids, u);
@@ -438,7 +438,10 @@ async fn stored_ledgers_count_as_counted_by_hand() {
             "{u}"
         );
         let on_time = fig(&stats, "suggestion.on_time_rate").unwrap().0;
-        let want = (e.suggestions_in_time as f64 / e.suggestions as f64 * 1000.0).round() / 10.0;
+        let want = (e.suggestions_in_time as f64 / e.per_kind[&RecordKind::Suggestion] as f64
+            * 1000.0)
+            .round()
+            / 10.0;
         assert_eq!(on_time, want, "{u}");
 
         // 依申请公开 and 规范性文件 as planted.
@@ -447,7 +450,11 @@ async fn stored_ledgers_count_as_counted_by_hand() {
             .iter()
             .filter(|p| p.year == year && p.rule == "disclosure-late")
             .count();
-        assert_eq!(e.disclosure - e.disclosure_in_time, late_disclosure, "{u}");
+        assert_eq!(
+            e.per_kind[&RecordKind::DisclosureRequest] - e.disclosure_in_time,
+            late_disclosure,
+            "{u}"
+        );
         assert_eq!(
             fig(&stats, "disclosure_request.on_time").unwrap().0,
             e.disclosure_in_time as f64,
@@ -468,7 +475,11 @@ async fn stored_ledgers_count_as_counted_by_hand() {
             .iter()
             .filter(|p| p.year == year && p.rule == "filing-late")
             .count();
-        assert_eq!(e.normative - e.normative_filed_in_time, late_filing, "{u}");
+        assert_eq!(
+            e.per_kind[&RecordKind::Normative] - e.normative_filed_in_time,
+            late_filing,
+            "{u}"
+        );
         assert_count(
             &stats,
             "normative.filed",

@@ -64,7 +64,7 @@ pub async fn fill(
         bar
     } else {
         eprintln!(
-            "正在生成演示数据：约 {} 个单位，每个单位 {} 年的报告……",
+            "正在生成演示数据：约 {} 个单位，每个单位 {} 年的报告和一年的台账……",
             opts.units, opts.years
         );
         ProgressBar::hidden()

@@ -13,7 +13,7 @@ use e2e_common::{demo_passwords, pct, tempdir, Auth, Body, Client, Server};
 use fazhi_demo::ledger::{ledger_year, UnitLedger};
 use fazhi_demo::DemoOptions;
 use fazhi_domain::ledger::{check_year, Record, RecordId, RuleContext};
-use fazhi_domain::{HolidayCalendar, ProcedureSettings};
+use fazhi_domain::{HolidayCalendar, ProcedureSettings, RuleSettings};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
@@ -94,47 +94,47 @@ fn ids_where(items: &[Value], pred: impl Fn(&Value) -> bool) -> BTreeSet<i64> {
 
 /// A CSV export with its first column (年度) emptied, so the import's year applies.
 fn without_year(csv: &[u8]) -> Vec<u8> {
-    let text = String::from_utf8(csv.to_vec()).expect("UTF-8 CSV");
-    let (bom, text) = match text.strip_prefix('\u{feff}') {
-        Some(t) => ("\u{feff}", t),
-        None => ("", text.as_str()),
-    };
-    let mut out = String::from(bom);
-    let mut header = true;
-    let mut at_start = true;
-    let mut in_first = false;
-    let mut quoted = false;
-    for ch in text.chars() {
-        if at_start {
-            at_start = false;
-            in_first = !header;
-        }
-        if in_first {
-            match ch {
-                '"' => quoted = !quoted,
-                ',' if !quoted => {
-                    in_first = false;
-                    out.push(',');
-                }
-                _ => {}
-            }
-            continue;
-        }
-        match ch {
-            '"' => quoted = !quoted,
-            '\n' if !quoted => {
-                header = false;
-                at_start = true;
-            }
-            _ => {}
-        }
-        out.push(ch);
-    }
-    out.into_bytes()
+    let rows =
+        fazhi_sheet::read_csv(csv, &fazhi_sheet::Limits::default()).expect("the export reads");
+    let (header, rows) = rows.split_first().expect("a header row");
+    assert_eq!(header.get(0), "年度", "the export's first column");
+    let headers: Vec<&str> = header.cells.iter().map(String::as_str).collect();
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            let mut cells = r.cells.clone();
+            cells[0].clear();
+            cells
+        })
+        .collect();
+    fazhi_sheet::write_csv(&headers, &rows)
+}
+
+/// The dashboard's link to a figure's page (its key percent-encoded or not), as a path.
+fn figure_link(html: &str, unit: i64, key: &str, year: i32) -> String {
+    let want = format!("/units/{unit}/ledger/figures/{key}?year={year}");
+    html.split("href=\"")
+        .skip(1)
+        .map(|h| h.split('"').next().unwrap_or("").replace("&amp;", "&"))
+        .find(|h| pct_decode(h) == want)
+        .unwrap_or_else(|| panic!("the dashboard links {want}"))
 }
 
 #[test]
 fn the_demo_ledger_through_the_pages_and_the_api() {
+    // The server's demo and its dashboards date open items by the day in China, and so does
+    // the plan computed here: a run across that midnight holds one day's demo against the
+    // next day's pages, so it is made once more (then on one day) instead of failing.
+    let day = DemoOptions::default().today;
+    if let Err(failure) = std::panic::catch_unwind(walk_through) {
+        if DemoOptions::default().today == day {
+            std::panic::resume_unwind(failure);
+        }
+        walk_through();
+    }
+}
+
+fn walk_through() {
     let dir = tempdir("ledger");
     let server = Server::start(
         dir.path(),
@@ -181,7 +181,7 @@ fn the_demo_ledger_through_the_pages_and_the_api() {
         settings: &settings,
         calendar: &calendar,
         today,
-        training_hours: 60,
+        training_hours: RuleSettings::default().training_hours,
     };
     let records: Vec<Record> = l
         .records
@@ -256,14 +256,7 @@ fn the_demo_ledger_through_the_pages_and_the_api() {
             ids_where(&pop, |r| r["fields"].get("enterprises").is_some()),
         ),
     ] {
-        // The dashboard's own link (its key percent-encoded or not).
-        let want_link = format!("/units/{kgj}/ledger/figures/{key}?year={year}");
-        let link = html
-            .split("href=\"")
-            .skip(1)
-            .map(|h| h.split('"').next().unwrap_or("").replace("&amp;", "&"))
-            .find(|h| pct_decode(h) == want_link)
-            .unwrap_or_else(|| panic!("the dashboard links {want_link}"));
+        let link = figure_link(&html, kgj, key, year);
         let page = c.get(&link, &staff);
         assert_eq!(page.status, 200, "{link}: {}", page.snippet());
         assert_eq!(linked_ids(&page.text(), "records"), want, "{key}");
@@ -278,13 +271,7 @@ fn the_demo_ledger_through_the_pages_and_the_api() {
     assert!(figures.len() >= 40, "{} figures", figures.len());
     for f in figures {
         let key = f["key"].as_str().unwrap();
-        let want_link = format!("/units/{kgj}/ledger/figures/{key}?year={year}");
-        let link = html
-            .split("href=\"")
-            .skip(1)
-            .map(|h| h.split('"').next().unwrap_or("").replace("&amp;", "&"))
-            .find(|h| pct_decode(h) == want_link)
-            .unwrap_or_else(|| panic!("the dashboard links {want_link}"));
+        let link = figure_link(&html, kgj, key, year);
         let page = c.get(&link, &staff);
         assert_eq!(page.status, 200, "{link}: {}", page.snippet());
         let want: BTreeSet<i64> = f["record_ids"]
