@@ -15,7 +15,7 @@
 //! every row ([`LedgerSheetError::Rows`], downloadable with [`problems_csv`]), or why the
 //! file as a whole cannot be read. At most [`MAX_IMPORT_ROWS`] records per file.
 
-use crate::xlsx_io::{display_width, write_error, XLSX_MAX_CELL_CHARS};
+use crate::xlsx_io::{col, display_width, row_num, write_error, XLSX_MAX_CELL_CHARS};
 use crate::{normalize_header, read_csv, read_xlsx, write_csv, Format, Limits, Row, SheetError};
 use chrono::Datelike;
 use fazhi_domain::ledger::{parse_fields, FieldSpec, FieldType, Record, RecordData, RecordKind};
@@ -392,17 +392,6 @@ impl Styles {
             },
         }
     }
-}
-
-fn col(c: usize) -> Result<u16, SheetError> {
-    u16::try_from(c).map_err(|_| SheetError::Write("列数超过 Excel 上限".to_string()))
-}
-
-fn row_num(r: usize) -> Result<u32, SheetError> {
-    u32::try_from(r)
-        .ok()
-        .filter(|r| *r < 1_048_576)
-        .ok_or_else(|| SheetError::Write("行数超过 Excel 上限（1048576 行）".to_string()))
 }
 
 fn workbook(

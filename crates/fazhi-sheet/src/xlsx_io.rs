@@ -228,8 +228,17 @@ pub fn write_xlsx(
     book.save_to_buffer().map_err(write_error)
 }
 
-fn col(c: usize) -> Result<u16, SheetError> {
+/// A column index as the writer takes it (the limit named when passed).
+pub(crate) fn col(c: usize) -> Result<u16, SheetError> {
     u16::try_from(c).map_err(|_| SheetError::Write("列数超过 Excel 上限".to_string()))
+}
+
+/// A row index as the writer takes it: below Excel's 1,048,576 rows.
+pub(crate) fn row_num(r: usize) -> Result<u32, SheetError> {
+    u32::try_from(r)
+        .ok()
+        .filter(|r| *r < 1_048_576)
+        .ok_or_else(too_many_rows)
 }
 
 fn too_many_rows() -> SheetError {

@@ -379,26 +379,7 @@ struct Change {
 }
 
 async fn append_audit(c: &mut DbConn, actor: &Actor, ch: Change) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO audit_log (at, actor_user_id, actor_login, addr, action, entity, entity_id, \
-         unit_id, region_path, before, after) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-    )
-    .bind(enc_ts(now()))
-    .bind(actor.user_id)
-    .bind(&actor.login)
-    .bind(&actor.addr)
-    .bind(ch.action)
-    .bind(ch.entity)
-    .bind(ch.entity_id)
-    .bind(ch.place.unit)
-    .bind(path_to_text(&ch.place.regions))
-    .bind(ch.before.map(Json))
-    .bind(ch.after.map(Json))
-    .execute(&mut *c)
-    .await
-    .map_err(db)?;
-    Ok(())
+    append_audits(c, actor, vec![ch]).await
 }
 
 // ---------------------------------------------------------------------------------------

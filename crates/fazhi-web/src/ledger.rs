@@ -10,7 +10,7 @@
 
 use crate::auth::Principal;
 use crate::error::{Error, Result};
-use crate::ops::{check_file, clean_filename, unit_placement, year_in_range};
+use crate::ops::{check_file, clean_filename, unit_allowing, unit_placement, year_in_range};
 use crate::AppState;
 use chrono::{NaiveDate, Utc};
 use fazhi_domain::ledger::{
@@ -88,18 +88,6 @@ pub struct Saved {
 
 // ---------------------------------------------------------------------------------------
 // Access
-
-/// The unit and a check of `action` on it: 404 when it does not exist, 403 when not allowed.
-async fn unit_for(
-    state: &AppState,
-    p: &Principal,
-    unit_id: UnitId,
-    action: Action,
-) -> Result<fazhi_store::Unit> {
-    let (unit, placement) = unit_placement(state, unit_id).await?;
-    p.require(action, &placement)?;
-    Ok(unit)
-}
 
 /// A record with its unit: 404 when it does not exist or the person may not read its unit
 /// (its existence is not revealed), 403 when he reads it but may not do `action`.
@@ -231,7 +219,7 @@ pub async fn list_records(
     p: &Principal,
     q: &LedgerQuery,
 ) -> Result<Page<LedgerRow>> {
-    unit_for(state, p, q.unit_id, Action::Read).await?;
+    unit_allowing(state, p, q.unit_id, Action::Read).await?;
     let mut q = q.clone();
     q.limit = match q.limit {
         0 => DEFAULT_PAGE,
@@ -256,7 +244,7 @@ pub async fn create_record(
     kind: RecordKind,
     input: RecordInput,
 ) -> Result<Saved> {
-    unit_for(state, p, unit_id, Action::Write).await?;
+    unit_allowing(state, p, unit_id, Action::Write).await?;
     let (data, warnings) = checked(state, kind, &input)?;
     let row = state
         .store
@@ -338,7 +326,7 @@ fn check_year_range(year: i32) -> Result<()> {
 /// The year a unit's ledger opens on: its newest year with records, else this year.
 pub async fn default_year(state: &AppState, p: &Principal, unit_id: UnitId) -> Result<i32> {
     use chrono::Datelike;
-    unit_for(state, p, unit_id, Action::Read).await?;
+    unit_allowing(state, p, unit_id, Action::Read).await?;
     Ok(match state.store.ledger_years(unit_id).await?.first() {
         Some(y) => *y,
         None => today().year(),
@@ -352,7 +340,7 @@ pub async fn summary(
     year: i32,
 ) -> Result<Summary> {
     check_year_range(year)?;
-    let unit = unit_for(state, p, unit_id, Action::Read).await?;
+    let unit = unit_allowing(state, p, unit_id, Action::Read).await?;
     let all = records_of(state, unit_id, None).await?;
     let records: Vec<Record> = all
         .iter()
@@ -390,7 +378,7 @@ pub async fn figure_records(
     key: &str,
 ) -> Result<(fazhi_store::Unit, Figure, Vec<LedgerRow>)> {
     check_year_range(year)?;
-    let unit = unit_for(state, p, unit_id, Action::Read).await?;
+    let unit = unit_allowing(state, p, unit_id, Action::Read).await?;
     let records = records_of(state, unit_id, Some(year)).await?;
     let stats = statistics(&records, year, &state.ledger.rules(today()));
     let figure = stats
@@ -436,7 +424,7 @@ pub async fn template(
     unit_id: UnitId,
     kind: RecordKind,
 ) -> Result<(Vec<u8>, String)> {
-    let unit = unit_for(state, p, unit_id, Action::Read).await?;
+    let unit = unit_allowing(state, p, unit_id, Action::Read).await?;
     let bytes = fazhi_sheet::ledger::template_xlsx_for(kind, &state.ledger.framework)
         .map_err(|e| Error::Internal(e.to_string()))?;
     let name = format!(
@@ -458,7 +446,7 @@ pub async fn export(
     let kind = q
         .kind
         .ok_or_else(|| Error::BadRequest("导出须指定台账类别".into()))?;
-    let unit = unit_for(state, p, q.unit_id, Action::Read).await?;
+    let unit = unit_allowing(state, p, q.unit_id, Action::Read).await?;
     let mut q = q.clone();
     q.offset = 0;
     q.limit = 0;
@@ -502,7 +490,7 @@ pub async fn import(
     filename: &str,
     bytes: &[u8],
 ) -> Result<ImportOutcome> {
-    unit_for(state, p, unit_id, Action::Write).await?;
+    unit_allowing(state, p, unit_id, Action::Write).await?;
     check_year_range(default_year)?;
     check_file(state, bytes)?;
     let limits = fazhi_sheet::Limits {

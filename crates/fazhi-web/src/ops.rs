@@ -831,8 +831,18 @@ pub async fn units_below(
 
 /// One unit, for whoever may read its data.
 pub async fn unit_for(state: &AppState, p: &Principal, id: UnitId) -> Result<fazhi_store::Unit> {
+    unit_allowing(state, p, id, Action::Read).await
+}
+
+/// A unit the person may do `action` on (403 otherwise).
+pub async fn unit_allowing(
+    state: &AppState,
+    p: &Principal,
+    id: UnitId,
+    action: Action,
+) -> Result<fazhi_store::Unit> {
     let (unit, placement) = unit_placement(state, id).await?;
-    p.require(Action::Read, &placement)?;
+    p.require(action, &placement)?;
     Ok(unit)
 }
 

@@ -123,22 +123,8 @@ impl Fields {
             let Some(spec) = kind.field(&key) else {
                 continue;
             };
-            let text = match v {
-                serde_json::Value::Null => continue,
-                serde_json::Value::Bool(b) => if b { "是" } else { "否" }.to_string(),
-                serde_json::Value::Number(n) => n.to_string(),
-                serde_json::Value::String(s) => s,
-                serde_json::Value::Array(items) => items
-                    .into_iter()
-                    .map(|i| match i {
-                        serde_json::Value::String(s) => s,
-                        other => other.to_string(),
-                    })
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-                serde_json::Value::Object(_) => {
-                    return Err(format!("“{}”的数据格式不对", spec.label))
-                }
+            let Some(text) = json_text(spec.label, &v)? else {
+                continue;
             };
             if let Some(value) = parse_value(spec, &text).map_err(|e| e.message)? {
                 out.insert(key, value);
@@ -151,6 +137,30 @@ impl Fields {
     pub fn to_json(&self) -> String {
         serde_json::to_string(&self.0).expect("field values serialize")
     }
+}
+
+/// A JSON value (an API body, a stored row) as the text a person would type into the field
+/// labelled `label`: `true` → 是, numbers as written, an array's items one a line; `None`
+/// for null. Objects and nested arrays have no such text: the error names the field.
+pub fn json_text(label: &str, v: &serde_json::Value) -> Result<Option<String>, String> {
+    use serde_json::Value as J;
+    let refuse = || format!("“{label}”须为文字、数字、是否或文字数组");
+    Ok(Some(match v {
+        J::Null => return Ok(None),
+        J::Bool(b) => if *b { "是" } else { "否" }.to_string(),
+        J::Number(n) => n.to_string(),
+        J::String(s) => s.clone(),
+        J::Array(items) => items
+            .iter()
+            .map(|i| match i {
+                J::String(s) => Ok(s.clone()),
+                J::Number(n) => Ok(n.to_string()),
+                _ => Err(refuse()),
+            })
+            .collect::<Result<Vec<_>, _>>()?
+            .join("\n"),
+        J::Object(_) => return Err(refuse()),
+    }))
 }
 
 /// A field that could not be parsed, or a required one left empty.

@@ -34,7 +34,7 @@ pub fn human_size(bytes: u64) -> String {
 
 /// Reads a whole body, refusing it with `too_large` past `limit` bytes (by its declared
 /// length first, then as it streams in).
-async fn read_body(
+pub(crate) async fn read_body(
     headers: &HeaderMap,
     body: Body,
     limit: u64,

@@ -12,7 +12,7 @@ use crate::ledger::{self as ops, RecordInput};
 use crate::AppState;
 use axum::body::Body;
 use axum::extract::{FromRequest, Request, State};
-use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE, LOCATION};
+use axum::http::header::{CONTENT_TYPE, LOCATION};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -519,42 +519,25 @@ fn type_code(ty: FieldType) -> &'static str {
 
 /// JSON values of a body as the text a form would carry, so that one parser and one set
 /// of rules serve both. Objects and nested arrays are refused, naming the field.
-fn fields_text(fields: &BTreeMap<String, serde_json::Value>) -> Result<BTreeMap<String, String>> {
-    use serde_json::Value as J;
+fn fields_text(
+    kind: RecordKind,
+    fields: &BTreeMap<String, serde_json::Value>,
+) -> Result<BTreeMap<String, String>> {
     let mut out = BTreeMap::new();
     let mut errors = Vec::new();
     for (key, value) in fields {
-        let text = match value {
-            J::Null => continue,
-            J::Bool(b) => if *b { "是" } else { "否" }.to_string(),
-            J::Number(n) => n.to_string(),
-            J::String(s) => s.clone(),
-            J::Array(items) => {
-                let mut parts = Vec::with_capacity(items.len());
-                for item in items {
-                    match item {
-                        J::String(s) => parts.push(s.clone()),
-                        J::Number(n) => parts.push(n.to_string()),
-                        _ => {
-                            errors.push(FieldError {
-                                field: key.clone(),
-                                message: format!("“{key}”的每一项须为文字"),
-                            });
-                            break;
-                        }
-                    }
-                }
-                parts.join("\n")
+        // A key the kind does not know keeps its name; parse_fields refuses it next.
+        let label = kind.field(key).map_or(key.as_str(), |f| f.label);
+        match fazhi_domain::ledger::json_text(label, value) {
+            Ok(Some(text)) => {
+                out.insert(key.clone(), text);
             }
-            J::Object(_) => {
-                errors.push(FieldError {
-                    field: key.clone(),
-                    message: format!("“{key}”须为文字、数字、是否或文字数组"),
-                });
-                continue;
-            }
-        };
-        out.insert(key.clone(), text);
+            Ok(None) => {}
+            Err(message) => errors.push(FieldError {
+                field: key.clone(),
+                message,
+            }),
+        }
     }
     if errors.is_empty() {
         Ok(out)
@@ -603,32 +586,14 @@ impl FromRequest<AppState> for RawFile {
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self> {
         let limit = state.config.max_upload_bytes;
-        let too_large = || {
-            Error::TooLarge(format!(
+        let (parts, body): (_, Body) = req.into_parts();
+        let bytes = super::extract::read_body(&parts.headers, body, limit, || {
+            format!(
                 "上传内容过大：文件不能超过 {}（{limit} 字节）",
                 human_size(limit)
-            ))
-        };
-        let (parts, body): (_, Body) = req.into_parts();
-        let declared = parts
-            .headers
-            .get(CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<u64>().ok());
-        if declared.is_some_and(|n| n > limit) {
-            return Err(too_large());
-        }
-        let cap = usize::try_from(limit).unwrap_or(usize::MAX);
-        let bytes = axum::body::to_bytes(body, cap).await.map_err(|e| {
-            let over = std::error::Error::source(&e)
-                .is_some_and(|s| s.is::<http_body_util::LengthLimitError>())
-                || e.into_inner().is::<http_body_util::LengthLimitError>();
-            if over {
-                too_large()
-            } else {
-                Error::BadRequest("请求体读取失败，请重试".into())
-            }
-        })?;
+            )
+        })
+        .await?;
         let content_type = parts
             .headers
             .get(CONTENT_TYPE)
@@ -786,7 +751,7 @@ pub async fn create(
     let kind = kind_of(&kind)?;
     let input = RecordInput {
         year: body.year,
-        fields: fields_text(&body.fields)?,
+        fields: fields_text(kind, &body.fields)?,
         indicators: body.indicators,
     };
     let saved = ops::create_record(&state, &p, unit_id, kind, input).await?;
@@ -848,9 +813,13 @@ pub async fn update_record(
     ApiPath(rid): ApiPath<i64>,
     ApiJson(body): ApiJson<LedgerRecordUpdate>,
 ) -> Result<Json<SavedRecord>> {
+    // The record's kind names the fields in errors (and a record one may not read is 404
+    // before anything else is said about the body).
+    let (_, current) = ops::get_record(&state, &p, rid).await?;
+    let kind = current.record.data.kind;
     let input = RecordInput {
         year: body.year,
-        fields: fields_text(&body.fields)?,
+        fields: fields_text(kind, &body.fields)?,
         indicators: body.indicators,
     };
     let saved = ops::update_record(&state, &p, rid, input, body.version).await?;
@@ -1172,7 +1141,7 @@ mod tests {
             "note": null,
         }))
         .unwrap();
-        let text = fields_text(&fields).unwrap();
+        let text = fields_text(RecordKind::Study, &fields).unwrap();
         assert_eq!(text["date"], "2025-03-01");
         assert_eq!(text["attendees"], "12");
         assert_eq!(text["hours"], "1.5");
@@ -1198,10 +1167,13 @@ mod tests {
     fn objects_and_nested_arrays_are_refused_by_field() {
         let fields: BTreeMap<String, serde_json::Value> =
             serde_json::from_value(json!({"topic": {"a": 1}, "laws": [["x"]]})).unwrap();
-        let Err(Error::Fields(errors)) = fields_text(&fields) else {
+        let Err(Error::Fields(errors)) = fields_text(RecordKind::Study, &fields) else {
             panic!("refused");
         };
         let keys: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(keys, ["laws", "topic"]);
+        // Named as the form names them, not by their keys.
+        assert!(errors[0].message.contains("学习法律法规"), "{}", errors[0].message);
+        assert!(errors[1].message.contains("主题"), "{}", errors[1].message);
     }
 }
