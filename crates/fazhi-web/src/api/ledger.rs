@@ -1173,7 +1173,11 @@ mod tests {
         let keys: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(keys, ["laws", "topic"]);
         // Named as the form names them, not by their keys.
-        assert!(errors[0].message.contains("学习法律法规"), "{}", errors[0].message);
+        assert!(
+            errors[0].message.contains("学习法律法规"),
+            "{}",
+            errors[0].message
+        );
         assert!(errors[1].message.contains("主题"), "{}", errors[1].message);
     }
 }
