@@ -2,8 +2,8 @@
 //! kind through `parse_import` (reader, header matching, every field parser, indicators).
 //! Run: `cargo +nightly fuzz run ledger_sheet` (from the repository root).
 //!
-//! As in the `sheet` target, a panic inside calamine (third-party, caught by `read_xlsx`'s
-//! `catch_unwind`) is let unwind; a panic anywhere else aborts.
+//! As in the `sheet` target, a panic inside calamine or zip (third-party, caught by
+//! `read_xlsx`'s `catch_unwind`) is let unwind; a panic anywhere else aborts.
 #![no_main]
 
 use fazhi_domain::ledger::RecordKind;
@@ -21,8 +21,10 @@ fuzz_target!(
     init: {
         let abort = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            let in_calamine = info.location().is_some_and(|l| l.file().contains("/calamine-"));
-            if !in_calamine {
+            let caught = info.location().is_some_and(|l| {
+                l.file().contains("/calamine-") || l.file().contains("/zip-")
+            });
+            if !caught {
                 abort(info);
             }
         }));
@@ -33,6 +35,9 @@ fuzz_target!(
             max_rows: 500,
             max_columns: 30,
             max_cell_chars: 500,
+            // Small inflation caps, so the pre-pass's limit paths are reached too.
+            max_inflated_bytes: 16 << 20,
+            max_inflated_part_bytes: 8 << 20,
         };
         // Byte 0 picks the kind, byte 1 the name and whether the kind's own header row is
         // put before CSV text (so that the rows reach the field parsers).

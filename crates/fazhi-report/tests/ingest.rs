@@ -729,6 +729,64 @@ fn docx_zip_bomb_is_refused() {
     }
 }
 
+/// A forged .docx as in the security review: `word/document.xml` inflates to more than the
+/// default limit (64 MB of white space between two paragraphs, deflated to well under 1 MB)
+/// while both zip headers declare 5,000 bytes. Refused at the limit, counted while
+/// inflating, with the limit named.
+#[test]
+fn a_forged_docx_declaring_a_small_size_is_refused_at_the_default_limit() {
+    use std::io::Write;
+    let limits = limits();
+    assert_eq!(limits.max_docx_uncompressed, 64 << 20);
+    let document = document_xml(
+        "<w:p><w:r><w:t>正文</w:t></w:r></w:p>\u{0}<w:p><w:r><w:t>结尾</w:t></w:r></w:p>",
+    );
+    let (head, tail) = document.split_once('\u{0}').unwrap();
+    let valid = valid_docx();
+    let mut src = zip::ZipArchive::new(std::io::Cursor::new(&valid[..])).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for i in 0..src.len() {
+        let entry = src.by_index_raw(i).unwrap();
+        if entry.name() != "word/document.xml" {
+            out.raw_copy_file(entry).unwrap();
+            continue;
+        }
+        drop(entry);
+        out.start_file("word/document.xml", opts).unwrap();
+        out.write_all(head.as_bytes()).unwrap();
+        let spaces = vec![b' '; 1 << 20];
+        for _ in 0..65 {
+            out.write_all(&spaces).unwrap();
+        }
+        out.write_all(tail.as_bytes()).unwrap();
+    }
+    let mut forged = out.finish().unwrap().into_inner();
+    assert!(forged.len() < 1 << 20, "{}", forged.len());
+    patch_uncompressed_size(&mut forged, "word/document.xml", 5000);
+    let declared = zip::ZipArchive::new(std::io::Cursor::new(&forged[..]))
+        .unwrap()
+        .by_name("word/document.xml")
+        .unwrap()
+        .size();
+    assert_eq!(declared, 5000);
+    match ingest_bytes("报告.docx", &forged, &limits) {
+        Err(
+            e @ Error::TooLarge {
+                limit_name: "docx 解压后大小",
+                limit,
+                ..
+            },
+        ) => {
+            assert_eq!(limit, 64 << 20);
+            let msg = e.to_string();
+            assert!(msg.contains("docx 解压后大小上限 67108864 字节"), "{msg}");
+        }
+        other => panic!("{:?}", other.map(|i| i.format)),
+    }
+}
+
 /// Overwrites the uncompressed size of entry `name` in local and central headers.
 fn patch_uncompressed_size(zip: &mut [u8], name: &str, size: u32) {
     let name = name.as_bytes();

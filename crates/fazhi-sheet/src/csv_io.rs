@@ -1,5 +1,6 @@
 //! CSV: decoding as Excel writes it, reading within limits, writing for Excel.
 
+use crate::formula::{neutralize, unneutralize};
 use crate::{trim_trailing, Limits, Row, SheetError};
 use encoding_rs::{Encoding, GB18030, GBK, UTF_16BE, UTF_16LE, UTF_8};
 use std::borrow::Cow;
@@ -10,7 +11,9 @@ const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 /// the bytes are valid UTF-8, else by detection (Excel on Chinese Windows saves “CSV” in GBK,
 /// read here as its superset GB18030). The delimiter is a comma, or a tab / semicolon when the
 /// first line has those and no comma (Excel's “Unicode text” is tab-separated UTF-16).
-/// Blank rows are skipped; line numbers are those of the file.
+/// Blank rows are skipped; line numbers are those of the file. The formula escape of
+/// [`write_csv`] is undone ([`unneutralize`]: `'=1+1` reads as `=1+1`), so what this crate
+/// wrote reads back as the values written.
 pub fn read_csv(bytes: &[u8], limits: &Limits) -> Result<Vec<Row>, SheetError> {
     let size = bytes.len() as u64;
     if size > limits.max_bytes {
@@ -50,6 +53,7 @@ pub fn read_csv(bytes: &[u8], limits: &Limits) -> Result<Vec<Row>, SheetError> {
         let line = lines.line_at(start);
         let mut cells: Vec<String> = Vec::with_capacity(record.len().min(limits.max_columns));
         for (i, field) in record.iter().enumerate() {
+            let field = unneutralize(field);
             if field.len() > limits.max_cell_chars && field.chars().count() > limits.max_cell_chars
             {
                 return Err(SheetError::CellTooLong {
@@ -123,7 +127,7 @@ fn csv_message(e: &csv::Error) -> String {
 }
 
 /// The text of a CSV file in whatever encoding Excel or a text editor saved it.
-fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, SheetError> {
+pub(crate) fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, SheetError> {
     let (encoding, body): (&'static Encoding, &[u8]) =
         if let Some(rest) = bytes.strip_prefix(UTF8_BOM) {
             (UTF_8, rest)
@@ -164,6 +168,12 @@ fn sniff_delimiter(text: &str) -> u8 {
 /// Writes a table as CSV for Excel: UTF-8 with a byte-order mark (without one Excel reads
 /// UTF-8 as the system's code page and shows mojibake), CRLF line ends, fields quoted when
 /// they hold a comma, a quote, a line break or leading/trailing white space.
+///
+/// Every field, the header's too, is safe from formula injection: one that a spreadsheet
+/// would evaluate ([`crate::is_formula_like`]: `=1+1`, `+1`, `-1`, `@SUM(A1)`, `\t=1`,
+/// ` =1` …) or that starts with `'` is written with a leading `'` ([`neutralize`]), which
+/// Excel and WPS show as text; [`read_csv`] takes it off again. This is the one CSV writer
+/// of the platform, so no export can forget it.
 pub fn write_csv(headers: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
     let mut out = Vec::with_capacity(64 + rows.len() * 64);
     out.extend_from_slice(UTF8_BOM);
@@ -179,6 +189,8 @@ fn write_record<'a>(out: &mut Vec<u8>, fields: impl Iterator<Item = &'a str>) {
         if i > 0 {
             out.push(b',');
         }
+        let field = neutralize(field);
+        let field = field.as_ref();
         let quote = field.contains([',', '"', '\r', '\n'])
             || field.starts_with(char::is_whitespace)
             || field.ends_with(char::is_whitespace);
@@ -275,6 +287,7 @@ mod tests {
             max_rows: 2,
             max_columns: 3,
             max_cell_chars: 5,
+            ..Limits::default()
         };
         let e = read_csv(&[b'a'; 101], &limits).unwrap_err();
         assert!(e.to_string().contains("超过上限 100 字节"), "{e}");
@@ -309,9 +322,44 @@ mod tests {
         assert_eq!(s, "名称,备注\r\n\"青川市, 司法局\",\"说\"\"明\"\"\"\r\n");
     }
 
+    #[test]
+    fn formula_like_fields_are_escaped_and_read_back() {
+        let payloads: Vec<String> = crate::PAYLOADS.iter().map(|p| p.to_string()).collect();
+        let headers: Vec<&str> = crate::PAYLOADS.to_vec();
+        let rows = vec![
+            payloads.clone(),
+            vec!["普通".to_string(), "'备注".to_string()],
+        ];
+        let out = write_csv(&headers, &rows);
+        // As a spreadsheet parses it (the csv crate, not our reader).
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(&out[3..]);
+        let parsed: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        for field in parsed.iter().flat_map(|r| r.iter()) {
+            assert!(
+                !field.starts_with(['=', '+', '-', '@', '\t', '\r', '\n'])
+                    && !field
+                        .trim_start_matches([' ', '\u{3000}'])
+                        .starts_with(['=', '+', '-', '@']),
+                "{field:?}"
+            );
+        }
+        assert_eq!(&parsed[0][7], "''=1");
+        assert_eq!(&parsed[2][1], "''备注");
+        assert!(crate::formula_cells(&out, crate::Format::Csv).is_empty());
+        // Our reader gives the values back.
+        let back = read_csv(&out, &Limits::default()).unwrap();
+        assert_eq!(back[0].cells, payloads);
+        assert_eq!(back[1].cells, payloads);
+        assert_eq!(back[2].cells, ["普通", "'备注"]);
+    }
+
     fn cell() -> impl Strategy<Value = String> {
         prop_oneof![
             "[a-z0-9 ,\"]{0,8}",
+            "['=+@\\- \t][a-z0-9=+@']{0,6}",
             "[\\PC]{0,6}",
             "[\\s\\S]{0,6}",
             Just(String::new()),
@@ -322,7 +370,7 @@ mod tests {
         #[test]
         fn never_panics_on_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
             let _ = read_csv(&bytes, &Limits::default());
-            let small = Limits { max_bytes: 200, max_rows: 3, max_columns: 2, max_cell_chars: 4 };
+            let small = Limits { max_bytes: 200, max_rows: 3, max_columns: 2, max_cell_chars: 4, ..Limits::default() };
             let _ = read_csv(&bytes, &small);
         }
 
@@ -337,6 +385,7 @@ mod tests {
         ) {
             let headers = ["甲", "乙"];
             let bytes = write_csv(&headers, &rows);
+            prop_assert!(crate::formula_cells(&bytes, crate::Format::Csv).is_empty());
             let read = read_csv(&bytes, &Limits::default()).unwrap();
             let mut expected: Vec<Vec<String>> = vec![headers.iter().map(|h| h.to_string()).collect()];
             for r in &rows {

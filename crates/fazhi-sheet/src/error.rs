@@ -19,8 +19,29 @@ pub enum SheetError {
         column: usize,
         limit: usize,
     },
-    #[error("Excel 文件解压后过大（{size} 字节，上限 {limit} 字节），可能已损坏")]
-    Inflated { size: u64, limit: u64 },
+    /// An XLSX part, or the parts together, inflate past a limit (counted while inflating,
+    /// or as the ZIP declares). `part` says which part (or “全部部件合计…”), `limit_name`
+    /// which limit ([`INFLATED_PART`], [`INFLATED_TOTAL`]).
+    #[error(
+        "Excel 文件解压后过大：{part} 超过{limit_name}的上限 {}，文件可能已损坏或被篡改",
+        human(*.limit)
+    )]
+    Inflated {
+        part: String,
+        limit_name: &'static str,
+        limit: u64,
+    },
+    /// One XML event of an XLSX part is longer than a limit: a text node ([`XML_TEXT`]) or a
+    /// tag ([`XML_TAG`]).
+    #[error(
+        "Excel 文件内容异常：{part} 中{what}超过上限 {}，文件可能已损坏或被篡改",
+        human(*.limit)
+    )]
+    XmlTooLong {
+        part: String,
+        what: &'static str,
+        limit: u64,
+    },
     #[error(
         "无法识别文件编码：请将表格另存为“CSV UTF-8（逗号分隔）”或 Excel 工作簿（.xlsx）后重试"
     )]
@@ -38,6 +59,15 @@ pub enum SheetError {
     #[error("无法生成表格文件：{0}")]
     Write(String),
 }
+
+/// [`SheetError::Inflated`]'s limit on one part ([`crate::Limits::max_inflated_part_bytes`]).
+pub const INFLATED_PART: &str = "单个部件解压后";
+/// [`SheetError::Inflated`]'s limit on all parts ([`crate::Limits::max_inflated_bytes`]).
+pub const INFLATED_TOTAL: &str = "整个文件解压后";
+/// [`SheetError::XmlTooLong`] of a text node ([`crate::xml_text_limit`]).
+pub const XML_TEXT: &str = "一段标签之间的文字";
+/// [`SheetError::XmlTooLong`] of a tag ([`crate::MAX_XML_TAG_BYTES`]).
+pub const XML_TAG: &str = "一个标签";
 
 fn human(bytes: u64) -> String {
     const MIB: u64 = 1024 * 1024;

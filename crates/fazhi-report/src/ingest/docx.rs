@@ -1,9 +1,16 @@
 //! .docx read directly from the zip: `word/document.xml` in body order, heading styles from
 //! `word/styles.xml`, automatic numbering from `word/numbering.xml`.
 //!
-//! Safety: every part read is bounded by `Limits::max_docx_uncompressed` (declared size
-//! checked first, actual bytes counted while inflating); corrupt zips and bad XML are
-//! `Error::Docx`, never a panic.
+//! Safety: every part read is bounded by `Limits::max_docx_uncompressed` (64 MB by default;
+//! the declared size checked first, the actual bytes counted while inflating, so a part
+//! whose headers declare 1,000 bytes and that inflates to 1 GB is refused at the limit);
+//! corrupt zips and bad XML are `Error::Docx`, never a panic.
+//!
+//! Single XML events need no bound of their own here, unlike in an XLSX (fazhi-sheet
+//! lexes every part for calamine): the parts are read whole within that limit and parsed
+//! from the slice (`NsReader<&[u8]>`), so quick-xml hands out borrowed events and buffers
+//! nothing; the longest text node costs at most one copy of itself when unescaped, and the
+//! text extracted, never more than the part, is checked against `Limits::max_text_chars`.
 
 use super::numbering::{Counters, Numbering};
 use super::{Hint, Ingested, Layout, Limits, RawBlock};

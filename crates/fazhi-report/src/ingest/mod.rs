@@ -23,7 +23,10 @@ pub struct Limits {
     pub max_file_bytes: u64,
     /// Characters of text after decoding/extraction.
     pub max_text_chars: usize,
-    /// Total uncompressed size of the parts read from a .docx (zip-bomb guard).
+    /// Total uncompressed size of the parts read from a .docx (`word/document.xml`,
+    /// `word/styles.xml`, `word/numbering.xml`; images and other parts are never inflated),
+    /// counted in real bytes while inflating: the zip-bomb guard. Default
+    /// [`DEFAULT_MAX_DOCX_UNCOMPRESSED`] (64 MB).
     pub max_docx_uncompressed: u64,
     /// Pages read from a PDF.
     pub max_pdf_pages: usize,
@@ -33,12 +36,21 @@ pub struct Limits {
     pub pdf_timeout_secs: u64,
 }
 
+/// The default of [`Limits::max_docx_uncompressed`]: 64 MB.
+///
+/// A county's or a department's annual report is a few thousand characters (the five
+/// reports of the shared corpus have 2,100–3,700) and rarely more than 30,000; even with
+/// Word's markup (run properties, revision ids, tables: a few hundred bytes per run) its
+/// `document.xml` stays under 5 MB. 64 MB is over ten times that. It used to be 200 MB,
+/// which DEFLATE's ratio of about 1,000:1 lets a forged upload of 200 KB inflate to.
+pub const DEFAULT_MAX_DOCX_UNCOMPRESSED: u64 = 64 * 1024 * 1024;
+
 impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_file_bytes: 50 * 1024 * 1024,
             max_text_chars: 5_000_000,
-            max_docx_uncompressed: 200 * 1024 * 1024,
+            max_docx_uncompressed: DEFAULT_MAX_DOCX_UNCOMPRESSED,
             max_pdf_pages: 500,
             max_pdf_uncompressed: 200 * 1024 * 1024,
             pdf_timeout_secs: 30,
