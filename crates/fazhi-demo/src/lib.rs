@@ -126,10 +126,11 @@ pub enum Progress {
     },
 }
 
-/// The demo passwords, one per role (printed after the demo is made).
+/// The demo passwords, one per role (printed after the demo is made). They pass the password
+/// policy for the demo's logins (none of `admin`, `dudao` … inside).
 pub const PASSWORDS: [(Role, &str); 4] = [
-    (Role::Admin, "Demo-Admin-2025!"),
-    (Role::Supervisor, "Demo-Dudao-2025!"),
+    (Role::Admin, "Demo-Guanli-2025!"),
+    (Role::Supervisor, "Demo-Ducha-2025!"),
     (Role::UnitLeader, "Demo-Leader-2025!"),
     (Role::UnitStaff, "Demo-Staff-2025!"),
 ];

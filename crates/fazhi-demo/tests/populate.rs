@@ -130,6 +130,21 @@ async fn same_options_same_data_and_every_planted_finding() {
     for role in Role::ALL {
         assert!(sa.accounts.iter().any(|acc| acc.role == role), "{role:?}");
     }
+    // The demo's logins and passwords pass the policies people are held to.
+    for acc in &sa.accounts {
+        assert!(
+            fazhi_domain::check_login(&acc.login).is_ok(),
+            "{}",
+            acc.login
+        );
+        assert_eq!(
+            fazhi_domain::check_password(&acc.password, &acc.login),
+            Ok(()),
+            "{} / {}",
+            acc.login,
+            acc.password
+        );
+    }
     let kgj = a.user_by_login("kegongju").await.unwrap().unwrap();
     assert!(!kgj.must_change_password);
     assert!(kgj.password_hash.starts_with("$argon2id$"));

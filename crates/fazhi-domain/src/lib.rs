@@ -10,8 +10,10 @@ pub mod ledger;
 pub mod org;
 mod outline;
 mod part;
+pub mod policy;
 pub mod procedure;
 mod settings;
+pub mod text;
 mod unit;
 mod year;
 
@@ -23,6 +25,7 @@ pub use org::{
 };
 pub use outline::{Outline, OutlinePart};
 pub use part::{Part, FIVE_PARTS};
+pub use policy::{check_login, check_password, Login, LoginProblem, PasswordProblem};
 pub use procedure::{ProcedureSettings, Violation};
 pub use settings::{MonthDay, RuleSettings};
 pub use unit::{UnitAliases, UnitName};

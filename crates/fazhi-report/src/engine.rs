@@ -8,6 +8,19 @@ use chrono::NaiveDate;
 use fazhi_domain::{Outline, RuleSettings, UnitAliases};
 use std::path::Path;
 
+/// Extensions of the files a report is read from (the published formats: Word, PDF, web
+/// pages, text; legacy Word/WPS names are accepted so that their reading answers with how
+/// to convert them). A file of any other kind (a script, an image, an SVG) is not a report.
+pub const REPORT_EXTENSIONS: &[&str] = &["txt", "md", "docx", "pdf", "html", "htm", "doc", "wps"];
+
+/// Whether `name` is named like a report file ([`REPORT_EXTENSIONS`], any letter case).
+pub fn is_report_file_name(name: &str) -> bool {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    base.rsplit_once('.').is_some_and(|(stem, ext)| {
+        !stem.is_empty() && REPORT_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str())
+    })
+}
+
 /// Configuration of the engine: the outline to check against, rule settings, unit aliases
 /// and ingest limits. Cheap to share across threads.
 #[derive(Debug, Clone)]
@@ -97,6 +110,29 @@ impl Engine {
             report,
             findings,
             score,
+        }
+    }
+}
+
+#[cfg(test)]
+mod name_tests {
+    use super::is_report_file_name;
+
+    #[test]
+    fn report_file_names() {
+        for ok in ["报告.docx", "a.PDF", "dir/x.txt", "网页.htm", "旧.doc"] {
+            assert!(is_report_file_name(ok), "{ok}");
+        }
+        for bad in [
+            "x.js",
+            "x.svg",
+            "x.html.exe",
+            ".docx",
+            "noext",
+            "x.xlsx",
+            "",
+        ] {
+            assert!(!is_report_file_name(bad), "{bad}");
         }
     }
 }

@@ -28,7 +28,7 @@
 //! | `region.create`, `region.update` | `region` | region | the region |
 //! | `unit.create`, `unit.update` | `unit` | unit | the unit (and its region) |
 //! | `org.import` (after = [`ImportSummary`]) | `org` | — | where all changed rows meet |
-//! | `user.create`, `user.password`, `user.disable`, `user.enable` | `user` | user | the account's grants |
+//! | `user.create`, `user.password` (after = `{password_changed, must_change_password, tokens_revoked}`), `user.disable`, `user.enable` | `user` | user | the account's grants |
 //! | `grant.create`, `grant.revoke` | `grant` | grant | the grant's node |
 //! | `token.create`, `token.revoke` | `api_token` | token | the account's grants |
 //! | `session.login`, `session.logout`, `session.login_failed` | `session` | user (if known) | the account's grants |
@@ -102,14 +102,22 @@ pub trait UserStore: Send + Sync {
     async fn user_by_login(&self, login: &str) -> StoreResult<Option<User>>;
     async fn users(&self) -> StoreResult<Vec<User>>;
     async fn count_users(&self) -> StoreResult<i64>;
-    /// The audit entry records that the password changed, never the hashes.
+    /// Sets a password, in one transaction: the replaced hash goes into the account's
+    /// password history (the newest [`PASSWORD_HISTORY`] are kept), and with
+    /// [`PasswordSet::Reset`] (or `Own { revoke_tokens: true }`) every API token of the
+    /// account is revoked. One `user.password` entry records that the password changed,
+    /// whether it must be changed at the next login and how many tokens were revoked
+    /// (`tokens_revoked`), never a hash. Answers how many tokens were revoked.
     async fn set_password(
         &self,
         actor: &Actor,
         id: UserId,
         password_hash: &str,
-        must_change: bool,
-    ) -> StoreResult<()>;
+        how: PasswordSet,
+    ) -> StoreResult<u64>;
+    /// The hashes of the account's earlier passwords (not the current one), newest first, at
+    /// most [`PASSWORD_HISTORY`].
+    async fn password_history(&self, id: UserId) -> StoreResult<Vec<String>>;
     /// Disabling also ends the account's sessions and revokes its API tokens.
     async fn set_disabled(&self, actor: &Actor, id: UserId, disabled: bool) -> StoreResult<User>;
 
@@ -279,6 +287,9 @@ pub trait LedgerStore: Send + Sync {
     async fn ledger_years(&self, unit_id: UnitId) -> StoreResult<Vec<i32>>;
 }
 
+/// How many replaced password hashes the store keeps per account (the domain's policy).
+pub const PASSWORD_HISTORY: usize = fazhi_domain::policy::PASSWORD_HISTORY;
+
 /// The years a ledger record may count toward (the domain's one range; the schema's own
 /// check, 1949–2100, is wider).
 pub const LEDGER_YEARS: std::ops::RangeInclusive<i32> = fazhi_domain::ledger::YEARS;
@@ -325,7 +336,7 @@ pub enum DbTarget {
 /// The latest migration this program knows (`migrations/{sqlite,postgres}/NNNN_*.sql`; both
 /// backends always have the same numbers). A database at a higher version is refused with
 /// [`StoreError::TooNew`] rather than touched.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// Connects to the database (creating an SQLite file when missing) and brings its schema up
 /// to [`SCHEMA_VERSION`].

@@ -132,6 +132,32 @@ pub struct NewUser {
     pub must_change_password: bool,
 }
 
+/// How a password is set ([`crate::UserStore::set_password`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordSet {
+    /// An administrator's reset (pages, API, `fazhi admin reset-password`): a one-time
+    /// password the person must change at the next login. Every API token of the account is
+    /// revoked with it: whoever knew the old password may have made them.
+    Reset,
+    /// The person's own new password; `revoke_tokens` revokes all his API tokens too.
+    Own { revoke_tokens: bool },
+}
+
+impl PasswordSet {
+    /// Whether the person must change this password at the next login.
+    pub fn must_change(self) -> bool {
+        self == PasswordSet::Reset
+    }
+
+    /// Whether the account's API tokens are revoked with it.
+    pub fn revokes_tokens(self) -> bool {
+        match self {
+            PasswordSet::Reset => true,
+            PasswordSet::Own { revoke_tokens } => revoke_tokens,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoleGrant {
     pub id: i64,

@@ -26,9 +26,10 @@ use crate::util::{
 use crate::Actor;
 use crate::{
     ApiToken, AuditEntry, AuditFilter, AuditStore, ImportSummary, NewRegion, NewUnit, NewUpload,
-    NewUser, OrgRow, OrgStore, Page, Region, ReportStore, RoleGrant, RowError, Session,
-    SessionStore, StoreError, StoreResult, Timestamp, Unit, UnitOverviewQuery, UnitOverviewRow,
-    UnitSort, UploadDetail, UploadId, UploadSummary, User, UserStore, SCHEMA_VERSION,
+    NewUser, OrgRow, OrgStore, Page, PasswordSet, Region, ReportStore, RoleGrant, RowError,
+    Session, SessionStore, StoreError, StoreResult, Timestamp, Unit, UnitOverviewQuery,
+    UnitOverviewRow, UnitSort, UploadDetail, UploadId, UploadSummary, User, UserStore,
+    PASSWORD_HISTORY, SCHEMA_VERSION,
 };
 use crate::{Attachment, LedgerQuery, LedgerRow, LedgerStore, MAX_ATTACHMENT_BYTES};
 use async_trait::async_trait;
@@ -1267,11 +1268,19 @@ impl UserStore for Me {
         actor: &Actor,
         id: UserId,
         password_hash: &str,
-        must_change: bool,
-    ) -> StoreResult<()> {
+        how: PasswordSet,
+    ) -> StoreResult<u64> {
+        let must_change = how.must_change();
         let mut tx = self.begin_write().await?;
-        let before = fetch_user(&mut *tx, id)
-            .await?
+        let sql = format!("SELECT {USER_COLS} FROM users u WHERE u.id = $1{LOCK_ROW}");
+        let before = sqlx::query(&sql)
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db)?
+            .as_ref()
+            .map(user_row)
+            .transpose()?
             .ok_or(StoreError::NotFound("账号"))?;
         sqlx::query("UPDATE users SET password_hash = $1, must_change_password = $2 WHERE id = $3")
             .bind(password_hash)
@@ -1280,6 +1289,35 @@ impl UserStore for Me {
             .execute(&mut *tx)
             .await
             .map_err(db)?;
+        // The replaced hash joins the history, which keeps only the newest few.
+        sqlx::query(
+            "INSERT INTO password_history (user_id, password_hash, changed_at) VALUES ($1, $2, $3)",
+        )
+        .bind(id)
+        .bind(&before.password_hash)
+        .bind(enc_ts(now()))
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        sqlx::query(
+            "DELETE FROM password_history WHERE user_id = $1 AND id NOT IN \
+             (SELECT id FROM password_history WHERE user_id = $1 ORDER BY id DESC LIMIT $2)",
+        )
+        .bind(id)
+        .bind(PASSWORD_HISTORY as i64)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        let tokens_revoked = if how.revokes_tokens() {
+            sqlx::query("UPDATE api_tokens SET revoked = TRUE WHERE user_id = $1 AND NOT revoked")
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?
+                .rows_affected()
+        } else {
+            0
+        };
         let place = user_placement(&mut tx, id).await?;
         append_audit(
             &mut tx,
@@ -1290,14 +1328,28 @@ impl UserStore for Me {
                 entity_id: Some(id),
                 place,
                 before: Some(json!({ "must_change_password": before.must_change_password })),
-                after: Some(
-                    json!({ "password_changed": true, "must_change_password": must_change }),
-                ),
+                after: Some(json!({
+                    "password_changed": true,
+                    "must_change_password": must_change,
+                    "tokens_revoked": tokens_revoked,
+                })),
             },
         )
         .await?;
         tx.commit().await.map_err(db)?;
-        Ok(())
+        Ok(tokens_revoked)
+    }
+
+    async fn password_history(&self, id: UserId) -> StoreResult<Vec<String>> {
+        sqlx::query_scalar(
+            "SELECT password_hash FROM password_history WHERE user_id = $1 \
+             ORDER BY id DESC LIMIT $2",
+        )
+        .bind(id)
+        .bind(PASSWORD_HISTORY as i64)
+        .fetch_all(self.reader())
+        .await
+        .map_err(db)
     }
 
     async fn set_disabled(&self, actor: &Actor, id: UserId, disabled: bool) -> StoreResult<User> {

@@ -33,9 +33,10 @@ use fazhi_domain::ledger::{parse_fields, RecordData, RecordId, RecordKind};
 use fazhi_domain::{Grant, Node, RegionLevel, Role, UnitKind};
 use fazhi_store::{
     open, open_postgres, open_sqlite, Actor, AdminStore, AuditEntry, AuditFilter, AuditStore,
-    DbTarget, LedgerQuery, NewRegion, NewUnit, NewUpload, NewUser, OrgRow, OrgStore, PgStore,
-    Region, ReportStore, Session, SqliteStore, Store, StoreError, Timestamp, Unit,
-    UnitOverviewQuery, UnitSort, UploadStatus, MAX_ATTACHMENT_BYTES, SCHEMA_VERSION,
+    DbTarget, LedgerQuery, NewRegion, NewUnit, NewUpload, NewUser, OrgRow, OrgStore, PasswordSet,
+    PgStore, Region, ReportStore, Session, SqliteStore, Store, StoreError, Timestamp, Unit,
+    UnitOverviewQuery, UnitSort, UploadStatus, MAX_ATTACHMENT_BYTES, PASSWORD_HISTORY,
+    SCHEMA_VERSION,
 };
 use sha2::{Digest, Sha256};
 use sqlx::{Connection, Executor};
@@ -286,6 +287,7 @@ conformance!(
     import_is_all_or_nothing_and_lists_every_bad_row,
     import_moves_a_subtree_and_refuses_cycles,
     users_passwords_and_disabling,
+    password_history_and_token_revocation,
     grants_and_their_placement,
     api_tokens,
     sessions_expiry_logout_and_failures,
@@ -1070,16 +1072,21 @@ async fn users_passwords_and_disabling(fx: &Fx) {
     assert_eq!(s.count_users().await.unwrap(), 2);
 
     let m = mark(s).await;
-    s.set_password(&admin(), alice.id, "$argon2id$secret-new", true)
-        .await
-        .unwrap();
+    s.set_password(
+        &admin(),
+        alice.id,
+        "$argon2id$secret-new",
+        PasswordSet::Reset,
+    )
+    .await
+    .unwrap();
     let changed = s.user(alice.id).await.unwrap();
     assert_eq!(changed.password_hash, "$argon2id$secret-new");
     assert!(changed.must_change_password);
     let e = one_entry(s, m, "user.password").await;
     assert_eq!(e.after.as_ref().unwrap()["password_changed"], true);
     assert!(matches!(
-        s.set_password(&admin(), 999_999, "x", false).await,
+        s.set_password(&admin(), 999_999, "x", OWN).await,
         Err(StoreError::NotFound(_))
     ));
 
@@ -1120,6 +1127,136 @@ async fn users_passwords_and_disabling(fx: &Fx) {
         Err(StoreError::NotFound(_))
     ));
     let _ = token;
+    assert_no_secrets_in_audit(s).await;
+}
+
+/// A person's own new password, keeping his API tokens.
+const OWN: PasswordSet = PasswordSet::Own {
+    revoke_tokens: false,
+};
+
+async fn password_history_and_token_revocation(fx: &Fx) {
+    let s = fx.s();
+    let alice = s.create_user(&admin(), &new_user("alice")).await.unwrap();
+    let bob = s.create_user(&admin(), &new_user("bob")).await.unwrap();
+    assert!(s.password_history(alice.id).await.unwrap().is_empty());
+
+    // Seven changes: the history keeps the newest PASSWORD_HISTORY replaced hashes (not the
+    // current one), newest first, and the table holds no more than that.
+    for i in 1..=7 {
+        let revoked = s
+            .set_password(
+                &actor("alice"),
+                alice.id,
+                &format!("$argon2id$secret-h{i}"),
+                OWN,
+            )
+            .await
+            .unwrap();
+        assert_eq!(revoked, 0);
+    }
+    assert_eq!(PASSWORD_HISTORY, 5);
+    assert_eq!(
+        s.user(alice.id).await.unwrap().password_hash,
+        "$argon2id$secret-h7"
+    );
+    let want: Vec<String> = (2..=6)
+        .rev()
+        .map(|i| format!("$argon2id$secret-h{i}"))
+        .collect();
+    assert_eq!(s.password_history(alice.id).await.unwrap(), want);
+    let kept = fx
+        .handle
+        .scalar(&format!(
+            "SELECT COUNT(*) FROM password_history WHERE user_id = {}",
+            alice.id
+        ))
+        .await;
+    assert_eq!(kept, 5, "older rows are deleted, not only hidden");
+    assert!(s.password_history(bob.id).await.unwrap().is_empty());
+    assert!(s.password_history(999_999).await.unwrap().is_empty());
+
+    // An own change keeps the API tokens unless asked; a reset revokes every one of the
+    // account's tokens (not others'), said in its one audit entry.
+    s.create_api_token(&admin(), alice.id, "脚本一", "tokhash-a1")
+        .await
+        .unwrap();
+    s.create_api_token(&admin(), alice.id, "脚本二", "tokhash-a2")
+        .await
+        .unwrap();
+    s.create_api_token(&admin(), bob.id, "脚本", "tokhash-b1")
+        .await
+        .unwrap();
+    let m = mark(s).await;
+    assert_eq!(
+        s.set_password(&actor("alice"), alice.id, "$argon2id$secret-h8", OWN)
+            .await
+            .unwrap(),
+        0
+    );
+    let e = one_entry(s, m, "user.password").await;
+    assert_eq!(e.after.as_ref().unwrap()["tokens_revoked"], 0);
+    assert!(s.api_token_user("tokhash-a1").await.unwrap().is_some());
+
+    let m = mark(s).await;
+    let revoked = s
+        .set_password(
+            &admin(),
+            alice.id,
+            "$argon2id$secret-reset",
+            PasswordSet::Reset,
+        )
+        .await
+        .unwrap();
+    assert_eq!(revoked, 2);
+    let e = one_entry(s, m, "user.password").await;
+    assert_eq!(
+        e.after,
+        Some(serde_json::json!({
+            "password_changed": true,
+            "must_change_password": true,
+            "tokens_revoked": 2,
+        }))
+    );
+    assert!(s.user(alice.id).await.unwrap().must_change_password);
+    assert!(s.api_token_user("tokhash-a1").await.unwrap().is_none());
+    assert!(s.api_token_user("tokhash-a2").await.unwrap().is_none());
+    assert!(s.api_token_user("tokhash-b1").await.unwrap().is_some());
+    assert_eq!(
+        s.password_history(alice.id).await.unwrap()[0],
+        "$argon2id$secret-h8"
+    );
+
+    // The person's own change may revoke them too.
+    s.create_api_token(&admin(), alice.id, "脚本三", "tokhash-a3")
+        .await
+        .unwrap();
+    let m = mark(s).await;
+    let revoked = s
+        .set_password(
+            &actor("alice"),
+            alice.id,
+            "$argon2id$secret-h9",
+            PasswordSet::Own {
+                revoke_tokens: true,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(revoked, 1);
+    let e = one_entry(s, m, "user.password").await;
+    assert_eq!(e.after.as_ref().unwrap()["must_change_password"], false);
+    assert!(s.api_token_user("tokhash-a3").await.unwrap().is_none());
+    assert!(!s.user(alice.id).await.unwrap().must_change_password);
+
+    // Nothing of a failed change stays.
+    let m = mark(s).await;
+    assert!(matches!(
+        s.set_password(&admin(), 999_999, "$argon2id$secret-x", PasswordSet::Reset)
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert_eq!(mark(s).await, m);
     assert_no_secrets_in_audit(s).await;
 }
 
@@ -1245,7 +1382,7 @@ async fn grants_and_their_placement(fx: &Fx) {
 
     // An account sits where all of its grants meet: bob's are in 甲市 and 丙市 → 示范省.
     let m = mark(s).await;
-    s.set_password(&admin(), bob.id, "$argon2id$secret-2", false)
+    s.set_password(&admin(), bob.id, "$argon2id$secret-2", OWN)
         .await
         .unwrap();
     assert_eq!(
@@ -3287,6 +3424,22 @@ async fn check_fixture(s: &dyn Store, seeded_at: i64) {
         .await
         .unwrap();
     assert_eq!(s.units(None).await.unwrap().len(), 1);
+
+    // Passwords (history from schema 3 on): a reset keeps the hash the account had and
+    // revokes its token.
+    s.set_password(
+        &admin(),
+        user.id,
+        "$argon2id$after-upgrade",
+        PasswordSet::Reset,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        s.password_history(user.id).await.unwrap(),
+        vec![user.password_hash.clone()]
+    );
+    assert!(s.api_token_user(FIXTURE_TOKEN).await.unwrap().is_none());
 
     // The ledger: what the fixture holds (from schema 2 on), and new records either way.
     let q = LedgerQuery {

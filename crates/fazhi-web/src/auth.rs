@@ -39,6 +39,8 @@ pub struct Principal {
     pub csrf_token: Option<String>,
     /// SHA-256 of the session token (for logout), `None` for API tokens.
     pub session_hash: Option<String>,
+    /// The API token's id (logout revokes it), `None` for sessions.
+    pub token_id: Option<i64>,
     /// Client address, for the audit log.
     pub addr: String,
 }
@@ -109,7 +111,7 @@ fn bearer(parts: &Parts) -> Option<&str> {
 async fn resolve(parts: &Parts, state: &AppState) -> Result<Option<Principal>> {
     let addr = client_addr(parts);
     if let Some(token) = bearer(parts) {
-        let Some((_, user)) = state.store.api_token_user(&token_hash(token)).await? else {
+        let Some((api_token, user)) = state.store.api_token_user(&token_hash(token)).await? else {
             return Err(Error::Unauthorized);
         };
         let grants = state
@@ -125,6 +127,7 @@ async fn resolve(parts: &Parts, state: &AppState) -> Result<Option<Principal>> {
             via: Via::Token,
             csrf_token: None,
             session_hash: None,
+            token_id: Some(api_token.id),
             addr,
         }));
     }
@@ -148,6 +151,7 @@ async fn resolve(parts: &Parts, state: &AppState) -> Result<Option<Principal>> {
         via: Via::Session,
         csrf_token: Some(session.csrf_token),
         session_hash: Some(hash),
+        token_id: None,
         addr,
     }))
 }

@@ -40,6 +40,9 @@ pub enum Error {
     Csrf,
     #[error("登录尝试过于频繁，请 {0} 秒后再试")]
     Throttled(u64),
+    /// The server is reading as many files as it allows at once; try again shortly.
+    #[error("{0}")]
+    Busy(String),
     #[error("服务器内部错误，请稍后重试")]
     Internal(String),
 }
@@ -58,6 +61,7 @@ impl Error {
             Error::Conflict(_) => StatusCode::CONFLICT,
             Error::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Error::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
+            Error::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -76,6 +80,7 @@ impl Error {
             Error::Refused(_) => "refused",
             Error::Csrf => "csrf",
             Error::Throttled(_) => "throttled",
+            Error::Busy(_) => "busy",
             Error::Internal(_) => "internal",
         }
     }
@@ -174,6 +179,12 @@ impl axum::response::IntoResponse for Error {
             }
         }
         let mut response = (status, axum::Json(json)).into_response();
+        if let Error::Busy(_) = self {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("10"),
+            );
+        }
         if let Error::Throttled(secs) = self {
             if let Ok(v) = axum::http::HeaderValue::from_str(&secs.to_string()) {
                 response
@@ -183,5 +194,141 @@ impl axum::response::IntoResponse for Error {
         }
         response.extensions_mut().insert(body);
         response
+    }
+}
+
+/// A message of serde (or of an axum extractor wrapping it) in Chinese, for the person who
+/// sent the request: the field it names is kept, the English explanation is never shown.
+/// `detail` is the library's text, e.g. ``year: invalid digit found in string`` or
+/// ``unknown variant `x`, expected one of `a`, `b` ``.
+pub fn input_message(detail: &str) -> String {
+    let detail = detail.trim();
+    // axum prefixes what it was doing; serde_urlencoded prefixes the field (`year: …`).
+    let detail = [
+        "Failed to deserialize query string: ",
+        "Failed to deserialize form body: ",
+        "Failed to deserialize form: ",
+        "Failed to deserialize the JSON body into the target type: ",
+    ]
+    .iter()
+    .find_map(|p| detail.strip_prefix(p))
+    .unwrap_or(detail);
+    let detail = detail.split(" at line ").next().unwrap_or(detail);
+    let (field, what) = match detail.split_once(": ") {
+        Some((f, rest))
+            if !f.is_empty()
+                && f.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '[' | ']')) =>
+        {
+            (Some(f), rest)
+        }
+        _ => (None, detail),
+    };
+    let quoted = |s: &str| -> Option<String> {
+        let start = s.find('`')? + 1;
+        let end = start + s[start..].find('`')?;
+        Some(s[start..end].chars().take(64).collect())
+    };
+    let options = |s: &str| -> String {
+        let list: Vec<&str> = s.split('`').skip(1).step_by(2).take(20).collect();
+        list.join("、")
+    };
+    let explained = if let Some(rest) = what.strip_prefix("unknown variant ") {
+        let given = quoted(rest).unwrap_or_default();
+        match rest.split_once("expected") {
+            Some((_, opts)) if opts.contains('`') => {
+                format!("取值“{given}”无效，可选值：{}", options(opts))
+            }
+            _ => format!("取值“{given}”无效"),
+        }
+    } else if let Some(rest) = what.strip_prefix("unknown field ") {
+        format!("不认识的字段 {}", quoted(rest).unwrap_or_default())
+    } else if let Some(rest) = what.strip_prefix("missing field ") {
+        format!("缺少字段 {}", quoted(rest).unwrap_or_default())
+    } else if let Some(rest) = what.strip_prefix("duplicate field ") {
+        format!("字段 {} 重复", quoted(rest).unwrap_or_default())
+    } else if what.contains("invalid digit") || what.contains("invalid float literal") {
+        "须为数字".to_string()
+    } else if what.contains("cannot parse integer from empty string") {
+        "不能为空".to_string()
+    } else if what.contains("too large") || what.contains("too small") {
+        "数值超出范围".to_string()
+    } else if what.starts_with("invalid type") {
+        let expected = what.rsplit("expected ").next().unwrap_or("");
+        match expected {
+            e if e.contains("integer") || e.contains("i64") || e.contains("i32") => {
+                "类型不对，须为整数".to_string()
+            }
+            e if e.contains("string") => "类型不对，须为字符串".to_string(),
+            e if e.contains("bool") => "类型不对，须为 true 或 false".to_string(),
+            e if e.contains("sequence") => "类型不对，须为数组".to_string(),
+            e if e.contains("map") || e.contains("struct") => "类型不对，须为对象".to_string(),
+            _ => "类型不对".to_string(),
+        }
+    } else if what.starts_with("invalid length") {
+        "长度不对".to_string()
+    } else if what.starts_with("invalid value") {
+        "取值无效".to_string()
+    } else {
+        "格式有误".to_string()
+    };
+    match field {
+        Some(f) => format!("{f}：{explained}"),
+        None => explained,
+    }
+}
+
+#[cfg(test)]
+mod input_message_tests {
+    use super::input_message;
+
+    #[test]
+    fn library_messages_become_chinese() {
+        for (english, chinese) in [
+            (
+                "Failed to deserialize query string: year: invalid digit found in string",
+                "year：须为数字",
+            ),
+            (
+                "unknown variant `x`, expected one of `csv`, `xlsx`",
+                "取值“x”无效，可选值：csv、xlsx",
+            ),
+            (
+                "unknown variant `x`, expected `a` or `b`",
+                "取值“x”无效，可选值：a、b",
+            ),
+            (
+                "unknown field `password`, expected one of `login`, `grants`",
+                "不认识的字段 password",
+            ),
+            ("missing field `login` at line 1 column 2", "缺少字段 login"),
+            (
+                "invalid type: string \"a\", expected i64",
+                "类型不对，须为整数",
+            ),
+            (
+                "limit: number too large to fit in target type",
+                "limit：数值超出范围",
+            ),
+            ("something else entirely", "格式有误"),
+        ] {
+            assert_eq!(input_message(english), chinese, "{english}");
+        }
+    }
+
+    #[test]
+    fn no_english_word_survives() {
+        for english in [
+            "Failed to deserialize form body: kind: unknown variant `zz`, expected `a`",
+            "invalid value: integer `-1`, expected u32",
+            "trailing characters",
+            "premature end of input",
+        ] {
+            let m = input_message(english);
+            assert!(
+                !m.contains("expected") && !m.contains("invalid") && !m.contains("unknown"),
+                "{m}"
+            );
+        }
     }
 }

@@ -91,6 +91,12 @@ pub struct Saved {
 
 /// A record with its unit: 404 when it does not exist or the person may not read its unit
 /// (its existence is not revealed), 403 when he reads it but may not do `action`.
+/// The access check of a new attachment, made before its file is read: a person without
+/// the right gets 403/404 (not a size or format error) and costs the server no reading.
+pub async fn require_attach(state: &AppState, p: &Principal, rid: RecordId) -> Result<()> {
+    record_for(state, p, rid, Action::Write).await.map(|_| ())
+}
+
 async fn record_for(
     state: &AppState,
     p: &Principal,
@@ -500,8 +506,11 @@ pub async fn import(
     let ledger = state.ledger.clone();
     let name = filename.to_string();
     let owned = bytes.to_vec();
-    // Reading and checking ten thousand rows is CPU work: off the async threads.
+    // Reading and checking ten thousand rows is CPU work: off the async threads, and at
+    // most as many at once as there are file slots.
+    let slot = crate::ops::file_slot(state).await?;
     let parsed = tokio::task::spawn_blocking(move || {
+        let _slot = slot;
         let rows = fazhi_sheet::ledger::parse_import(
             kind,
             &owned,

@@ -55,6 +55,10 @@ pub struct AppState {
     pub throttle: Arc<ops::LoginThrottle>,
     /// The ledger's rules, calendar and framework.
     pub ledger: Arc<ledger::LedgerContext>,
+    /// Files being read at once (report checks, organisation and ledger imports): each
+    /// takes CPU and up to the readers' memory limits, so a burst of uploads queues here
+    /// instead of multiplying the server's peak memory. See [`ops::file_slot`].
+    pub file_slots: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -70,6 +74,7 @@ impl AppState {
             engine,
             config: Arc::new(config),
             throttle: Arc::new(ops::LoginThrottle::default()),
+            file_slots: Arc::new(tokio::sync::Semaphore::new(ops::FILE_SLOTS)),
         }
     }
 }

@@ -11,12 +11,13 @@ use argon2::password_hash::{
 use argon2::Argon2;
 use base64::Engine as _;
 use chrono::{Duration, Utc};
+use fazhi_domain::policy;
 use fazhi_domain::{Action, Grant, Node, Placement, RegionId, Role, UnitId, UserId};
 use fazhi_report::check::Severity;
 use fazhi_report::Checked;
 use fazhi_store::{
-    Actor, AuditEntry, AuditFilter, NewUpload, NewUser, Page, Region, RoleGrant, Session,
-    UnitOverviewQuery, UnitOverviewRow, UploadDetail, UploadStatus, UploadSummary, User,
+    Actor, AuditEntry, AuditFilter, NewUpload, NewUser, Page, PasswordSet, Region, RoleGrant,
+    Session, UnitOverviewQuery, UnitOverviewRow, UploadDetail, UploadStatus, UploadSummary, User,
 };
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -26,9 +27,6 @@ use std::time::{Duration as StdDuration, Instant};
 
 // ---------------------------------------------------------------------------------------
 // Passwords and tokens
-
-/// Shortest password accepted.
-pub const MIN_PASSWORD_CHARS: usize = 8;
 
 /// argon2id with the crate's default parameters (19 MiB, 2 passes), as a PHC string.
 pub fn hash_password(password: &str) -> String {
@@ -50,25 +48,6 @@ pub fn verify_password(hash: &str, password: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// A new password must be long enough and mix letters with digits or signs.
-pub fn check_new_password(password: &str) -> Result<()> {
-    let chars = password.chars().count();
-    if chars < MIN_PASSWORD_CHARS {
-        return Err(Error::BadRequest(format!(
-            "密码至少 {MIN_PASSWORD_CHARS} 个字符"
-        )));
-    }
-    if chars > 128 {
-        return Err(Error::BadRequest("密码不能超过 128 个字符".into()));
-    }
-    let letters = password.chars().any(|c| c.is_alphabetic());
-    let others = password.chars().any(|c| !c.is_alphabetic());
-    if !(letters && others) {
-        return Err(Error::BadRequest("密码须同时包含字母和数字或符号".into()));
-    }
-    Ok(())
-}
-
 /// 32 random bytes, URL-safe base64 (no padding), with a prefix saying what it is.
 pub fn random_token(prefix: &str) -> String {
     let mut bytes = [0u8; 32];
@@ -79,74 +58,136 @@ pub fn random_token(prefix: &str) -> String {
     )
 }
 
-/// A one-time password people can type: 12 characters from an alphabet without 0/O, 1/l/I.
+/// A one-time password people can type: 12 characters from an alphabet without 0/O, 1/l/I,
+/// drawn again until it passes the password policy (upper- and lower-case letters and a
+/// digit, not repetitive, not common), so it is never weaker than what its owner must pick.
 pub fn one_time_password() -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz23456789";
-    let mut bytes = [0u8; 12];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    let mut s: String = bytes
-        .iter()
-        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
-        .collect();
-    // Guarantee a digit so the password passes `check_new_password` itself.
-    s.replace_range(11..12, "7");
-    s
+    loop {
+        let mut bytes = [0u8; 12];
+        rand::rngs::OsRng.fill_bytes(&mut bytes);
+        let s: String = bytes
+            .iter()
+            .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
+            .collect();
+        if policy::check_password(&s, "").is_ok() {
+            return s;
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------
 // Login throttling
 
-/// Failed logins per (login, address) in a sliding window; after `MAX_FAILURES` the pair
-/// must wait. Kept in memory: a restart forgets it, which only helps the legitimate user.
+/// Failed password checks (logins, and the old password of a password change) in a sliding
+/// window, counted twice: per (login, address), which waits after [`Self::MAX_FAILURES`],
+/// and per address whatever the login, which waits after [`Self::MAX_ADDR_FAILURES`] — so
+/// trying a new name each time gains nothing (GB/T 22239-2019 8.1.4.1 b), "应具有登录失败
+/// 处理功能"). An IPv6 address counts as its /64. Kept in memory: a restart forgets it, which
+/// only helps the legitimate user.
 pub struct LoginThrottle {
-    failures: Mutex<HashMap<(String, String), Vec<Instant>>>,
+    failures: Mutex<Failures>,
+}
+
+#[derive(Default)]
+struct Failures {
+    pairs: HashMap<(String, String), Vec<Instant>>,
+    addrs: HashMap<String, Vec<Instant>>,
 }
 
 impl Default for LoginThrottle {
     fn default() -> Self {
         Self {
-            failures: Mutex::new(HashMap::new()),
+            failures: Mutex::new(Failures::default()),
         }
     }
 }
 
 impl LoginThrottle {
+    /// Failures of one login from one address before that pair waits.
     pub const MAX_FAILURES: usize = 5;
+    /// Failures from one address, whatever the logins, before the address waits.
+    pub const MAX_ADDR_FAILURES: usize = 20;
     pub const WINDOW: StdDuration = StdDuration::from_secs(15 * 60);
+    /// Keys kept before old ones are dropped (bounds the memory under a flood).
+    const MAX_KEYS: usize = 100_000;
 
-    /// Seconds to wait before trying again, if the pair is throttled.
+    fn lock(&self) -> std::sync::MutexGuard<'_, Failures> {
+        self.failures.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Seconds to wait before trying again, if the pair or the address is throttled.
     pub fn wait(&self, login: &str, addr: &str) -> Option<u64> {
-        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        let key = (login.to_lowercase(), addr.to_string());
-        let list = map.get_mut(&key)?;
+        let mut f = self.lock();
         let now = Instant::now();
-        list.retain(|t| now.duration_since(*t) < Self::WINDOW);
-        if list.len() >= Self::MAX_FAILURES {
-            let oldest = list[0];
-            Some((Self::WINDOW - now.duration_since(oldest)).as_secs().max(1))
-        } else {
-            None
-        }
+        let pair = f
+            .pairs
+            .get_mut(&pair_key(login, addr))
+            .and_then(|l| waiting(l, Self::MAX_FAILURES, now));
+        let address = f
+            .addrs
+            .get_mut(&addr_key(addr))
+            .and_then(|l| waiting(l, Self::MAX_ADDR_FAILURES, now));
+        pair.max(address)
     }
 
     pub fn fail(&self, login: &str, addr: &str) {
-        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        if map.len() > 100_000 {
-            // Bound the memory under a flood of random logins.
-            let now = Instant::now();
-            map.retain(|_, v| {
+        let mut f = self.lock();
+        let now = Instant::now();
+        if f.pairs.len() > Self::MAX_KEYS || f.addrs.len() > Self::MAX_KEYS {
+            let recent = |v: &mut Vec<Instant>| {
                 v.last()
                     .is_some_and(|t| now.duration_since(*t) < Self::WINDOW)
-            });
+            };
+            f.pairs.retain(|_, v| recent(v));
+            f.addrs.retain(|_, v| recent(v));
         }
-        map.entry((login.to_lowercase(), addr.to_string()))
-            .or_default()
-            .push(Instant::now());
+        let pair = f.pairs.entry(pair_key(login, addr)).or_default();
+        push_bounded(pair, now, Self::MAX_FAILURES);
+        let address = f.addrs.entry(addr_key(addr)).or_default();
+        push_bounded(address, now, Self::MAX_ADDR_FAILURES);
     }
 
+    /// After a right password: the pair starts afresh. The address keeps its count, or one
+    /// account's owner could wipe the traces of guessing at others'.
     pub fn clear(&self, login: &str, addr: &str) {
-        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        map.remove(&(login.to_lowercase(), addr.to_string()));
+        self.lock().pairs.remove(&pair_key(login, addr));
+    }
+}
+
+fn pair_key(login: &str, addr: &str) -> (String, String) {
+    (policy::bounded_login(login).to_lowercase(), addr_key(addr))
+}
+
+/// The address as counted: an IPv6 address by its /64 (one subscriber's network).
+fn addr_key(addr: &str) -> String {
+    match addr.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(v6)) if v6.to_ipv4_mapped().is_none() => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        _ => addr.to_string(),
+    }
+}
+
+/// Drops failures older than the window; seconds until fewer than `max` remain, if not now.
+fn waiting(list: &mut Vec<Instant>, max: usize, now: Instant) -> Option<u64> {
+    list.retain(|t| now.duration_since(*t) < LoginThrottle::WINDOW);
+    if list.len() >= max {
+        let deciding = list[list.len() - max];
+        let left = LoginThrottle::WINDOW.saturating_sub(now.duration_since(deciding));
+        Some(left.as_secs().max(1))
+    } else {
+        None
+    }
+}
+
+/// Records a failure, keeping no more entries than decide the wait.
+fn push_bounded(list: &mut Vec<Instant>, now: Instant, max: usize) {
+    list.push(now);
+    if list.len() > max {
+        let extra = list.len() - max;
+        list.drain(..extra);
     }
 }
 
@@ -160,18 +201,29 @@ pub struct NewLogin {
     pub user: User,
 }
 
-/// Checks a login and password (throttled per login and address) and opens a session.
+/// Checks a login and password and opens a session, throttled per (login, address) and per
+/// address ([`LoginThrottle`]). A name that cannot be an account's
+/// ([`policy::lookup_login`]: longer than the login policy allows, hidden characters) and a
+/// password longer than the password policy allows fail like a wrong password without a
+/// lookup; the throttle and the audit entry keep only the bounded form of the name
+/// ([`policy::bounded_login`]), so an anonymous request writes a few hundred bytes at most.
 pub async fn login(state: &AppState, login: &str, password: &str, addr: &str) -> Result<NewLogin> {
     let login = login.trim();
-    if let Some(wait) = state.throttle.wait(login, addr) {
+    let shown = policy::bounded_login(login);
+    if let Some(wait) = state.throttle.wait(&shown, addr) {
         return Err(Error::Throttled(wait));
     }
     let actor = Actor {
         user_id: None,
-        login: login.to_string(),
+        login: shown.clone(),
         addr: addr.to_string(),
     };
-    let user = state.store.user_by_login(login).await?;
+    // A password of more than MAX_PASSWORD_CHARS characters has more than 4 bytes each.
+    let plausible = password.len() <= 4 * policy::MAX_PASSWORD_CHARS;
+    let user = match policy::lookup_login(login) {
+        Some(name) if plausible => state.store.user_by_login(name).await?,
+        _ => None,
+    };
     let ok = match &user {
         Some(u) => verify_password(&u.password_hash, password) && !u.disabled,
         None => {
@@ -181,11 +233,11 @@ pub async fn login(state: &AppState, login: &str, password: &str, addr: &str) ->
         }
     };
     let Some(user) = user.filter(|_| ok) else {
-        state.throttle.fail(login, addr);
-        state.store.record_login_failure(&actor, login).await?;
+        state.throttle.fail(&shown, addr);
+        state.store.record_login_failure(&actor, &shown).await?;
         return Err(Error::BadRequest("登录名或密码不正确，或账号已停用".into()));
     };
-    state.throttle.clear(login, addr);
+    state.throttle.clear(&shown, addr);
     let token = random_token("");
     let now = Utc::now();
     let session = Session {
@@ -214,25 +266,64 @@ fn dummy_hash() -> &'static str {
     HASH.get_or_init(|| hash_password(&random_token("")))
 }
 
+/// Ends what the request came with: the browser session, or — for `Authorization: Bearer` —
+/// the API token used (revoked and audited; logging out is how a script says it is done).
 pub async fn logout(state: &AppState, p: &Principal) -> Result<()> {
     if let Some(hash) = &p.session_hash {
         state.store.delete_session(&p.actor(), hash).await?;
     }
+    if let Some(id) = p.token_id {
+        state.store.revoke_api_token(&p.actor(), id).await?;
+    }
     Ok(())
 }
 
-/// The signed-in person changes his own password (old one required).
-pub async fn change_password(state: &AppState, p: &Principal, old: &str, new: &str) -> Result<()> {
+/// The signed-in person changes his own password. The old one is checked first, throttled
+/// like a login for his account and address (a stolen session or token cannot be used to
+/// guess it); the new one must pass the password policy and differ from the current one and
+/// the last [`policy::PASSWORD_HISTORY`]. His other sessions end; with `revoke_tokens` every
+/// API token of his is revoked too (in the store's transaction of the change).
+pub async fn change_password(
+    state: &AppState,
+    p: &Principal,
+    old: &str,
+    new: &str,
+    revoke_tokens: bool,
+) -> Result<()> {
+    let login = p.user.login.as_str();
+    if let Some(wait) = state.throttle.wait(login, &p.addr) {
+        return Err(Error::Throttled(wait));
+    }
     if !verify_password(&p.user.password_hash, old) {
+        state.throttle.fail(login, &p.addr);
         return Err(Error::BadRequest("原密码不正确".into()));
     }
+    state.throttle.clear(login, &p.addr);
     if old == new {
         return Err(Error::BadRequest("新密码不能与原密码相同".into()));
     }
-    check_new_password(new)?;
+    policy::check_password(new, login).map_err(|e| Error::BadRequest(e.to_string()))?;
+    let mut hashes = vec![p.user.password_hash.clone()];
+    hashes.extend(state.store.password_history(p.user.id).await?);
+    let candidate = new.to_string();
+    // Up to six argon2 verifications and a hash: off the async threads.
+    let hash = tokio::task::spawn_blocking(move || {
+        policy::check_not_reused(hashes.iter().map(String::as_str), |h| {
+            verify_password(h, &candidate)
+        })
+        .map(|()| hash_password(&candidate))
+    })
+    .await
+    .map_err(|e| Error::Internal(format!("密码校验任务异常：{e}")))?
+    .map_err(|e| Error::BadRequest(e.to_string()))?;
     state
         .store
-        .set_password(&p.actor(), p.user.id, &hash_password(new), false)
+        .set_password(
+            &p.actor(),
+            p.user.id,
+            &hash,
+            PasswordSet::Own { revoke_tokens },
+        )
         .await?;
     // Whoever else was signed in with the old password is signed out; this browser stays.
     state
@@ -248,16 +339,12 @@ pub async fn create_api_token(
     p: &Principal,
     name: &str,
 ) -> Result<(fazhi_store::ApiToken, String)> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(Error::BadRequest(
-            "令牌名称不能为空，且不超过 100 个字符".into(),
-        ));
-    }
+    let name =
+        policy::check_token_name(name).map_err(|e| Error::BadRequest(e.message("令牌名称")))?;
     let token = random_token("fz_");
     let row = state
         .store
-        .create_api_token(&p.actor(), p.user.id, name, &token_hash(&token))
+        .create_api_token(&p.actor(), p.user.id, &name, &token_hash(&token))
         .await?;
     Ok((row, token))
 }
@@ -342,6 +429,26 @@ pub(crate) fn check_file(state: &AppState, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// How many received files are read at once (report checks, organisation and ledger
+/// imports). Two: the machines this serves have two to four cores, and each read may take
+/// up to the readers' memory limits (see docs/SECURITY.md).
+pub const FILE_SLOTS: usize = 2;
+
+/// How long a request waits for a free slot before it is told to come back.
+const FILE_SLOT_WAIT: StdDuration = StdDuration::from_secs(20);
+
+/// A permit to read one received file, held while it is parsed; a request that finds every
+/// slot taken for [`FILE_SLOT_WAIT`] gets [`Error::Busy`] (503 with `Retry-After`).
+pub(crate) async fn file_slot(state: &AppState) -> Result<tokio::sync::OwnedSemaphorePermit> {
+    let slots = state.file_slots.clone();
+    match tokio::time::timeout(FILE_SLOT_WAIT, slots.acquire_owned()).await {
+        Ok(Ok(permit)) => Ok(permit),
+        _ => Err(Error::Busy(
+            "服务器正在处理其他上传的文件，请稍后重试".into(),
+        )),
+    }
+}
+
 /// A unit's staff uploads a report: kept with its SHA-256, checked by the engine, stored
 /// with the findings. A file the engine cannot read is kept too, marked failed with why.
 pub async fn upload_report(
@@ -358,11 +465,25 @@ pub async fn upload_report(
     year_in_range(year).map_err(Error::BadRequest)?;
     check_file(state, &bytes)?;
     let filename = clean_filename(filename);
+    if !fazhi_report::is_report_file_name(&filename) {
+        return Err(Error::BadRequest(format!(
+            "“{filename}”不是年度报告文件：请上传 {} 格式的报告",
+            fazhi_report::REPORT_EXTENSIONS
+                .iter()
+                .map(|e| format!(".{e}"))
+                .collect::<Vec<_>>()
+                .join("、")
+        )));
+    }
     let sha256 = hex::encode(Sha256::digest(&bytes));
     let engine = state.engine.clone();
+    // The permit goes with the work: a request that times out does not free the slot
+    // while its file is still being read.
+    let slot = file_slot(state).await?;
     let (bytes, checked) = {
         let name = filename.clone();
         tokio::task::spawn_blocking(move || {
+            let _slot = slot;
             let checked = engine.check_bytes(&name, &bytes, None);
             (bytes, checked)
         })
@@ -434,12 +555,25 @@ pub fn new_upload_checked(
 
 /// Keeps the last path component, without control characters, at most 200 characters.
 pub(crate) fn clean_filename(name: &str) -> String {
-    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    let cleaned: String = base.chars().filter(|c| !c.is_control()).take(200).collect();
-    if cleaned.trim().is_empty() {
-        "未命名文件".into()
+    fazhi_domain::text::clean_file_name(name)
+}
+
+/// An upload for whoever may read it: the unit's people and supervisors above it, or anyone
+/// once it is published. To everyone else it does not exist (404, as a ledger record of
+/// another unit), so ids cannot be probed for unpublished reports.
+async fn readable_upload(
+    state: &AppState,
+    viewer: Option<&Principal>,
+    id: i64,
+) -> Result<UploadDetail> {
+    let detail = state.store.upload(id).await?;
+    let placement = Placement::unit(detail.unit.id, detail.unit.region_path.clone());
+    let allowed = viewer.is_some_and(|p| p.can(Action::Read, &placement))
+        || detail.summary.published_at.is_some();
+    if allowed {
+        Ok(detail)
     } else {
-        cleaned
+        Err(Error::NotFound("报告"))
     }
 }
 
@@ -450,17 +584,7 @@ pub async fn upload_detail(
     viewer: Option<&Principal>,
     id: i64,
 ) -> Result<(UploadDetail, Option<Checked>)> {
-    let detail = state.store.upload(id).await?;
-    let placement = Placement::unit(detail.unit.id, detail.unit.region_path.clone());
-    let allowed = viewer.is_some_and(|p| p.can(Action::Read, &placement))
-        || detail.summary.published_at.is_some();
-    if !allowed {
-        return Err(if viewer.is_some() {
-            Error::Forbidden
-        } else {
-            Error::NotFound("报告")
-        });
-    }
+    let detail = readable_upload(state, viewer, id).await?;
     let checked = match &detail.checked_json {
         Some(json) => Some(
             serde_json::from_str::<Checked>(json)
@@ -477,17 +601,7 @@ pub async fn upload_original(
     viewer: Option<&Principal>,
     id: i64,
 ) -> Result<(UploadSummary, String, Vec<u8>)> {
-    let detail = state.store.upload(id).await?;
-    let placement = Placement::unit(detail.unit.id, detail.unit.region_path.clone());
-    let allowed = viewer.is_some_and(|p| p.can(Action::Read, &placement))
-        || detail.summary.published_at.is_some();
-    if !allowed {
-        return Err(if viewer.is_some() {
-            Error::Forbidden
-        } else {
-            Error::NotFound("报告")
-        });
-    }
+    let detail = readable_upload(state, viewer, id).await?;
     let bytes = state.store.upload_bytes(id).await?;
     Ok((detail.summary, detail.content_type, bytes))
 }
@@ -575,15 +689,9 @@ pub async fn create_user(
     display_name: &str,
     grants: &[Grant],
 ) -> Result<(User, String)> {
-    let login = login.trim();
-    if login.is_empty()
-        || login.chars().count() > 64
-        || login.chars().any(|c| c.is_whitespace() || c.is_control())
-    {
-        return Err(Error::BadRequest(
-            "登录名不能为空、不能含空格，且不超过 64 个字符".into(),
-        ));
-    }
+    let login = policy::check_login(login.trim())
+        .map_err(|e| Error::BadRequest(e.to_string()))?
+        .into_string();
     if grants.is_empty() {
         return Err(Error::BadRequest("请至少授予一个角色".into()));
     }
@@ -597,7 +705,7 @@ pub async fn create_user(
         .create_user(
             &p.actor(),
             &NewUser {
-                login: login.to_string(),
+                login,
                 display_name: display_name.trim().to_string(),
                 password_hash: hash_password(&password),
                 must_change_password: true,
@@ -651,13 +759,20 @@ pub async fn set_user_disabled(
     Ok(state.store.set_disabled(&p.actor(), id, disabled).await?)
 }
 
-/// An admin resets a password: a new one-time password, shown once.
+/// An admin resets a password: a new one-time password, shown once. The account's sessions
+/// end and its API tokens are revoked (the store does both with the reset's transaction and
+/// audit entry for the tokens): whoever knew the old password may hold them.
 pub async fn reset_password(state: &AppState, p: &Principal, id: UserId) -> Result<String> {
     require_manage_user(state, p, id).await?;
     let password = one_time_password();
     state
         .store
-        .set_password(&p.actor(), id, &hash_password(&password), true)
+        .set_password(
+            &p.actor(),
+            id,
+            &hash_password(&password),
+            PasswordSet::Reset,
+        )
         .await?;
     state.store.end_sessions(&p.actor(), id, None).await?;
     Ok(password)
@@ -734,13 +849,7 @@ async fn require_org_parent(
 
 /// A name or code as typed: trimmed, not empty, without control characters, at most `max`.
 fn org_text(what: &str, value: &str, max: usize) -> Result<String> {
-    let v = value.trim();
-    if v.is_empty() || v.chars().count() > max || v.chars().any(char::is_control) {
-        return Err(Error::BadRequest(format!(
-            "{what}不能为空、不能含控制字符，且不超过 {max} 个字符"
-        )));
-    }
-    Ok(v.to_string())
+    fazhi_domain::text::check_name(value, max).map_err(|p| Error::BadRequest(p.message(what)))
 }
 
 /// The whole region tree (parents before children) for any signed-in person: the names of
@@ -848,10 +957,8 @@ pub async fn unit_allowing(
 
 fn clean_new_unit(new: &fazhi_store::NewUnit) -> Result<fazhi_store::NewUnit> {
     let short_name = new.short_name.trim();
-    if short_name.chars().count() > 50 || short_name.chars().any(char::is_control) {
-        return Err(Error::BadRequest(
-            "单位简称不超过 50 个字符，且不能含控制字符".into(),
-        ));
+    if !short_name.is_empty() {
+        org_text("单位简称", short_name, 50)?;
     }
     Ok(fazhi_store::NewUnit {
         region_id: new.region_id,
@@ -908,11 +1015,39 @@ pub async fn import_org_rows(
 ) -> Result<fazhi_store::ImportSummary> {
     use fazhi_store::OrgRow;
     // Only admins import, even a sheet that changes nothing.
-    if !p.grants.iter().any(|g| g.role.permits(Action::ManageOrg)) {
-        return Err(Error::Forbidden);
-    }
+    require_org_import(p)?;
     if rows.is_empty() {
         return Err(Error::BadRequest("没有要导入的数据行".into()));
+    }
+    // Names and codes by the same rule as the forms (no hidden characters), every bad
+    // row at once.
+    let hidden: Vec<fazhi_store::RowError> = rows
+        .iter()
+        .filter_map(|(line, row)| {
+            let texts: [(&str, &str); 3] = match row {
+                OrgRow::Region { code, name, .. } => [("代码", code), ("名称", name), ("", "")],
+                OrgRow::Unit {
+                    code,
+                    name,
+                    short_name,
+                    ..
+                } => [("代码", code), ("名称", name), ("简称", short_name)],
+            };
+            texts
+                .iter()
+                .filter(|(what, _)| !what.is_empty())
+                .find(|(_, v)| {
+                    v.chars()
+                        .any(|c| c.is_control() || fazhi_domain::text::is_invisible(c))
+                })
+                .map(|(what, _)| fazhi_store::RowError {
+                    line: *line,
+                    message: fazhi_domain::text::NameProblem::Hidden.message(what),
+                })
+        })
+        .collect();
+    if !hidden.is_empty() {
+        return Err(Error::Rows(hidden));
     }
     let regions = state.store.regions().await?;
     let units = state.store.units(None).await?;
@@ -1005,6 +1140,16 @@ pub async fn import_org_rows(
     Ok(state.store.import_org(&p.actor(), &rows, &lines).await?)
 }
 
+/// The access check of an organisation import, made before the file is read: only a
+/// 系统管理员 somewhere may import (each row is checked against his reach afterwards).
+pub fn require_org_import(p: &Principal) -> Result<()> {
+    if p.grants.iter().any(|g| g.role.permits(Action::ManageOrg)) {
+        Ok(())
+    } else {
+        Err(Error::Forbidden)
+    }
+}
+
 /// An organisation sheet (CSV or XLSX) read with `fazhi_sheet` and imported; every bad
 /// row of the file is reported at once and nothing is imported.
 pub async fn import_org_file(
@@ -1021,7 +1166,9 @@ pub async fn import_org_file(
         return Err(Error::BadRequest("文件为空".into()));
     }
     let name = clean_filename(filename);
+    let slot = file_slot(state).await?;
     let parsed = tokio::task::spawn_blocking(move || {
+        let _slot = slot;
         fazhi_sheet::read(&name, &bytes, &limits).map(fazhi_sheet::org::parse_org)
     })
     .await
@@ -1456,12 +1603,11 @@ mod tests {
 
     #[test]
     fn one_time_passwords_pass_the_policy() {
-        for _ in 0..50 {
-            check_new_password(&one_time_password()).unwrap();
+        for _ in 0..2000 {
+            let p = one_time_password();
+            assert_eq!(p.chars().count(), 12);
+            assert_eq!(policy::check_password(&p, ""), Ok(()), "{p}");
         }
-        assert!(check_new_password("short1").is_err());
-        assert!(check_new_password("onlyletters").is_err());
-        assert!(check_new_password("12345678").is_err());
     }
 
     #[test]
@@ -1481,10 +1627,46 @@ mod tests {
     }
 
     #[test]
+    fn throttle_per_address_whatever_the_login() {
+        let t = LoginThrottle::default();
+        for i in 0..LoginThrottle::MAX_ADDR_FAILURES {
+            assert!(t.wait(&format!("guess{i}"), "1.2.3.4").is_none(), "{i}");
+            t.fail(&format!("guess{i}"), "1.2.3.4");
+        }
+        let wait = t.wait("someone-new", "1.2.3.4").expect("the address waits");
+        assert!((1..=15 * 60).contains(&wait), "{wait}");
+        // A right password for one account does not wipe the address's count.
+        t.clear("guess0", "1.2.3.4");
+        assert!(t.wait("guess0", "1.2.3.4").is_some());
+        assert!(t.wait("someone-new", "5.6.7.8").is_none());
+        // An IPv6 subscriber's /64 is one address; another /64 is not.
+        for i in 0..LoginThrottle::MAX_ADDR_FAILURES {
+            t.fail(&format!("v6-{i}"), &format!("2001:db8:1:2::{i:x}"));
+        }
+        assert!(t.wait("x", "2001:db8:1:2:ffff::1").is_some());
+        assert!(t.wait("x", "2001:db8:1:3::1").is_none());
+    }
+
+    #[test]
+    fn throttle_keys_of_huge_logins_are_bounded() {
+        let t = LoginThrottle::default();
+        let huge = "x".repeat(900_000);
+        t.fail(&huge, "1.2.3.4");
+        let f = t.lock();
+        let key = &f.pairs.keys().next().unwrap().0;
+        assert!(
+            key.len() <= 4 * policy::MAX_LOGIN_CHARS + 3,
+            "{}",
+            key.len()
+        );
+    }
+
+    #[test]
     fn filenames_are_cleaned() {
         assert_eq!(clean_filename("C:\\Users\\x\\报告.docx"), "报告.docx");
         assert_eq!(clean_filename("../../etc/passwd"), "passwd");
         assert_eq!(clean_filename("a\u{0}b.txt"), "ab.txt");
         assert_eq!(clean_filename("  "), "未命名文件");
+        assert_eq!(clean_filename("报告\u{202E}xcod.exe"), "报告xcod.exe");
     }
 }

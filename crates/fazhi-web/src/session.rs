@@ -34,7 +34,8 @@
 //! For page requests (not `/api/`) a response carrying [`ErrorBody`] becomes a Chinese error
 //! page (an alert in `#flash` for htmx) with the same status, and `401` on a page GET becomes
 //! a redirect to `/login?next=…`. A person who must change his one-time password is sent
-//! to `/account/password` from everywhere else. Around that: security headers (a CSP
+//! to `/account/password` from everywhere else (the API answers 403 saying so), whether he
+//! comes with a session or an API token. Around that: security headers (a CSP
 //! allowing only our own scripts and styles, `nosniff`, `Referrer-Policy`, frame denial),
 //! gzip at the fastest level, a request timeout and `tower-http` tracing.
 
@@ -206,10 +207,12 @@ async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Respo
     let principal = viewer.0.as_ref();
     let req = Request::from_parts(parts, body);
 
-    if let Some(p) = principal.filter(|p| p.via == Via::Session && p.user.must_change_password) {
+    // Sessions and API tokens alike: a token made before an admin's reset is revoked with it,
+    // but one made through the store or the CLI for a locked account must not bypass this.
+    if let Some(p) = principal.filter(|p| p.user.must_change_password) {
         if !allowed_while_locked(uri.path()) {
             if is_api {
-                return Error::Forbidden.into_response();
+                return must_change_password_first();
             }
             tracing::debug!(login = %p.user.login, "must change password first");
             return crate::views::see_other(Hx(hx), "/account/password");
@@ -245,6 +248,22 @@ async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Respo
 
     let resp = next.run(req).await;
     finish(&state, principal, is_api, hx, &method, &uri, resp)
+}
+
+/// The API's answer to a locked account (a one-time password not yet changed): 403 with the
+/// usual error body, saying what to do.
+fn must_change_password_first() -> Response {
+    let body = ErrorBody {
+        error: "forbidden",
+        message:
+            "请先修改密码：您正在使用初始密码或管理员重置的密码，修改（POST /api/v1/me/password）\
+                  之后才能使用其他接口"
+                .into(),
+        rows: Vec::new(),
+    };
+    let mut resp = (StatusCode::FORBIDDEN, axum::Json(body.clone())).into_response();
+    resp.extensions_mut().insert(body);
+    resp
 }
 
 /// Page responses carrying an error become Chinese pages; a 401 on a page GET becomes the

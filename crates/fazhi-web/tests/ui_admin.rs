@@ -310,6 +310,11 @@ async fn the_admin_opens_accounts_with_one_time_passwords() {
         .await;
     assert_eq!(reset.status, StatusCode::OK);
     assert!(reset.body.contains("密码已重置"));
+    assert_eq!(
+        reset.header("cache-control"),
+        Some("no-store"),
+        "a page showing a one-time password is never cached"
+    );
     let otp2 = reset
         .body
         .split("id=\"one-time-password\">")

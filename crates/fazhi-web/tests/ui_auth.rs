@@ -172,7 +172,7 @@ async fn a_one_time_password_must_be_changed_first() {
         )
         .await;
     assert_eq!(weak.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(weak.body.contains("密码至少 8 个字符"));
+    assert!(weak.body.contains("密码至少 10 个字符"));
 
     let done = b
         .post_form(
@@ -357,4 +357,163 @@ async fn changing_the_password_signs_out_the_other_browsers() {
         "{:?}",
         gone.location()
     );
+}
+
+// ---------------------------------------------------------------------------------------
+// Credentials on the pages: login bounding, password policy and history, token pages
+
+#[tokio::test]
+async fn a_huge_login_name_on_the_page_is_refused_and_bounded_in_the_audit() {
+    let app = spawn_app().await;
+    World::build(&app).await;
+    let b = app.browser();
+    let huge = "x".repeat(900_000);
+    let page = b.login(&huge, "Whatever-2025").await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.body.contains("登录名或密码不正确"),
+        "{}",
+        page.body.len()
+    );
+    assert!(page.body.len() < 100_000, "the name is not echoed whole");
+    let e = app
+        .store
+        .audit(&fazhi_store::AuditFilter {
+            action_prefix: Some("session.login_failed".into()),
+            limit: 1,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .remove(0);
+    let row = serde_json::to_string(&e).unwrap();
+    assert!(row.len() < 1_000, "audit row of {} bytes", row.len());
+    assert!(e.actor_login.ends_with('…'));
+}
+
+/// Posts the password form of a signed-in browser.
+async fn change_on_page(b: &Browser, old: &str, new: &str, revoke: bool) -> common::Page {
+    let csrf = b.csrf().await;
+    let mut form = vec![
+        ("csrf_token", csrf.as_str()),
+        ("old", old),
+        ("new", new),
+        ("confirm", new),
+    ];
+    if revoke {
+        form.push(("revoke_tokens", "1"));
+    }
+    b.post_form("/account/password", &form).await
+}
+
+#[tokio::test]
+async fn the_password_page_refuses_weak_and_earlier_passwords() {
+    let app = spawn_app().await;
+    let w = World::build(&app).await;
+    app.user(
+        "zhangsan",
+        "First-pass-2025",
+        &[(Role::UnitStaff, Node::Unit(w.unit_a.id))],
+    )
+    .await;
+    let b = Browser::signed_in(&app.base, "zhangsan", "First-pass-2025").await;
+    let form = b.get("/account/password").await;
+    assert!(form.body.contains("至少 3 类"), "the hint says the rule");
+    assert!(form.body.contains("同时吊销我的全部 API 令牌"));
+    assert!(form.body.contains("minlength=\"10\""));
+    for (weak, says) in [
+        ("password1", "至少 10 个字符"),
+        ("Zhangsan@2025", "不能包含登录名"),
+        ("Woaini1314!", "常见的弱密码"),
+        ("        a1", "空格"),
+    ] {
+        let page = change_on_page(&b, "First-pass-2025", weak, false).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{weak}");
+        assert!(page.body.contains(says), "{weak}: {says}");
+    }
+    let done = change_on_page(&b, "First-pass-2025", "Second-pass-2025", false).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert!(done.body.contains("密码已修改"));
+    let again = change_on_page(&b, "Second-pass-2025", "First-pass-2025", false).await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.body.contains("最近 5 次"), "{}", again.body);
+}
+
+#[tokio::test]
+async fn the_password_page_may_revoke_the_tokens_and_throttles_wrong_old_passwords() {
+    let app = spawn_app().await;
+    let w = World::build(&app).await;
+    let user = app
+        .user(
+            "lisi",
+            "First-pass-2025",
+            &[(Role::UnitStaff, Node::Unit(w.unit_a.id))],
+        )
+        .await;
+    let token = fazhi_web::ops::random_token("fz_");
+    app.store
+        .create_api_token(
+            &fazhi_store::Actor::system("test"),
+            user.id,
+            "脚本",
+            &fazhi_web::auth::token_hash(&token),
+        )
+        .await
+        .unwrap();
+    let me = || async {
+        reqwest::Client::new()
+            .get(app.url("/api/v1/me"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .status()
+    };
+    assert_eq!(me().await, StatusCode::OK);
+    let b = Browser::signed_in(&app.base, "lisi", "First-pass-2025").await;
+    let done = change_on_page(&b, "First-pass-2025", "Second-pass-2025", true).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert_eq!(
+        me().await,
+        StatusCode::UNAUTHORIZED,
+        "revoked with the change"
+    );
+
+    for i in 0..5 {
+        let page = change_on_page(&b, &format!("wrong-{i}"), "Third-pass-2025", false).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "attempt {i}");
+        assert!(page.body.contains("原密码不正确"));
+    }
+    let page = change_on_page(&b, "wrong-5", "Third-pass-2025", false).await;
+    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(page.header("retry-after").is_some());
+    assert!(page.body.contains("秒后再试"), "{}", page.body);
+}
+
+#[tokio::test]
+async fn token_pages_are_never_stored() {
+    let app = spawn_app().await;
+    World::build(&app).await;
+    let b = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
+    let list = b.get("/account/tokens").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert_eq!(list.header("cache-control"), Some("no-store"));
+    let csrf = b.csrf().await;
+    let created = b
+        .post_form(
+            "/account/tokens",
+            &[("csrf_token", csrf.as_str()), ("name", "同步脚本")],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::OK);
+    assert!(created.body.contains("已创建令牌"));
+    assert_eq!(created.header("cache-control"), Some("no-store"));
+    let bad = b
+        .post_form(
+            "/account/tokens",
+            &[("csrf_token", csrf.as_str()), ("name", "a\u{0}b")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("令牌名称不能含控制字符"), "{}", bad.body);
 }

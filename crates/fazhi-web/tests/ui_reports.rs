@@ -275,11 +275,12 @@ async fn others_cannot_see_or_upload_and_the_leader_publishes() {
         .unwrap(),
     );
 
-    // Staff of another unit: no access, in Chinese.
+    // Staff of another unit: the unpublished report does not exist for him (ids cannot be
+    // probed), in Chinese; the unit's page is refused.
     let c = Browser::signed_in(&app.base, "staff_c", World::PASSWORD).await;
     let page = c.get(&format!("/uploads/{id}")).await;
-    assert_eq!(page.status, StatusCode::FORBIDDEN);
-    assert!(page.body.contains("没有权限") && page.is_full_page());
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert!(page.body.contains("未找到报告") && page.is_full_page());
     assert_eq!(
         c.get(&format!("/units/{}", w.unit_a.id)).await.status,
         StatusCode::FORBIDDEN

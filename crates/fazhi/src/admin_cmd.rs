@@ -10,7 +10,7 @@
 use crate::cli::{AdminCommand, AdminCreateArgs, LoginArgs};
 use crate::config::Layer;
 use crate::platform::{self, cli_actor, grant_admin_at_roots, Failure, Outcome};
-use fazhi_store::{NewUser, Store, User};
+use fazhi_store::{NewUser, PasswordSet, Store, User};
 use std::io::BufRead;
 use std::process::ExitCode;
 
@@ -30,19 +30,16 @@ async fn open(db: &crate::cli::DbArgs) -> Result<std::sync::Arc<dyn Store>, Fail
     platform::open(&config).await
 }
 
+/// The login policy of the pages and the API ([`fazhi_domain::policy::check_login`]).
 fn check_login(login: &str) -> Result<(), Failure> {
-    let ok = !login.is_empty()
-        && login.chars().count() <= 64
-        && login
-            .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '@'));
-    if ok {
-        Ok(())
-    } else {
-        Err(Failure::usage(format!(
-            "登录名“{login}”无效：只能使用字母、数字和 - _ . @，不超过 64 个字符"
-        )))
-    }
+    fazhi_domain::policy::check_login(login)
+        .map(drop)
+        .map_err(|e| {
+            Failure::usage(format!(
+                "登录名“{}”无效：{e}",
+                fazhi_domain::policy::bounded_login(login)
+            ))
+        })
 }
 
 async fn create(args: &AdminCreateArgs) -> Outcome {
@@ -50,7 +47,8 @@ async fn create(args: &AdminCreateArgs) -> Outcome {
     // Read the password before touching the database, so a bad one changes nothing.
     let password = if args.password_stdin {
         let p = read_password_line()?;
-        fazhi_web::ops::check_new_password(&p).map_err(|e| Failure::usage(e.to_string()))?;
+        fazhi_domain::policy::check_password(&p, &args.login)
+            .map_err(|e| Failure::usage(e.to_string()))?;
         Some(p)
     } else {
         None
@@ -116,13 +114,16 @@ async fn reset_password(args: &LoginArgs) -> Outcome {
     let user = find(store.as_ref(), &args.login).await?;
     let clear = fazhi_web::ops::one_time_password();
     let hash = hash(clear.clone()).await?;
-    store
-        .set_password(&cli_actor(), user.id, &hash, true)
+    let revoked = store
+        .set_password(&cli_actor(), user.id, &hash, PasswordSet::Reset)
         .await?;
     store.close().await;
     println!("已重置账号“{}”的密码。", user.login);
     println!("一次性密码：{clear}");
     println!("（此密码只显示这一次，登录后须修改。）");
+    if revoked > 0 {
+        println!("该账号的 {revoked} 个 API 令牌已随之吊销。");
+    }
     if user.disabled {
         println!("注意：该账号已停用，重置密码后仍无法登录。");
     }
@@ -183,5 +184,8 @@ mod tests {
         assert!(check_login("zhang.san@qc").is_ok());
         assert!(check_login("").is_err());
         assert!(check_login("a b").is_err());
+        assert!(check_login("张三").is_ok());
+        assert!(check_login("ad\u{200B}min").is_err());
+        assert!(check_login(&"a".repeat(65)).is_err());
     }
 }

@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use std::sync::mpsc;
 
 /// Extensions read from directories (the legacy Word ones get the engine's clear refusal).
-const EXTENSIONS: &[&str] = &["txt", "md", "docx", "pdf", "html", "htm", "doc", "wps"];
+use fazhi_report::REPORT_EXTENSIONS as EXTENSIONS;
 
 /// Show a progress bar on a terminal from this many files on.
 const PROGRESS_MIN_FILES: usize = 20;
@@ -244,9 +244,9 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 }
 
 fn wanted(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(fazhi_report::is_report_file_name)
 }
 
 /// Colour on stdout: only on a terminal, unless `--no-color` or `NO_COLOR` is set.

@@ -76,7 +76,8 @@ fn csrf_cookies_logout_expiry_and_throttling() {
             json!({"login": login, "grants": [{"role": "unit_staff", "node": {"type": "unit", "id": unit_id}}]}),
         );
         let otp = created["password"].as_str().unwrap().to_string();
-        let pw = format!("{login}-Pass-2025");
+        // Not containing the login: the password policy refuses that.
+        let pw = format!("Pass-{}-Xinmima-2025", login.len());
         c.set_own_password(login, &otp, &pw);
         pw
     };

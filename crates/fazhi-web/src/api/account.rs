@@ -18,7 +18,8 @@ use axum::Json;
 ///
 /// 校验登录名和密码，开启会话：通过 Set-Cookie 设置会话 Cookie（与网页登录相同），并在
 /// 响应中返回 CSRF 令牌，供脚本以 Cookie 方式调用修改类接口时放入 X-CSRF-Token 请求头。
-/// 同一登录名在同一地址 15 分钟内失败 5 次后暂停登录，返回 429 及 Retry-After。
+/// 同一登录名在同一地址 15 分钟内失败 5 次、或同一地址 15 分钟内（不论登录名）失败 20 次后
+/// 暂停登录，返回 429 及 Retry-After。超过 64 个字符或含不可见字符的登录名按登录失败处理。
 #[utoipa::path(
     post,
     path = "/auth/login",
@@ -51,13 +52,14 @@ pub async fn login(
 
 /// 退出登录
 ///
-/// 结束当前会话并清除会话 Cookie；以 API 令牌认证时不做任何事（令牌请在 /me/tokens 中撤销）。
+/// 以会话 Cookie 认证时：结束当前会话并清除会话 Cookie。以 API 令牌（Bearer）认证时：
+/// 吊销本次请求所用的令牌（记入审计日志），此后该令牌不能再使用；其他令牌不受影响。
 #[utoipa::path(
     post,
     path = "/auth/logout",
     tag = "账号",
     security(("bearer" = []), ("cookie" = [], "csrf" = [])),
-    responses((status = 204, description = "已退出"))
+    responses((status = 204, description = "已退出（会话已结束，或所用的 API 令牌已吊销）"))
 )]
 pub async fn logout(State(state): State<AppState>, p: Principal) -> Result<Response> {
     ops::logout(&state, &p).await?;
@@ -102,7 +104,13 @@ pub async fn me(State(state): State<AppState>, p: Principal) -> Result<Json<Me>>
 
 /// 修改密码
 ///
-/// 修改自己的密码：须提供原密码；新密码至少 8 个字符，须同时包含字母和数字或符号。
+/// 修改自己的密码：须提供原密码；原密码错误按登录失败计数，同一账号在同一地址 15 分钟内
+/// 错误 5 次后暂停，返回 429 及 Retry-After。新密码 10～128 个字符，须包含大写字母、小写字母、
+/// 数字、符号（含汉字等其他文字）中的至少 3 类（16 个字符以上的长密码不限类别），至少 5 个
+/// 不同的字符，不能以空格开头或结尾，不能包含登录名，不能是常见的弱密码，也不能与当前密码或
+/// 最近 5 次用过的密码相同。修改后，本账号的其他会话随即结束；revoke_tokens 为 true 时同时吊销
+/// 本账号的全部 API 令牌（包括本次请求所用的令牌）。使用初始密码或管理员重置的密码时，只能
+/// 调用本接口、/me 和退出登录，其他接口返回 403。
 #[utoipa::path(
     post,
     path = "/me/password",
@@ -112,6 +120,8 @@ pub async fn me(State(state): State<AppState>, p: Principal) -> Result<Json<Me>>
     responses(
         (status = 204, description = "密码已修改"),
         (status = 422, description = "原密码不正确，或新密码不符合要求", body = ErrorResponse),
+        (status = 429, description = "原密码错误次数过多", body = ErrorResponse,
+            headers(("retry-after" = u64, description = "需等待的秒数"))),
     )
 )]
 pub async fn change_password(
@@ -119,7 +129,14 @@ pub async fn change_password(
     p: Principal,
     ApiJson(body): ApiJson<ChangePassword>,
 ) -> Result<StatusCode> {
-    ops::change_password(&state, &p, &body.old_password, &body.new_password).await?;
+    ops::change_password(
+        &state,
+        &p,
+        &body.old_password,
+        &body.new_password,
+        body.revoke_tokens,
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -143,7 +160,8 @@ pub async fn list_tokens(
 
 /// 新建 API 令牌
 ///
-/// 令牌只在此响应中出现一次，服务器只保存其摘要。令牌与账号权限相同；账号停用后令牌随即失效。
+/// 令牌只在此响应中出现一次（响应带 Cache-Control: no-store），服务器只保存其摘要。令牌与
+/// 账号权限相同；账号停用、管理员重置密码后令牌随即失效，修改自己的密码时可选择一并吊销。
 #[utoipa::path(
     post,
     path = "/me/tokens",
@@ -152,7 +170,7 @@ pub async fn list_tokens(
     security(("bearer" = []), ("cookie" = [], "csrf" = [])),
     responses(
         (status = 201, description = "令牌已创建", body = CreatedApiToken),
-        (status = 422, description = "名称为空或过长", body = ErrorResponse),
+        (status = 422, description = "名称为空、过长或含控制字符、不可见字符", body = ErrorResponse),
     )
 )]
 pub async fn create_token(

@@ -121,6 +121,7 @@ pub enum NodeType {
 
 /// 组织树上的一个节点（授予角色的位置）；角色对该节点及其下级有效。
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Node {
     #[serde(rename = "type")]
     pub node_type: NodeType,
@@ -159,7 +160,7 @@ impl From<Node> for d::Node {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ErrorResponse {
     /// 稳定的错误代码：unauthorized、forbidden、not_found、bad_request、conflict、too_large、
-    /// rows、csrf、throttled、internal。
+    /// rows、csrf、throttled、busy（服务器正在处理的文件已达上限，稍后重试）、internal。
     pub error: String,
     /// 给用户看的中文说明。
     pub message: String,
@@ -231,6 +232,7 @@ impl Region {
 
 /// 新建区划。
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewRegion {
     /// 上级区划编号；省略或为 null 时新建顶级区划（仅顶级区划的系统管理员可以）。
     #[serde(default)]
@@ -242,6 +244,7 @@ pub struct NewRegion {
 
 /// 修改区划的名称或代码（省略的字段不变）。
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RegionPatch {
     #[serde(default)]
     pub code: Option<String>,
@@ -285,6 +288,7 @@ impl From<&s::Unit> for Unit {
 
 /// 新建单位。
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewUnit {
     pub region_id: i64,
     pub code: String,
@@ -308,6 +312,7 @@ impl From<NewUnit> for s::NewUnit {
 
 /// 修改单位（省略的字段不变；改 region_id 即调整所属区划，需同时管理新旧两个区划）。
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct UnitPatch {
     #[serde(default)]
     pub region_id: Option<i64>,
@@ -467,6 +472,7 @@ fn node_fallback(n: d::Node) -> String {
 
 /// 要授予的角色及其节点。
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewGrant {
     pub role: Role,
     pub node: Node,
@@ -490,8 +496,9 @@ pub struct UserWithGrants {
 
 /// 新建账号：初始密码由系统生成，只在响应中出现一次。
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewUser {
-    /// 登录名：不含空格，不超过 64 个字符。
+    /// 登录名：1～64 个字符，只能使用字母（含汉字）、数字和 - _ . @。
     pub login: String,
     #[serde(default)]
     pub display_name: String,
@@ -516,6 +523,7 @@ pub struct OneTimePassword {
 
 /// 登录。
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     pub login: String,
     pub password: String,
@@ -563,10 +571,17 @@ pub struct Me {
 
 /// 修改自己的密码。
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ChangePassword {
     pub old_password: String,
-    /// 至少 8 个字符，须同时包含字母和数字或符号。
+    /// 10～128 个字符，须包含大写字母、小写字母、数字、符号（含汉字等其他文字）中的至少 3 类
+    /// （16 个字符以上的长密码不限类别）；至少 5 个不同的字符，不能以空格开头或结尾，不能包含
+    /// 登录名，不能是常见的弱密码，也不能与当前密码或最近 5 次用过的密码相同。
     pub new_password: String,
+    /// 是否同时吊销自己的全部 API 令牌（包括本次请求所用的令牌），默认否。怀疑密码或令牌
+    /// 已泄露时使用。
+    #[serde(default)]
+    pub revoke_tokens: bool,
 }
 
 /// API 令牌（令牌本身只在创建时返回一次）。
@@ -591,8 +606,9 @@ impl From<&s::ApiToken> for ApiToken {
 
 /// 新建 API 令牌。
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewApiToken {
-    /// 令牌用途，如“数据同步脚本”；不超过 100 个字符。
+    /// 令牌用途，如“数据同步脚本”；不超过 100 个字符，不能含控制字符或不可见字符。
     pub name: String,
 }
 

@@ -104,21 +104,7 @@ fn json_error(e: &serde_json::Error) -> String {
         Category::Eof => "请求 JSON 不完整".to_string(),
         Category::Io => "请求体读取失败，请重试".to_string(),
         Category::Data => {
-            let text = e.to_string();
-            let detail = text.split(" at line ").next().unwrap_or(&text);
-            let explained = if let Some(f) = detail.strip_prefix("missing field ") {
-                format!("缺少字段 {f}")
-            } else if let Some(f) = detail.strip_prefix("unknown field ") {
-                format!("不认识的字段 {f}")
-            } else if let Some(rest) = detail.strip_prefix("unknown variant ") {
-                format!("取值无效 {rest}")
-            } else if let Some(rest) = detail.strip_prefix("invalid type: ") {
-                format!("类型不对：{rest}")
-            } else if let Some(rest) = detail.strip_prefix("invalid value: ") {
-                format!("取值无效：{rest}")
-            } else {
-                detail.to_string()
-            };
+            let explained = crate::error::input_message(&e.to_string());
             format!("请求 JSON 的内容有误（{explained}，{at}）")
         }
     }
@@ -134,10 +120,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
         axum::extract::Query::<T>::try_from_uri(&parts.uri)
             .map(|q| ApiQuery(q.0))
             .map_err(|rejection| {
-                let text = rejection.body_text();
-                let detail = text
-                    .strip_prefix("Failed to deserialize query string: ")
-                    .unwrap_or(&text);
+                let detail = crate::error::input_message(&rejection.body_text());
                 Error::BadRequest(format!("查询参数有误（{detail}）"))
             })
     }
@@ -323,7 +306,7 @@ mod tests {
         }
         let e = serde_json::from_str::<T>("{}").unwrap_err();
         assert!(
-            json_error(&e).contains("缺少字段 `login`"),
+            json_error(&e).contains("缺少字段 login"),
             "{}",
             json_error(&e)
         );

@@ -1016,9 +1016,12 @@ pub async fn import(
     p: Principal,
     ApiPath((unit_id, kind)): ApiPath<(i64, String)>,
     ApiQuery(q): ApiQuery<LedgerImportQuery>,
-    file: RawFile,
+    req: Request,
 ) -> Result<Json<LedgerImportResult>> {
     let kind = kind_of(&kind)?;
+    // The right first: the body is read only for someone who may write the unit's ledger.
+    crate::ops::unit_allowing(&state, &p, unit_id, fazhi_domain::Action::Write).await?;
+    let file = RawFile::from_request(req, &state).await?;
     let filename = match q.filename.filter(|f| !f.trim().is_empty()) {
         Some(f) => f,
         None => {
@@ -1063,8 +1066,11 @@ pub async fn add_attachment(
     p: Principal,
     ApiPath(rid): ApiPath<i64>,
     ApiQuery(q): ApiQuery<AttachmentQuery>,
-    file: RawFile,
+    req: Request,
 ) -> Result<Response> {
+    // The right first: the body is read only for someone who may write the record.
+    ops::require_attach(&state, &p, rid).await?;
+    let file = RawFile::from_request(req, &state).await?;
     let att = ops::add_attachment(
         &state,
         &p,

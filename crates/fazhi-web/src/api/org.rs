@@ -9,7 +9,7 @@ use super::extract::{ApiJson, ApiPath, ApiQuery, UploadForm};
 use crate::auth::Principal;
 use crate::error::Result;
 use crate::{ops, AppState};
-use axum::extract::State;
+use axum::extract::{FromRequest, Request, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
@@ -219,8 +219,11 @@ pub async fn update_unit(
 pub async fn import_org(
     State(state): State<AppState>,
     p: Principal,
-    mut form: UploadForm,
+    req: Request,
 ) -> Result<Json<ImportSummary>> {
+    // The right first: the body is read only for someone who may import.
+    ops::require_org_import(&p)?;
+    let mut form = UploadForm::from_request(req, &state).await?;
     let file = form.take_file()?;
     let summary = ops::import_org_file(&state, &p, &file.filename, file.bytes).await?;
     Ok(Json(summary.into()))

@@ -11,7 +11,7 @@ use super::extract::{ApiPath, ApiQuery, UploadForm};
 use crate::auth::{Principal, Viewer};
 use crate::error::{Error, Result};
 use crate::{ops, AppState};
-use axum::extract::State;
+use axum::extract::{FromRequest, Request, State};
 use axum::http::header::LOCATION;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -91,8 +91,11 @@ pub async fn upload(
     State(state): State<AppState>,
     p: Principal,
     ApiPath(unit_id): ApiPath<i64>,
-    mut form: UploadForm,
+    req: Request,
 ) -> Result<Response> {
+    // The right first: the body is read only for someone who may upload to the unit.
+    ops::unit_allowing(&state, &p, unit_id, fazhi_domain::Action::Write).await?;
+    let mut form = UploadForm::from_request(req, &state).await?;
     let year = form
         .field("year")
         .ok_or_else(|| Error::BadRequest("请填写报告年度（表单字段 year）".into()))?

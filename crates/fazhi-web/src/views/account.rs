@@ -10,6 +10,7 @@ use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
+use fazhi_domain::policy;
 use serde::Deserialize;
 
 /// The client address as the audit log records it.
@@ -188,7 +189,9 @@ struct PasswordPage {
     next: String,
     error: Option<String>,
     done: bool,
+    /// For the inputs' `minlength`; [`policy::PASSWORD_RULES`] says the whole rule.
     min_chars: usize,
+    rules: &'static str,
 }
 
 pub async fn password_form(
@@ -203,7 +206,8 @@ pub async fn password_form(
         next: next_or_home(q.next.as_deref()),
         error: None,
         done: false,
-        min_chars: ops::MIN_PASSWORD_CHARS,
+        min_chars: policy::MIN_PASSWORD_CHARS,
+        rules: policy::PASSWORD_RULES,
     };
     if hx.0 {
         html(&page.as_main())
@@ -220,6 +224,9 @@ pub struct PasswordForm {
     new: String,
     #[serde(default)]
     confirm: String,
+    /// The checkbox “同时吊销我的全部 API 令牌” (sent only when ticked).
+    #[serde(default)]
+    revoke_tokens: Option<String>,
     #[serde(default)]
     next: Option<String>,
 }
@@ -233,7 +240,8 @@ pub async fn password_submit(
     let result = if form.new != form.confirm {
         Err(Error::BadRequest("两次输入的新密码不一致".into()))
     } else {
-        ops::change_password(&state, &p, &form.old, &form.new).await
+        let revoke_tokens = form.revoke_tokens.is_some();
+        ops::change_password(&state, &p, &form.old, &form.new, revoke_tokens).await
     };
     match result {
         Ok(()) if p.user.must_change_password => Ok(see_other(Hx(false), &next)),
@@ -246,20 +254,30 @@ pub async fn password_submit(
                 next,
                 error: None,
                 done: true,
-                min_chars: ops::MIN_PASSWORD_CHARS,
+                min_chars: policy::MIN_PASSWORD_CHARS,
+                rules: policy::PASSWORD_RULES,
             }))
         }
-        Err(e @ Error::BadRequest(_)) => Ok(html_status(
-            e.status(),
-            &PasswordPage {
-                chrome: Chrome::new(&state, Some(&p), Nav::Account),
-                must_change: p.user.must_change_password,
-                next,
-                error: Some(e.to_string()),
-                done: false,
-                min_chars: ops::MIN_PASSWORD_CHARS,
-            },
-        )),
+        Err(e @ (Error::BadRequest(_) | Error::Throttled(_))) => {
+            let mut resp = html_status(
+                e.status(),
+                &PasswordPage {
+                    chrome: Chrome::new(&state, Some(&p), Nav::Account),
+                    must_change: p.user.must_change_password,
+                    next,
+                    error: Some(e.to_string()),
+                    done: false,
+                    min_chars: policy::MIN_PASSWORD_CHARS,
+                    rules: policy::PASSWORD_RULES,
+                },
+            );
+            if let Error::Throttled(secs) = e {
+                if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+                    resp.headers_mut().insert(header::RETRY_AFTER, v);
+                }
+            }
+            Ok(resp)
+        }
         Err(e) => Err(e),
     }
 }
@@ -308,12 +326,14 @@ async fn tokens_view(
     })
 }
 
+/// The token pages, never kept by a browser or proxy cache (`no-store`): a new token is on
+/// it once, and the list says which tokens exist.
 fn tokens_response(hx: Hx, page: &TokensPage, status: axum::http::StatusCode) -> Response {
-    if hx.0 {
+    super::no_store(if hx.0 {
         html_status(status, &page.as_tokens())
     } else {
         html_status(status, page)
-    }
+    })
 }
 
 pub async fn tokens_page(State(state): State<AppState>, p: Principal, hx: Hx) -> Result<Response> {

@@ -303,8 +303,10 @@ pub async fn org_import(
     hx: Hx,
     multipart: std::result::Result<Multipart, MultipartRejection>,
 ) -> Result<Response> {
+    // The right first: the form is read only for someone who may import.
+    ops::require_org_import(&p)?;
     let mut mp = multipart
-        .map_err(|e| Error::BadRequest(format!("请使用导入表单提交文件：{}", e.body_text())))?;
+        .map_err(|_| Error::BadRequest("请使用导入表单（multipart/form-data）提交文件".into()))?;
     let too_large = || {
         Error::TooLarge(format!(
             "文件过大，超过上传大小上限 {}",
@@ -317,11 +319,10 @@ pub async fn org_import(
             Ok(Some(f)) => f,
             Ok(None) => break,
             Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large()),
-            Err(e) => {
-                return Err(Error::BadRequest(format!(
-                    "上传的表单无法读取：{}",
-                    e.body_text()
-                )))
+            Err(_) => {
+                return Err(Error::BadRequest(
+                    "上传的表单无法读取，请刷新页面后重新选择文件".into(),
+                ))
             }
         };
         if field.name() == Some("file") {
@@ -330,7 +331,7 @@ pub async fn org_import(
                 if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
                     too_large()
                 } else {
-                    Error::BadRequest(format!("上传的文件无法读取：{}", e.body_text()))
+                    Error::BadRequest("上传的文件无法读取，请重新选择文件".into())
                 }
             })?;
             file = Some((name, bytes));
@@ -579,7 +580,9 @@ pub async fn user_create(
     match result {
         Ok((user, password)) => {
             let secret = Some((user.login, password, "新账号已创建"));
-            Ok(html(&users_view(&state, &p, None, None, secret).await?))
+            Ok(super::no_store(html(
+                &users_view(&state, &p, None, None, secret).await?,
+            )))
         }
         Err(e) if fixable(&e) => Ok(html_status(
             e.status(),
@@ -617,7 +620,9 @@ pub async fn user_reset_password(
     let password = ops::reset_password(&state, &p, id).await?;
     let (user, _) = ops::user_with_grants(&state, &p, id).await?;
     let secret = Some((user.login, password, "密码已重置"));
-    Ok(html(&users_view(&state, &p, None, None, secret).await?))
+    Ok(super::no_store(html(
+        &users_view(&state, &p, None, None, secret).await?,
+    )))
 }
 
 #[derive(Deserialize)]

@@ -66,8 +66,13 @@ pub fn js_url() -> &'static str {
 /// `GET /static/{version}/{file}`: immutable for a year when the version is current; an old
 /// version still gets the current file, but only cached briefly.
 pub async fn asset(
-    axum::extract::Path((v, file)): axum::extract::Path<(String, String)>,
+    path: Result<axum::extract::Path<(String, String)>, axum::extract::rejection::PathRejection>,
 ) -> Response {
+    // A path that is not UTF-8 (`%FF`) names no asset: the same Chinese 404, not axum's
+    // English rejection text.
+    let Ok(axum::extract::Path((v, file))) = path else {
+        return crate::Error::NotFound("静态文件").into_response();
+    };
     let Some(a) = ASSETS.iter().find(|a| a.name == file) else {
         return crate::Error::NotFound("静态文件").into_response();
     };

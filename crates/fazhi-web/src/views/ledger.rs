@@ -172,7 +172,7 @@ async fn read_multipart(
     multipart: std::result::Result<Multipart, MultipartRejection>,
 ) -> Result<Upload> {
     let mut mp = multipart
-        .map_err(|e| Error::BadRequest(format!("请使用上传表单提交文件：{}", e.body_text())))?;
+        .map_err(|_| Error::BadRequest("请使用上传表单（multipart/form-data）提交文件".into()))?;
     let mut up = Upload {
         texts: HashMap::new(),
         file: None,
@@ -787,6 +787,8 @@ pub async fn import(
     KindPath(id, kind): KindPath,
     multipart: std::result::Result<Multipart, MultipartRejection>,
 ) -> Result<Response> {
+    // The right first: the form is read only for someone who may write the unit's ledger.
+    ops::unit_allowing(&state, &p, id, fazhi_domain::Action::Write).await?;
     let up = read_multipart(&state, multipart).await?;
     let year = parse_year(up.texts.get("year").map(String::as_str))?
         .ok_or_else(|| Error::BadRequest("请选择计入年度".into()))?;
@@ -1370,6 +1372,8 @@ pub async fn attachment_upload(
     Id(rid): Id,
     multipart: std::result::Result<Multipart, MultipartRejection>,
 ) -> Result<Response> {
+    // The right first: the form is read only for someone who may write the record.
+    ledger::require_attach(&state, &p, rid).await?;
     let up = read_multipart(&state, multipart).await?;
     let Some((filename, content_type, bytes)) = up.file else {
         return Err(Error::BadRequest("请选择要上传的附件".into()));

@@ -259,6 +259,14 @@ pub fn html<T: Template + ?Sized>(t: &T) -> Response {
     html_status(StatusCode::OK, t)
 }
 
+/// A page holding a secret shown once (a new API token, a one-time password): no browser or
+/// proxy may keep it (`Cache-Control: no-store`).
+pub fn no_store(mut resp: Response) -> Response {
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp
+}
+
 /// The full page, or its partial for htmx.
 pub fn view<P: Template, B: Template>(hx: Hx, page: &P, partial: B) -> Response {
     if hx.0 {
@@ -285,16 +293,20 @@ pub fn see_other(hx: Hx, to: &str) -> Response {
 }
 
 /// A file to save: `Content-Disposition: attachment` with the name in UTF-8 (RFC 6266 /
-/// RFC 5987) and an ASCII fallback for old clients.
+/// RFC 5987) and an ASCII fallback for old clients. Every download of the server goes
+/// through here: the content type is the allow-listed one ([`safe_content_type`], never
+/// what an uploader claimed), and `Content-Security-Policy: sandbox` keeps a file that a
+/// browser renders anyway from running script on this origin.
 pub fn attachment(filename: &str, content_type: &str, bytes: Vec<u8>) -> Response {
     let mut resp = bytes.into_response();
     let h = resp.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_str(content_type)
-            .ok()
-            .filter(|_| !content_type.trim().is_empty())
-            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+        HeaderValue::from_static(safe_content_type(content_type)),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(DOWNLOAD_CSP),
     );
     h.insert(
         header::CONTENT_DISPOSITION,
@@ -311,6 +323,56 @@ pub fn attachment(filename: &str, content_type: &str, bytes: Vec<u8>) -> Respons
         HeaderValue::from_static("private, no-cache"),
     );
     resp
+}
+
+/// The policy of every download: no script, no plug-in, no form, an opaque origin.
+pub const DOWNLOAD_CSP: &str = "sandbox; default-src 'none'";
+
+/// The content types a download is served with: documents and tables people exchange
+/// (PDF, text, CSV, Word/Excel/PowerPoint in their old and new formats, WPS and
+/// OpenDocument) and raster images (scanned sign-in sheets). Anything else — HTML,
+/// JavaScript, SVG, XML, unknown — is `application/octet-stream`, which no browser runs.
+/// Parameters are dropped except `charset=utf-8` on text.
+pub fn safe_content_type(claimed: &str) -> &'static str {
+    let mut parts = claimed.split(';');
+    let essence = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+    let utf8 = parts.any(|p| {
+        p.trim()
+            .to_ascii_lowercase()
+            .replace(['"', ' '], "")
+            .eq("charset=utf-8")
+    });
+    const ALLOWED: &[&str] = &[
+        "application/pdf",
+        "application/msword",
+        "application/vnd.ms-excel",
+        "application/vnd.ms-powerpoint",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "application/vnd.oasis.opendocument.text",
+        "application/vnd.oasis.opendocument.spreadsheet",
+        "application/wps-office.wps",
+        "application/wps-office.et",
+        "application/zip",
+        "image/png",
+        "image/jpeg",
+        "image/gif",
+        "image/webp",
+        "image/tiff",
+        "image/bmp",
+    ];
+    match essence.as_str() {
+        "text/plain" if utf8 => "text/plain; charset=utf-8",
+        "text/plain" => "text/plain",
+        "text/csv" if utf8 => "text/csv; charset=utf-8",
+        "text/csv" => "text/csv",
+        e => ALLOWED
+            .iter()
+            .find(|a| **a == e)
+            .copied()
+            .unwrap_or("application/octet-stream"),
+    }
 }
 
 /// `attachment; filename="ascii"; filename*=UTF-8''percent-encoded`.
@@ -386,7 +448,12 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for F<T> {
         axum::Form::<T>::from_request(req, state)
             .await
             .map(|axum::Form(v)| F(v))
-            .map_err(|e| Error::BadRequest(format!("表单内容有误：{}", e.body_text())))
+            .map_err(|e| {
+                Error::BadRequest(format!(
+                    "表单内容有误：{}",
+                    crate::error::input_message(&e.body_text())
+                ))
+            })
     }
 }
 
@@ -466,7 +533,7 @@ pub(crate) fn multipart_error(
             crate::session::human_size(state.config.max_upload_bytes)
         ))
     } else {
-        Error::BadRequest(format!("上传的表单无法读取：{}", e.body_text()))
+        Error::BadRequest("上传的表单无法读取，请刷新页面后重新选择文件".into())
     }
 }
 
@@ -485,6 +552,40 @@ pub fn qs(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn downloads_are_served_only_as_allow_listed_types() {
+        for bad in [
+            "text/html",
+            "text/html; charset=utf-8",
+            "application/javascript",
+            "text/javascript",
+            "image/svg+xml",
+            "application/xml",
+            "application/xhtml+xml",
+            "text/xml",
+            "",
+            "garbage",
+            "application/pdf\r\nX-Evil: 1",
+        ] {
+            assert_eq!(safe_content_type(bad), "application/octet-stream", "{bad}");
+        }
+        assert_eq!(safe_content_type("Application/PDF"), "application/pdf");
+        assert_eq!(
+            safe_content_type("text/plain; charset=\"UTF-8\""),
+            "text/plain; charset=utf-8"
+        );
+        assert_eq!(safe_content_type("text/plain; charset=gbk"), "text/plain");
+        assert_eq!(
+            safe_content_type("text/csv; charset=utf-8"),
+            "text/csv; charset=utf-8"
+        );
+        let resp = attachment("a.html", "text/html", b"<script>".to_vec());
+        let h = resp.headers();
+        assert_eq!(h[header::CONTENT_TYPE], "application/octet-stream");
+        assert_eq!(h[header::CONTENT_SECURITY_POLICY], DOWNLOAD_CSP);
+        assert_eq!(h[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    }
 
     #[test]
     fn content_disposition_is_rfc5987() {

@@ -143,8 +143,10 @@ pub async fn upload(
     Id(id): Id,
     multipart: std::result::Result<Multipart, MultipartRejection>,
 ) -> Result<Response> {
+    // The right first: the form is read only for someone who may upload to the unit.
+    ops::unit_allowing(&state, &p, id, fazhi_domain::Action::Write).await?;
     let mut mp = multipart
-        .map_err(|e| Error::BadRequest(format!("请使用上传表单提交文件：{}", e.body_text())))?;
+        .map_err(|_| Error::BadRequest("请使用上传表单（multipart/form-data）提交文件".into()))?;
     let mut year = None;
     let mut file = None;
     while let Some(field) = mp

@@ -25,6 +25,8 @@ struct FindingsPage<'a> {
     rights: UnitRights,
     failed: bool,
     uploaded_at: String,
+    /// The uploader's login, for the unit's people and supervisors only (never the public).
+    uploader: Option<&'a str>,
     published: Option<String>,
     r: Option<ReportView<'a>>,
 }
@@ -391,6 +393,8 @@ pub async fn findings(
         rights: ops::unit_rights(p, &detail.unit),
         failed: detail.summary.status == UploadStatus::Failed,
         uploaded_at: fmt_time(&detail.summary.uploaded_at),
+        uploader: ops::reads_unit(p, &detail.unit)
+            .then_some(detail.summary.uploaded_by_login.as_str()),
         published: detail.summary.published_at.as_ref().map(fmt_time),
         r: checked
             .as_ref()
