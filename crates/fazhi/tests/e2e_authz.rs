@@ -21,7 +21,8 @@
 mod e2e_common;
 
 use e2e_common::{
-    demo_passwords, report_txt, tempdir, Auth, Body, Client, Multipart, Resp, Server,
+    demo_passwords, report_txt, routes_in_source, tempdir, Auth, Body, Client, Multipart, Resp,
+    Server, VIEWS_SRC, WEB_LIB_SRC,
 };
 use serde_json::{json, Value};
 use std::cell::{Cell, RefCell};
@@ -2338,54 +2339,6 @@ fn check_home(ctx: &Ctx, role: Role, r: &Resp) -> Result<(), String> {
 // ---------------------------------------------------------------------------------------
 // Route lists the tables must cover
 
-/// `(METHOD, path)` of every `.route(...)` in a router source file.
-fn routes_in_source(src: &str) -> BTreeSet<(String, String)> {
-    let mut out = BTreeSet::new();
-    let mut rest = src;
-    while let Some(i) = rest.find(".route(") {
-        rest = rest[i + 7..].trim_start();
-        let Some(quoted) = rest.strip_prefix('"') else {
-            continue;
-        };
-        rest = quoted;
-        let end = rest.find('"').unwrap();
-        let path = rest[..end].to_string();
-        // The rest of the call, up to its closing parenthesis.
-        let mut depth = 1;
-        let mut stop = rest.len();
-        for (j, ch) in rest.char_indices() {
-            match ch {
-                '(' => depth += 1,
-                ')' => {
-                    depth -= 1;
-                    if depth == 0 {
-                        stop = j;
-                        break;
-                    }
-                }
-                _ => {}
-            }
-        }
-        let call = &rest[end..stop];
-        for m in ["get", "post", "put", "patch", "delete"] {
-            let pat = format!("{m}(");
-            let found = call.match_indices(&pat).any(|(k, _)| {
-                k == 0
-                    || !call.as_bytes()[k - 1].is_ascii_alphanumeric()
-                        && call.as_bytes()[k - 1] != b'_'
-            });
-            if found {
-                out.insert((m.to_uppercase(), path.clone()));
-            }
-        }
-        rest = &rest[stop..];
-    }
-    out
-}
-
-const VIEWS_SRC: &str = include_str!("../../fazhi-web/src/views/mod.rs");
-const WEB_LIB_SRC: &str = include_str!("../../fazhi-web/src/lib.rs");
-
 // ---------------------------------------------------------------------------------------
 // Setup
 
@@ -2520,7 +2473,8 @@ fn setup(server: &Server) -> Ctx {
             json!({"login": login, "display_name": login, "grants": [grant]}),
         );
         let otp = created["password"].as_str().unwrap().to_string();
-        let pw = "E2e-Staff-B-2025!".to_string();
+        // Not containing the login: the password policy refuses that.
+        let pw = "E2e-Yuangong-2025!".to_string();
         c.set_own_password(login, &otp, &pw);
         pw
     };
@@ -2546,7 +2500,7 @@ fn setup(server: &Server) -> Ctx {
                 .as_str()
                 .unwrap()
                 .to_string();
-            let pw = format!("E2e-{login}-2025!");
+            let pw = format!("E2e-Reset-{}-2025!", login.len());
             c.set_own_password(login, &otp, &pw);
             passwords.insert(login.clone(), pw);
         }
