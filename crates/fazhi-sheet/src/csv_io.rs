@@ -324,8 +324,11 @@ mod tests {
 
     #[test]
     fn formula_like_fields_are_escaped_and_read_back() {
-        let payloads: Vec<String> = crate::PAYLOADS.iter().map(|p| p.to_string()).collect();
-        let headers: Vec<&str> = crate::PAYLOADS.to_vec();
+        let payloads: Vec<String> = crate::FORMULA_EXAMPLES
+            .iter()
+            .map(|p| p.to_string())
+            .collect();
+        let headers: Vec<&str> = crate::FORMULA_EXAMPLES.to_vec();
         let rows = vec![
             payloads.clone(),
             vec!["普通".to_string(), "'备注".to_string()],

