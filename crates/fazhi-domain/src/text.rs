@@ -90,6 +90,25 @@ pub fn clean_file_name(name: &str) -> String {
     }
 }
 
+/// A size as people read it in a message: `20 MB`, `1.5 MB`, `256 KB`, `10 字节` (at most
+/// one decimal, none when whole; 1 KB = 1,024 bytes). The one wording of every limit the
+/// platform names (uploads, bodies, inflated workbooks).
+pub fn human_size(bytes: u64) -> String {
+    const KB: u64 = 1024;
+    const MB: u64 = 1024 * 1024;
+    let one_decimal = |v: f64| {
+        let s = format!("{v:.1}");
+        s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
+    };
+    if bytes >= MB {
+        format!("{} MB", one_decimal(bytes as f64 / MB as f64))
+    } else if bytes >= KB {
+        format!("{} KB", one_decimal(bytes as f64 / KB as f64))
+    } else {
+        format!("{bytes} 字节")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,6 +135,17 @@ mod tests {
         assert!(NameProblem::Hidden
             .message("单位名称")
             .starts_with("单位名称"));
+    }
+
+    #[test]
+    fn sizes_read_like_people_say_them() {
+        assert_eq!(human_size(20 * 1024 * 1024), "20 MB");
+        assert_eq!(human_size(1536 * 1024), "1.5 MB");
+        assert_eq!(human_size(512 * 1024), "512 KB");
+        assert_eq!(human_size(256 * 1024), "256 KB");
+        assert_eq!(human_size(4096), "4 KB");
+        assert_eq!(human_size(1100), "1.1 KB");
+        assert_eq!(human_size(10), "10 字节");
     }
 
     #[test]

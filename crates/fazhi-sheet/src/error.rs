@@ -69,13 +69,4 @@ pub const XML_TEXT: &str = "一段标签之间的文字";
 /// [`SheetError::XmlTooLong`] of a tag ([`crate::MAX_XML_TAG_BYTES`]).
 pub const XML_TAG: &str = "一个标签";
 
-fn human(bytes: u64) -> String {
-    const MIB: u64 = 1024 * 1024;
-    if bytes >= MIB && bytes.is_multiple_of(MIB) {
-        format!("{} MB", bytes / MIB)
-    } else if bytes >= 1024 {
-        format!("{:.1} KB", bytes as f64 / 1024.0)
-    } else {
-        format!("{bytes} 字节")
-    }
-}
+use fazhi_domain::text::human_size as human;

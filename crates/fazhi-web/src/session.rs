@@ -336,14 +336,7 @@ async fn buffer(req: Request, limit: usize) -> Result<(axum::http::request::Part
     Ok((parts, bytes))
 }
 
-/// `20 MB`, `512 KB`.
-pub fn human_size(bytes: u64) -> String {
-    if bytes >= 1024 * 1024 {
-        crate::views::num(bytes as f64 / (1024.0 * 1024.0)) + " MB"
-    } else {
-        crate::views::num(bytes as f64 / 1024.0) + " KB"
-    }
-}
+pub use fazhi_domain::text::human_size;
 
 fn form_field(body: &[u8], name: &str) -> Option<String> {
     serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
@@ -623,11 +616,5 @@ mod tests {
             pre,
             "fazhi_login_csrf=t; HttpOnly; SameSite=Strict; Path=/login; Max-Age=86400; Secure"
         );
-    }
-
-    #[test]
-    fn sizes() {
-        assert_eq!(human_size(20 * 1024 * 1024), "20 MB");
-        assert_eq!(human_size(512 * 1024), "512 KB");
     }
 }

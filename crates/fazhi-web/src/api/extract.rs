@@ -17,20 +17,7 @@ pub const JSON_LIMIT: usize = 1024 * 1024;
 /// What a multipart form may carry besides its file (boundaries, part headers, small fields).
 const FORM_OVERHEAD: u64 = 64 * 1024;
 
-/// A size as people read it: `1 MB`, `20 MB`, `512 KB`.
-pub fn human_size(bytes: u64) -> String {
-    const KB: u64 = 1024;
-    const MB: u64 = 1024 * 1024;
-    if bytes >= MB && (bytes / MB) * MB == bytes {
-        format!("{} MB", bytes / MB)
-    } else if bytes >= MB {
-        format!("{:.1} MB", bytes as f64 / MB as f64)
-    } else if bytes >= KB {
-        format!("{} KB", bytes / KB)
-    } else {
-        format!("{bytes} 字节")
-    }
-}
+pub use fazhi_domain::text::human_size;
 
 /// Reads a whole body, refusing it with `too_large` past `limit` bytes (by its declared
 /// length first, then as it streams in).
@@ -268,15 +255,6 @@ impl FromRequest<AppState> for UploadForm {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn sizes_read_like_people_say_them() {
-        assert_eq!(human_size(1024 * 1024), "1 MB");
-        assert_eq!(human_size(20 * 1024 * 1024), "20 MB");
-        assert_eq!(human_size(1536 * 1024), "1.5 MB");
-        assert_eq!(human_size(4096), "4 KB");
-        assert_eq!(human_size(10), "10 字节");
-    }
 
     #[tokio::test]
     async fn bodies_past_the_limit_are_too_large_without_a_declared_length() {
