@@ -90,18 +90,6 @@ pub fn client_addr(parts: &Parts) -> String {
         .unwrap_or_else(|| "unknown".to_string())
 }
 
-fn cookie_value<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
-    parts
-        .headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
-}
-
 fn bearer(parts: &Parts) -> Option<&str> {
     let v = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = v.split_once(' ')?;
@@ -131,7 +119,7 @@ async fn resolve(parts: &Parts, state: &AppState) -> Result<Option<Principal>> {
             addr,
         }));
     }
-    let Some(token) = cookie_value(parts, SESSION_COOKIE) else {
+    let Some(token) = crate::session::cookie_value(&parts.headers, SESSION_COOKIE) else {
         return Ok(None);
     };
     let hash = token_hash(token);
