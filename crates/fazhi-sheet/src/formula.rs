@@ -101,20 +101,10 @@ mod tests {
 
     #[test]
     fn the_review_cases() {
-        for s in [
-            "=1+1",
-            "+1",
-            "-1",
-            "@SUM(A1)",
-            "\t=1",
-            "\r=1",
-            "\n=1",
-            " =1",
-            "=HYPERLINK(\"http://x/?\"&A2,\"点击\")",
-            "\u{3000}\u{3000}+1",
-            "\u{a0}@x",
-            "＝1",
-        ] {
+        let examples = FORMULA_EXAMPLES
+            .into_iter()
+            .filter(|s| !s.starts_with('\''));
+        for s in examples.chain(["\n=1", "\u{3000}\u{3000}+1", "\u{a0}@x", "＝1"]) {
             assert!(is_formula_like(s), "{s:?}");
             let n = neutralize(s);
             assert!(n.starts_with('\''), "{n:?}");

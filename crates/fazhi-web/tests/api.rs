@@ -1584,11 +1584,11 @@ async fn a_one_time_password_is_changed_first_through_the_api() {
 // ---------------------------------------------------------------------------------------
 // Credentials: login bounding and throttling, token lifetime, password policy
 
-/// The newest `session.login_failed` entry, read through the store.
-async fn last_login_failure(app: &api_common::TestApp) -> fazhi_store::AuditEntry {
+/// The newest audit entry whose action starts with `action`, read through the store.
+async fn last_audit(app: &api_common::TestApp, action: &str) -> fazhi_store::AuditEntry {
     app.store
         .audit(&fazhi_store::AuditFilter {
-            action_prefix: Some("session.login_failed".into()),
+            action_prefix: Some(action.into()),
             limit: 1,
             ..Default::default()
         })
@@ -1615,7 +1615,7 @@ async fn a_huge_login_name_is_refused_and_the_audit_keeps_a_bounded_form() {
         StatusCode::UNPROCESSABLE_ENTITY,
         "bad_request",
     );
-    let e = last_login_failure(&app).await;
+    let e = last_audit(&app, "session.login_failed").await;
     let row = serde_json::to_string(&e).unwrap();
     assert!(row.len() < 1_000, "audit row of {} bytes", row.len());
     assert!(e.actor_login.chars().count() <= 65, "{}", e.actor_login);
@@ -1690,16 +1690,7 @@ async fn an_admin_reset_revokes_the_accounts_api_tokens() {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
-    let e = app
-        .store
-        .audit(&fazhi_store::AuditFilter {
-            action_prefix: Some("user.password".into()),
-            limit: 1,
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .remove(0);
+    let e = last_audit(&app, "user.password").await;
     assert_eq!(e.after.unwrap()["tokens_revoked"], 1);
     // Other accounts' tokens are untouched.
     let res = app
@@ -1952,16 +1943,7 @@ async fn logout_with_a_token_revokes_that_token() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     // Audited, and the account's other token still works.
-    let e = app
-        .store
-        .audit(&fazhi_store::AuditFilter {
-            action_prefix: Some("token.revoke".into()),
-            limit: 1,
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .remove(0);
+    let e = last_audit(&app, "token.revoke").await;
     assert_eq!(e.entity_id, Some(id));
     let res = app
         .with_token(Method::GET, "/me", &app.staff_a)

@@ -47,8 +47,7 @@ struct Ctx {
     other_unit: i64,
     /// The root region.
     city: i64,
-    /// A ledger record of the staff's unit (with formula-like text) and its attachment.
-    record: i64,
+    /// The attachment (an SVG) of a ledger record of the staff's unit with formula-like text.
     attachment: i64,
     /// An upload of the staff's unit, published, whose uploader claimed `text/html`.
     upload: i64,
@@ -174,7 +173,6 @@ fn setup(server: &Server) -> Ctx {
         unit,
         other_unit,
         city,
-        record,
         attachment,
         upload,
         year,
@@ -536,7 +534,6 @@ fn every_export_is_formula_neutral_and_every_download_safely_typed() {
         let r = x.c.get(&url, &x.staff_token);
         assert_eq!(r.status, 404, "{url}: {}", r.snippet());
     }
-    let _ = x.record;
 }
 
 // ---------------------------------------------------------------------------------------
