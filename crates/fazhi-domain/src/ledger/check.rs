@@ -3,7 +3,7 @@
 //! unit's records of a year for the dashboard (every record's own rules plus the year-wide
 //! ones, such as the training hours of every officer).
 
-use super::{round1, Record, RecordData, RecordId, RecordKind};
+use super::{round1, Fields, Record, RecordData, RecordId, RecordKind};
 use crate::procedure::{self, OfficerHours, ProcedureSettings, Violation};
 use crate::HolidayCalendar;
 use chrono::NaiveDate;
@@ -31,136 +31,163 @@ pub struct RecordViolation {
 }
 
 /// Rules of one record, run when it is saved: any violation with `refuse` blocks the save;
-/// others are warnings. Kinds without procedure rules answer nothing.
+/// others are warnings. The rules are those of the record's kind in [`RECORD_RULES`], in
+/// their order; kinds without procedure rules answer nothing.
 pub fn check_record(data: &RecordData, ctx: &RuleContext) -> Vec<Violation> {
-    let f = &data.fields;
-    let s = ctx.settings;
-    let mut out = Vec::new();
-    match data.kind {
-        RecordKind::MajorDecision => {
-            if let Some(discussed) = f.date("discussed") {
-                out.extend(procedure::decision_after_legality_review(
-                    f.date("review_done"),
-                    discussed,
-                ));
-                out.extend(procedure::leader_conclusion_recorded(
-                    f.text("leader_conclusion"),
-                ));
-            }
-            if let (Some(from), Some(to)) = (f.date("comment_from"), f.date("comment_to")) {
-                out.extend(procedure::comment_period(
-                    from,
-                    to,
-                    f.text("comment_short_reason"),
-                    s,
-                ));
-            }
-            if let (Some(sent), Some(done)) = (f.date("review_sent"), f.date("review_done")) {
-                match procedure::legality_review_time(
-                    sent,
-                    done,
-                    f.text("review_short_reason"),
-                    s,
-                    ctx.calendar,
-                ) {
-                    Ok(v) => out.extend(v),
-                    Err(e) => out.push(procedure::calendar_unavailable(
-                        "合法性审查时间",
-                        procedure::LEGALITY_REVIEW_BASIS,
-                        &e,
-                    )),
-                }
-            }
-        }
-        RecordKind::Normative => {
-            let issued = f.date("issued");
-            out.extend(procedure::normative_legality_review(
-                f.date("review_done"),
-                f.date("deliberated"),
-                issued,
-            ));
-            if let Some(issued) = issued {
-                out.extend(procedure::issue_after_fair_competition_review(
-                    f.flag("market"),
-                    f.date("fair_review"),
-                    issued,
-                ));
-                out.extend(procedure::filing_in_time(
-                    issued,
-                    f.date("filed"),
-                    ctx.today,
-                    s,
-                ));
-            }
-        }
-        RecordKind::Officer => {
-            if let Some(valid_until) = f.date("valid_until") {
-                let name = f.text("name").unwrap_or("执法人员");
-                out.extend(procedure::certificate_validity(
-                    name,
-                    valid_until,
-                    ctx.today,
-                    s,
-                ));
-            }
-        }
-        RecordKind::Suggestion => {
-            if let Some(assigned) = f.date("assigned") {
-                out.extend(procedure::suggestion_answer(
-                    assigned,
-                    f.date("answered"),
-                    f.text("complex_reason"),
-                    ctx.today,
-                    s,
-                ));
-            }
-        }
-        RecordKind::DisclosureRequest => {
-            if let Some(received) = f.date("received") {
-                match procedure::disclosure_reply(
-                    received,
-                    f.date("replied"),
-                    f.flag("extended"),
-                    ctx.today,
-                    s,
-                    ctx.calendar,
-                ) {
-                    Ok(v) => out.extend(v),
-                    Err(e) => out.push(procedure::calendar_unavailable(
-                        "依申请公开的答复期限",
-                        procedure::DISCLOSURE_BASIS,
-                        &e,
-                    )),
-                }
-            }
-        }
-        RecordKind::EnterpriseRequest => {
-            if let Some(due) = f.date("due") {
-                out.extend(procedure::enterprise_request_in_time(
-                    due,
-                    f.date("resolved"),
-                    ctx.today,
-                ));
-            }
-        }
-        RecordKind::Rectification => {
-            out.extend(procedure::rectification_overdue(
-                f.date("deadline"),
-                f.text("status").unwrap_or(""),
-                f.date("completed"),
-                ctx.today,
-            ));
-        }
-        RecordKind::Study
-        | RecordKind::Collective
-        | RecordKind::Training
-        | RecordKind::Popularization
-        | RecordKind::Publication
-        | RecordKind::ServiceItem
-        | RecordKind::Inspection
-        | RecordKind::ReviewCase => {}
-    }
-    out
+    rules_of(data.kind)
+        .iter()
+        .filter_map(|rule| rule(&data.fields, ctx))
+        .collect()
+}
+
+/// One procedure rule applied to a record's fields: the rule of [`crate::procedure`] it
+/// names (which carries the legal basis), given the fields it needs, or nothing when the
+/// record has not reached the step the rule is about.
+pub type RecordRule = fn(&Fields, &RuleContext) -> Option<Violation>;
+
+/// The procedure rules of each kind that has any, in the order they are applied.
+pub static RECORD_RULES: &[(RecordKind, &[RecordRule])] = &[
+    (
+        RecordKind::MajorDecision,
+        &[
+            decision_after_legality_review,
+            leader_conclusion_recorded,
+            comment_period,
+            legality_review_time,
+        ],
+    ),
+    (
+        RecordKind::Normative,
+        &[
+            normative_legality_review,
+            issue_after_fair_competition_review,
+            filing_in_time,
+        ],
+    ),
+    (RecordKind::Officer, &[certificate_validity]),
+    (RecordKind::Suggestion, &[suggestion_answer]),
+    (RecordKind::DisclosureRequest, &[disclosure_reply]),
+    (RecordKind::EnterpriseRequest, &[enterprise_request_in_time]),
+    (RecordKind::Rectification, &[rectification_overdue]),
+];
+
+/// The rules of `kind` in [`RECORD_RULES`] (none for a kind not listed).
+pub fn rules_of(kind: RecordKind) -> &'static [RecordRule] {
+    RECORD_RULES
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map_or(&[], |(_, rules)| rules)
+}
+
+/// [`procedure::decision_after_legality_review`], once the decision was discussed.
+fn decision_after_legality_review(f: &Fields, _: &RuleContext) -> Option<Violation> {
+    let discussed = f.date("discussed")?;
+    procedure::decision_after_legality_review(f.date("review_done"), discussed)
+}
+
+/// [`procedure::leader_conclusion_recorded`], once the decision was discussed.
+fn leader_conclusion_recorded(f: &Fields, _: &RuleContext) -> Option<Violation> {
+    f.date("discussed")?;
+    procedure::leader_conclusion_recorded(f.text("leader_conclusion"))
+}
+
+/// [`procedure::comment_period`], once the comment period has both ends.
+fn comment_period(f: &Fields, ctx: &RuleContext) -> Option<Violation> {
+    let (from, to) = (f.date("comment_from")?, f.date("comment_to")?);
+    procedure::comment_period(from, to, f.text("comment_short_reason"), ctx.settings)
+}
+
+/// [`procedure::legality_review_time`], once the review was sent and done; a calendar that
+/// lacks the year is flagged ([`procedure::calendar_unavailable`]).
+fn legality_review_time(f: &Fields, ctx: &RuleContext) -> Option<Violation> {
+    let (sent, done) = (f.date("review_sent")?, f.date("review_done")?);
+    let reason = f.text("review_short_reason");
+    procedure::legality_review_time(sent, done, reason, ctx.settings, ctx.calendar).unwrap_or_else(
+        |e| {
+            Some(procedure::calendar_unavailable(
+                "合法性审查时间",
+                procedure::LEGALITY_REVIEW_BASIS,
+                &e,
+            ))
+        },
+    )
+}
+
+/// [`procedure::normative_legality_review`].
+fn normative_legality_review(f: &Fields, _: &RuleContext) -> Option<Violation> {
+    procedure::normative_legality_review(
+        f.date("review_done"),
+        f.date("deliberated"),
+        f.date("issued"),
+    )
+}
+
+/// [`procedure::issue_after_fair_competition_review`], once the document was issued.
+fn issue_after_fair_competition_review(f: &Fields, _: &RuleContext) -> Option<Violation> {
+    let issued = f.date("issued")?;
+    procedure::issue_after_fair_competition_review(f.flag("market"), f.date("fair_review"), issued)
+}
+
+/// [`procedure::filing_in_time`], once the document was issued.
+fn filing_in_time(f: &Fields, ctx: &RuleContext) -> Option<Violation> {
+    let issued = f.date("issued")?;
+    procedure::filing_in_time(issued, f.date("filed"), ctx.today, ctx.settings)
+}
+
+/// [`procedure::certificate_validity`], when the certificate's end is recorded.
+fn certificate_validity(f: &Fields, ctx: &RuleContext) -> Option<Violation> {
+    let valid_until = f.date("valid_until")?;
+    let name = f.text("name").unwrap_or("执法人员");
+    procedure::certificate_validity(name, valid_until, ctx.today, ctx.settings)
+}
+
+/// [`procedure::suggestion_answer`], once the suggestion was assigned.
+fn suggestion_answer(f: &Fields, ctx: &RuleContext) -> Option<Violation> {
+    let assigned = f.date("assigned")?;
+    procedure::suggestion_answer(
+        assigned,
+        f.date("answered"),
+        f.text("complex_reason"),
+        ctx.today,
+        ctx.settings,
+    )
+}
+
+/// [`procedure::disclosure_reply`], once the request was received; a calendar that lacks a
+/// year of the period is flagged ([`procedure::calendar_unavailable`]).
+fn disclosure_reply(f: &Fields, ctx: &RuleContext) -> Option<Violation> {
+    let received = f.date("received")?;
+    procedure::disclosure_reply(
+        received,
+        f.date("replied"),
+        f.flag("extended"),
+        ctx.today,
+        ctx.settings,
+        ctx.calendar,
+    )
+    .unwrap_or_else(|e| {
+        Some(procedure::calendar_unavailable(
+            "依申请公开的答复期限",
+            procedure::DISCLOSURE_BASIS,
+            &e,
+        ))
+    })
+}
+
+/// [`procedure::enterprise_request_in_time`], when a time limit is recorded.
+fn enterprise_request_in_time(f: &Fields, ctx: &RuleContext) -> Option<Violation> {
+    let due = f.date("due")?;
+    procedure::enterprise_request_in_time(due, f.date("resolved"), ctx.today)
+}
+
+/// [`procedure::rectification_overdue`].
+fn rectification_overdue(f: &Fields, ctx: &RuleContext) -> Option<Violation> {
+    procedure::rectification_overdue(
+        f.date("deadline"),
+        f.text("status").unwrap_or(""),
+        f.date("completed"),
+        ctx.today,
+    )
 }
 
 /// Every rule over a unit's records of a year (`data.year == year`; others are ignored), for
@@ -597,6 +624,17 @@ mod tests {
         assert_eq!((vs[0].rule, vs[0].refuse), ("calendar-missing", false));
         assert!(vs[0].message.contains("2027"), "{}", vs[0].message);
         assert_eq!(vs[0].basis, procedure::DISCLOSURE_BASIS);
+    }
+
+    #[test]
+    fn each_kind_is_listed_once_in_the_rule_table() {
+        for (i, (kind, rules)) in RECORD_RULES.iter().enumerate() {
+            assert!(!rules.is_empty(), "{kind:?}");
+            assert!(
+                RECORD_RULES[i + 1..].iter().all(|(k, _)| k != kind),
+                "{kind:?} twice"
+            );
+        }
     }
 
     #[test]
