@@ -13,7 +13,7 @@ pub enum DomainError {
     Aliases(String),
     #[error("日期“{0}”格式不正确，应为 MM-DD")]
     MonthDay(String),
-    #[error("年度 {0} 不在 1978—2100 之间")]
+    #[error("年度 {0} 不在 {min}—{max} 之间", min = crate::ReportYear::MIN, max = crate::ReportYear::MAX)]
     Year(i32),
     #[error("指标体系文件有误：{0}")]
     Framework(String),

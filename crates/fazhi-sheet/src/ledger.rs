@@ -498,8 +498,8 @@ fn validation(
         Column::Year => (
             DataValidation::new()
                 .allow_whole_number(DataValidationRule::Between(
-                    *fazhi_domain::ledger::YEARS.start(),
-                    *fazhi_domain::ledger::YEARS.end(),
+                    fazhi_domain::ReportYear::MIN,
+                    fazhi_domain::ReportYear::MAX,
                 ))
                 .set_error_message("年度应为四位年份，如 2025")
                 .map_err(write_error)?,
@@ -744,8 +744,8 @@ pub fn parse_import(
         };
         let year_text = map.year.map(|c| text(row, c)).unwrap_or_default();
         let year = if year_text.is_empty() {
-            match fazhi_domain::ledger::year_in_range(default_year) {
-                Ok(()) => Some(default_year),
+            match fazhi_domain::ReportYear::parse(default_year) {
+                Ok(_) => Some(default_year),
                 Err(_) => {
                     row_problems.push(problem(
                         YEAR_HEADER,
@@ -935,7 +935,9 @@ fn parse_year(t: &str) -> Result<i32, String> {
         return Err(bad());
     }
     let y: i32 = s.parse().map_err(|_| bad())?;
-    fazhi_domain::ledger::year_in_range(y).map(|()| y)
+    fazhi_domain::ReportYear::parse(y)
+        .map(|_| y)
+        .map_err(|e| e.to_string())
 }
 
 /// Indicator names and codes as the 指标 cell carries them. Names may themselves hold 、 and

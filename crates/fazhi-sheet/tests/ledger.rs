@@ -496,7 +496,7 @@ fn record_strategy(kind: RecordKind) -> impl Strategy<Value = RecordData> {
         .collect();
     let codes: Vec<String> = fw().nodes().iter().map(|n| n.code.clone()).collect();
     let indicators = proptest::sample::subsequence(codes, 1..4).prop_shuffle();
-    (fields, indicators, fazhi_domain::ledger::YEARS).prop_filter_map(
+    (fields, indicators, fazhi_domain::ReportYear::RANGE).prop_filter_map(
         "text that parses to nothing",
         move |(texts, indicators, year)| {
             let raw: BTreeMap<String, String> = kind

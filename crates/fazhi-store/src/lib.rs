@@ -290,9 +290,10 @@ pub trait LedgerStore: Send + Sync {
 /// How many replaced password hashes the store keeps per account (the domain's policy).
 pub const PASSWORD_HISTORY: usize = fazhi_domain::policy::PASSWORD_HISTORY;
 
-/// The years a ledger record may count toward (the domain's one range; the schema's own
-/// check, 1949–2100, is wider).
-pub const LEDGER_YEARS: std::ops::RangeInclusive<i32> = fazhi_domain::ledger::YEARS;
+/// The years a ledger record may count toward: the domain's one range,
+/// [`fazhi_domain::ReportYear::RANGE`] (the schema's own check, 1949–2100, is a wider
+/// backstop).
+pub const LEDGER_YEARS: std::ops::RangeInclusive<i32> = fazhi_domain::ReportYear::RANGE;
 
 /// Largest attachment the store keeps (50 MB); larger files are refused naming this limit.
 pub const MAX_ATTACHMENT_BYTES: usize = 50 * 1024 * 1024;

@@ -2272,7 +2272,9 @@ fn derive(data: &RecordData) -> Derived {
 }
 
 fn ledger_year_in_range(year: i32) -> Result<(), String> {
-    fazhi_domain::ledger::year_in_range(year)
+    fazhi_domain::ReportYear::parse(year)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }
 
 const RECORD_NOT_FOUND: &str = "台账记录";

@@ -410,8 +410,13 @@ pub async fn supervised_regions(state: &AppState, p: &Principal) -> Result<Vec<R
 // ---------------------------------------------------------------------------------------
 // Reports
 
-/// Largest and smallest year accepted on upload and for ledger records.
-pub use fazhi_domain::ledger::{year_in_range, YEARS};
+/// A year accepted on upload and for ledger records ([`fazhi_domain::ReportYear`]), or the
+/// message saying the range.
+pub(crate) fn year_in_range(year: i32) -> std::result::Result<(), String> {
+    fazhi_domain::ReportYear::parse(year)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
 
 /// What every received file passes before anything reads it: within the upload limit
 /// (the limit named), not empty.

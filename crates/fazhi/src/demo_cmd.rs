@@ -42,8 +42,12 @@ pub fn check_options(opts: &DemoOptions) -> Result<(), Failure> {
     if !(1..=50).contains(&opts.years) {
         return Err(Failure::usage("报告年数应在 1 到 50 之间"));
     }
-    if !(2000..=2100).contains(&opts.last_year) {
-        return Err(Failure::usage("最近报告年度应在 2000 到 2100 之间"));
+    if !fazhi_domain::ReportYear::accepts(opts.last_year) {
+        return Err(Failure::usage(format!(
+            "最近报告年度应在 {} 到 {} 之间",
+            fazhi_domain::ReportYear::MIN,
+            fazhi_domain::ReportYear::MAX
+        )));
     }
     Ok(())
 }

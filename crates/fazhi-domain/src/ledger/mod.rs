@@ -21,23 +21,6 @@ use serde::Serialize;
 
 pub type RecordId = i64;
 
-/// The years the platform keeps records and reports for: one range for forms, the API,
-/// imports and the store, so a record saved once can always be edited again.
-pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
-
-/// The year's range check, with the message every form, sheet and API shows.
-pub fn year_in_range(year: i32) -> Result<(), String> {
-    if YEARS.contains(&year) {
-        Ok(())
-    } else {
-        Err(format!(
-            "年度 {year} 不在 {}—{} 之间",
-            YEARS.start(),
-            YEARS.end()
-        ))
-    }
-}
-
 /// A record as the user means it, before it has an id: what forms, Excel rows and API bodies
 /// become once parsed.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -1056,7 +1056,7 @@ fn form_view(
     };
     let year = input.year();
     let mut years = super::year_choices();
-    if ops::YEARS.contains(&year) && !years.contains(&year) {
+    if fazhi_domain::ReportYear::accepts(year) && !years.contains(&year) {
         years.push(year);
         years.sort_unstable_by(|a, b| b.cmp(a));
     }
