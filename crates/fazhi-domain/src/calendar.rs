@@ -30,15 +30,14 @@ const MAX_SPAN_DAYS: i64 = 400;
 impl HolidayCalendar {
     /// The calendar shipped with the program (`frameworks/holidays.toml`).
     pub fn builtin() -> Self {
-        Self::from_toml(include_str!("../../../frameworks/holidays.toml"))
-            .expect("the built-in holiday calendar parses")
+        crate::Frameworks::builtin().calendar.clone()
     }
 
     /// Reads a calendar file: one table per year with `holidays` (dates or `from..to`
     /// ranges) and `workdays` (weekend days worked).
     pub fn from_toml(text: &str) -> Result<Self, DomainError> {
         let raw: BTreeMap<String, RawYear> =
-            toml::from_str(text).map_err(|e| DomainError::Calendar(e.to_string()))?;
+            toml::from_str(text).map_err(|e| DomainError::toml("节假日安排文件", text, e))?;
         let mut cal = HolidayCalendar {
             years: BTreeSet::new(),
             holidays: BTreeSet::new(),

@@ -41,15 +41,14 @@ const MAX_NODES: usize = 5_000;
 impl Framework {
     /// The national framework of 《法治政府建设实施纲要（2021—2025年）》.
     pub fn builtin() -> Self {
-        Self::from_toml(include_str!("../../../frameworks/indicators.toml"))
-            .expect("the built-in indicator framework is valid")
+        crate::Frameworks::builtin().indicators.clone()
     }
 
     /// Reads and checks a framework file: codes unique and non-empty, parents exist, no
     /// cycles, at most [`MAX_NODES`] nodes.
     pub fn from_toml(text: &str) -> Result<Self, DomainError> {
         let raw: RawFramework =
-            toml::from_str(text).map_err(|e| DomainError::Framework(e.to_string()))?;
+            toml::from_str(text).map_err(|e| DomainError::toml("指标体系文件", text, e))?;
         if raw.node.len() > MAX_NODES {
             return Err(DomainError::Framework(format!(
                 "指标数 {} 超过上限 {MAX_NODES}",

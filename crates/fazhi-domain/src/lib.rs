@@ -1,11 +1,12 @@
 //! Fazhi's domain: the vocabulary of 法治政府建设 as plain data and pure functions.
 //!
-//! This crate does no IO: framework data files are embedded at compile time
-//! (`include_str!`) or handed in as strings by the caller.
+//! This crate does no IO but one: the framework data files are compiled in as the default,
+//! and [`Frameworks::load`] reads an operator's override directory once at start.
 
 pub mod calendar;
 mod error;
 pub mod framework;
+pub mod frameworks;
 pub mod ledger;
 pub mod org;
 mod outline;
@@ -20,6 +21,7 @@ mod year;
 pub use calendar::HolidayCalendar;
 pub use error::DomainError;
 pub use framework::{Framework, Indicator};
+pub use frameworks::{FrameworkError, Frameworks, PasswordList};
 pub use org::{
     allows, Action, Grant, Node, Placement, RegionId, RegionLevel, Role, UnitId, UnitKind, UserId,
 };

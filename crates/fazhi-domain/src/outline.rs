@@ -21,21 +21,10 @@ pub struct OutlinePart {
     pub required: bool,
 }
 
-const BUILTIN: &[(&str, &str)] = &[
-    (
-        "national",
-        include_str!("../../../frameworks/outlines/national.toml"),
-    ),
-    (
-        "guangdong",
-        include_str!("../../../frameworks/outlines/guangdong.toml"),
-    ),
-];
-
 impl Outline {
     pub fn from_toml(text: &str) -> Result<Outline, DomainError> {
         let mut outline: Outline =
-            toml::from_str(text).map_err(|e| DomainError::Outline(e.to_string()))?;
+            toml::from_str(text).map_err(|e| DomainError::toml("提纲文件", text, e))?;
         if outline.parts.is_empty() {
             return Err(DomainError::Outline("提纲中没有任何事项".into()));
         }
@@ -51,18 +40,15 @@ impl Outline {
 
     /// A built-in outline by name (`national`, `guangdong`).
     pub fn builtin(name: &str) -> Result<Outline, DomainError> {
-        let (_, text) = BUILTIN.iter().find(|(n, _)| *n == name).ok_or_else(|| {
-            DomainError::UnknownOutline(name.to_string(), Outline::builtin_names().join("、"))
-        })?;
-        Outline::from_toml(text)
+        crate::Frameworks::builtin().outline(name).cloned()
     }
 
     pub fn builtin_names() -> Vec<&'static str> {
-        BUILTIN.iter().map(|(n, _)| *n).collect()
+        crate::Frameworks::builtin().outline_names()
     }
 
     pub fn national() -> Outline {
-        Outline::builtin("national").expect("the national outline ships with the binary")
+        crate::Frameworks::builtin().national().clone()
     }
 
     /// The distinct parts this outline requires, in outline order.

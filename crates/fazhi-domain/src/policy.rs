@@ -10,8 +10,7 @@
 //! logins, which the web's login throttle does with these same names.
 
 use crate::text::{check_name, is_invisible, NameProblem};
-use std::collections::HashSet;
-use std::sync::OnceLock;
+use crate::PasswordList;
 
 /// Shortest password accepted. Ten, not eight: with at least three character classes that is
 /// about 60 bits against offline guessing of a leaked hash, and every password the platform
@@ -90,8 +89,19 @@ pub enum PasswordProblem {
 ///    read as letters (`P@ssw0rd2025!` is `password`).
 ///
 /// Re-use of an earlier password is the caller's to check with [`check_not_reused`] (it
-/// needs the stored hashes).
+/// needs the stored hashes). Uses the built-in list of common passwords; see
+/// [`check_password_with`] for the list of the loaded [`crate::Frameworks`].
 pub fn check_password(password: &str, login: &str) -> Result<(), PasswordProblem> {
+    check_password_with(password, login, common_list())
+}
+
+/// [`check_password`] against the list of common passwords `common` (the loaded
+/// [`crate::Frameworks::passwords`], which an operator's frameworks directory may replace).
+pub fn check_password_with(
+    password: &str,
+    login: &str,
+    common: &PasswordList,
+) -> Result<(), PasswordProblem> {
     let chars: Vec<char> = password.chars().collect();
     if chars.len() < MIN_PASSWORD_CHARS {
         return Err(PasswordProblem::TooShort);
@@ -118,7 +128,7 @@ pub fn check_password(password: &str, login: &str) -> Result<(), PasswordProblem
     if login.chars().count() >= LOGIN_IN_PASSWORD_MIN && lower.contains(&login) {
         return Err(PasswordProblem::ContainsLogin);
     }
-    if is_common(&lower) {
+    if is_common(&lower, common) {
         return Err(PasswordProblem::Common);
     }
     Ok(())
@@ -161,21 +171,13 @@ fn repetitive(chars: &[char]) -> bool {
     counts.len() < MIN_DISTINCT_CHARS || most * 2 > chars.len()
 }
 
-/// The list of common passwords (frameworks/common-passwords.txt), lowercase.
-fn common_list() -> &'static HashSet<&'static str> {
-    static LIST: OnceLock<HashSet<&'static str>> = OnceLock::new();
-    LIST.get_or_init(|| {
-        include_str!("../../../frameworks/common-passwords.txt")
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .collect()
-    })
+/// The built-in list of common passwords (frameworks/common-passwords.txt), lowercase.
+fn common_list() -> &'static PasswordList {
+    &crate::Frameworks::builtin().passwords
 }
 
 /// Whether a lowercased password is a common one or a simple variant of one.
-fn is_common(lower: &str) -> bool {
-    let list = common_list();
+fn is_common(lower: &str, list: &PasswordList) -> bool {
     let not_letter = |c: char| !c.is_alphabetic();
     let not_alnum = |c: char| !c.is_alphanumeric();
     let mut forms: Vec<String> = Vec::new();
@@ -192,9 +194,7 @@ fn is_common(lower: &str) -> bool {
         forms.push(plain.trim_matches(not_letter).to_string());
         forms.push(plain);
     }
-    forms
-        .iter()
-        .any(|f| !f.is_empty() && list.contains(f.as_str()))
+    forms.iter().any(|f| !f.is_empty() && list.contains(f))
 }
 
 /// Digits and signs read as the letters they stand in for (`p@ssw0rd` → `password`).
@@ -413,8 +413,8 @@ mod tests {
 
     #[test]
     fn the_common_list_is_lowercase_and_without_duplicates() {
-        let text = include_str!("../../../frameworks/common-passwords.txt");
-        let mut seen = HashSet::new();
+        let text = crate::frameworks::builtin_text(crate::frameworks::COMMON_PASSWORDS);
+        let mut seen = std::collections::HashSet::new();
         for (i, line) in text.lines().enumerate() {
             if line.starts_with('#') {
                 continue;

@@ -39,12 +39,11 @@ pub struct ProcedureSettings {
 
 impl ProcedureSettings {
     pub fn builtin() -> Self {
-        Self::from_toml(include_str!("../../../frameworks/procedures.toml"))
-            .expect("the built-in procedure settings parse")
+        crate::Frameworks::builtin().procedures.clone()
     }
 
     pub fn from_toml(text: &str) -> Result<Self, DomainError> {
-        toml::from_str(text).map_err(|e| DomainError::Settings(e.to_string()))
+        toml::from_str(text).map_err(|e| DomainError::toml("程序规则参数文件", text, e))
     }
 }
 

@@ -77,7 +77,7 @@ fn default_min_body_chars() -> usize {
 impl RuleSettings {
     pub fn from_toml(text: &str) -> Result<RuleSettings, DomainError> {
         let raw: RawSettings =
-            toml::from_str(text).map_err(|e| DomainError::Settings(e.to_string()))?;
+            toml::from_str(text).map_err(|e| DomainError::toml("规则参数文件", text, e))?;
         if !(0.0..=1.0).contains(&raw.boilerplate_share) {
             return Err(DomainError::Settings(
                 "boilerplate_share 应在 0 到 1 之间".into(),
@@ -97,8 +97,7 @@ impl RuleSettings {
 
 impl Default for RuleSettings {
     fn default() -> Self {
-        RuleSettings::from_toml(include_str!("../../../frameworks/rules.toml"))
-            .expect("frameworks/rules.toml ships with the binary")
+        crate::Frameworks::builtin().settings.clone()
     }
 }
 

@@ -20,7 +20,7 @@ const REGION_SUFFIXES: &[char] = &['省', '市', '区', '县', '州', '旗', '�
 impl UnitAliases {
     pub fn from_toml(text: &str) -> Result<UnitAliases, DomainError> {
         let raw: RawAliases =
-            toml::from_str(text).map_err(|e| DomainError::Aliases(e.to_string()))?;
+            toml::from_str(text).map_err(|e| DomainError::toml("单位简称表", text, e))?;
         let mut pairs: Vec<(String, String)> = raw.aliases.into_iter().collect();
         pairs.sort_by(|a, b| {
             b.0.chars()
@@ -50,8 +50,7 @@ impl UnitAliases {
 
 impl Default for UnitAliases {
     fn default() -> Self {
-        UnitAliases::from_toml(include_str!("../../../frameworks/unit_aliases.toml"))
-            .expect("frameworks/unit_aliases.toml ships with the binary")
+        crate::Frameworks::builtin().aliases.clone()
     }
 }
 

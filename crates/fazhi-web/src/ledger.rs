@@ -19,7 +19,7 @@ use fazhi_domain::ledger::{
     RuleContext, Statistics,
 };
 use fazhi_domain::{
-    Action, Framework, HolidayCalendar, ProcedureSettings, RuleSettings, UnitId, Violation,
+    Action, Framework, Frameworks, HolidayCalendar, ProcedureSettings, UnitId, Violation,
 };
 use fazhi_sheet::ledger::RowProblem;
 use fazhi_store::{Attachment, LedgerQuery, LedgerRow, Page};
@@ -37,11 +37,16 @@ pub struct LedgerContext {
 impl LedgerContext {
     /// The settings, calendar and framework shipped with the program.
     pub fn builtin() -> Self {
+        Self::from_frameworks(Frameworks::builtin())
+    }
+
+    /// The settings, calendar and framework of the frameworks data loaded at start.
+    pub fn from_frameworks(fw: &Frameworks) -> Self {
         Self {
-            settings: ProcedureSettings::builtin(),
-            calendar: HolidayCalendar::builtin(),
-            framework: Framework::builtin(),
-            training_hours: RuleSettings::default().training_hours,
+            settings: fw.procedures.clone(),
+            calendar: fw.calendar.clone(),
+            framework: fw.indicators.clone(),
+            training_hours: fw.settings.training_hours,
         }
     }
 

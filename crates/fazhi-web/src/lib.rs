@@ -14,6 +14,7 @@ pub mod views;
 
 use axum::routing::get;
 use axum::Router;
+use fazhi_domain::Frameworks;
 use fazhi_report::Engine;
 use fazhi_store::Store;
 use std::future::Future;
@@ -55,6 +56,9 @@ pub struct AppState {
     pub throttle: Arc<ops::LoginThrottle>,
     /// The ledger's rules, calendar and framework.
     pub ledger: Arc<ledger::LedgerContext>,
+    /// The frameworks data loaded at start (built-in, or with the operator's overrides): the
+    /// source of `ledger`, and of the list of common passwords.
+    pub frameworks: Arc<Frameworks>,
     /// Files being read at once (report checks, organisation and ledger imports): each
     /// takes CPU and up to the readers' memory limits, so a burst of uploads queues here
     /// instead of multiplying the server's peak memory. See [`ops::file_slot`].
@@ -62,14 +66,26 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The state with the built-in frameworks data.
     pub fn new(store: Arc<dyn Store>, engine: Arc<Engine>, config: WebConfig) -> Self {
+        Self::with_frameworks(store, engine, config, Frameworks::builtin().clone())
+    }
+
+    /// The state with `frameworks` as loaded at start ([`Frameworks::load`]).
+    pub fn with_frameworks(
+        store: Arc<dyn Store>,
+        engine: Arc<Engine>,
+        config: WebConfig,
+        frameworks: Frameworks,
+    ) -> Self {
         let ledger = ledger::LedgerContext {
             // One setting for the report checks and the ledger's training rule.
             training_hours: engine.settings.training_hours,
-            ..ledger::LedgerContext::builtin()
+            ..ledger::LedgerContext::from_frameworks(&frameworks)
         };
         Self {
             ledger: Arc::new(ledger),
+            frameworks: Arc::new(frameworks),
             store,
             engine,
             config: Arc::new(config),

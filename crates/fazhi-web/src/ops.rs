@@ -302,7 +302,8 @@ pub async fn change_password(
     if old == new {
         return Err(Error::BadRequest("新密码不能与原密码相同".into()));
     }
-    policy::check_password(new, login).map_err(|e| Error::BadRequest(e.to_string()))?;
+    policy::check_password_with(new, login, &state.frameworks.passwords)
+        .map_err(|e| Error::BadRequest(e.to_string()))?;
     let mut hashes = vec![p.user.password_hash.clone()];
     hashes.extend(state.store.password_history(p.user.id).await?);
     let candidate = new.to_string();

@@ -152,6 +152,10 @@ pub struct ServeArgs {
     /// 日志级别，如 info、debug、"info,fazhi_web=debug"（也可设置 FAZHI_LOG 或 RUST_LOG）
     #[arg(long, value_name = "级别")]
     pub log: Option<String>,
+    /// 框架数据目录：其中的文件（如 holidays.toml、procedures.toml）替换内置的同名文件
+    /// （也可设置 FAZHI_FRAMEWORKS_DIR）
+    #[arg(long, value_name = "目录")]
+    pub frameworks_dir: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -26,6 +26,9 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Log filter (`info`, `fazhi_web=debug` …); `None`: `RUST_LOG`, else `info`.
     pub log: Option<String>,
+    /// An operator's frameworks directory whose files replace the built-in ones of the same
+    /// name (`fazhi_domain::Frameworks::load`); `None`: the built-in data only.
+    pub frameworks_dir: Option<PathBuf>,
     /// The config file that was read, if any (for messages).
     pub file: Option<PathBuf>,
 }
@@ -40,6 +43,7 @@ impl Default for Config {
             session_hours: 12,
             secure_cookies: false,
             log: None,
+            frameworks_dir: None,
             file: None,
         }
     }
@@ -56,6 +60,7 @@ pub struct Layer {
     pub session_hours: Option<i64>,
     pub secure_cookies: Option<bool>,
     pub log: Option<String>,
+    pub frameworks_dir: Option<PathBuf>,
 }
 
 impl Config {
@@ -82,11 +87,16 @@ impl Config {
                 .map_err(|e| format!("无法读取配置文件“{}”：{e}", path.display()))?;
             let mut layer =
                 parse_file(&text).map_err(|e| format!("配置文件“{}”有误：{e}", path.display()))?;
-            // A relative data directory in a file means relative to that file, so a service
-            // started from anywhere finds the same data.
-            if let (Some(data), Some(dir)) = (&layer.data, path.parent()) {
-                if data.is_relative() {
-                    layer.data = Some(dir.join(data));
+            // A relative data or frameworks directory in a file means relative to that file,
+            // so a service started from anywhere finds the same data.
+            if let Some(dir) = path.parent() {
+                for p in [&mut layer.data, &mut layer.frameworks_dir]
+                    .into_iter()
+                    .flatten()
+                {
+                    if p.is_relative() {
+                        *p = dir.join(&*p);
+                    }
                 }
             }
             config.apply(&layer);
@@ -107,6 +117,7 @@ impl Config {
             session_hours,
             secure_cookies,
             log,
+            frameworks_dir,
         } = layer.clone();
         if let Some(v) = listen {
             self.listen = v;
@@ -129,6 +140,10 @@ impl Config {
         }
         if let Some(v) = log {
             self.log = Some(v).filter(|s| !s.trim().is_empty());
+        }
+        if let Some(v) = frameworks_dir {
+            // An empty value goes back to the built-in data.
+            self.frameworks_dir = Some(v).filter(|p| !p.as_os_str().is_empty());
         }
     }
 
@@ -192,7 +207,7 @@ fn parse_file(text: &str) -> Result<Layer, String> {
             .and_then(|r| r.split('`').next())
         {
             format!(
-                "不认识的配置项“{field}”（可用：listen、data、database、max_upload_mb、session_hours、secure_cookies、log）"
+                "不认识的配置项“{field}”（可用：listen、data、database、max_upload_mb、session_hours、secure_cookies、log、frameworks_dir）"
             )
         } else {
             let line = e
@@ -239,6 +254,7 @@ fn env_layer(env: &dyn Fn(&str) -> Option<String>) -> Result<Layer, String> {
         session_hours: number("FAZHI_SESSION_HOURS")?,
         secure_cookies,
         log: get("FAZHI_LOG"),
+        frameworks_dir: get("FAZHI_FRAMEWORKS_DIR").map(PathBuf::from),
     })
 }
 
@@ -388,6 +404,30 @@ mod tests {
         };
         let e = Config::load(None, dir.path(), &no_env(), &flags).unwrap_err();
         assert!(e.contains("session_hours"), "{e}");
+    }
+
+    #[test]
+    fn frameworks_dir_from_file_env_and_flags() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("fazhi.toml"),
+            "frameworks_dir = \"本省框架\"\n",
+        )
+        .unwrap();
+        let c = Config::load(None, dir.path(), &no_env(), &Layer::default()).unwrap();
+        assert_eq!(c.frameworks_dir, Some(dir.path().join("本省框架")));
+        let env = env_of(&[("FAZHI_FRAMEWORKS_DIR", "/etc/fazhi/frameworks")]);
+        let c = Config::load(None, dir.path(), &env, &Layer::default()).unwrap();
+        assert_eq!(
+            c.frameworks_dir,
+            Some(PathBuf::from("/etc/fazhi/frameworks"))
+        );
+        let flags = Layer {
+            frameworks_dir: Some(PathBuf::new()),
+            ..Layer::default()
+        };
+        let c = Config::load(None, dir.path(), &env, &flags).unwrap();
+        assert_eq!(c.frameworks_dir, None, "an empty flag: the built-in data");
     }
 
     #[test]

@@ -6,6 +6,7 @@ use crate::config::Layer;
 use crate::demo_cmd;
 use crate::platform::{self, describe, grant_admin_at_roots, Failure, Outcome};
 use fazhi_demo::DemoOptions;
+use fazhi_domain::Frameworks;
 use fazhi_report::Engine;
 use fazhi_store::{Actor, NewUser, Store};
 use std::io::Write;
@@ -27,6 +28,7 @@ async fn go(args: &ServeArgs) -> Outcome {
         session_hours: args.session_hours,
         secure_cookies: args.secure_cookies.then_some(true),
         log: args.log.clone(),
+        frameworks_dir: args.frameworks_dir.clone(),
         ..Layer::default()
     };
     let config = platform::config(&args.db, flags)?;
@@ -34,9 +36,20 @@ async fn go(args: &ServeArgs) -> Outcome {
     if let Some(file) = &config.file {
         tracing::info!(file = %file.display(), "已读取配置文件");
     }
+    // Before the database: a broken frameworks file stops the start, naming file, line and key.
+    let frameworks = Frameworks::load(config.frameworks_dir.as_deref())
+        .map_err(|e| Failure::usage(e.to_string()))?;
+    if let Some(dir) = &config.frameworks_dir {
+        tracing::info!(dir = %dir.display(), "已读取框架数据目录");
+    }
     let store = platform::open(&config).await?;
     tracing::info!(database = %describe(&config), version = store.schema_version().await.ok(), "数据库已就绪");
-    let engine = Arc::new(Engine::default());
+    let engine = Arc::new(Engine {
+        outline: frameworks.national().clone(),
+        settings: frameworks.settings.clone(),
+        aliases: frameworks.aliases.clone(),
+        ..Engine::default()
+    });
 
     if args.demo {
         if is_empty(store.as_ref()).await? {
@@ -65,7 +78,8 @@ async fn go(args: &ServeArgs) -> Outcome {
         .local_addr()
         .map_err(|e| Failure::new(format!("无法取得监听地址：{e}")))?;
     let banner = args.demo.then(|| DEMO_BANNER.to_string());
-    let state = fazhi_web::AppState::new(store.clone(), engine, config.web(banner));
+    let state =
+        fazhi_web::AppState::with_frameworks(store.clone(), engine, config.web(banner), frameworks);
     {
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "Fazhi 已启动：http://{addr}/");
