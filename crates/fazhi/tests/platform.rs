@@ -459,3 +459,40 @@ fn serve_creates_the_first_admin_serves_and_stops_on_sigterm() {
     );
     ok(&o);
 }
+
+#[test]
+fn serve_refuses_to_start_on_a_broken_frameworks_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::create_dir(dir.join("本地框架")).unwrap();
+    std::fs::write(
+        dir.join("本地框架/procedures.toml"),
+        "comment_days = 30\nlegality_review_working_days = 7\nfiling_days = \"三十\"\n",
+    )
+    .unwrap();
+    let args = ["serve", "--listen", "127.0.0.1:0", "--data", "d"];
+    let check = |o: &Output| {
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(o));
+        let err = stderr(o);
+        assert!(
+            err.contains("procedures.toml")
+                && err.contains("第 3 行")
+                && err.contains("filing_days"),
+            "{err}"
+        );
+        assert!(
+            !dir.join("d").exists(),
+            "refused before opening the database"
+        );
+    };
+    let mut flagged = args.to_vec();
+    flagged.extend(["--frameworks-dir", "本地框架"]);
+    check(&fazhi(dir, &flagged));
+    check(&fazhi_env(
+        dir,
+        &args,
+        &[("FAZHI_FRAMEWORKS_DIR", "本地框架")],
+    ));
+    std::fs::write(dir.join("fazhi.toml"), "frameworks_dir = \"本地框架\"\n").unwrap();
+    check(&fazhi(dir, &args));
+}

@@ -127,141 +127,35 @@ mod tests {
     use crate::ledger::test_support::{ctx, d, rec};
     use RecordKind::*;
 
-    #[test]
-    fn overdue_and_coming_within_the_horizon_soonest_first() {
-        let records = vec![
-            rec(
-                1,
-                Suggestion,
-                2025,
-                &[("category", "人大代表建议"), ("assigned", "2025-09-10")],
-            ),
-            rec(
-                2,
-                Suggestion,
-                2025,
-                &[("category", "人大代表建议"), ("assigned", "2025-06-01")],
-            ),
+    /// Records of one unit with something due, seen on 2025-12-01.
+    #[rustfmt::skip]
+    fn records() -> Vec<Record> {
+        vec![
+            rec(1, Suggestion, 2025, &[("category", "人大代表建议"), ("assigned", "2025-09-10")]),
+            rec(2, Suggestion, 2025, &[("category", "人大代表建议"), ("assigned", "2025-06-01")]),
             // Due 2026-01-15: beyond the horizon.
-            rec(
-                3,
-                Suggestion,
-                2025,
-                &[("category", "人大代表建议"), ("assigned", "2025-10-15")],
-            ),
-            rec(
-                4,
-                Suggestion,
-                2025,
-                &[
-                    ("category", "人大代表建议"),
-                    ("assigned", "2025-06-01"),
-                    ("answered", "2025-12-01"),
-                ],
-            ),
+            rec(3, Suggestion, 2025, &[("category", "人大代表建议"), ("assigned", "2025-10-15")]),
+            rec(4, Suggestion, 2025, &[("category", "人大代表建议"), ("assigned", "2025-06-01"), ("answered", "2025-12-01")]),
             // 20 working days from 2025-11-20 end on 2025-12-18.
-            rec(
-                5,
-                DisclosureRequest,
-                2025,
-                &[("received", "2025-11-20"), ("content", "预算信息")],
-            ),
-            rec(
-                7,
-                Normative,
-                2025,
-                &[
-                    ("title", "关于优化营商环境的若干措施"),
-                    ("market", "否"),
-                    ("issued", "2025-11-10"),
-                ],
-            ),
-            rec(
-                8,
-                Normative,
-                2025,
-                &[
-                    ("market", "否"),
-                    ("issued", "2025-11-10"),
-                    ("filed", "2025-11-20"),
-                ],
-            ),
-            rec(
-                9,
-                Officer,
-                2025,
-                &[
-                    ("name", "张三"),
-                    ("cert_no", "A1"),
-                    ("valid_until", "2025-12-31"),
-                ],
-            ),
-            rec(
-                10,
-                Officer,
-                2025,
-                &[
-                    ("name", "李四"),
-                    ("cert_no", "A2"),
-                    ("valid_until", "2026-01-01"),
-                ],
-            ),
-            rec(
-                11,
-                Officer,
-                2025,
-                &[
-                    ("name", "王五"),
-                    ("cert_no", "A3"),
-                    ("valid_until", "2025-03-01"),
-                ],
-            ),
-            rec(
-                12,
-                EnterpriseRequest,
-                2025,
-                &[("received", "2025-11-20"), ("due", "2025-12-02")],
-            ),
-            rec(
-                13,
-                EnterpriseRequest,
-                2025,
-                &[
-                    ("received", "2025-11-01"),
-                    ("due", "2025-11-30"),
-                    ("resolved", "2025-11-29"),
-                ],
-            ),
+            rec(5, DisclosureRequest, 2025, &[("received", "2025-11-20"), ("content", "预算信息")]),
+            rec(7, Normative, 2025, &[("title", "关于优化营商环境的若干措施"), ("market", "否"), ("issued", "2025-11-10")]),
+            rec(8, Normative, 2025, &[("market", "否"), ("issued", "2025-11-10"), ("filed", "2025-11-20")]),
+            rec(9, Officer, 2025, &[("name", "张三"), ("cert_no", "A1"), ("valid_until", "2025-12-31")]),
+            rec(10, Officer, 2025, &[("name", "李四"), ("cert_no", "A2"), ("valid_until", "2026-01-01")]),
+            rec(11, Officer, 2025, &[("name", "王五"), ("cert_no", "A3"), ("valid_until", "2025-03-01")]),
+            rec(12, EnterpriseRequest, 2025, &[("received", "2025-11-20"), ("due", "2025-12-02")]),
+            rec(13, EnterpriseRequest, 2025, &[("received", "2025-11-01"), ("due", "2025-11-30"), ("resolved", "2025-11-29")]),
             // No time limit recorded: nothing falls due.
             rec(16, EnterpriseRequest, 2025, &[("received", "2025-11-01")]),
-            rec(
-                14,
-                Rectification,
-                2025,
-                &[
-                    ("source", "自查"),
-                    ("status", "整改中"),
-                    ("deadline", "2025-12-01"),
-                ],
-            ),
-            rec(
-                15,
-                Rectification,
-                2025,
-                &[
-                    ("source", "自查"),
-                    ("status", "已完成"),
-                    ("deadline", "2025-11-01"),
-                    ("completed", "2025-10-20"),
-                ],
-            ),
-            rec(
-                17,
-                Study,
-                2025,
-                &[("date", "2025-12-05"), ("form", "集中学法")],
-            ),
-        ];
+            rec(14, Rectification, 2025, &[("source", "自查"), ("status", "整改中"), ("deadline", "2025-12-01")]),
+            rec(15, Rectification, 2025, &[("source", "自查"), ("status", "已完成"), ("deadline", "2025-11-01"), ("completed", "2025-10-20")]),
+            rec(17, Study, 2025, &[("date", "2025-12-05"), ("form", "集中学法")]),
+        ]
+    }
+
+    #[test]
+    fn overdue_and_coming_within_the_horizon_soonest_first() {
+        let records = records();
         let items = due_items(&records, &ctx("2025-12-01"), 30);
         let got: Vec<(RecordId, &str, NaiveDate, bool)> = items
             .iter()

@@ -38,14 +38,14 @@ pub(super) static FIGURES: &[(RecordKind, KindFigures)] = &[
 /// 学法: `study.*`.
 fn study(study: &[&Record], _: &Year, out: &mut Figures) {
     let k = RecordKind::Study;
-    out.count(k, "study.total", "学法", "次", &study);
+    out.count(k, "study.total", "学法", "次", study);
     for (form, suffix) in STUDY_FORMS.iter().zip(STUDY_FORM_KEYS) {
-        let rs = with_text(&study, "form", form);
+        let rs = with_text(study, "form", form);
         if !rs.is_empty() {
             out.count(k, &format!("study.form.{suffix}"), form, "次", &rs);
         }
     }
-    let leader = with_flag(&study, "leader_present");
+    let leader = with_flag(study, "leader_present");
     out.count(
         k,
         "study.leader_present",
@@ -53,15 +53,10 @@ fn study(study: &[&Record], _: &Year, out: &mut Figures) {
         "次",
         &leader,
     );
-    out.sum_if_any(
-        k,
-        "study.attendees",
-        "参加学法",
-        "人次",
-        &study,
-        |r| r.data.fields.count("attendees").map(|n| n as f64),
-    );
-    out.sum_if_any(k, "study.hours", "学法学时", "学时", &study, |r| {
+    out.sum_if_any(k, "study.attendees", "参加学法", "人次", study, |r| {
+        r.data.fields.count("attendees").map(|n| n as f64)
+    });
+    out.sum_if_any(k, "study.hours", "学法学时", "学时", study, |r| {
         r.data.fields.hours("hours")
     });
 }
@@ -73,14 +68,14 @@ fn collective(collective: &[&Record], _: &Year, out: &mut Figures) {
         "collective.total",
         "集体研究决策会议",
         "次",
-        &collective,
+        collective,
     );
 }
 
 /// 重大行政决策: `major_decision.*`.
 fn major_decision(decisions: &[&Record], _: &Year, out: &mut Figures) {
     let k = RecordKind::MajorDecision;
-    out.count(k, "major_decision.total", "重大行政决策", "项", &decisions);
+    out.count(k, "major_decision.total", "重大行政决策", "项", decisions);
     for (key, label, field) in [
         (
             "major_decision.public_participation",
@@ -97,7 +92,7 @@ fn major_decision(decisions: &[&Record], _: &Year, out: &mut Figures) {
         ("major_decision.discussed", "集体讨论决定", "discussed"),
         ("major_decision.published", "决策公布", "published"),
     ] {
-        let rs = with_date(&decisions, field);
+        let rs = with_date(decisions, field);
         out.count(k, key, label, "项", &rs);
     }
 }
@@ -105,10 +100,10 @@ fn major_decision(decisions: &[&Record], _: &Year, out: &mut Figures) {
 /// 规范性文件: `normative.*`.
 fn normative(normative: &[&Record], _: &Year, out: &mut Figures) {
     let k = RecordKind::Normative;
-    out.count(k, "normative.total", "规范性文件", "件", &normative);
-    let issued = with_date(&normative, "issued");
+    out.count(k, "normative.total", "规范性文件", "件", normative);
+    let issued = with_date(normative, "issued");
     out.count(k, "normative.issued", "印发规范性文件", "件", &issued);
-    let reviewed = with_date(&normative, "review_done");
+    let reviewed = with_date(normative, "review_done");
     out.count(
         k,
         "normative.legality_review",
@@ -116,11 +111,11 @@ fn normative(normative: &[&Record], _: &Year, out: &mut Figures) {
         "件",
         &reviewed,
     );
-    let market = with_flag(&normative, "market");
+    let market = with_flag(normative, "market");
     out.count(k, "normative.market", "涉及经营主体经济活动", "件", &market);
     let fair = with_date(&market, "fair_review");
     out.count(k, "normative.fair_review", "经公平竞争审查", "件", &fair);
-    let filed = with_date(&normative, "filed");
+    let filed = with_date(normative, "filed");
     out.count(k, "normative.filed", "报送备案", "件", &filed);
     let issued_filed = with_date(&issued, "filed");
     out.rate(k, "normative.filing_rate", "备案率", &issued_filed, &issued);
@@ -204,7 +199,7 @@ fn training_of_officers(_: &[&Record], y: &Year, out: &mut Figures) {
 /// 普法: `popularization.*`.
 fn popularization(pop: &[&Record], _: &Year, out: &mut Figures) {
     let k = RecordKind::Popularization;
-    out.count(k, "popularization.total", "普法活动", "场", &pop);
+    out.count(k, "popularization.total", "普法活动", "场", pop);
     for (key, label, unit, field) in [
         ("popularization.audience", "普法受众", "人次", "audience"),
         (
@@ -220,7 +215,7 @@ fn popularization(pop: &[&Record], _: &Year, out: &mut Figures) {
             "materials",
         ),
     ] {
-        out.sum(k, key, label, unit, &pop, |r| {
+        out.sum(k, key, label, unit, pop, |r| {
             r.data.fields.count(field).map(|n| n as f64)
         });
     }
@@ -230,14 +225,14 @@ fn popularization(pop: &[&Record], _: &Year, out: &mut Figures) {
 fn suggestion(sugg: &[&Record], y: &Year, out: &mut Figures) {
     let k = RecordKind::Suggestion;
     let f = |r: &Record, key: &str| r.data.fields.date(key);
-    out.count(k, "suggestion.total", "承办建议提案", "件", &sugg);
-    let npc = with_text(&sugg, "category", SUGGESTION_KINDS[0]);
+    out.count(k, "suggestion.total", "承办建议提案", "件", sugg);
+    let npc = with_text(sugg, "category", SUGGESTION_KINDS[0]);
     out.count(k, "suggestion.npc", "人大代表建议", "件", &npc);
-    let cppcc = with_text(&sugg, "category", SUGGESTION_KINDS[1]);
+    let cppcc = with_text(sugg, "category", SUGGESTION_KINDS[1]);
     out.count(k, "suggestion.cppcc", "政协委员提案", "件", &cppcc);
-    let answered = with_date(&sugg, "answered");
+    let answered = with_date(sugg, "answered");
     out.count(k, "suggestion.answered", "已答复", "件", &answered);
-    out.rate(k, "suggestion.answer_rate", "答复率", &answered, &sugg);
+    out.rate(k, "suggestion.answer_rate", "答复率", &answered, sugg);
     let mut decided = Vec::new();
     let mut on_time = Vec::new();
     for r in sugg {
@@ -267,7 +262,7 @@ fn suggestion(sugg: &[&Record], y: &Year, out: &mut Figures) {
         &on_time,
         &decided,
     );
-    let with_feedback = select(&sugg, |r| {
+    let with_feedback = select(sugg, |r| {
         r.data
             .fields
             .text("satisfaction")
@@ -291,9 +286,9 @@ fn suggestion(sugg: &[&Record], y: &Year, out: &mut Figures) {
 /// 政务公开: `publication.*`.
 fn publication(publ: &[&Record], _: &Year, out: &mut Figures) {
     let k = RecordKind::Publication;
-    out.count(k, "publication.total", "主动公开政府信息", "条", &publ);
+    out.count(k, "publication.total", "主动公开政府信息", "条", publ);
     for (cat, suffix) in FIVE_OPEN.iter().zip(FIVE_OPEN_KEYS) {
-        let rs = with_text(&publ, "category", cat);
+        let rs = with_text(publ, "category", cat);
         if !rs.is_empty() {
             out.count(k, &format!("publication.{suffix}"), cat, "条", &rs);
         }
@@ -308,9 +303,9 @@ fn disclosure_request(disc: &[&Record], y: &Year, out: &mut Figures) {
         "disclosure_request.total",
         "收到政府信息公开申请",
         "件",
-        &disc,
+        disc,
     );
-    let replied = with_date(&disc, "replied");
+    let replied = with_date(disc, "replied");
     out.count(k, "disclosure_request.replied", "已答复", "件", &replied);
     let mut on_time = Vec::new();
     let mut overdue = Vec::new();
@@ -340,35 +335,35 @@ fn disclosure_request(disc: &[&Record], y: &Year, out: &mut Figures) {
 /// 企业诉求: `enterprise_request.*`.
 fn enterprise_request(ent: &[&Record], _: &Year, out: &mut Figures) {
     let k = RecordKind::EnterpriseRequest;
-    out.count(k, "enterprise_request.total", "受理企业诉求", "件", &ent);
-    let resolved = with_date(&ent, "resolved");
+    out.count(k, "enterprise_request.total", "受理企业诉求", "件", ent);
+    let resolved = with_date(ent, "resolved");
     out.count(k, "enterprise_request.resolved", "已办结", "件", &resolved);
     out.rate(
         k,
         "enterprise_request.resolve_rate",
         "办结率",
         &resolved,
-        &ent,
+        ent,
     );
 }
 
 /// 政务服务事项: `service_item.*`.
 fn service_item(items: &[&Record], _: &Year, out: &mut Figures) {
     let k = RecordKind::ServiceItem;
-    let power = with_text(&items, "list", SERVICE_LISTS[0]);
+    let power = with_text(items, "list", SERVICE_LISTS[0]);
     out.count(k, "service_item.power_list", "权责清单事项", "项", &power);
-    let service = with_text(&items, "list", SERVICE_LISTS[1]);
+    let service = with_text(items, "list", SERVICE_LISTS[1]);
     out.count(k, "service_item.service", "政务服务事项", "项", &service);
-    let guide = with_flag(&items, "guide");
+    let guide = with_flag(items, "guide");
     out.count(k, "service_item.with_guide", "已公布办事指南", "项", &guide);
 }
 
 /// 执法检查与案件: `inspection.*`.
 fn inspection(insp: &[&Record], _: &Year, out: &mut Figures) {
     let k = RecordKind::Inspection;
-    let checks = with_text(&insp, "category", "执法检查");
+    let checks = with_text(insp, "category", "执法检查");
     out.count(k, "inspection.inspections", "执法检查", "次", &checks);
-    let cases = select(&insp, |r| {
+    let cases = select(insp, |r| {
         r.data
             .fields
             .text("category")
@@ -380,7 +375,7 @@ fn inspection(insp: &[&Record], _: &Year, out: &mut Figures) {
 /// 行政复议与应诉: `review_case.*`.
 fn review_case(review: &[&Record], _: &Year, out: &mut Figures) {
     let k = RecordKind::ReviewCase;
-    let recon = with_text(&review, "category", "行政复议");
+    let recon = with_text(review, "category", "行政复议");
     out.count(
         k,
         "review_case.reconsideration",
@@ -388,7 +383,7 @@ fn review_case(review: &[&Record], _: &Year, out: &mut Figures) {
         "件",
         &recon,
     );
-    let lit = with_text(&review, "category", "行政应诉");
+    let lit = with_text(review, "category", "行政应诉");
     out.count(k, "review_case.litigation", "行政应诉案件", "件", &lit);
     let appeared = with_flag(&lit, "leader_appeared");
     out.count(
@@ -410,17 +405,17 @@ fn review_case(review: &[&Record], _: &Year, out: &mut Figures) {
 /// 整改: `rectification.*`.
 fn rectification(rect: &[&Record], y: &Year, out: &mut Figures) {
     let k = RecordKind::Rectification;
-    out.count(k, "rectification.total", "整改事项", "项", &rect);
-    let done = with_text(&rect, "status", "已完成");
+    out.count(k, "rectification.total", "整改事项", "项", rect);
+    let done = with_text(rect, "status", "已完成");
     out.count(k, "rectification.completed", "已完成整改", "项", &done);
     out.rate(
         k,
         "rectification.completion_rate",
         "整改完成率",
         &done,
-        &rect,
+        rect,
     );
-    let overdue = select(&rect, |r| {
+    let overdue = select(rect, |r| {
         r.data.fields.text("status") != Some("已完成")
             && r.data
                 .fields
