@@ -23,7 +23,8 @@ pub use error::DomainError;
 pub use framework::{Framework, Indicator};
 pub use frameworks::{FrameworkError, Frameworks, PasswordList};
 pub use org::{
-    allows, Action, Grant, Node, Placement, RegionId, RegionLevel, Role, UnitId, UnitKind, UserId,
+    allows, Action, Grant, Node, OrgRow, OrgSnapshot, Placement, Region, RegionId, RegionLevel,
+    Role, RowError, Unit, UnitId, UnitKind, UserId,
 };
 pub use outline::{Outline, OutlinePart};
 pub use part::{Part, FIVE_PARTS};

@@ -5,6 +5,15 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+mod import;
+mod tree;
+
+pub use import::{
+    hidden_text_errors, plan_import, plan_tree_changes, ImportPlan, ImportRefusal, ImportStep,
+    PlannedRow,
+};
+pub use tree::{OrgRow, OrgSnapshot, Region, RowError, Unit};
+
 pub type RegionId = i64;
 pub type UnitId = i64;
 pub type UserId = i64;

@@ -44,10 +44,21 @@
 //!
 //! Timestamps are kept to the microsecond.
 
+mod audit;
+mod backend;
 mod error;
+mod ledger;
 mod model;
+mod org;
+mod org_import;
 mod postgres;
+mod prelude;
+mod rows;
+mod sessions;
+mod sql;
 mod sqlite;
+mod uploads;
+mod users;
 mod util;
 
 pub use error::{StoreError, StoreResult};
@@ -56,6 +67,7 @@ pub use postgres::{open_postgres, PgStore, PG_BACKUP_HINT};
 pub use sqlite::{open_sqlite, SqliteStore};
 
 use async_trait::async_trait;
+use fazhi_domain::org::{ImportPlan, OrgSnapshot};
 use fazhi_domain::{Grant, RegionId, UnitId, UserId};
 use std::path::Path;
 
@@ -81,15 +93,27 @@ pub trait OrgStore: Send + Sync {
     /// Units at or below a region (all units when `None`), ordered by region path then name.
     async fn units(&self, below: Option<RegionId>) -> StoreResult<Vec<Unit>>;
 
-    /// Applies an import in one transaction: every row or none. A row that cannot be applied
-    /// (unknown parent code, a code used by the other kind …) makes the whole call fail with
-    /// [`StoreError::Rows`] listing every such row; `lines[i]` is the line number of `rows[i]`.
+    /// Applies an import in one transaction: every row or none. The rows are planned by
+    /// [`fazhi_domain::org::plan_tree_changes`] against the tree in the transaction; a row
+    /// that cannot be applied (unknown parent code, a code used by the other kind …) makes the
+    /// whole call fail with [`StoreError::Rows`] listing every such row; `lines[i]` is the
+    /// line number of `rows[i]`. (The CLI and the demo; the web plans first, see
+    /// [`OrgStore::apply_org_plan`].)
     async fn import_org(
         &self,
         actor: &Actor,
         rows: &[OrgRow],
         lines: &[usize],
     ) -> StoreResult<ImportSummary>;
+
+    /// The whole organisation, to plan an import against
+    /// ([`fazhi_domain::org::plan_import`]).
+    async fn org_snapshot(&self) -> StoreResult<OrgSnapshot>;
+
+    /// Applies a plan in one transaction, audited as [`OrgStore::import_org`] is. Refused with
+    /// [`StoreError::Conflict`] when the organisation is no longer the plan's
+    /// [`basis`](ImportPlan::basis) (changed since the snapshot was read).
+    async fn apply_org_plan(&self, actor: &Actor, plan: &ImportPlan) -> StoreResult<ImportSummary>;
 }
 
 /// Accounts, roles and API tokens.

@@ -3,33 +3,20 @@
 //! Every change runs in one transaction at the default `READ COMMITTED` level; uniqueness is
 //! left to the database's constraints, whose violations become [`StoreError::Conflict`].
 
-use crate::AdminStore;
-use chrono::{DateTime, Utc};
-use sqlx::postgres::{PgConnection, PgPool, PgPoolOptions, PgRow};
+use crate::backend::{check_not_too_new, schema_version_of, Backend, Db};
+use crate::sql::DbPool;
+use crate::util::db;
+use crate::{AdminStore, StoreError, StoreResult};
+use async_trait::async_trait;
+use sqlx::postgres::{PgConnection, PgPoolOptions};
 use std::path::Path;
 use std::time::Duration;
-
-type Db = sqlx::Postgres;
-type DbRow = PgRow;
-type DbConn = PgConnection;
-type Me = PgStore;
-
-/// Timestamps are `timestamptz`.
-type DbTs = DateTime<Utc>;
-
-fn enc_ts(t: Timestamp) -> DbTs {
-    t
-}
-
-fn dec_ts(t: DbTs) -> StoreResult<Timestamp> {
-    Ok(t)
-}
 
 /// Serializes changes to the organisation tree: a region's path is computed from its parent's,
 /// and an import checks for cycles against the tree it read, so two such transactions must
 /// not interleave (under `READ COMMITTED` they could). The lock conflicts with itself and with
 /// row writes to `regions`, not with reads. Organisation changes are rare admin work.
-async fn lock_org(c: &mut DbConn) -> StoreResult<()> {
+pub(crate) async fn lock_org(c: &mut PgConnection) -> StoreResult<()> {
     sqlx::query("LOCK TABLE regions IN SHARE ROW EXCLUSIVE MODE")
         .execute(&mut *c)
         .await
@@ -39,18 +26,11 @@ async fn lock_org(c: &mut DbConn) -> StoreResult<()> {
 
 /// Appended to a `SELECT` of one row about to be changed: concurrent changes of the same row
 /// wait for this transaction, so what it read as "before" is what it changes.
-const LOCK_ROW: &str = " FOR UPDATE";
-
-/// `col = ANY(ids)` with the whole set bound as one array parameter.
-fn push_id_set(qb: &mut sqlx::QueryBuilder<'_, Db>, col: &str, ids: &[i64]) {
-    qb.push(format!("{col} = ANY("))
-        .push_bind(ids.to_vec())
-        .push(")");
-}
+pub(crate) const LOCK_ROW: &str = " FOR UPDATE";
 
 /// `n` new ids for `ledger_records` from its identity sequence, for a multi-row insert with
 /// explicit ids.
-async fn reserve_record_ids(c: &mut DbConn, n: usize) -> StoreResult<Vec<i64>> {
+pub(crate) async fn reserve_record_ids(c: &mut PgConnection, n: usize) -> StoreResult<Vec<i64>> {
     sqlx::query_scalar(
         "SELECT nextval(pg_get_serial_sequence('ledger_records', 'id')) \
          FROM generate_series(1, $1)",
@@ -72,7 +52,7 @@ pub const PG_BACKUP_HINT: &str =
 /// The PostgreSQL store. Cheap to share behind an `Arc`.
 #[derive(Debug, Clone)]
 pub struct PgStore {
-    pool: PgPool,
+    db: Db,
 }
 
 /// Connects to a `postgres://…` URL and migrates the database.
@@ -83,48 +63,42 @@ pub async fn open_postgres(url: &str) -> StoreResult<PgStore> {
         .connect(url)
         .await
         .map_err(|e| StoreError::Backend(format!("无法连接 PostgreSQL：{e}")))?;
-    check_not_too_new(&pool).await?;
+    check_not_too_new(&DbPool::Postgres(pool.clone()), MIGRATIONS_TABLE_EXISTS).await?;
     MIGRATOR
         .run(&pool)
         .await
         .map_err(crate::util::migrate_err)?;
-    Ok(PgStore { pool })
+    let shared = DbPool::Postgres(pool);
+    Ok(PgStore {
+        db: Db::new(shared.clone(), shared),
+    })
+}
+
+impl Backend for PgStore {
+    fn db(&self) -> &Db {
+        &self.db
+    }
 }
 
 impl PgStore {
-    fn reader(&self) -> &PgPool {
-        &self.pool
-    }
-
-    async fn begin_write(&self) -> StoreResult<sqlx::Transaction<'static, Db>> {
-        self.pool.begin().await.map_err(db)
-    }
-
     /// Runs raw SQL outside the store's rules. For tests only (e.g. to show that the audit
     /// log refuses an `UPDATE`).
-    #[doc(hidden)]
+    #[cfg(feature = "test-hooks")]
     pub async fn raw_execute(&self, sql: &str) -> StoreResult<u64> {
-        Ok(sqlx::raw_sql(sql)
-            .execute(&self.pool)
-            .await
-            .map_err(db)?
-            .rows_affected())
+        self.db.raw_execute(sql).await
     }
 
     /// Runs a raw query answering one integer (a count, a version). For tests only.
-    #[doc(hidden)]
+    #[cfg(feature = "test-hooks")]
     pub async fn raw_scalar(&self, sql: &str) -> StoreResult<i64> {
-        sqlx::query_scalar(sql)
-            .fetch_one(&self.pool)
-            .await
-            .map_err(db)
+        self.db.raw_scalar(sql).await
     }
 }
 
 #[async_trait]
 impl AdminStore for PgStore {
     async fn schema_version(&self) -> StoreResult<i64> {
-        schema_version_of(&self.pool).await
+        schema_version_of(self.db.reader()).await
     }
 
     fn backend(&self) -> &'static str {
@@ -136,8 +110,6 @@ impl AdminStore for PgStore {
     }
 
     async fn close(&self) {
-        self.pool.close().await;
+        self.db.close().await;
     }
 }
-
-include!("shared.rs");

@@ -8,58 +8,29 @@
 //! `synchronous=FULL` syncs the WAL at every commit: an acknowledged change survives a crash
 //! of the process or the machine.
 
-use crate::AdminStore;
-use chrono::{DateTime, Utc};
+use crate::backend::{check_not_too_new, schema_version_of, Backend, Db};
+use crate::sql::DbPool;
+use crate::util::db;
+use crate::{AdminStore, StoreError, StoreResult};
+use async_trait::async_trait;
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
-    SqliteRow, SqliteSynchronous,
+    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
 };
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-type Db = sqlx::Sqlite;
-type DbRow = SqliteRow;
-type DbConn = SqliteConnection;
-type Me = SqliteStore;
-
-/// Timestamps are kept as fixed-width UTC text, so text order is time order.
-type DbTs = String;
-
-const TS_FORMAT: &str = "%Y-%m-%dT%H:%M:%S%.6fZ";
-
-fn enc_ts(t: Timestamp) -> DbTs {
-    t.format(TS_FORMAT).to_string()
-}
-
-fn dec_ts(s: DbTs) -> StoreResult<Timestamp> {
-    DateTime::parse_from_rfc3339(&s)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| StoreError::Backend(format!("时间格式无效：{s}（{e}）")))
-}
-
-/// Serializes changes to the organisation tree. Nothing to do here: every write transaction
-/// already holds the database's write lock from its `BEGIN IMMEDIATE`.
-async fn lock_org(_c: &mut DbConn) -> StoreResult<()> {
-    Ok(())
-}
-
 /// Appended to a `SELECT` of one row about to be changed. Nothing here: the transaction
-/// already holds the database's write lock.
-const LOCK_ROW: &str = "";
-
-/// `col IN (ids)` with the whole set bound as one JSON parameter, so a set of any size (a
-/// figure's thousands of records) stays one statement with one bind.
-fn push_id_set(qb: &mut sqlx::QueryBuilder<'_, Db>, col: &str, ids: &[i64]) {
-    let json = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
-    qb.push(format!("{col} IN (SELECT value FROM json_each("))
-        .push_bind(json)
-        .push("))");
-}
+/// already holds the database's write lock (every write transaction begins `IMMEDIATE`, which
+/// also serializes changes to the organisation tree).
+pub(crate) const LOCK_ROW: &str = "";
 
 /// `n` new ids for `ledger_records`, for a multi-row insert with explicit ids. The write
 /// transaction holds the database's write lock, so the ids above the highest ever used
 /// (AUTOINCREMENT's `sqlite_sequence`, which the insert then raises) are free.
-async fn reserve_record_ids(c: &mut DbConn, n: usize) -> StoreResult<Vec<i64>> {
+pub(crate) async fn reserve_record_ids(
+    c: &mut SqliteConnection,
+    n: usize,
+) -> StoreResult<Vec<i64>> {
     let base: i64 = sqlx::query_scalar(
         "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'ledger_records'), 0), \
          COALESCE((SELECT MAX(id) FROM ledger_records), 0))",
@@ -82,8 +53,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     path: PathBuf,
-    reader: SqlitePool,
-    writer: SqlitePool,
+    db: Db,
 }
 
 /// Opens (creating the file and its directory when missing) and migrates an SQLite database.
@@ -114,7 +84,7 @@ pub async fn open_sqlite(path: &Path) -> StoreResult<SqliteStore> {
         )
         .await
         .map_err(|e| StoreError::Backend(format!("无法打开数据库 {}：{e}", path.display())))?;
-    check_not_too_new(&writer).await?;
+    check_not_too_new(&DbPool::Sqlite(writer.clone()), MIGRATIONS_TABLE_EXISTS).await?;
     MIGRATOR
         .run(&writer)
         .await
@@ -129,20 +99,17 @@ pub async fn open_sqlite(path: &Path) -> StoreResult<SqliteStore> {
         .map_err(|e| StoreError::Backend(format!("无法打开数据库 {}：{e}", path.display())))?;
     Ok(SqliteStore {
         path: path.to_path_buf(),
-        reader,
-        writer,
+        db: Db::new(DbPool::Sqlite(reader), DbPool::Sqlite(writer)),
     })
 }
 
+impl Backend for SqliteStore {
+    fn db(&self) -> &Db {
+        &self.db
+    }
+}
+
 impl SqliteStore {
-    fn reader(&self) -> &SqlitePool {
-        &self.reader
-    }
-
-    async fn begin_write(&self) -> StoreResult<sqlx::Transaction<'static, Db>> {
-        self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(db)
-    }
-
     /// The database file.
     pub fn path(&self) -> &Path {
         &self.path
@@ -150,29 +117,22 @@ impl SqliteStore {
 
     /// Runs raw SQL on the write connection, outside the store's rules. For tests only
     /// (e.g. to show that the audit log refuses an `UPDATE`).
-    #[doc(hidden)]
+    #[cfg(feature = "test-hooks")]
     pub async fn raw_execute(&self, sql: &str) -> StoreResult<u64> {
-        Ok(sqlx::raw_sql(sql)
-            .execute(&self.writer)
-            .await
-            .map_err(db)?
-            .rows_affected())
+        self.db.raw_execute(sql).await
     }
 
     /// Runs a raw query answering one integer (a count, a version). For tests only.
-    #[doc(hidden)]
+    #[cfg(feature = "test-hooks")]
     pub async fn raw_scalar(&self, sql: &str) -> StoreResult<i64> {
-        sqlx::query_scalar(sql)
-            .fetch_one(&self.writer)
-            .await
-            .map_err(db)
+        self.db.raw_scalar(sql).await
     }
 }
 
 #[async_trait]
 impl AdminStore for SqliteStore {
     async fn schema_version(&self) -> StoreResult<i64> {
-        schema_version_of(&self.reader).await
+        schema_version_of(self.db.reader()).await
     }
 
     fn backend(&self) -> &'static str {
@@ -201,16 +161,16 @@ impl AdminStore for SqliteStore {
         // and writers carry on meanwhile.
         sqlx::query("VACUUM INTO $1")
             .bind(dest_text)
-            .execute(&self.reader)
+            .execute(match self.db.reader() {
+                DbPool::Sqlite(p) => p,
+                DbPool::Postgres(_) => unreachable!("an SQLite store has SQLite pools"),
+            })
             .await
             .map_err(|e| StoreError::Backend(format!("备份失败：{e}")))?;
         Ok(())
     }
 
     async fn close(&self) {
-        self.reader.close().await;
-        self.writer.close().await;
+        self.db.close().await;
     }
 }
-
-include!("shared.rs");

@@ -1,0 +1,252 @@
+//! The organisation import: a plan made by `fazhi_domain::org` against a snapshot of the
+//! tree, applied step by step in one transaction.
+
+use crate::prelude::*;
+
+pub(crate) async fn all_regions(c: &mut DbConn) -> StoreResult<Vec<Region>> {
+    let sql = format!("SELECT {REGION_COLS} FROM regions ORDER BY path, id");
+    query(&sql)
+        .fetch_all(&mut *c)
+        .await
+        .map_err(db)?
+        .iter()
+        .map(region_row)
+        .collect()
+}
+
+pub(crate) async fn all_units(c: &mut DbConn) -> StoreResult<Vec<Unit>> {
+    let sql = format!(
+        "SELECT {UNIT_COLS} FROM units un JOIN regions ur ON ur.id = un.region_id ORDER BY un.id"
+    );
+    query(&sql)
+        .fetch_all(&mut *c)
+        .await
+        .map_err(db)?
+        .iter()
+        .map(unit_row)
+        .collect()
+}
+
+/// The id of a region by code, in the transaction (rows created earlier in the batch count).
+pub(crate) async fn region_id_by_code(c: &mut DbConn, code: &str) -> StoreResult<RegionId> {
+    query_scalar("SELECT id FROM regions WHERE code = $1")
+        .bind(code)
+        .fetch_optional(&mut *c)
+        .await
+        .map_err(db)?
+        .ok_or(StoreError::NotFound("区划"))
+}
+
+pub(crate) async fn apply_step(
+    c: &mut DbConn,
+    actor: &Actor,
+    step: &ImportStep,
+    sum: &mut ImportSummary,
+    places: &mut Vec<Placement>,
+) -> StoreResult<()> {
+    match step {
+        ImportStep::CreateRegion {
+            code,
+            name,
+            level,
+            parent,
+        } => {
+            let (level, parent) = (*level, parent.as_deref());
+            let (parent_id, parent_path) = match parent {
+                Some(p) => {
+                    let id = region_id_by_code(c, p).await?;
+                    (
+                        Some(id),
+                        region_path(&mut *c, id).await?.unwrap_or_default(),
+                    )
+                }
+                None => (None, String::new()),
+            };
+            let region = insert_region(c, parent_id, &parent_path, code, name, level).await?;
+            let place = Placement::region(region.path.clone());
+            append_audit(
+                c,
+                actor,
+                Change {
+                    action: "region.create",
+                    entity: "region",
+                    entity_id: Some(region.id),
+                    place: place.clone(),
+                    before: None,
+                    after: Some(to_json(&region)),
+                },
+            )
+            .await?;
+            sum.regions_created += 1;
+            places.push(place);
+        }
+        ImportStep::UpdateRegion {
+            id,
+            name,
+            level,
+            parent,
+        } => {
+            let (id, level, parent) = (*id, *level, parent.as_deref());
+            let before = fetch_region(&mut *c, id)
+                .await?
+                .ok_or(StoreError::NotFound("区划"))?;
+            let parent_id = match parent {
+                Some(p) => Some(region_id_by_code(c, p).await?),
+                None => None,
+            };
+            if before.name == *name && before.level == level && before.parent_id == parent_id {
+                return Ok(());
+            }
+            query("UPDATE regions SET name = $1, level = $2 WHERE id = $3")
+                .bind(name)
+                .bind(level.key())
+                .bind(id)
+                .execute(&mut *c)
+                .await
+                .map_err(db)?;
+            if before.parent_id != parent_id {
+                move_region(c, &before, parent_id).await?;
+            }
+            let after = fetch_region(&mut *c, id)
+                .await?
+                .ok_or(StoreError::NotFound("区划"))?;
+            let place = Placement::region(after.path.clone());
+            append_audit(
+                c,
+                actor,
+                Change {
+                    action: "region.update",
+                    entity: "region",
+                    entity_id: Some(id),
+                    place: place.clone(),
+                    before: Some(to_json(&before)),
+                    after: Some(to_json(&after)),
+                },
+            )
+            .await?;
+            sum.regions_updated += 1;
+            places.push(place);
+        }
+        ImportStep::CreateUnit {
+            code,
+            name,
+            short_name,
+            kind,
+            region,
+        } => {
+            let kind = *kind;
+            let region_id = region_id_by_code(c, region).await?;
+            let new = NewUnit {
+                region_id,
+                code: code.to_string(),
+                name: name.to_string(),
+                short_name: short_name.to_string(),
+                kind,
+            };
+            let id = insert_unit(c, &new).await?;
+            let unit = fetch_unit(&mut *c, id)
+                .await?
+                .ok_or(StoreError::NotFound("单位"))?;
+            let place = Placement::unit(id, unit.region_path.clone());
+            append_audit(
+                c,
+                actor,
+                Change {
+                    action: "unit.create",
+                    entity: "unit",
+                    entity_id: Some(id),
+                    place: place.clone(),
+                    before: None,
+                    after: Some(to_json(&unit)),
+                },
+            )
+            .await?;
+            sum.units_created += 1;
+            places.push(place);
+        }
+        ImportStep::UpdateUnit {
+            id,
+            name,
+            short_name,
+            kind,
+            region,
+        } => {
+            let (id, kind) = (*id, *kind);
+            let before = fetch_unit(&mut *c, id)
+                .await?
+                .ok_or(StoreError::NotFound("单位"))?;
+            let region_id = region_id_by_code(c, region).await?;
+            if before.name == *name
+                && before.short_name == *short_name
+                && before.kind == kind
+                && before.region_id == region_id
+            {
+                return Ok(());
+            }
+            let new = NewUnit {
+                region_id,
+                code: before.code.clone(),
+                name: name.to_string(),
+                short_name: short_name.to_string(),
+                kind,
+            };
+            write_unit(c, id, &new).await?;
+            let after = fetch_unit(&mut *c, id)
+                .await?
+                .ok_or(StoreError::NotFound("单位"))?;
+            let place = Placement::unit(id, after.region_path.clone());
+            append_audit(
+                c,
+                actor,
+                Change {
+                    action: "unit.update",
+                    entity: "unit",
+                    entity_id: Some(id),
+                    place: place.clone(),
+                    before: Some(to_json(&before)),
+                    after: Some(to_json(&after)),
+                },
+            )
+            .await?;
+            sum.units_updated += 1;
+            places.push(place);
+        }
+    }
+    Ok(())
+}
+
+/// The organisation as it is in the transaction (regions ordered by path).
+pub(crate) async fn snapshot(c: &mut DbConn) -> StoreResult<OrgSnapshot> {
+    Ok(OrgSnapshot {
+        regions: all_regions(&mut *c).await?,
+        units: all_units(&mut *c).await?,
+    })
+}
+
+/// Applies the rows of a plan, then the `org.import` summary entry placed where all changed
+/// rows meet.
+pub(crate) async fn apply_plan(
+    c: &mut DbConn,
+    actor: &Actor,
+    plan: &ImportPlan,
+) -> StoreResult<ImportSummary> {
+    let mut sum = ImportSummary::default();
+    let mut places = Vec::new();
+    for row in plan.rows() {
+        apply_step(&mut *c, actor, &row.step, &mut sum, &mut places).await?;
+    }
+    append_audit(
+        c,
+        actor,
+        Change {
+            action: "org.import",
+            entity: "org",
+            entity_id: None,
+            place: common_placement(&places),
+            before: None,
+            after: Some(to_json(&sum)),
+        },
+    )
+    .await?;
+    Ok(sum)
+}
