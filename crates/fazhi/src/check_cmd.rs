@@ -1,6 +1,7 @@
 //! `fazhi check`: read and check report files in parallel, print in input order.
 
 use crate::cli::{CheckArgs, OutputFormat, EXIT_USAGE};
+use crate::output::paint;
 use chrono::NaiveDate;
 use fazhi_domain::Outline;
 use fazhi_report::render::{html, json, text};
@@ -105,8 +106,8 @@ pub fn run(args: &CheckArgs) -> ExitCode {
                 let output = match (&res, as_json) {
                     (Ok(c), true) => line(&json::to_value(&label, c)),
                     (Err(m), true) => line(&json::error_message_value(&label, m)),
-                    (Ok(c), false) => text::render(&label, c, color),
-                    (Err(m), false) => text::render_error(&label, m, color),
+                    (Ok(c), false) => paint(&text::render(&label, c), color),
+                    (Err(m), false) => paint(&text::render_error(&label, m), color),
                 };
                 Rendered {
                     output,

@@ -16,6 +16,14 @@ mod serve_cmd;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // The report engine runs PDF extraction in a child process: this same executable,
+    // called with a hidden first argument that clap never sees.
+    if std::env::args_os()
+        .nth(1)
+        .is_some_and(|a| a == fazhi_report::ingest::pdf::CHILD_ARG)
+    {
+        return fazhi_report::ingest::pdf::child_main();
+    }
     let cli = match cli::parse() {
         Ok(cli) => cli,
         Err(code) => return code,

@@ -1,42 +1,67 @@
-//! The command's own handle on standard output.
-//!
-//! Libraries the engine uses (pdf-extract, lopdf) print diagnostics with `println!` while
-//! reading some PDFs; on standard output that would corrupt `--format json` lines and HTML.
-//! So on Unix the command keeps a duplicate of the real stdout for its results and points
-//! file descriptor 1 at stderr, where such diagnostics belong. No crate offers this; it is
-//! two system calls (`dup` through std, `dup2` through libc).
+//! The command's standard output: where results go, whether that is a terminal, and the
+//! colours of the terminal report (the report engine returns styled text as plain data,
+//! [`Styled`]; painting it is the terminal's business).
 
+use fazhi_report::check::Severity;
+use fazhi_report::model::CoverageLevel;
+use fazhi_report::render::text::{Styled, Tone};
+use owo_colors::{OwoColorize, Style};
 use std::io::{IsTerminal, Write};
 
-/// Where results go, and whether that is a terminal (decided before any redirection).
+/// Where results go, and whether that is a terminal.
 pub struct Output {
     pub writer: Box<dyn Write>,
     pub is_terminal: bool,
 }
 
 pub fn take_stdout() -> Output {
-    let is_terminal = std::io::stdout().is_terminal();
+    let stdout = std::io::stdout();
     Output {
-        writer: redirected().unwrap_or_else(|| Box::new(std::io::stdout())),
-        is_terminal,
+        is_terminal: stdout.is_terminal(),
+        writer: Box::new(std::io::BufWriter::new(stdout)),
     }
 }
 
-#[cfg(unix)]
-fn redirected() -> Option<Box<dyn Write>> {
-    use std::os::fd::AsFd;
-    let real = std::io::stdout().as_fd().try_clone_to_owned().ok()?;
-    let _ = std::io::stdout().flush();
-    // SAFETY: dup2 on two descriptors this process owns for its whole life (0..=2); it only
-    // changes what fd 1 refers to, and `real` keeps the original open.
-    let ok = unsafe { libc::dup2(libc::STDERR_FILENO, libc::STDOUT_FILENO) } >= 0;
-    if !ok {
-        return None;
+/// The text of `doc`, with ANSI colours when `color` is on.
+pub fn paint(doc: &Styled, color: bool) -> String {
+    if !color {
+        return doc.to_string();
     }
-    Some(Box::new(std::io::BufWriter::new(std::fs::File::from(real))))
+    let mut out = String::new();
+    for (tone, s) in &doc.spans {
+        match style(*tone) {
+            Some(st) => out.push_str(&s.style(st).to_string()),
+            None => out.push_str(s),
+        }
+    }
+    out
 }
 
-#[cfg(not(unix))]
-fn redirected() -> Option<Box<dyn Write>> {
-    None
+fn style(tone: Tone) -> Option<Style> {
+    Some(match tone {
+        Tone::Plain => return None,
+        Tone::Bold => Style::new().bold(),
+        Tone::Dim => Style::new().dimmed(),
+        Tone::Severity(Severity::Error) => Style::new().red().bold(),
+        Tone::Severity(Severity::Warning) => Style::new().yellow().bold(),
+        Tone::Severity(Severity::Info) => Style::new().cyan(),
+        Tone::Coverage(CoverageLevel::Section) => Style::new().green(),
+        Tone::Coverage(CoverageLevel::Subsection) => Style::new().yellow(),
+        Tone::Coverage(CoverageLevel::Missing) => Style::new().red(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fazhi_report::render::text::render_error;
+
+    #[test]
+    fn colour_when_asked() {
+        let doc = render_error("a.doc", "坏");
+        assert!(paint(&doc, true).contains('\u{1b}'));
+        assert!(!paint(&doc, false).contains('\u{1b}'));
+        assert_eq!(paint(&doc, false), doc.to_string());
+        assert!(paint(&doc, true).contains("\u{1b}[31;1m✗ 无法读取：\u{1b}[0m 坏"));
+    }
 }

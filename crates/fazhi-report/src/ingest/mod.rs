@@ -9,8 +9,10 @@ use std::path::Path;
 mod docx;
 mod html;
 mod numbering;
-mod pdf;
-#[doc(hidden)]
+pub mod pdf;
+/// Fixture builders for tests; compiled only with the `testkit` feature (enabled by the
+/// dev-dependencies of the crates whose tests use it), never in the production library.
+#[cfg(any(test, feature = "testkit"))]
 pub mod testkit;
 mod text;
 
@@ -32,9 +34,19 @@ pub struct Limits {
     pub max_pdf_pages: usize,
     /// Total decompressed size of a PDF's non-image streams (flate-bomb guard).
     pub max_pdf_uncompressed: u64,
-    /// Wall-clock seconds a PDF extraction may take before it is abandoned.
+    /// Wall-clock seconds a PDF extraction may take before its process is killed (its CPU
+    /// time is limited to a second more).
     pub pdf_timeout_secs: u64,
+    /// Address space of the PDF extraction process, bytes. Default
+    /// [`DEFAULT_MAX_PDF_MEMORY`] (1 GiB).
+    pub max_pdf_memory: u64,
 }
+
+/// The default of [`Limits::max_pdf_memory`]: 1 GiB of address space, of which the
+/// extraction thread's stack reserves 256 MB. Reading a report-sized PDF (a few MB, under
+/// the 200 MB inflated-size limit) takes well under that; a file that needs more is not a
+/// report.
+pub const DEFAULT_MAX_PDF_MEMORY: u64 = 1 << 30;
 
 /// The default of [`Limits::max_docx_uncompressed`]: 64 MB.
 ///
@@ -54,6 +66,7 @@ impl Default for Limits {
             max_pdf_pages: 500,
             max_pdf_uncompressed: 200 * 1024 * 1024,
             pdf_timeout_secs: 30,
+            max_pdf_memory: DEFAULT_MAX_PDF_MEMORY,
         }
     }
 }

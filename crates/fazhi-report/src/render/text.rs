@@ -1,4 +1,6 @@
-//! The Chinese report for a terminal, coloured with ANSI escapes only when asked.
+//! The Chinese report for a terminal, as styled text: spans of plain text, each with the
+//! [`Tone`] it is meant to be shown in. The command line turns tones into colours (or
+//! not); [`Styled`]'s `Display` is the plain text.
 
 use super::{
     coverage_label, date, format_label, genre_label, missing_parts, num, place, severity_counts,
@@ -7,44 +9,68 @@ use super::{
 use crate::check::Severity;
 use crate::model::{display_number, CoverageLevel, Genre, Section};
 use crate::Checked;
-use owo_colors::{OwoColorize, Style};
 use std::fmt::Write;
 
-/// Paints text when colour is on, returns it unchanged otherwise.
-#[derive(Clone, Copy)]
-struct Pen {
-    on: bool,
+/// How a span of the terminal report is meant to look.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Plain,
+    /// Headings.
+    Bold,
+    /// Labels, locations, explanations.
+    Dim,
+    /// A finding's severity.
+    Severity(Severity),
+    /// How well one of the five parts is covered.
+    Coverage(CoverageLevel),
 }
 
-impl Pen {
-    fn paint(self, s: &str, style: Style) -> String {
-        if self.on {
-            s.style(style).to_string()
-        } else {
-            s.to_string()
+/// Text in spans with their tones. Adjacent plain spans are merged; every other span
+/// stays as written (an empty one too), so a painter gives the same bytes each time.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Styled {
+    pub spans: Vec<(Tone, String)>,
+}
+
+impl Styled {
+    fn push(&mut self, tone: Tone, s: &str) {
+        match self.spans.last_mut() {
+            Some((Tone::Plain, last)) if tone == Tone::Plain => last.push_str(s),
+            _ => self.spans.push((tone, s.to_string())),
         }
     }
-    fn bold(self, s: &str) -> String {
-        self.paint(s, Style::new().bold())
+
+    fn plain(&mut self, s: &str) {
+        self.push(Tone::Plain, s);
     }
-    fn dim(self, s: &str) -> String {
-        self.paint(s, Style::new().dimmed())
+
+    fn bold(&mut self, s: &str) {
+        self.push(Tone::Bold, s);
     }
-    fn severity(self, s: &str, sev: Severity) -> String {
-        let style = match sev {
-            Severity::Error => Style::new().red().bold(),
-            Severity::Warning => Style::new().yellow().bold(),
-            Severity::Info => Style::new().cyan(),
-        };
-        self.paint(s, style)
+
+    fn dim(&mut self, s: &str) {
+        self.push(Tone::Dim, s);
     }
-    fn coverage(self, s: &str, l: CoverageLevel) -> String {
-        let style = match l {
-            CoverageLevel::Section => Style::new().green(),
-            CoverageLevel::Subsection => Style::new().yellow(),
-            CoverageLevel::Missing => Style::new().red(),
-        };
-        self.paint(s, style)
+
+    fn severity(&mut self, s: &str, sev: Severity) {
+        self.push(Tone::Severity(sev), s);
+    }
+
+    fn coverage(&mut self, s: &str, l: CoverageLevel) {
+        self.push(Tone::Coverage(l), s);
+    }
+
+    /// A heading on a line of its own after a blank line.
+    fn heading(&mut self, s: &str) {
+        self.plain("\n");
+        self.bold(s);
+        self.plain("\n");
+    }
+}
+
+impl std::fmt::Display for Styled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.spans.iter().try_for_each(|(_, s)| f.write_str(s))
     }
 }
 
@@ -80,38 +106,48 @@ fn or_dash(s: Option<&str>) -> &str {
 }
 
 /// The header line that opens one file's report.
-fn file_header(out: &mut String, file: &str, pen: Pen) {
+fn file_header(out: &mut Styled, file: &str) {
     let line = format!("━━ 文件：{file} ");
     let fill = 60usize.saturating_sub(width(&line));
-    let _ = writeln!(out, "{}", pen.bold(&format!("{line}{}", "━".repeat(fill))));
+    out.bold(&format!("{line}{}", "━".repeat(fill)));
+    out.plain("\n");
 }
 
 /// The report for a file that could not be read.
-pub fn render_error(file: &str, message: &str, color: bool) -> String {
-    let pen = Pen { on: color };
-    let mut out = String::new();
-    file_header(&mut out, file, pen);
-    let _ = writeln!(
-        out,
-        "{} {message}\n",
-        pen.severity("✗ 无法读取：", Severity::Error)
-    );
+pub fn render_error(file: &str, message: &str) -> Styled {
+    let mut out = Styled::default();
+    file_header(&mut out, file);
+    out.severity("✗ 无法读取：", Severity::Error);
+    out.plain(&format!(" {message}\n\n"));
     out
 }
 
 /// The report of one checked file.
-pub fn render(file: &str, checked: &Checked, color: bool) -> String {
-    let pen = Pen { on: color };
-    let r = &checked.report;
-    let mut out = String::new();
-    file_header(&mut out, file, pen);
+pub fn render(file: &str, checked: &Checked) -> Styled {
+    let mut out = Styled::default();
+    file_header(&mut out, file);
+    front_matter(&mut out, checked);
+    section_tree(&mut out, &checked.report.sections);
+    if checked.report.genre == Genre::RuleOfLawAnnualReport {
+        coverage(&mut out, checked);
+    }
+    facts(&mut out, checked);
+    findings(&mut out, checked);
+    score(&mut out, checked);
+    out.plain("\n");
+    out
+}
 
-    let field = |out: &mut String, k: &str, v: &str| {
-        let _ = writeln!(out, "{}{v}", pen.dim(&pad(&format!("{k}："), 16)));
+fn front_matter(out: &mut Styled, checked: &Checked) {
+    let r = &checked.report;
+    let field = |out: &mut Styled, k: &str, v: &str| {
+        out.dim(&pad(&format!("{k}："), 16));
+        out.plain(v);
+        out.plain("\n");
     };
-    field(&mut out, "格式", &format_label(&checked.format));
-    field(&mut out, "体裁", genre_label(r.genre));
-    field(&mut out, "标题", or_dash(r.title.as_deref()));
+    field(out, "格式", &format_label(&checked.format));
+    field(out, "体裁", genre_label(r.genre));
+    field(out, "标题", or_dash(r.title.as_deref()));
     let unit = match &r.unit {
         Some(u) if u.normalized != u.written => {
             format!("{}（规范名：{}）", u.written, u.normalized)
@@ -119,94 +155,95 @@ pub fn render(file: &str, checked: &Checked, color: bool) -> String {
         Some(u) => u.written.clone(),
         None => "—".to_string(),
     };
-    field(&mut out, "单位", &unit);
+    field(out, "单位", &unit);
     let year = r
         .year
         .map(|y| format!("{y} 年度"))
         .unwrap_or_else(|| "—".into());
-    field(&mut out, "年度", &year);
-    field(&mut out, "发文字号", or_dash(r.doc_number.as_deref()));
-    field(&mut out, "主送", or_dash(r.salutation.as_deref()));
+    field(out, "年度", &year);
+    field(out, "发文字号", or_dash(r.doc_number.as_deref()));
+    field(out, "主送", or_dash(r.salutation.as_deref()));
     let signed = format!(
         "{} ／ {}",
         or_dash(r.signed_unit.as_ref().map(|u| u.written.as_str())),
         or_dash(date(r.signed_date).as_deref())
     );
-    field(&mut out, "落款单位／日期", &signed);
+    field(out, "落款单位／日期", &signed);
     if let Some(d) = date(r.published_date) {
-        field(&mut out, "发布日期", &d);
+        field(out, "发布日期", &d);
     }
-    field(&mut out, "正文字数", &r.body_chars().to_string());
+    field(out, "正文字数", &r.body_chars().to_string());
+}
 
-    // Section tree.
-    let _ = writeln!(out, "\n{}", pen.bold("【章节结构】"));
-    if r.sections.is_empty() {
-        let _ = writeln!(out, "  {}", pen.dim("（未识别出编号标题）"));
+fn section_tree(out: &mut Styled, sections: &[Section]) {
+    out.heading("【章节结构】");
+    if sections.is_empty() {
+        out.plain("  ");
+        out.dim("（未识别出编号标题）");
+        out.plain("\n");
     }
-    fn tree(out: &mut String, s: &Section, depth: usize, pen: Pen) {
+    fn tree(out: &mut Styled, s: &Section, depth: usize) {
         let title = s.title.as_deref().unwrap_or("（无标题）");
-        let part = s
-            .part
-            .map(|p| format!(" {}", pen.dim(&format!("〔{}〕", p.label()))))
-            .unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "{}{}{title}{part}",
+        out.plain(&format!(
+            "{}{}{title}",
             "  ".repeat(depth + 1),
             display_number(s)
-        );
+        ));
+        if let Some(p) = s.part {
+            out.plain(" ");
+            out.dim(&format!("〔{}〕", p.label()));
+        }
+        out.plain("\n");
         for c in &s.children {
-            tree(out, c, depth + 1, pen);
+            tree(out, c, depth + 1);
         }
     }
-    for s in &r.sections {
-        tree(&mut out, s, 0, pen);
+    for s in sections {
+        tree(out, s, 0);
     }
+}
 
-    // Coverage of the five parts.
-    if r.genre == Genre::RuleOfLawAnnualReport {
-        let _ = writeln!(out, "\n{}", pen.bold("【五项内容】"));
-        for (part, level) in r.coverage.iter() {
-            let (sym, label) = coverage_label(level);
-            let _ = writeln!(
-                out,
-                "  {} {}{}",
-                pen.coverage(sym, level),
-                pad(part.label(), 22),
-                pen.coverage(label, level)
-            );
-        }
+/// Coverage of the five parts.
+fn coverage(out: &mut Styled, checked: &Checked) {
+    out.heading("【五项内容】");
+    for (part, level) in checked.report.coverage.iter() {
+        let (sym, label) = coverage_label(level);
+        out.plain("  ");
+        out.coverage(sym, level);
+        out.plain(&format!(" {}", pad(part.label(), 22)));
+        out.coverage(label, level);
+        out.plain("\n");
     }
+}
 
-    // Facts.
-    let _ = writeln!(
-        out,
-        "\n{}",
-        pen.bold(&format!("【数据】共 {} 项", r.facts.len()))
-    );
+fn facts(out: &mut Styled, checked: &Checked) {
+    let r = &checked.report;
+    out.heading(&format!("【数据】共 {} 项", r.facts.len()));
     for f in &r.facts {
         let mut line = format!("  · {}", f.text);
         if let Some(s) = &f.subject {
             let _ = write!(line, "（{s}）");
         }
+        out.plain(&line);
         if let Some(p) = place(&f.location) {
-            let _ = write!(line, " {}", pen.dim(&format!("@ {p}")));
+            out.plain(" ");
+            out.dim(&format!("@ {p}"));
         }
-        let _ = writeln!(out, "{line}");
+        out.plain("\n");
     }
+}
 
-    // Findings by severity.
+/// Findings by severity.
+fn findings(out: &mut Styled, checked: &Checked) {
     let counts = severity_counts(&checked.findings);
-    let _ = writeln!(
-        out,
-        "\n{}",
-        pen.bold(&format!(
-            "【审查意见】错误 {} · 警告 {} · 提示 {}",
-            counts[0], counts[1], counts[2]
-        ))
-    );
+    out.heading(&format!(
+        "【审查意见】错误 {} · 警告 {} · 提示 {}",
+        counts[0], counts[1], counts[2]
+    ));
     if checked.findings.is_empty() {
-        let _ = writeln!(out, "  {}", pen.dim("（无）"));
+        out.plain("  ");
+        out.dim("（无）");
+        out.plain("\n");
     }
     for sev in SEVERITIES {
         let group: Vec<_> = checked
@@ -217,11 +254,9 @@ pub fn render(file: &str, checked: &Checked, color: bool) -> String {
         if group.is_empty() {
             continue;
         }
-        let _ = writeln!(
-            out,
-            "  {}",
-            pen.severity(&format!("{}（{}）", sev.label(), group.len()), sev)
-        );
+        out.plain("  ");
+        out.severity(&format!("{}（{}）", sev.label(), group.len()), sev);
+        out.plain("\n");
         for f in group {
             let mut loc = String::new();
             if let Some(p) = place(&f.location) {
@@ -233,47 +268,38 @@ pub fn render(file: &str, checked: &Checked, color: bool) -> String {
                 }
                 let _ = write!(loc, "“{q}”");
             }
-            let _ = writeln!(
-                out,
-                "    {} {}{}",
-                pen.severity(&format!("[{}]", f.rule), sev),
-                f.message,
-                if loc.is_empty() {
-                    String::new()
-                } else {
-                    format!("\n      {}", pen.dim(&format!("位置：{loc}")))
-                }
-            );
-            let _ = writeln!(out, "      {}", pen.dim(&format!("依据：{}", f.basis)));
+            out.plain("    ");
+            out.severity(&format!("[{}]", f.rule), sev);
+            out.plain(&format!(" {}", f.message));
+            if !loc.is_empty() {
+                out.plain("\n      ");
+                out.dim(&format!("位置：{loc}"));
+            }
+            out.plain("\n      ");
+            out.dim(&format!("依据：{}", f.basis));
+            out.plain("\n");
         }
     }
+}
 
-    // Score.
-    let _ = writeln!(
-        out,
-        "\n{}",
-        pen.bold(&format!("【得分】{} / 100", checked.score.total))
-    );
+fn score(out: &mut Styled, checked: &Checked) {
+    out.heading(&format!("【得分】{} / 100", checked.score.total));
     for i in &checked.score.items {
-        let _ = writeln!(
-            out,
-            "  {}{:>9}  {}",
+        out.plain(&format!(
+            "  {}{:>9}  ",
             pad(i.label, 24),
             format!("{}/{}", num(i.points), num(i.max)),
-            pen.dim(&i.explanation)
-        );
+        ));
+        out.dim(&i.explanation);
+        out.plain("\n");
     }
-    let missing = missing_parts(r);
+    let missing = missing_parts(&checked.report);
     if !missing.is_empty() {
         let names: Vec<_> = missing.iter().map(|p| p.label()).collect();
-        let _ = writeln!(
-            out,
-            "  {}",
-            pen.severity(&format!("缺失事项：{}", names.join("、")), Severity::Error)
-        );
+        out.plain("  ");
+        out.severity(&format!("缺失事项：{}", names.join("、")), Severity::Error);
+        out.plain("\n");
     }
-    out.push('\n');
-    out
 }
 
 #[cfg(test)]
@@ -283,7 +309,7 @@ mod tests {
 
     #[test]
     fn plain_text_has_no_escapes() {
-        let s = render("东湖.txt", &fixture::checked(), false);
+        let s = render("东湖.txt", &fixture::checked()).to_string();
         assert!(!s.contains('\u{1b}'), "{s}");
         for want in [
             "文件：东湖.txt",
@@ -306,11 +332,13 @@ mod tests {
     }
 
     #[test]
-    fn colour_when_asked() {
-        let s = render("a.txt", &fixture::checked(), true);
-        assert!(s.contains('\u{1b}'));
-        assert!(render_error("a.doc", "坏", true).contains('\u{1b}'));
-        assert!(!render_error("a.doc", "坏", false).contains('\u{1b}'));
+    fn tones_mark_what_a_terminal_colours() {
+        let s = render("a.txt", &fixture::checked());
+        assert!(s.spans.iter().any(|(t, _)| *t == Tone::Bold));
+        assert!(s.spans.iter().any(|(t, _)| matches!(t, Tone::Severity(_))));
+        assert!(render_error("a.doc", "坏")
+            .spans
+            .contains(&(Tone::Severity(Severity::Error), "✗ 无法读取：".into())));
     }
 
     #[test]
