@@ -3,6 +3,7 @@
 //! This crate does no IO: framework data files are embedded at compile time
 //! (`include_str!`) or handed in as strings by the caller.
 
+pub mod access;
 pub mod calendar;
 mod error;
 pub mod framework;
@@ -10,6 +11,7 @@ pub mod ledger;
 pub mod org;
 mod outline;
 mod part;
+pub mod password;
 pub mod policy;
 pub mod procedure;
 mod settings;
