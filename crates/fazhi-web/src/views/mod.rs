@@ -516,7 +516,7 @@ pub fn parse_year(s: Option<&str>) -> Result<Option<i32>> {
         Some(s) => s
             .parse::<i32>()
             .ok()
-            .filter(|y| crate::ops::YEARS.contains(y))
+            .filter(|y| crate::ops::reports::YEARS.contains(y))
             .map(Some)
             .ok_or_else(|| Error::BadRequest(format!("年度“{s}”无效"))),
     }
