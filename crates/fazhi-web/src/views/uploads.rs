@@ -21,7 +21,7 @@ use fazhi_store::{Unit, UploadStatus, UploadSummary};
 
 #[derive(Template)]
 #[template(path = "upload.html", blocks = ["report"])]
-struct FindingsPage<'a> {
+struct UploadPage<'a> {
     chrome: Chrome,
     s: &'a UploadSummary,
     unit: &'a Unit,
@@ -386,7 +386,7 @@ fn report_view<'a>(c: &'a Checked, fallback_title: &'a str) -> ReportView<'a> {
     }
 }
 
-pub async fn findings(
+pub async fn upload(
     State(state): State<AppState>,
     viewer: Viewer,
     hx: Hx,
@@ -394,7 +394,7 @@ pub async fn findings(
 ) -> Result<Response> {
     let p = viewer.0.as_ref();
     let (detail, checked) = ops::reports::upload_detail(&state, p, id).await?;
-    let page = FindingsPage {
+    let page = UploadPage {
         chrome: Chrome::new(&state, p, Nav::Home),
         s: &detail.summary,
         unit: &detail.unit,

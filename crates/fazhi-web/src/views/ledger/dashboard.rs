@@ -3,7 +3,7 @@
 use super::*;
 
 #[derive(Template)]
-#[template(path = "ledger.html", blocks = ["dash"])]
+#[template(path = "ledger_dashboard.html", blocks = ["dash"])]
 struct DashboardPage {
     chrome: Chrome,
     unit: Unit,
