@@ -4,11 +4,12 @@ use super::access::{region_allowing, top_regions_allowing};
 use crate::auth::Principal;
 use crate::error::{Error, Result};
 use crate::AppState;
-use fazhi_domain::{Action, Placement};
+use fazhi_domain::Action;
 use fazhi_store::{AuditEntry, AuditFilter, Region};
 
 /// Entries below a region the person may read the audit log of. Without a region, the
-/// person's top region where he holds the right is used.
+/// person's first top region where he holds the right is used (the store lists parents
+/// before children, so this is the first region where he holds it).
 pub async fn audit(
     state: &AppState,
     p: &Principal,
@@ -17,14 +18,11 @@ pub async fn audit(
     let mut filter = filter.clone();
     let region = match filter.region_id {
         Some(r) => r,
-        None => {
-            let regions = state.store.regions().await?;
-            regions
-                .iter()
-                .find(|r| p.can(Action::ReadAudit, &Placement::region(r.path.clone())))
-                .map(|r| r.id)
-                .ok_or(Error::Forbidden)?
-        }
+        None => top_regions_allowing(state, p, Action::ReadAudit)
+            .await?
+            .first()
+            .map(|r| r.id)
+            .ok_or(Error::Forbidden)?,
     };
     let region = region_allowing(state, p, region, Action::ReadAudit).await?;
     filter.region_id = Some(region.id());
