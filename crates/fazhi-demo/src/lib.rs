@@ -466,7 +466,7 @@ async fn create_accounts(
     // password is hashed once and its PHC string reused.
     let mut hashes: HashMap<&str, String> = HashMap::new();
     for (_, p) in PASSWORDS {
-        let hash = tokio::task::spawn_blocking(move || fazhi_web::ops::hash_password(p))
+        let hash = tokio::task::spawn_blocking(move || fazhi_domain::password::hash_password(p))
             .await
             .map_err(|e| DemoError::Password(e.to_string()))?;
         hashes.insert(p, hash);
@@ -596,20 +596,52 @@ fn prepare(
     });
     let sha256 = hex::encode(Sha256::digest(&bytes));
     // The unit's id is set by the writer, which knows the store's ids.
-    let upload = fazhi_web::ops::new_upload_checked(
-        0,
-        job.year,
-        &filename,
-        "text/plain; charset=utf-8",
-        sha256,
-        bytes,
-        &checked,
-    );
+    let upload = checked_upload(job.year, filename, sha256, bytes, &checked);
     Ok(Ready {
         upload,
         publish,
         rules,
     })
+}
+
+/// The row of a generated report the engine read, stored as the web stores an upload it
+/// checked (the unit's id is set by the writer, which knows the store's ids).
+fn checked_upload(
+    year: i32,
+    filename: String,
+    sha256: String,
+    bytes: Vec<u8>,
+    checked: &Checked,
+) -> NewUpload {
+    use fazhi_report::check::Severity;
+    let [mut errors, mut warnings, mut infos] = [0i32; 3];
+    for f in &checked.findings {
+        *match f.severity {
+            Severity::Error => &mut errors,
+            Severity::Warning => &mut warnings,
+            Severity::Info => &mut infos,
+        } += 1;
+    }
+    NewUpload {
+        unit_id: 0,
+        year,
+        title: checked
+            .report
+            .title
+            .clone()
+            .unwrap_or_else(|| filename.clone()),
+        filename,
+        content_type: "text/plain; charset=utf-8".into(),
+        sha256,
+        bytes,
+        status: fazhi_store::UploadStatus::Checked,
+        error: None,
+        checked_json: Some(serde_json::to_string(checked).expect("a checked report serialises")),
+        score: Some(checked.score.total as i32),
+        errors,
+        warnings,
+        infos,
+    }
 }
 
 /// Reports (and units' ledgers) stored per batch handed from the rayon workers to the store:

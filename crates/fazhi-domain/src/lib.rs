@@ -3,6 +3,7 @@
 //! This crate does no IO but one: the framework data files are compiled in as the default,
 //! and [`Frameworks::load`] reads an operator's override directory once at start.
 
+pub mod access;
 pub mod calendar;
 mod error;
 pub mod framework;
@@ -11,6 +12,7 @@ pub mod ledger;
 pub mod org;
 mod outline;
 mod part;
+pub mod password;
 pub mod policy;
 pub mod procedure;
 mod settings;

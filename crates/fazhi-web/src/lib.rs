@@ -7,7 +7,6 @@
 pub mod api;
 pub mod auth;
 pub mod error;
-pub mod ledger;
 pub mod ops;
 pub mod session;
 pub mod views;
@@ -53,15 +52,15 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub engine: Arc<Engine>,
     pub config: Arc<WebConfig>,
-    pub throttle: Arc<ops::LoginThrottle>,
+    pub throttle: Arc<ops::auth::LoginThrottle>,
     /// The ledger's rules, calendar and framework.
-    pub ledger: Arc<ledger::LedgerContext>,
+    pub ledger: Arc<ops::ledger::LedgerContext>,
     /// The frameworks data loaded at start (built-in, or with the operator's overrides): the
     /// source of `ledger`, and of the list of common passwords.
     pub frameworks: Arc<Frameworks>,
     /// Files being read at once (report checks, organisation and ledger imports): each
     /// takes CPU and up to the readers' memory limits, so a burst of uploads queues here
-    /// instead of multiplying the server's peak memory. See [`ops::file_slot`].
+    /// instead of multiplying the server's peak memory. See [`ops::files::file_slot`].
     pub file_slots: Arc<tokio::sync::Semaphore>,
 }
 
@@ -78,10 +77,10 @@ impl AppState {
         config: WebConfig,
         frameworks: Frameworks,
     ) -> Self {
-        let ledger = ledger::LedgerContext {
+        let ledger = ops::ledger::LedgerContext {
             // One setting for the report checks and the ledger's training rule.
             training_hours: engine.settings.training_hours,
-            ..ledger::LedgerContext::from_frameworks(&frameworks)
+            ..ops::ledger::LedgerContext::from_frameworks(&frameworks)
         };
         Self {
             ledger: Arc::new(ledger),
@@ -89,8 +88,8 @@ impl AppState {
             store,
             engine,
             config: Arc::new(config),
-            throttle: Arc::new(ops::LoginThrottle::default()),
-            file_slots: Arc::new(tokio::sync::Semaphore::new(ops::FILE_SLOTS)),
+            throttle: Arc::new(ops::auth::LoginThrottle::default()),
+            file_slots: Arc::new(tokio::sync::Semaphore::new(ops::files::FILE_SLOTS)),
         }
     }
 }

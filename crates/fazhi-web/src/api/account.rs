@@ -39,7 +39,7 @@ pub async fn login(
     ClientAddr(addr): ClientAddr,
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> Result<Response> {
-    let new = ops::login(&state, &body.login, &body.password, &addr).await?;
+    let new = ops::auth::login(&state, &body.login, &body.password, &addr).await?;
     // The same cookie the login page sets.
     let cookie = session::session_cookie(&state.config, &new.token);
     let body = LoginResponse {
@@ -62,7 +62,7 @@ pub async fn login(
     responses((status = 204, description = "已退出（会话已结束，或所用的 API 令牌已吊销）"))
 )]
 pub async fn logout(State(state): State<AppState>, p: Principal) -> Result<Response> {
-    ops::logout(&state, &p).await?;
+    ops::auth::logout(&state, &p).await?;
     let cookie = session::clear_session_cookie(&state.config);
     Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, cookie)]).into_response())
 }
@@ -78,10 +78,10 @@ pub async fn logout(State(state): State<AppState>, p: Principal) -> Result<Respo
     responses((status = 200, description = "当前账号", body = Me))
 )]
 pub async fn me(State(state): State<AppState>, p: Principal) -> Result<Json<Me>> {
-    let grants = ops::my_grants(&state, &p).await?;
-    let units = ops::readable_units(&state, &p).await?;
-    let regions = ops::supervised_regions(&state, &p).await?;
-    let all_regions = ops::all_regions(&state, &p).await?;
+    let grants = ops::users::my_grants(&state, &p).await?;
+    let units = ops::access::readable_units(&state, &p).await?;
+    let regions = ops::access::supervised_regions(&state, &p).await?;
+    let all_regions = ops::org::all_regions(&state, &p).await?;
     let names = all_regions
         .iter()
         .map(|r| (r.id, r.name.as_str()))
@@ -129,7 +129,7 @@ pub async fn change_password(
     p: Principal,
     ApiJson(body): ApiJson<ChangePassword>,
 ) -> Result<StatusCode> {
-    ops::change_password(
+    ops::auth::change_password(
         &state,
         &p,
         &body.old_password,
@@ -154,7 +154,7 @@ pub async fn list_tokens(
     State(state): State<AppState>,
     p: Principal,
 ) -> Result<Json<Vec<ApiToken>>> {
-    let tokens = ops::my_api_tokens(&state, &p).await?;
+    let tokens = ops::auth::my_api_tokens(&state, &p).await?;
     Ok(Json(tokens.iter().map(ApiToken::from).collect()))
 }
 
@@ -178,7 +178,7 @@ pub async fn create_token(
     p: Principal,
     ApiJson(body): ApiJson<NewApiToken>,
 ) -> Result<(StatusCode, Json<CreatedApiToken>)> {
-    let (row, secret) = ops::create_api_token(&state, &p, &body.name).await?;
+    let (row, secret) = ops::auth::create_api_token(&state, &p, &body.name).await?;
     Ok((
         StatusCode::CREATED,
         Json(CreatedApiToken {
@@ -205,6 +205,6 @@ pub async fn revoke_token(
     p: Principal,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode> {
-    ops::revoke_my_api_token(&state, &p, id).await?;
+    ops::auth::revoke_my_api_token(&state, &p, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -83,7 +83,7 @@ pub async fn audit(
         before_id: q.before_id,
         limit,
     };
-    let entries = ops::audit(&state, &p, &filter).await?;
+    let entries = ops::audit::audit(&state, &p, &filter).await?;
     let next_before_id = if entries.len() as u32 >= limit {
         entries.last().map(|e| e.id)
     } else {

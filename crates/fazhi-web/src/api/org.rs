@@ -29,7 +29,7 @@ pub async fn list_regions(
     State(state): State<AppState>,
     p: Principal,
 ) -> Result<Json<Vec<Region>>> {
-    let regions = ops::all_regions(&state, &p).await?;
+    let regions = ops::org::all_regions(&state, &p).await?;
     Ok(Json(Region::list(&regions)))
 }
 
@@ -53,7 +53,7 @@ pub async fn create_region(
     p: Principal,
     ApiJson(body): ApiJson<NewRegion>,
 ) -> Result<(StatusCode, Json<Region>)> {
-    let region = ops::create_region(
+    let region = ops::org::create_region(
         &state,
         &p,
         body.parent_id,
@@ -91,7 +91,7 @@ pub async fn update_region(
     ApiJson(body): ApiJson<RegionPatch>,
 ) -> Result<Json<Region>> {
     let region =
-        ops::update_region(&state, &p, id, body.code.as_deref(), body.name.as_deref()).await?;
+        ops::org::update_region(&state, &p, id, body.code.as_deref(), body.name.as_deref()).await?;
     Ok(Json(with_path_names(&state, &p, &region).await?))
 }
 
@@ -100,7 +100,7 @@ async fn with_path_names(
     p: &Principal,
     region: &fazhi_store::Region,
 ) -> Result<Region> {
-    let all = ops::all_regions(state, p).await?;
+    let all = ops::org::all_regions(state, p).await?;
     let names: HashMap<i64, &str> = all.iter().map(|r| (r.id, r.name.as_str())).collect();
     Ok(Region::with_names(region, &names))
 }
@@ -124,7 +124,7 @@ pub async fn list_units(
     p: Principal,
     ApiQuery(q): ApiQuery<UnitsQuery>,
 ) -> Result<Json<Vec<Unit>>> {
-    let units = ops::units_below(&state, &p, q.region).await?;
+    let units = ops::org::units_below(&state, &p, q.region).await?;
     Ok(Json(units.iter().map(Unit::from).collect()))
 }
 
@@ -145,7 +145,7 @@ pub async fn get_unit(
     p: Principal,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Unit>> {
-    let unit = ops::unit_for(&state, &p, id).await?;
+    let unit = ops::access::unit_for(&state, &p, id).await?;
     Ok(Json(Unit::from(&unit)))
 }
 
@@ -169,7 +169,7 @@ pub async fn create_unit(
     p: Principal,
     ApiJson(body): ApiJson<NewUnit>,
 ) -> Result<(StatusCode, Json<Unit>)> {
-    let unit = ops::create_unit(&state, &p, &body.into()).await?;
+    let unit = ops::org::create_unit(&state, &p, &body.into()).await?;
     Ok((StatusCode::CREATED, Json(Unit::from(&unit))))
 }
 
@@ -195,7 +195,7 @@ pub async fn update_unit(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<UnitPatch>,
 ) -> Result<Json<Unit>> {
-    let unit = ops::update_unit(&state, &p, id, |u| body.apply(u)).await?;
+    let unit = ops::org::update_unit(&state, &p, id, |u| body.apply(u)).await?;
     Ok(Json(Unit::from(&unit)))
 }
 
@@ -222,10 +222,10 @@ pub async fn import_org(
     req: Request,
 ) -> Result<Json<ImportSummary>> {
     // The right first: the body is read only for someone who may import.
-    ops::require_org_import(&p)?;
+    ops::access::require_org_import(&p)?;
     let mut form = UploadForm::from_request(req, &state).await?;
     let file = form.take_file()?;
-    let summary = ops::import_org_file(&state, &p, &file.filename, file.bytes).await?;
+    let summary = ops::org::import_org_file(&state, &p, &file.filename, file.bytes).await?;
     Ok(Json(summary.into()))
 }
 
@@ -252,6 +252,6 @@ pub async fn export_org(
         SheetFormat::Csv => fazhi_sheet::Format::Csv,
         SheetFormat::Xlsx => fazhi_sheet::Format::Xlsx,
     };
-    let (filename, content_type, bytes) = ops::export_org(&state, &p, format).await?;
+    let (filename, content_type, bytes) = ops::org::export_org(&state, &p, format).await?;
     Ok(attachment(content_type, &filename, bytes))
 }

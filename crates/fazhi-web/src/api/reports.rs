@@ -60,7 +60,7 @@ pub async fn unit_uploads(
     ApiPath(id): ApiPath<i64>,
     ApiQuery(q): ApiQuery<YearQuery>,
 ) -> Result<Json<UnitUploads>> {
-    let (unit, uploads) = ops::unit_uploads(&state, &p, id, q.year).await?;
+    let (unit, uploads) = ops::reports::unit_uploads(&state, &p, id, q.year).await?;
     Ok(Json(UnitUploads {
         unit: Unit::from(&unit),
         uploads: uploads.iter().map(UploadSummary::internal).collect(),
@@ -94,7 +94,7 @@ pub async fn upload(
     req: Request,
 ) -> Result<Response> {
     // The right first: the body is read only for someone who may upload to the unit.
-    ops::unit_allowing(&state, &p, unit_id, fazhi_domain::Action::Write).await?;
+    ops::access::unit_allowing(&state, &p, unit_id, fazhi_domain::Action::Write).await?;
     let mut form = UploadForm::from_request(req, &state).await?;
     let year = form
         .field("year")
@@ -102,7 +102,7 @@ pub async fn upload(
         .parse::<i32>()
         .map_err(|_| Error::BadRequest("报告年度须为四位数字，如 2024".into()))?;
     let file = form.take_file()?;
-    let summary = ops::upload_report(
+    let summary = ops::reports::upload_report(
         &state,
         &p,
         unit_id,
@@ -112,7 +112,7 @@ pub async fn upload(
         file.bytes,
     )
     .await?;
-    let (detail, checked) = ops::upload_detail(&state, Some(&p), summary.id).await?;
+    let (detail, checked) = ops::reports::upload_detail(&state, Some(&p), summary.id).await?;
     let body = detail_dto(&detail, checked.as_ref(), true)?;
     let location = format!("/api/v1/uploads/{}", summary.id);
     Ok((StatusCode::CREATED, [(LOCATION, location)], Json(body)).into_response())
@@ -139,8 +139,8 @@ pub async fn get_upload(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<UploadDetail>> {
     let viewer = viewer.0.as_ref();
-    let (detail, checked) = ops::upload_detail(&state, viewer, id).await?;
-    let internal = ops::reads_unit(viewer, &detail.unit);
+    let (detail, checked) = ops::reports::upload_detail(&state, viewer, id).await?;
+    let internal = ops::access::reads_unit(viewer, &detail.unit);
     Ok(Json(detail_dto(&detail, checked.as_ref(), internal)?))
 }
 
@@ -164,7 +164,7 @@ pub async fn original(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Response> {
     let (summary, content_type, bytes) =
-        ops::upload_original(&state, viewer.0.as_ref(), id).await?;
+        ops::reports::upload_original(&state, viewer.0.as_ref(), id).await?;
     Ok(attachment(&content_type, &summary.filename, bytes))
 }
 
@@ -188,7 +188,7 @@ pub async fn publish(
     p: Principal,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<UploadSummary>> {
-    let summary = ops::set_published(&state, &p, id, true).await?;
+    let summary = ops::reports::set_published(&state, &p, id, true).await?;
     Ok(Json(UploadSummary::internal(&summary)))
 }
 
@@ -211,7 +211,7 @@ pub async fn withdraw(
     p: Principal,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<UploadSummary>> {
-    let summary = ops::set_published(&state, &p, id, false).await?;
+    let summary = ops::reports::set_published(&state, &p, id, false).await?;
     Ok(Json(UploadSummary::internal(&summary)))
 }
 
@@ -238,7 +238,7 @@ pub async fn overview(
 ) -> Result<Json<OverviewPage>> {
     let year = match q.year {
         Some(y) => y,
-        None => ops::default_report_year(&state).await?,
+        None => ops::reports::default_report_year(&state).await?,
     };
     let query = UnitOverviewQuery {
         region_id,
@@ -249,7 +249,7 @@ pub async fn overview(
         offset: q.offset.unwrap_or(0),
         limit: q.limit.unwrap_or(50),
     };
-    let page = ops::unit_overview(&state, &p, &query).await?;
+    let page = ops::reports::unit_overview(&state, &p, &query).await?;
     Ok(Json(OverviewPage {
         year,
         total: page.total,
@@ -281,7 +281,9 @@ pub async fn published(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> Result<Json<PublishedPage>> {
-    let page = ops::published_reports(&state, q.offset.unwrap_or(0), q.limit.unwrap_or(20)).await?;
+    let page =
+        ops::reports::published_reports(&state, q.offset.unwrap_or(0), q.limit.unwrap_or(20))
+            .await?;
     Ok(Json(PublishedPage {
         total: page.total,
         items: page.items.iter().map(UploadSummary::public).collect(),

@@ -25,8 +25,8 @@ pub async fn list_users(
     State(state): State<AppState>,
     p: Principal,
 ) -> Result<Json<Vec<UserWithGrants>>> {
-    let users = ops::manageable_users(&state, &p).await?;
-    let names = ops::node_names(&state).await?;
+    let users = ops::users::manageable_users(&state, &p).await?;
+    let names = ops::org::node_names(&state).await?;
     Ok(Json(
         users
             .iter()
@@ -61,9 +61,9 @@ pub async fn create_user(
 ) -> Result<(StatusCode, Json<CreatedUser>)> {
     let grants: Vec<fazhi_domain::Grant> = body.grants.iter().map(|g| (*g).into()).collect();
     let (user, password) =
-        ops::create_user(&state, &p, &body.login, &body.display_name, &grants).await?;
-    let (user, grants) = ops::user_with_grants(&state, &p, user.id).await?;
-    let names = ops::node_names(&state).await?;
+        ops::users::create_user(&state, &p, &body.login, &body.display_name, &grants).await?;
+    let (user, grants) = ops::users::user_with_grants(&state, &p, user.id).await?;
+    let names = ops::org::node_names(&state).await?;
     Ok((
         StatusCode::CREATED,
         Json(CreatedUser {
@@ -91,8 +91,8 @@ pub async fn get_user(
     p: Principal,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<UserWithGrants>> {
-    let (user, grants) = ops::user_with_grants(&state, &p, id).await?;
-    let names = ops::node_names(&state).await?;
+    let (user, grants) = ops::users::user_with_grants(&state, &p, id).await?;
+    let names = ops::org::node_names(&state).await?;
     Ok(Json(UserWithGrants {
         user: User::from(&user),
         grants: Grant::list(&grants, &names),
@@ -118,7 +118,7 @@ pub async fn disable_user(
     p: Principal,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<User>> {
-    let user = ops::set_user_disabled(&state, &p, id, true).await?;
+    let user = ops::users::set_user_disabled(&state, &p, id, true).await?;
     Ok(Json(User::from(&user)))
 }
 
@@ -139,7 +139,7 @@ pub async fn enable_user(
     p: Principal,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<User>> {
-    let user = ops::set_user_disabled(&state, &p, id, false).await?;
+    let user = ops::users::set_user_disabled(&state, &p, id, false).await?;
     Ok(Json(User::from(&user)))
 }
 
@@ -162,7 +162,7 @@ pub async fn reset_password(
     p: Principal,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<OneTimePassword>> {
-    let password = ops::reset_password(&state, &p, id).await?;
+    let password = ops::users::reset_password(&state, &p, id).await?;
     Ok(Json(OneTimePassword { password }))
 }
 
@@ -189,8 +189,8 @@ pub async fn grant_role(
     ApiJson(body): ApiJson<NewGrant>,
 ) -> Result<(StatusCode, Json<Grant>)> {
     let grant: fazhi_domain::Grant = body.into();
-    let row = ops::grant_role(&state, &p, id, grant.role, grant.node).await?;
-    let name = ops::node_name(&state, grant.node).await?;
+    let row = ops::users::grant_role(&state, &p, id, grant.role, grant.node).await?;
+    let name = ops::org::node_name(&state, grant.node).await?;
     Ok((StatusCode::CREATED, Json(Grant::new(&row, name))))
 }
 
@@ -211,6 +211,6 @@ pub async fn revoke_grant(
     p: Principal,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode> {
-    ops::revoke_role(&state, &p, id).await?;
+    ops::users::revoke_role(&state, &p, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

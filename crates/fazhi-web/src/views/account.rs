@@ -61,7 +61,7 @@ fn form_token(headers: &HeaderMap) -> (String, bool) {
         {
             (v.to_string(), false)
         }
-        _ => (ops::random_token(""), true),
+        _ => (ops::auth::random_token(""), true),
     }
 }
 
@@ -127,7 +127,7 @@ pub async fn login_submit(
     F(form): F<LoginForm>,
 ) -> Response {
     let next = next_or_home(form.next.as_deref());
-    match ops::login(&state, &form.login, &form.password, &addr).await {
+    match ops::auth::login(&state, &form.login, &form.password, &addr).await {
         Ok(new) => {
             let to = if new.user.must_change_password {
                 if next == "/" {
@@ -168,7 +168,7 @@ pub async fn login_submit(
 
 pub async fn logout(State(state): State<AppState>, viewer: Viewer) -> Result<Response> {
     if let Some(p) = viewer.0.as_ref() {
-        ops::logout(&state, p).await?;
+        ops::auth::logout(&state, p).await?;
     }
     let mut resp = see_other(Hx(false), "/");
     resp.headers_mut().append(
@@ -241,7 +241,7 @@ pub async fn password_submit(
         Err(Error::BadRequest("两次输入的新密码不一致".into()))
     } else {
         let revoke_tokens = form.revoke_tokens.is_some();
-        ops::change_password(&state, &p, &form.old, &form.new, revoke_tokens).await
+        ops::auth::change_password(&state, &p, &form.old, &form.new, revoke_tokens).await
     };
     match result {
         Ok(()) if p.user.must_change_password => Ok(see_other(Hx(false), &next)),
@@ -308,7 +308,7 @@ async fn tokens_view(
     created: Option<(String, String)>,
     error: Option<String>,
 ) -> Result<TokensPage> {
-    let tokens = ops::my_api_tokens(state, p)
+    let tokens = ops::auth::my_api_tokens(state, p)
         .await?
         .into_iter()
         .map(|t| TokenRow {
@@ -353,7 +353,7 @@ pub async fn token_create(
     hx: Hx,
     F(form): F<TokenForm>,
 ) -> Result<Response> {
-    match ops::create_api_token(&state, &p, &form.name).await {
+    match ops::auth::create_api_token(&state, &p, &form.name).await {
         Ok((row, token)) => {
             let page = tokens_view(&state, &p, Some((row.name, token)), None).await?;
             Ok(tokens_response(hx, &page, axum::http::StatusCode::OK))
@@ -372,7 +372,7 @@ pub async fn token_revoke(
     hx: Hx,
     Id(id): Id,
 ) -> Result<Response> {
-    ops::revoke_my_api_token(&state, &p, id).await?;
+    ops::auth::revoke_my_api_token(&state, &p, id).await?;
     if hx.0 {
         let page = tokens_view(&state, &p, None, None).await?;
         Ok(tokens_response(hx, &page, axum::http::StatusCode::OK))

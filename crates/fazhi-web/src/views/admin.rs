@@ -85,14 +85,14 @@ async fn org_view(
     error: Option<String>,
     import: ImportResult,
 ) -> Result<OrgPage> {
-    let tree = ops::org_tree(state, p).await?;
+    let tree = ops::org::org_tree(state, p).await?;
     let base = tree
         .regions
         .iter()
         .map(|r| r.region.path.len())
         .min()
         .unwrap_or(1);
-    let mut units_of: HashMap<i64, Vec<ops::OrgUnit>> = HashMap::new();
+    let mut units_of: HashMap<i64, Vec<ops::org::OrgUnit>> = HashMap::new();
     let region_ids: std::collections::HashSet<i64> =
         tree.regions.iter().map(|r| r.region.id).collect();
     let mut loose = Vec::new();
@@ -227,7 +227,7 @@ pub async fn region_create(
             "" | "root" => None,
             s => Some(parse_id(s, "上级区域")?),
         };
-        ops::create_region(&state, &p, parent, &f.code, &f.name, parse_level(&f.level)?).await
+        ops::org::create_region(&state, &p, parent, &f.code, &f.name, parse_level(&f.level)?).await
     }
     .await;
     org_outcome(&state, &p, hx, result, "region_created").await
@@ -240,7 +240,7 @@ pub async fn region_update(
     Id(id): Id,
     F(f): F<RegionForm>,
 ) -> Result<Response> {
-    let result = ops::update_region(&state, &p, id, Some(&f.code), Some(&f.name)).await;
+    let result = ops::org::update_region(&state, &p, id, Some(&f.code), Some(&f.name)).await;
     org_outcome(&state, &p, hx, result, "region_updated").await
 }
 
@@ -276,7 +276,7 @@ pub async fn unit_create(
     hx: Hx,
     F(f): F<UnitForm>,
 ) -> Result<Response> {
-    let result = async { ops::create_unit(&state, &p, &f.parse()?).await }.await;
+    let result = async { ops::org::create_unit(&state, &p, &f.parse()?).await }.await;
     org_outcome(&state, &p, hx, result, "unit_created").await
 }
 
@@ -289,7 +289,7 @@ pub async fn unit_update(
 ) -> Result<Response> {
     let result = async {
         let new = f.parse()?;
-        ops::update_unit(&state, &p, id, |_| new).await
+        ops::org::update_unit(&state, &p, id, |_| new).await
     }
     .await;
     org_outcome(&state, &p, hx, result, "unit_updated").await
@@ -304,7 +304,7 @@ pub async fn org_import(
     multipart: std::result::Result<Multipart, MultipartRejection>,
 ) -> Result<Response> {
     // The right first: the form is read only for someone who may import.
-    ops::require_org_import(&p)?;
+    ops::access::require_org_import(&p)?;
     let mut mp = multipart
         .map_err(|_| Error::BadRequest("请使用导入表单（multipart/form-data）提交文件".into()))?;
     let too_large = || {
@@ -341,7 +341,7 @@ pub async fn org_import(
         None => Err(Error::BadRequest(
             "请选择要导入的 CSV 或 Excel（.xlsx）文件".into(),
         )),
-        Some((name, bytes)) => ops::import_org_file(&state, &p, &name, bytes.to_vec()).await,
+        Some((name, bytes)) => ops::org::import_org_file(&state, &p, &name, bytes.to_vec()).await,
     };
     let (status, import) = match result {
         Ok(summary) => (
@@ -376,13 +376,14 @@ pub async fn org_import(
 }
 
 pub async fn org_export_csv(State(state): State<AppState>, p: Principal) -> Result<Response> {
-    let (name, content_type, bytes) = ops::export_org(&state, &p, fazhi_sheet::Format::Csv).await?;
+    let (name, content_type, bytes) =
+        ops::org::export_org(&state, &p, fazhi_sheet::Format::Csv).await?;
     Ok(attachment(&name, content_type, bytes))
 }
 
 pub async fn org_export_xlsx(State(state): State<AppState>, p: Principal) -> Result<Response> {
     let (name, content_type, bytes) =
-        ops::export_org(&state, &p, fazhi_sheet::Format::Xlsx).await?;
+        ops::org::export_org(&state, &p, fazhi_sheet::Format::Xlsx).await?;
     Ok(attachment(&name, content_type, bytes))
 }
 
@@ -453,8 +454,8 @@ async fn users_view(
     error: Option<String>,
     secret: Option<(String, String, &'static str)>,
 ) -> Result<UsersPage> {
-    let accounts = ops::manageable_users(state, p).await?;
-    let (regions, units) = ops::grantable_nodes(state, p).await?;
+    let accounts = ops::users::manageable_users(state, p).await?;
+    let (regions, units) = ops::users::grantable_nodes(state, p).await?;
     let base = regions.iter().map(|r| r.path.len()).min().unwrap_or(1);
     let mut names: HashMap<Node, String> = HashMap::new();
     let mut nodes = Vec::new();
@@ -574,7 +575,7 @@ pub async fn user_create(
             role: parse_role(&f.role)?,
             node: parse_node(&f.node)?,
         };
-        ops::create_user(&state, &p, &f.login, &f.display_name, &[grant]).await
+        ops::users::create_user(&state, &p, &f.login, &f.display_name, &[grant]).await
     }
     .await;
     match result {
@@ -598,7 +599,7 @@ pub async fn user_disable(
     hx: Hx,
     Id(id): Id,
 ) -> Result<Response> {
-    let result = ops::set_user_disabled(&state, &p, id, true).await;
+    let result = ops::users::set_user_disabled(&state, &p, id, true).await;
     users_outcome(&state, &p, hx, result, "user_disabled").await
 }
 
@@ -608,7 +609,7 @@ pub async fn user_enable(
     hx: Hx,
     Id(id): Id,
 ) -> Result<Response> {
-    let result = ops::set_user_disabled(&state, &p, id, false).await;
+    let result = ops::users::set_user_disabled(&state, &p, id, false).await;
     users_outcome(&state, &p, hx, result, "user_enabled").await
 }
 
@@ -617,8 +618,8 @@ pub async fn user_reset_password(
     p: Principal,
     Id(id): Id,
 ) -> Result<Response> {
-    let password = ops::reset_password(&state, &p, id).await?;
-    let (user, _) = ops::user_with_grants(&state, &p, id).await?;
+    let password = ops::users::reset_password(&state, &p, id).await?;
+    let (user, _) = ops::users::user_with_grants(&state, &p, id).await?;
     let secret = Some((user.login, password, "密码已重置"));
     Ok(super::no_store(html(
         &users_view(&state, &p, None, None, secret).await?,
@@ -640,9 +641,10 @@ pub async fn user_grant(
     Id(id): Id,
     F(f): F<GrantForm>,
 ) -> Result<Response> {
-    let result =
-        async { ops::grant_role(&state, &p, id, parse_role(&f.role)?, parse_node(&f.node)?).await }
-            .await;
+    let result = async {
+        ops::users::grant_role(&state, &p, id, parse_role(&f.role)?, parse_node(&f.node)?).await
+    }
+    .await;
     users_outcome(&state, &p, hx, result, "granted").await
 }
 
@@ -652,7 +654,7 @@ pub async fn grant_revoke(
     hx: Hx,
     Id(id): Id,
 ) -> Result<Response> {
-    let result = ops::revoke_role(&state, &p, id).await;
+    let result = ops::users::revoke_role(&state, &p, id).await;
     users_outcome(&state, &p, hx, result, "revoked").await
 }
 

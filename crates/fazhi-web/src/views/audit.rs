@@ -17,7 +17,7 @@ use serde_json::Value;
 const PAGE: u32 = 50;
 /// Most entries an export holds.
 pub const CSV_CAP: usize = 100_000;
-/// Entries fetched per store call while exporting (the most `ops::audit` allows).
+/// Entries fetched per store call while exporting (the most `ops::audit::audit` allows).
 const CSV_BATCH: u32 = 10_000;
 
 #[derive(Deserialize, Default, Clone)]
@@ -298,9 +298,9 @@ pub async fn audit_page(
     hx: Hx,
     Q(q): Q<AuditParams>,
 ) -> Result<Response> {
-    let regions = ops::audit_regions(&state, &p).await?;
+    let regions = ops::audit::audit_regions(&state, &p).await?;
     let f = filter(&q, PAGE + 1)?;
-    let mut entries = ops::audit(&state, &p, &f).await?;
+    let mut entries = ops::audit::audit(&state, &p, &f).await?;
     let older = if entries.len() > PAGE as usize {
         entries.truncate(PAGE as usize);
         entries.last().map(|e| e.id)
@@ -377,7 +377,7 @@ pub async fn audit_csv(
     let json = |v: &Option<Value>| v.as_ref().map(Value::to_string).unwrap_or_default();
     while rows.len() < CSV_CAP {
         f.limit = CSV_BATCH.min((CSV_CAP - rows.len()) as u32);
-        let batch = ops::audit(&state, &p, &f).await?;
+        let batch = ops::audit::audit(&state, &p, &f).await?;
         let Some(last) = batch.last().map(|e| e.id) else {
             break;
         };

@@ -72,7 +72,8 @@ pub async fn home(
         .and_then(|p| p.trim().parse::<u32>().ok())
         .unwrap_or(1)
         .clamp(1, 10_000);
-    let published = ops::published_reports(&state, (page - 1) * PORTAL_PAGE, PORTAL_PAGE).await?;
+    let published =
+        ops::reports::published_reports(&state, (page - 1) * PORTAL_PAGE, PORTAL_PAGE).await?;
     let pages = (published.total.max(0) as u32).div_ceil(PORTAL_PAGE).max(1);
     let portal = Portal {
         rows: published
@@ -106,8 +107,8 @@ pub async fn home(
         Some(p) => {
             let year = last_year();
             let mut units = Vec::new();
-            for u in ops::my_units(&state, p).await? {
-                let (_, uploads) = ops::unit_uploads(&state, p, u.id, Some(year)).await?;
+            for u in ops::org::my_units(&state, p).await? {
+                let (_, uploads) = ops::reports::unit_uploads(&state, p, u.id, Some(year)).await?;
                 units.push(DashUnit {
                     id: u.id,
                     name: u.name,
@@ -118,7 +119,7 @@ pub async fn home(
                 name: page.chrome.user_name.clone().unwrap_or_default(),
                 year,
                 units,
-                regions: ops::supervised_regions(&state, p).await?,
+                regions: ops::access::supervised_regions(&state, p).await?,
                 org: page.chrome.show_org,
                 users: page.chrome.show_users,
                 audit: page.chrome.show_audit,

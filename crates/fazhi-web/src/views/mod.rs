@@ -27,6 +27,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use axum_htmx::{HxHistoryRestoreRequest, HxRequest, HX_HISTORY_RESTORE_REQUEST, HX_REQUEST};
 use chrono::{FixedOffset, NaiveDate, TimeZone};
 use fazhi_domain::Action;
 use fazhi_store::Timestamp;
@@ -84,7 +85,7 @@ pub fn routes() -> Router<AppState> {
             "/ledger/attachments/{id}/delete",
             post(ledger::attachment_delete),
         )
-        .route("/uploads/{id}", get(uploads::findings))
+        .route("/uploads/{id}", get(uploads::upload))
         .route("/uploads/{id}/original", get(uploads::original))
         .route("/uploads/{id}/publish", post(units::publish))
         .route("/uploads/{id}/unpublish", post(units::unpublish))
@@ -204,15 +205,24 @@ impl Chrome {
 // ---------------------------------------------------------------------------------------
 // htmx
 
-/// Whether the request came from htmx (`HX-Request: true`) and wants a partial. A history
-/// restore after a cache miss wants the full page.
+/// Whether the request came from htmx (`HX-Request`) and wants a partial. A history
+/// restore after a cache miss (`HX-History-Restore-Request`) wants the full page. Read with
+/// `axum-htmx`'s extractors.
 #[derive(Debug, Clone, Copy)]
 pub struct Hx(pub bool);
 
 impl Hx {
+    fn of(HxRequest(request): HxRequest, restore: HxHistoryRestoreRequest) -> Hx {
+        Hx(request && !restore.0)
+    }
+
+    /// The same decision where only the headers are at hand (a middleware, a page built
+    /// outside a handler's extractors).
     pub fn from_headers(headers: &HeaderMap) -> Hx {
-        let flag = |name: &str| headers.get(name).is_some_and(|v| v.as_bytes() == b"true");
-        Hx(flag("hx-request") && !flag("hx-history-restore-request"))
+        Hx::of(
+            HxRequest(headers.contains_key(HX_REQUEST)),
+            HxHistoryRestoreRequest(headers.contains_key(HX_HISTORY_RESTORE_REQUEST)),
+        )
     }
 }
 
@@ -221,9 +231,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Hx {
 
     async fn from_request_parts(
         parts: &mut Parts,
-        _: &S,
+        state: &S,
     ) -> std::result::Result<Self, Self::Rejection> {
-        Ok(Hx::from_headers(&parts.headers))
+        let request = HxRequest::from_request_parts(parts, state).await?;
+        let restore = HxHistoryRestoreRequest::from_request_parts(parts, state).await?;
+        Ok(Hx::of(request, restore))
     }
 }
 

@@ -29,11 +29,11 @@ struct SupervisePage {
 }
 
 pub async fn supervise(State(state): State<AppState>, p: Principal, hx: Hx) -> Result<Response> {
-    let regions = ops::supervised_regions(&state, &p).await?;
+    let regions = ops::access::supervised_regions(&state, &p).await?;
     if regions.is_empty() {
         return Err(crate::Error::Forbidden);
     }
-    let year = ops::default_report_year(&state).await?;
+    let year = ops::reports::default_report_year(&state).await?;
     let page = SupervisePage {
         chrome: Chrome::new(&state, Some(&p), Nav::Supervise),
         regions,
@@ -95,7 +95,7 @@ fn parse_sort(s: &str) -> UnitSort {
 async fn settings(state: &AppState, q: &OverviewParams) -> Result<Settings> {
     let year = match parse_year(q.year.as_deref())? {
         Some(y) => y,
-        None => ops::default_report_year(state).await?,
+        None => ops::reports::default_report_year(state).await?,
     };
     Ok(Settings {
         year,
@@ -140,7 +140,7 @@ async fn walk(
     mut each: impl FnMut(usize, UnitOverviewRow),
 ) -> Result<(Region, i64)> {
     let (region, first) =
-        ops::region_unit_overview(state, p, &store_query(region_id, s, 0)).await?;
+        ops::reports::region_unit_overview(state, p, &store_query(region_id, s, 0)).await?;
     let total = first.total;
     let mut index = 0;
     for row in first.items {
@@ -150,7 +150,8 @@ async fn walk(
     let mut offset = CHUNK;
     while i64::from(offset) < total {
         let (_, chunk) =
-            ops::region_unit_overview(state, p, &store_query(region_id, s, offset)).await?;
+            ops::reports::region_unit_overview(state, p, &store_query(region_id, s, offset))
+                .await?;
         if chunk.items.is_empty() {
             break;
         }
@@ -261,8 +262,8 @@ pub async fn overview(
     let first = (s.page - 1) * PAGE_SIZE;
     let mut query = store_query(id, &s, first);
     query.limit = PAGE_SIZE;
-    let (region, page_rows) = ops::region_unit_overview(&state, &p, &query).await?;
-    let uploaded = ops::region_units_uploaded(&state, &p, &query).await?;
+    let (region, page_rows) = ops::reports::region_unit_overview(&state, &p, &query).await?;
+    let uploaded = ops::reports::region_units_uploaded(&state, &p, &query).await?;
     let total = page_rows.total;
     let rows: Vec<OverviewRow> = page_rows
         .items

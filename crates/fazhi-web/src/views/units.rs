@@ -6,7 +6,8 @@ use super::{
 };
 use crate::auth::Principal;
 use crate::error::{Error, Result};
-use crate::ops::{self, UnitRights};
+use crate::ops;
+use crate::ops::access::UnitRights;
 use crate::session::{human_size, safe_next};
 use crate::AppState;
 use askama::Template;
@@ -105,10 +106,10 @@ async fn unit_view(
     year: Option<i32>,
     uploaded: Option<UploadRow>,
 ) -> Result<UnitPage> {
-    let (unit, uploads) = ops::unit_uploads(state, p, unit_id, year).await?;
+    let (unit, uploads) = ops::reports::unit_uploads(state, p, unit_id, year).await?;
     Ok(UnitPage {
         chrome: Chrome::new(state, Some(p), Nav::Home),
-        rights: ops::unit_rights(Some(p), &unit),
+        rights: ops::access::unit_rights(Some(p), &unit),
         unit,
         year,
         years: year_choices(),
@@ -144,7 +145,7 @@ pub async fn upload(
     multipart: std::result::Result<Multipart, MultipartRejection>,
 ) -> Result<Response> {
     // The right first: the form is read only for someone who may upload to the unit.
-    ops::unit_allowing(&state, &p, id, fazhi_domain::Action::Write).await?;
+    ops::access::unit_allowing(&state, &p, id, fazhi_domain::Action::Write).await?;
     let mut mp = multipart
         .map_err(|_| Error::BadRequest("请使用上传表单（multipart/form-data）提交文件".into()))?;
     let mut year = None;
@@ -184,7 +185,8 @@ pub async fn upload(
         ));
     };
     let summary =
-        ops::upload_report(&state, &p, id, year, &name, &content_type, bytes.to_vec()).await?;
+        ops::reports::upload_report(&state, &p, id, year, &name, &content_type, bytes.to_vec())
+            .await?;
     if hx.0 {
         let page = unit_view(&state, &p, id, Some(year), Some(UploadRow::from(&summary))).await?;
         let resp = html(&page.as_uploads());
@@ -208,7 +210,7 @@ async fn set_published(
     back: Option<String>,
     publish: bool,
 ) -> Result<Response> {
-    ops::set_published(&state, &p, id, publish).await?;
+    ops::reports::set_published(&state, &p, id, publish).await?;
     let fallback = format!("/uploads/{id}");
     let to = back.as_deref().and_then(safe_next).unwrap_or(&fallback);
     Ok(see_other(hx, to))

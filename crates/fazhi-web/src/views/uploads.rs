@@ -6,19 +6,22 @@ use super::units::score_class;
 use super::{attachment, fmt_time, html, num, Chrome, Hx, Id, Nav};
 use crate::auth::Viewer;
 use crate::error::Result;
-use crate::ops::{self, UnitRights};
+use crate::ops;
+use crate::ops::access::UnitRights;
 use crate::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use fazhi_report::check::{Finding, Severity};
 use fazhi_report::ingest::Format;
-use fazhi_report::{display_number, BlockKind, Checked, CoverageLevel, Genre, Location, Section};
+use fazhi_report::{
+    display_number, AnnualReport, BlockKind, Checked, CoverageLevel, Genre, Location, Section,
+};
 use fazhi_store::{Unit, UploadStatus, UploadSummary};
 
 #[derive(Template)]
 #[template(path = "upload.html", blocks = ["report"])]
-struct FindingsPage<'a> {
+struct UploadPage<'a> {
     chrome: Chrome,
     s: &'a UploadSummary,
     unit: &'a Unit,
@@ -230,34 +233,9 @@ fn segments<'a>(text: &'a str, quotes: &[&str]) -> Vec<(&'a str, bool)> {
     out
 }
 
-fn report_view<'a>(c: &'a Checked, fallback_title: &'a str) -> ReportView<'a> {
-    let r = &c.report;
-    let findings: &'a [Finding] = &c.findings;
-    let mut counts = [0usize; 3];
-    for f in findings {
-        counts[f.severity as usize] += 1;
-    }
-
-    let mut order: Vec<usize> = (0..findings.len()).collect();
-    order.sort_by_key(|&k| (findings[k].severity, k));
-    let finding_rows = order
-        .iter()
-        .map(|&k| {
-            let f = &findings[k];
-            FindingRow {
-                k,
-                sev: severity_key(f.severity),
-                sev_label: f.severity.label(),
-                rule: f.rule,
-                message: &f.message,
-                basis: f.basis,
-                place: place(&f.location),
-                block: f.location.block.filter(|b| *b < r.blocks.len()),
-                quote: quote_after_place(&f.location),
-            }
-        })
-        .collect();
-
+/// The report's blocks, each with the findings that point at it (marks in the engine's
+/// order, the block coloured by the worst of them).
+fn block_rows<'a>(r: &'a AnnualReport, findings: &'a [Finding]) -> Vec<BlockRow<'a>> {
     // Findings per block, in the engine's order.
     let mut at_block: Vec<Vec<usize>> = Vec::new();
     at_block.resize_with(r.blocks.len(), Vec::new);
@@ -266,8 +244,7 @@ fn report_view<'a>(c: &'a Checked, fallback_title: &'a str) -> ReportView<'a> {
             list.push(k);
         }
     }
-    let blocks = r
-        .blocks
+    r.blocks
         .iter()
         .zip(at_block)
         .enumerate()
@@ -308,7 +285,38 @@ fn report_view<'a>(c: &'a Checked, fallback_title: &'a str) -> ReportView<'a> {
                     .collect(),
             }
         })
+        .collect()
+}
+
+fn report_view<'a>(c: &'a Checked, fallback_title: &'a str) -> ReportView<'a> {
+    let r = &c.report;
+    let findings: &'a [Finding] = &c.findings;
+    let mut counts = [0usize; 3];
+    for f in findings {
+        counts[f.severity as usize] += 1;
+    }
+
+    let mut order: Vec<usize> = (0..findings.len()).collect();
+    order.sort_by_key(|&k| (findings[k].severity, k));
+    let finding_rows = order
+        .iter()
+        .map(|&k| {
+            let f = &findings[k];
+            FindingRow {
+                k,
+                sev: severity_key(f.severity),
+                sev_label: f.severity.label(),
+                rule: f.rule,
+                message: &f.message,
+                basis: f.basis,
+                place: place(&f.location),
+                block: f.location.block.filter(|b| *b < r.blocks.len()),
+                quote: quote_after_place(&f.location),
+            }
+        })
         .collect();
+
+    let blocks = block_rows(r, findings);
 
     let mut sections = Vec::new();
     flatten(&r.sections, 0, &mut sections);
@@ -378,22 +386,22 @@ fn report_view<'a>(c: &'a Checked, fallback_title: &'a str) -> ReportView<'a> {
     }
 }
 
-pub async fn findings(
+pub async fn upload(
     State(state): State<AppState>,
     viewer: Viewer,
     hx: Hx,
     Id(id): Id,
 ) -> Result<Response> {
     let p = viewer.0.as_ref();
-    let (detail, checked) = ops::upload_detail(&state, p, id).await?;
-    let page = FindingsPage {
+    let (detail, checked) = ops::reports::upload_detail(&state, p, id).await?;
+    let page = UploadPage {
         chrome: Chrome::new(&state, p, Nav::Home),
         s: &detail.summary,
         unit: &detail.unit,
-        rights: ops::unit_rights(p, &detail.unit),
+        rights: ops::access::unit_rights(p, &detail.unit),
         failed: detail.summary.status == UploadStatus::Failed,
         uploaded_at: fmt_time(&detail.summary.uploaded_at),
-        uploader: ops::reads_unit(p, &detail.unit)
+        uploader: ops::access::reads_unit(p, &detail.unit)
             .then_some(detail.summary.uploaded_by_login.as_str()),
         published: detail.summary.published_at.as_ref().map(fmt_time),
         r: checked
@@ -427,7 +435,8 @@ pub async fn original(
     viewer: Viewer,
     Id(id): Id,
 ) -> Result<Response> {
-    let (summary, _claimed, bytes) = ops::upload_original(&state, viewer.0.as_ref(), id).await?;
+    let (summary, _claimed, bytes) =
+        ops::reports::upload_original(&state, viewer.0.as_ref(), id).await?;
     Ok(attachment(
         &summary.filename,
         content_type_of(&summary.filename),

@@ -8,15 +8,17 @@
 //! [`create_record`] / [`update_record`]; Excel rows are parsed by `fazhi_sheet` with the same
 //! field catalogue, and [`import`] holds them to the same year range and refusals.
 
+use super::access::{unit_allowing, unit_placement, unit_read_allowing, UnitAccess};
+use super::files::{check_file, clean_filename};
 use crate::auth::Principal;
+use super::reports::year_in_range;
 use crate::error::{Error, Result};
-use crate::ops::{check_file, clean_filename, unit_allowing, unit_placement, year_in_range};
 use crate::AppState;
 use chrono::{NaiveDate, Utc};
 use fazhi_domain::ledger::{
-    check_record, check_year, coverage, due_items, parse_fields, statistics, DueItem, FieldError,
-    Figure, IndicatorCoverage, Record, RecordData, RecordId, RecordKind, RecordViolation,
-    RuleContext, Statistics,
+    check_record, check_year, coverage, due_items, parse_fields, statistics,
+    DueItem, FieldError, Figure, IndicatorCoverage, Record, RecordData, RecordId, RecordKind,
+    RecordViolation, RuleContext, Statistics,
 };
 use fazhi_domain::{
     Action, Framework, Frameworks, HolidayCalendar, ProcedureSettings, UnitId, Violation,
@@ -102,12 +104,12 @@ pub async fn require_attach(state: &AppState, p: &Principal, rid: RecordId) -> R
     record_for(state, p, rid, Action::Write).await.map(|_| ())
 }
 
-async fn record_for(
+async fn record_for<'a>(
     state: &AppState,
-    p: &Principal,
+    p: &'a Principal,
     rid: RecordId,
     action: Action,
-) -> Result<(fazhi_store::Unit, LedgerRow)> {
+) -> Result<(UnitAccess<'a>, LedgerRow)> {
     let row = match state.store.record(rid).await {
         Ok(row) => row,
         Err(fazhi_store::StoreError::NotFound(_)) => return Err(Error::NotFound("台账记录")),
@@ -117,8 +119,7 @@ async fn record_for(
     if !p.can(Action::Read, &placement) {
         return Err(Error::NotFound("台账记录"));
     }
-    p.require(action, &placement)?;
-    Ok((unit, row))
+    Ok((unit_read_allowing(p, unit, action)?, row))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -245,7 +246,8 @@ pub async fn get_record(
     p: &Principal,
     rid: RecordId,
 ) -> Result<(fazhi_store::Unit, LedgerRow)> {
-    record_for(state, p, rid, Action::Read).await
+    let (unit, row) = record_for(state, p, rid, Action::Read).await?;
+    Ok((unit.into_unit(), row))
 }
 
 pub async fn create_record(
@@ -255,11 +257,11 @@ pub async fn create_record(
     kind: RecordKind,
     input: RecordInput,
 ) -> Result<Saved> {
-    unit_allowing(state, p, unit_id, Action::Write).await?;
+    let unit = unit_allowing(state, p, unit_id, Action::Write).await?;
     let (data, warnings) = checked(state, kind, &input)?;
     let row = state
         .store
-        .create_record(&p.actor(), unit_id, &data)
+        .create_record(&unit.actor(), unit.id(), &data)
         .await?;
     Ok(Saved { row, warnings })
 }
@@ -272,7 +274,7 @@ pub async fn update_record(
     input: RecordInput,
     version: i64,
 ) -> Result<Saved> {
-    let (_, current) = record_for(state, p, rid, Action::Write).await?;
+    let (unit, current) = record_for(state, p, rid, Action::Write).await?;
     if current.deleted_at.is_some() {
         return Err(Error::Conflict(
             "该记录已删除，不能修改；如需修改请先恢复".into(),
@@ -281,20 +283,26 @@ pub async fn update_record(
     let (data, warnings) = checked(state, current.record.data.kind, &input)?;
     let row = state
         .store
-        .update_record(&p.actor(), rid, &data, version)
+        .update_record(&unit.actor(), current.record.id, &data, version)
         .await?;
     Ok(Saved { row, warnings })
 }
 
 /// Soft deletion: the record leaves the lists and figures, stays restorable and audited.
 pub async fn delete_record(state: &AppState, p: &Principal, rid: RecordId) -> Result<LedgerRow> {
-    record_for(state, p, rid, Action::Write).await?;
-    Ok(state.store.delete_record(&p.actor(), rid).await?)
+    let (unit, row) = record_for(state, p, rid, Action::Write).await?;
+    Ok(state
+        .store
+        .delete_record(&unit.actor(), row.record.id)
+        .await?)
 }
 
 pub async fn restore_record(state: &AppState, p: &Principal, rid: RecordId) -> Result<LedgerRow> {
-    record_for(state, p, rid, Action::Write).await?;
-    Ok(state.store.restore_record(&p.actor(), rid).await?)
+    let (unit, row) = record_for(state, p, rid, Action::Write).await?;
+    Ok(state
+        .store
+        .restore_record(&unit.actor(), row.record.id)
+        .await?)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -351,7 +359,9 @@ pub async fn summary(
     year: i32,
 ) -> Result<Summary> {
     check_year_range(year)?;
-    let unit = unit_allowing(state, p, unit_id, Action::Read).await?;
+    let unit = unit_allowing(state, p, unit_id, Action::Read)
+        .await?
+        .into_unit();
     let all = records_of(state, unit_id, None).await?;
     let records: Vec<Record> = all
         .iter()
@@ -389,7 +399,9 @@ pub async fn figure_records(
     key: &str,
 ) -> Result<(fazhi_store::Unit, Figure, Vec<LedgerRow>)> {
     check_year_range(year)?;
-    let unit = unit_allowing(state, p, unit_id, Action::Read).await?;
+    let unit = unit_allowing(state, p, unit_id, Action::Read)
+        .await?
+        .into_unit();
     let records = records_of(state, unit_id, Some(year)).await?;
     let stats = statistics(&records, year, &state.ledger.rules(today()));
     let figure = stats
@@ -435,7 +447,9 @@ pub async fn template(
     unit_id: UnitId,
     kind: RecordKind,
 ) -> Result<(Vec<u8>, String)> {
-    let unit = unit_allowing(state, p, unit_id, Action::Read).await?;
+    let unit = unit_allowing(state, p, unit_id, Action::Read)
+        .await?
+        .into_unit();
     let bytes = fazhi_sheet::ledger::template_xlsx_for(kind, &state.ledger.framework)
         .map_err(|e| Error::Internal(e.to_string()))?;
     let name = format!(
@@ -457,7 +471,9 @@ pub async fn export(
     let kind = q
         .kind
         .ok_or_else(|| Error::BadRequest("导出须指定台账类别".into()))?;
-    let unit = unit_allowing(state, p, q.unit_id, Action::Read).await?;
+    let unit = unit_allowing(state, p, q.unit_id, Action::Read)
+        .await?
+        .into_unit();
     let mut q = q.clone();
     q.offset = 0;
     q.limit = 0;
@@ -501,7 +517,7 @@ pub async fn import(
     filename: &str,
     bytes: &[u8],
 ) -> Result<ImportOutcome> {
-    unit_allowing(state, p, unit_id, Action::Write).await?;
+    let unit = unit_allowing(state, p, unit_id, Action::Write).await?;
     check_year_range(default_year)?;
     check_file(state, bytes)?;
     let limits = fazhi_sheet::Limits {
@@ -513,7 +529,7 @@ pub async fn import(
     let owned = bytes.to_vec();
     // Reading and checking ten thousand rows is CPU work: off the async threads, and at
     // most as many at once as there are file slots.
-    let slot = crate::ops::file_slot(state).await?;
+    let slot = super::files::file_slot(state).await?;
     let parsed = tokio::task::spawn_blocking(move || {
         let _slot = slot;
         let rows = fazhi_sheet::ledger::parse_import(
@@ -587,7 +603,7 @@ pub async fn import(
     let data: Vec<RecordData> = rows.into_iter().map(|r| r.data).collect();
     let count = state
         .store
-        .import_records(&p.actor(), unit_id, &data)
+        .import_records(&unit.actor(), unit.id(), &data)
         .await?;
     Ok(ImportOutcome { count })
 }
@@ -604,7 +620,7 @@ pub async fn add_attachment(
     content_type: &str,
     bytes: &[u8],
 ) -> Result<Attachment> {
-    let (_, row) = record_for(state, p, rid, Action::Write).await?;
+    let (unit, row) = record_for(state, p, rid, Action::Write).await?;
     if row.deleted_at.is_some() {
         return Err(Error::Conflict("该记录已删除，不能添加附件".into()));
     }
@@ -616,8 +632,8 @@ pub async fn add_attachment(
     Ok(state
         .store
         .add_attachment(
-            &p.actor(),
-            rid,
+            &unit.actor(),
+            row.record.id,
             &clean_filename(filename),
             content_type,
             bytes,
@@ -627,24 +643,24 @@ pub async fn add_attachment(
 
 /// An attachment and its bytes with a check of `action` on its record: 404 when it does not
 /// exist or the person may not read the record, 403 when he reads it but may not do `action`.
-async fn attachment_for(
+async fn attachment_for<'a>(
     state: &AppState,
-    p: &Principal,
+    p: &'a Principal,
     aid: i64,
     action: Action,
-) -> Result<(Attachment, Vec<u8>)> {
+) -> Result<(UnitAccess<'a>, Attachment, Vec<u8>)> {
     let (att, bytes) = match state.store.attachment(aid).await {
         Ok(x) => x,
         Err(fazhi_store::StoreError::NotFound(_)) => return Err(Error::NotFound("附件")),
         Err(e) => return Err(e.into()),
     };
-    record_for(state, p, att.record_id, action)
+    let (unit, _) = record_for(state, p, att.record_id, action)
         .await
         .map_err(|e| match e {
             Error::NotFound(_) => Error::NotFound("附件"),
             e => e,
         })?;
-    Ok((att, bytes))
+    Ok((unit, att, bytes))
 }
 
 /// An attachment and its bytes, for whoever reads its record (404 otherwise).
@@ -653,14 +669,15 @@ pub async fn attachment(
     p: &Principal,
     aid: i64,
 ) -> Result<(Attachment, Vec<u8>)> {
-    attachment_for(state, p, aid, Action::Read).await
+    let (_, att, bytes) = attachment_for(state, p, aid, Action::Read).await?;
+    Ok((att, bytes))
 }
 
 /// Removes an attachment from its record (the store keeps the file for the audit); returns
 /// what was removed, so the page can go back to its record.
 pub async fn delete_attachment(state: &AppState, p: &Principal, aid: i64) -> Result<Attachment> {
-    let (att, _) = attachment_for(state, p, aid, Action::Write).await?;
-    state.store.delete_attachment(&p.actor(), aid).await?;
+    let (unit, att, _) = attachment_for(state, p, aid, Action::Write).await?;
+    state.store.delete_attachment(&unit.actor(), att.id).await?;
     Ok(att)
 }
 

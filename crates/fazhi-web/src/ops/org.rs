@@ -1,0 +1,508 @@
+//! The organisation: regions and units, their forms, the import and export sheets, and the
+//! part of the tree an admin manages.
+
+use super::access::{
+    readable_units, region_allowing, require_at_root, require_org_import, require_org_parent,
+};
+use super::files::{clean_filename, file_slot};
+use crate::auth::Principal;
+use crate::error::{Error, Result};
+use crate::AppState;
+use chrono::Utc;
+use fazhi_domain::access::{holds_at_root, may_bootstrap};
+use fazhi_domain::{Action, Grant, Node, Placement, RegionId, Role, UnitId};
+use fazhi_store::Region;
+use std::collections::HashMap;
+
+/// A name or code as typed: trimmed, not empty, without control characters, at most `max`.
+fn org_text(what: &str, value: &str, max: usize) -> Result<String> {
+    fazhi_domain::text::check_name(value, max).map_err(|p| Error::BadRequest(p.message(what)))
+}
+
+/// The whole region tree (parents before children) for any signed-in person: the names of
+/// administrative divisions are public, and every role needs them to find its way.
+pub async fn all_regions(state: &AppState, _signed_in: &Principal) -> Result<Vec<Region>> {
+    Ok(state.store.regions().await?)
+}
+
+/// An admin adds a region below one he manages (a top-level region: a root admin only).
+pub async fn create_region(
+    state: &AppState,
+    p: &Principal,
+    parent_id: Option<RegionId>,
+    code: &str,
+    name: &str,
+    level: fazhi_domain::RegionLevel,
+) -> Result<Region> {
+    let code = org_text("区划代码", code, 64)?;
+    let name = org_text("区划名称", name, 100)?;
+    let (parent_id, actor, bootstrap) = match parent_id {
+        Some(parent) => {
+            let parent = region_allowing(state, p, parent, Action::ManageOrg).await?;
+            (Some(parent.id()), parent.actor(), false)
+        }
+        None => {
+            let root = require_at_root(state, p, Action::ManageOrg).await?;
+            (None, root.actor(), root.bootstrap())
+        }
+    };
+    let new = fazhi_store::NewRegion {
+        parent_id,
+        code,
+        name,
+        level,
+    };
+    let region = state.store.create_region(&actor, &new).await?;
+    if bootstrap {
+        let grant = Grant {
+            role: Role::Admin,
+            node: Node::Region(region.id),
+        };
+        state.store.grant(&actor, p.user.id, grant).await?;
+    }
+    Ok(region)
+}
+
+/// An admin renames or recodes a region; he must manage its parent (a county admin cannot
+/// rename his own county).
+/// A field left `None` stays as it is.
+pub async fn update_region(
+    state: &AppState,
+    p: &Principal,
+    id: RegionId,
+    code: Option<&str>,
+    name: Option<&str>,
+) -> Result<Region> {
+    let region = state.store.region(id).await?;
+    let parent = require_org_parent(
+        state,
+        p,
+        &region.path[..region.path.len().saturating_sub(1)],
+    )
+    .await?;
+    let code = org_text("区划代码", code.unwrap_or(&region.code), 64)?;
+    let name = org_text("区划名称", name.unwrap_or(&region.name), 100)?;
+    Ok(state
+        .store
+        .update_region(&parent.actor(), region.id, &name, &code)
+        .await?)
+}
+
+/// The units a person may read, at or below `region` when given.
+pub async fn units_below(
+    state: &AppState,
+    p: &Principal,
+    region: Option<RegionId>,
+) -> Result<Vec<fazhi_store::Unit>> {
+    if let Some(r) = region {
+        state.store.region(r).await?;
+    }
+    let units = readable_units(state, p).await?;
+    Ok(match region {
+        Some(r) => units
+            .into_iter()
+            .filter(|u| u.region_path.contains(&r))
+            .collect(),
+        None => units,
+    })
+}
+
+fn clean_new_unit(new: &fazhi_store::NewUnit) -> Result<fazhi_store::NewUnit> {
+    let short_name = new.short_name.trim();
+    if !short_name.is_empty() {
+        org_text("单位简称", short_name, 50)?;
+    }
+    Ok(fazhi_store::NewUnit {
+        region_id: new.region_id,
+        code: org_text("单位代码", &new.code, 64)?,
+        name: org_text("单位名称", &new.name, 100)?,
+        short_name: short_name.to_string(),
+        kind: new.kind,
+    })
+}
+
+/// An admin adds a unit to a region he manages.
+pub async fn create_unit(
+    state: &AppState,
+    p: &Principal,
+    new: &fazhi_store::NewUnit,
+) -> Result<fazhi_store::Unit> {
+    let new = clean_new_unit(new)?;
+    let region = region_allowing(state, p, new.region_id, Action::ManageOrg).await?;
+    let new = fazhi_store::NewUnit {
+        region_id: region.id(),
+        ..new
+    };
+    Ok(state.store.create_unit(&region.actor(), &new).await?)
+}
+
+/// An admin changes a unit (`change` turns the unit as it is into the unit as it will be);
+/// moving it needs `ManageOrg` at both its old and new region.
+pub async fn update_unit(
+    state: &AppState,
+    p: &Principal,
+    id: UnitId,
+    change: impl FnOnce(&fazhi_store::Unit) -> fazhi_store::NewUnit,
+) -> Result<fazhi_store::Unit> {
+    let unit = state.store.unit(id).await?;
+    // Where it sits now: `ManageOrg` at its region (a unit always has one).
+    let now = require_org_parent(state, p, &unit.region_path).await?;
+    let new = clean_new_unit(&change(&unit))?;
+    if new.region_id != unit.region_id {
+        region_allowing(state, p, new.region_id, Action::ManageOrg).await?;
+    }
+    Ok(state.store.update_unit(&now.actor(), unit.id, &new).await?)
+}
+
+/// Applies organisation rows (with their line numbers) all together or not at all. Every
+/// row that changes something must stay within the importer's reach: where its thing sits
+/// now (for an update) and where it will sit (its parent, traced through rows of the same
+/// batch to a region that exists). Rows that repeat what is there need no right, so an
+/// admin can import his own export again (it names his region under its parent). Rows
+/// naming unknown parents are left for the store to report.
+pub async fn import_org_rows(
+    state: &AppState,
+    p: &Principal,
+    rows: &[(usize, fazhi_store::OrgRow)],
+) -> Result<fazhi_store::ImportSummary> {
+    use fazhi_store::OrgRow;
+    // Only admins import, even a sheet that changes nothing.
+    require_org_import(p)?;
+    if rows.is_empty() {
+        return Err(Error::BadRequest("没有要导入的数据行".into()));
+    }
+    // Names and codes by the same rule as the forms (no hidden characters), every bad
+    // row at once.
+    let hidden: Vec<fazhi_store::RowError> = rows
+        .iter()
+        .filter_map(|(line, row)| {
+            let texts: [(&str, &str); 3] = match row {
+                OrgRow::Region { code, name, .. } => [("代码", code), ("名称", name), ("", "")],
+                OrgRow::Unit {
+                    code,
+                    name,
+                    short_name,
+                    ..
+                } => [("代码", code), ("名称", name), ("简称", short_name)],
+            };
+            texts
+                .iter()
+                .filter(|(what, _)| !what.is_empty())
+                .find(|(_, v)| {
+                    v.chars()
+                        .any(|c| c.is_control() || fazhi_domain::text::is_invisible(c))
+                })
+                .map(|(what, _)| fazhi_store::RowError {
+                    line: *line,
+                    message: fazhi_domain::text::NameProblem::Hidden.message(what),
+                })
+        })
+        .collect();
+    if !hidden.is_empty() {
+        return Err(Error::Rows(hidden));
+    }
+    let regions = state.store.regions().await?;
+    let units = state.store.units(None).await?;
+    let region_by_code: HashMap<&str, &Region> =
+        regions.iter().map(|r| (r.code.as_str(), r)).collect();
+    let unit_by_code: HashMap<&str, &fazhi_store::Unit> =
+        units.iter().map(|u| (u.code.as_str(), u)).collect();
+    let nonempty = |s: &Option<String>| {
+        s.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    let mut batch_parent: HashMap<String, Option<String>> = HashMap::new();
+    for (_, row) in rows {
+        if let OrgRow::Region {
+            code, parent_code, ..
+        } = row
+        {
+            batch_parent
+                .entry(code.trim().to_string())
+                .or_insert_with(|| nonempty(parent_code));
+        }
+    }
+    // The region chain of the existing region a code ends up under (empty: no parent),
+    // or `None` when it cannot be traced (the store reports such rows).
+    let trace = |start: Option<String>| -> Option<Vec<RegionId>> {
+        let mut code = start;
+        for _ in 0..=batch_parent.len() {
+            let Some(c) = code else {
+                return Some(Vec::new());
+            };
+            if let Some(r) = region_by_code.get(c.as_str()) {
+                return Some(r.path.clone());
+            }
+            code = batch_parent.get(&c)?.clone();
+        }
+        None
+    };
+    let code_of: HashMap<RegionId, &str> =
+        regions.iter().map(|r| (r.id, r.code.as_str())).collect();
+    let mut needed: Vec<Vec<RegionId>> = Vec::new();
+    for (_, row) in rows {
+        match row {
+            OrgRow::Region {
+                code,
+                name,
+                level,
+                parent_code,
+            } => {
+                if let Some(existing) = region_by_code.get(code.trim()) {
+                    let parent_now = existing.parent_id.and_then(|id| code_of.get(&id).copied());
+                    let unchanged = existing.name == name.trim()
+                        && existing.level == *level
+                        && parent_now == nonempty(parent_code).as_deref();
+                    if unchanged {
+                        continue;
+                    }
+                    needed.push(existing.path[..existing.path.len() - 1].to_vec());
+                }
+                needed.extend(trace(nonempty(parent_code)));
+            }
+            OrgRow::Unit {
+                code,
+                name,
+                short_name,
+                kind,
+                region_code,
+            } => {
+                if let Some(existing) = unit_by_code.get(code.trim()) {
+                    let unchanged = existing.name == name.trim()
+                        && existing.short_name == short_name.trim()
+                        && existing.kind == *kind
+                        && code_of.get(&existing.region_id).copied() == Some(region_code.trim());
+                    if unchanged {
+                        continue;
+                    }
+                    needed.push(existing.region_path.clone());
+                }
+                needed.extend(trace(Some(region_code.trim().to_string())));
+            }
+        }
+    }
+    needed.sort();
+    needed.dedup();
+    for path in &needed {
+        require_org_parent(state, p, path).await?;
+    }
+    let (lines, rows): (Vec<usize>, Vec<OrgRow>) = rows.iter().cloned().unzip();
+    Ok(state.store.import_org(&p.actor(), &rows, &lines).await?)
+}
+
+/// An organisation sheet (CSV or XLSX) read with `fazhi_sheet` and imported; every bad
+/// row of the file is reported at once and nothing is imported.
+pub async fn import_org_file(
+    state: &AppState,
+    p: &Principal,
+    filename: &str,
+    bytes: Vec<u8>,
+) -> Result<fazhi_store::ImportSummary> {
+    let limits = fazhi_sheet::Limits {
+        max_bytes: state.config.max_upload_bytes,
+        ..fazhi_sheet::Limits::default()
+    };
+    if bytes.is_empty() {
+        return Err(Error::BadRequest("文件为空".into()));
+    }
+    let name = clean_filename(filename);
+    let slot = file_slot(state).await?;
+    let parsed = tokio::task::spawn_blocking(move || {
+        let _slot = slot;
+        fazhi_sheet::read(&name, &bytes, &limits).map(fazhi_sheet::org::parse_org)
+    })
+    .await
+    .map_err(|e| Error::Internal(format!("读取表格任务异常：{e}")))?;
+    let rows = match parsed {
+        Ok(Ok(rows)) => rows,
+        Ok(Err(row_errors)) => return Err(Error::Rows(row_errors)),
+        Err(e @ fazhi_sheet::SheetError::TooLarge { .. }) => {
+            return Err(Error::TooLarge(e.to_string()))
+        }
+        Err(e) => return Err(Error::BadRequest(e.to_string())),
+    };
+    import_org_rows(state, p, &rows).await
+}
+
+/// The regions (and their units) an admin manages, as an import sheet that recreates them.
+/// Returns the file name, its content type and its bytes.
+pub async fn export_org(
+    state: &AppState,
+    p: &Principal,
+    format: fazhi_sheet::Format,
+) -> Result<(String, &'static str, Vec<u8>)> {
+    let regions = state.store.regions().await?;
+    let managed: Vec<Region> = regions
+        .iter()
+        .filter(|r| p.can(Action::ManageOrg, &Placement::region(r.path.clone())))
+        .cloned()
+        .collect();
+    if managed.is_empty() {
+        return Err(Error::Forbidden);
+    }
+    let ids: std::collections::HashSet<RegionId> = managed.iter().map(|r| r.id).collect();
+    let units: Vec<fazhi_store::Unit> = state
+        .store
+        .units(None)
+        .await?
+        .into_iter()
+        .filter(|u| ids.contains(&u.region_id))
+        .collect();
+    let mut rows = fazhi_sheet::org::org_rows(&managed, &units);
+    // A top region of the export keeps its real parent's code, so that importing the file
+    // again leaves it where it is rather than making it a root.
+    let code_of: HashMap<RegionId, &str> =
+        regions.iter().map(|r| (r.id, r.code.as_str())).collect();
+    for (row, region) in rows.iter_mut().zip(&managed) {
+        if let Some(parent) = region.parent_id.filter(|id| !ids.contains(id)) {
+            row[5] = code_of
+                .get(&parent)
+                .copied()
+                .unwrap_or_default()
+                .to_string();
+        }
+    }
+    let headers = fazhi_sheet::org::ORG_HEADERS;
+    let stamp = Utc::now().format("%Y%m%d");
+    let bytes = match format {
+        fazhi_sheet::Format::Csv => fazhi_sheet::write_csv(&headers, &rows),
+        fazhi_sheet::Format::Xlsx => fazhi_sheet::write_xlsx("机构", &headers, &rows)
+            .map_err(|e| Error::Internal(e.to_string()))?,
+    };
+    Ok((
+        format!("机构-{stamp}.{}", format.extension()),
+        format.content_type(),
+        bytes,
+    ))
+}
+
+/// The name of the region or unit a grant sits at (`区划 12` when it vanished).
+pub async fn node_name(state: &AppState, node: Node) -> Result<String> {
+    Ok(match node {
+        Node::Region(id) => match state.store.region(id).await {
+            Ok(r) => r.name,
+            Err(fazhi_store::StoreError::NotFound(_)) => format!("区划 {id}"),
+            Err(e) => return Err(e.into()),
+        },
+        Node::Unit(id) => match state.store.unit(id).await {
+            Ok(u) => u.name,
+            Err(fazhi_store::StoreError::NotFound(_)) => format!("单位 {id}"),
+            Err(e) => return Err(e.into()),
+        },
+    })
+}
+
+/// The name of every region and unit by node (for lists of grants).
+pub async fn node_names(state: &AppState) -> Result<HashMap<Node, String>> {
+    let mut names: HashMap<Node, String> = state
+        .store
+        .regions()
+        .await?
+        .into_iter()
+        .map(|r| (Node::Region(r.id), r.name))
+        .collect();
+    names.extend(
+        state
+            .store
+            .units(None)
+            .await?
+            .into_iter()
+            .map(|u| (Node::Unit(u.id), u.name)),
+    );
+    Ok(names)
+}
+
+/// The units a person holds a role at directly (his own units, for the dashboard), in the
+/// order the store lists units.
+pub async fn my_units(state: &AppState, p: &Principal) -> Result<Vec<fazhi_store::Unit>> {
+    let mine: Vec<UnitId> = p
+        .grants
+        .iter()
+        .filter_map(|g| match g.node {
+            Node::Unit(u) => Some(u),
+            Node::Region(_) => None,
+        })
+        .collect();
+    if mine.is_empty() {
+        return Ok(Vec::new());
+    }
+    let units = state.store.units(None).await?;
+    Ok(units.into_iter().filter(|u| mine.contains(&u.id)).collect())
+}
+
+/// A region of the organisation page with what the admin may do to it.
+#[derive(Debug, Clone)]
+pub struct OrgRegion {
+    pub region: Region,
+    /// Rename or recode it (needs `ManageOrg` at its parent, or a root admin for a root).
+    pub editable: bool,
+}
+
+/// A unit of the organisation page with what the admin may do to it.
+#[derive(Debug, Clone)]
+pub struct OrgUnit {
+    pub unit: fazhi_store::Unit,
+    pub editable: bool,
+}
+
+/// The part of the organisation an admin manages: the regions where he holds `ManageOrg`
+/// (parents before children) and their units, plus whether he may add top-level regions.
+pub struct OrgTree {
+    pub regions: Vec<OrgRegion>,
+    pub units: Vec<OrgUnit>,
+    pub root_admin: bool,
+}
+
+pub async fn org_tree(state: &AppState, p: &Principal) -> Result<OrgTree> {
+    let regions = state.store.regions().await?;
+    // On an empty tree the first admin (without roles yet) may add the first region.
+    let bootstrap = may_bootstrap(regions.is_empty(), &p.grants);
+    if !bootstrap && require_org_import(p).is_err() {
+        return Err(Error::Forbidden);
+    }
+    let root_admin = bootstrap
+        || holds_at_root(
+            &p.grants,
+            Action::ManageOrg,
+            regions.iter().map(|r| r.path.as_slice()),
+        );
+    let managed: Vec<OrgRegion> = regions
+        .into_iter()
+        .filter(|r| p.can(Action::ManageOrg, &Placement::region(r.path.clone())))
+        .map(|r| {
+            let parent = &r.path[..r.path.len().saturating_sub(1)];
+            let editable = if parent.is_empty() {
+                root_admin
+            } else {
+                p.can(Action::ManageOrg, &Placement::region(parent.to_vec()))
+            };
+            OrgRegion {
+                region: r,
+                editable,
+            }
+        })
+        .collect();
+    let units = state
+        .store
+        .units(None)
+        .await?
+        .into_iter()
+        .filter(|u| {
+            p.can(
+                Action::ManageOrg,
+                &Placement::unit(u.id, u.region_path.clone()),
+            )
+        })
+        .map(|u| {
+            let editable = p.can(Action::ManageOrg, &Placement::region(u.region_path.clone()));
+            OrgUnit { unit: u, editable }
+        })
+        .collect();
+    Ok(OrgTree {
+        regions: managed,
+        units,
+        root_admin,
+    })
+}
