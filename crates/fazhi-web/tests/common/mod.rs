@@ -7,13 +7,15 @@
 //!   kept, CSRF tokens read from the pages, redirects observed or followed);
 //! - [`world`]: the small organisation the page tests share;
 //! - [`api`]: the organisation, accounts and tokens the API tests share, and a client that
-//!   speaks JSON to `/api/v1`.
+//!   speaks JSON to `/api/v1`;
+//! - [`snap`]: insta redactions for ids, times, tokens and hashes.
 
 #![allow(dead_code)] // Each test binary uses a different part of this.
 
 pub mod api;
 pub mod browser;
 pub mod db;
+pub mod snap;
 pub mod world;
 
 use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
