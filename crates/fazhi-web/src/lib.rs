@@ -8,10 +8,10 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod ops;
+pub mod registry;
 pub mod session;
 pub mod views;
 
-use axum::routing::get;
 use axum::Router;
 use fazhi_domain::Frameworks;
 use fazhi_report::Engine;
@@ -21,6 +21,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 pub use error::{Error, Result};
+pub use registry::{Route, Surface};
 
 /// Settings of the web layer (the binary reads them from file → env → flags).
 #[derive(Debug, Clone)]
@@ -94,13 +95,28 @@ impl AppState {
     }
 }
 
+/// Where the JSON API is nested.
+pub const API_PREFIX: &str = "/api/v1";
+
 /// Every route of the server: the pages, the API under `/api/v1`, `/healthz`.
 pub fn router(state: AppState) -> Router {
-    let app = Router::new()
-        .merge(views::routes())
-        .nest("/api/v1", api::routes())
-        .route("/healthz", get(healthz));
+    let (pages, _) = pages().into_parts();
+    let app = pages.nest(API_PREFIX, api::routes());
     session::layers(app, state.clone()).with_state(state)
+}
+
+/// Every route [`router`] serves, with its method: the pages as they were registered, the
+/// API's operations from its OpenAPI document (built from the same registrations as its
+/// router). Tests demand a case for each (see [`registry`]).
+pub fn routes() -> Vec<Route> {
+    let (_, mut list) = pages().into_parts();
+    list.extend(registry::operations(&api::openapi()));
+    list
+}
+
+/// The pages' routes and `/healthz`, recorded as they are registered.
+fn pages() -> registry::Routes {
+    views::routes().route("/healthz", registry::get(healthz))
 }
 
 async fn healthz() -> &'static str {

@@ -1,9 +1,9 @@
 //! The JSON API as its users meet it: the real server on a port, a fresh SQLite database,
 //! requests over HTTP with session cookies or API tokens.
 
-mod api_common;
+mod common;
 
-use api_common::{assert_error, json, method, spawn, MAX_UPLOAD, PASSWORD, REPORT};
+use common::api::{assert_error, json, method, Account, ApiWorld, MAX_UPLOAD, PASSWORD, REPORT};
 use fazhi_domain::{Node, Role};
 use reqwest::{header, Method, StatusCode};
 use serde_json::{json, Value};
@@ -67,7 +67,7 @@ const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
 
 #[tokio::test]
 async fn openapi_document_parses_and_lists_every_route() {
-    let app = spawn().await;
+    let app = ApiWorld::spawn().await;
     let res = app
         .request(Method::GET, "/openapi.json")
         .send()
@@ -196,7 +196,7 @@ fn collect_refs(v: &Value, out: &mut Vec<String>) {
 
 #[tokio::test]
 async fn login_sets_the_session_cookie_and_returns_the_csrf_token() {
-    let app = spawn().await;
+    let app = ApiWorld::spawn().await;
     let session = app.login("staff_a", PASSWORD).await;
     let attrs = session.set_cookie.to_ascii_lowercase();
     for attr in ["httponly", "samesite=lax", "path=/", "max-age="] {
@@ -249,7 +249,7 @@ async fn login_sets_the_session_cookie_and_returns_the_csrf_token() {
 
 #[tokio::test]
 async fn cookie_authenticated_post_needs_the_csrf_header() {
-    let app = spawn().await;
+    let app = ApiWorld::spawn().await;
     let session = app.login("staff_a", PASSWORD).await;
     let body = json!({"name": "脚本"});
 
@@ -296,7 +296,7 @@ async fn cookie_authenticated_post_needs_the_csrf_header() {
 
 #[tokio::test]
 async fn api_tokens_authenticate_without_csrf_and_can_be_revoked() {
-    let app = spawn().await;
+    let app = ApiWorld::spawn().await;
     // A token-authenticated POST needs no CSRF header.
     let res = app
         .with_token(Method::POST, "/me/tokens", &app.staff_a)
@@ -377,7 +377,7 @@ async fn api_tokens_authenticate_without_csrf_and_can_be_revoked() {
 
 #[tokio::test]
 async fn upload_is_checked_and_returns_findings_and_score() {
-    let app = spawn().await;
+    let app = ApiWorld::spawn().await;
     let res = app
         .upload(
             &app.staff_a,
@@ -511,7 +511,7 @@ async fn upload_is_checked_and_returns_findings_and_score() {
 
 #[tokio::test]
 async fn staff_of_one_unit_cannot_reach_another() {
-    let app = spawn().await;
+    let app = ApiWorld::spawn().await;
     let res = app
         .upload(
             &app.staff_a,
@@ -573,7 +573,7 @@ async fn staff_of_one_unit_cannot_reach_another() {
 
 #[tokio::test]
 async fn supervisor_sees_the_overview_of_his_region_but_cannot_upload() {
-    let app = spawn().await;
+    let app = ApiWorld::spawn().await;
     let res = app
         .upload(
             &app.staff_a,
@@ -664,7 +664,7 @@ async fn supervisor_sees_the_overview_of_his_region_but_cannot_upload() {
 
 #[tokio::test]
 async fn the_public_sees_only_published_reports() {
-    let app = spawn().await;
+    let app = ApiWorld::spawn().await;
     let res = app
         .upload(
             &app.staff_a,
@@ -773,7 +773,7 @@ async fn the_public_sees_only_published_reports() {
 
 #[tokio::test]
 async fn a_disabled_users_token_stops_working() {
-    let app = spawn().await;
+    let app = ApiWorld::spawn().await;
     let res = app
         .with_token(Method::GET, "/me", &app.staff_a)
         .send()
@@ -837,7 +837,7 @@ async fn a_disabled_users_token_stops_working() {
 
 #[tokio::test]
 async fn errors_are_json_with_a_key_and_a_chinese_message() {
-    let app = spawn().await;
+    let app = ApiWorld::spawn().await;
     let (status, body) = json(app.request(Method::GET, "/me").send().await.unwrap()).await;
     assert_error(status, &body, StatusCode::UNAUTHORIZED, "unauthorized");
     assert_eq!(
@@ -1009,7 +1009,7 @@ async fn errors_are_json_with_a_key_and_a_chinese_message() {
 
 #[tokio::test]
 async fn login_is_throttled_with_retry_after() {
-    let app = spawn().await;
+    let app = ApiWorld::spawn().await;
     let attempt = || {
         app.request(Method::POST, "/auth/login")
             .json(&json!({"login": "leader_a", "password": "wrong-password-1"}))
@@ -1047,7 +1047,7 @@ async fn login_is_throttled_with_retry_after() {
 
 #[tokio::test]
 async fn admin_manages_the_organisation() {
-    let app = spawn().await;
+    let app = ApiWorld::spawn().await;
     let a = &app.admin;
 
     // The tree, flat, with parents and paths.
@@ -1262,7 +1262,7 @@ async fn admin_manages_the_organisation() {
 
 #[tokio::test]
 async fn a_county_admin_changes_only_what_lies_below_his_county() {
-    let app = spawn().await;
+    let app = ApiWorld::spawn().await;
     let county = app
         .account("east_admin", Role::Admin, Node::Region(app.east))
         .await;
@@ -1355,12 +1355,7 @@ async fn a_county_admin_changes_only_what_lies_below_his_county() {
     assert_eq!(status, StatusCode::OK, "{body}");
 }
 
-async fn import(
-    app: &api_common::TestApp,
-    who: &api_common::Account,
-    name: &str,
-    bytes: &[u8],
-) -> reqwest::Response {
+async fn import(app: &ApiWorld, who: &Account, name: &str, bytes: &[u8]) -> reqwest::Response {
     let part = reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_string());
     let form = reqwest::multipart::Form::new().part("file", part);
     app.with_token(Method::POST, "/org/import", who)
@@ -1372,7 +1367,7 @@ async fn import(
 
 #[tokio::test]
 async fn admin_manages_accounts_and_roles() {
-    let app = spawn().await;
+    let app = ApiWorld::spawn().await;
     let a = &app.admin;
     let new = json!({
         "login": "staff_a2",
@@ -1515,7 +1510,7 @@ async fn admin_manages_accounts_and_roles() {
 
 #[tokio::test]
 async fn a_one_time_password_is_changed_first_through_the_api() {
-    let app = spawn().await;
+    let app = ApiWorld::spawn().await;
     let new = json!({"login": "newcomer", "grants": [{"role": "unit_staff", "node": {"type": "unit", "id": app.unit_a}}]});
     let (_, created) = json(
         app.with_token(Method::POST, "/users", &app.admin)
@@ -1585,7 +1580,7 @@ async fn a_one_time_password_is_changed_first_through_the_api() {
 // Credentials: login bounding and throttling, token lifetime, password policy
 
 /// The newest audit entry whose action starts with `action`, read through the store.
-async fn last_audit(app: &api_common::TestApp, action: &str) -> fazhi_store::AuditEntry {
+async fn last_audit(app: &ApiWorld, action: &str) -> fazhi_store::AuditEntry {
     app.store
         .audit(&fazhi_store::AuditFilter {
             action_prefix: Some(action.into()),
@@ -1599,7 +1594,7 @@ async fn last_audit(app: &api_common::TestApp, action: &str) -> fazhi_store::Aud
 
 #[tokio::test]
 async fn a_huge_login_name_is_refused_and_the_audit_keeps_a_bounded_form() {
-    let app = spawn().await;
+    let app = ApiWorld::spawn().await;
     let huge = "x".repeat(900_000);
     let (status, body) = json(
         app.request(Method::POST, "/auth/login")
@@ -1625,7 +1620,7 @@ async fn a_huge_login_name_is_refused_and_the_audit_keeps_a_bounded_form() {
 
 #[tokio::test]
 async fn an_address_trying_new_names_is_throttled_too() {
-    let app = spawn().await;
+    let app = ApiWorld::spawn().await;
     let mut first_429 = None;
     for i in 0..25 {
         let res = app
@@ -1670,7 +1665,7 @@ async fn an_address_trying_new_names_is_throttled_too() {
 
 #[tokio::test]
 async fn an_admin_reset_revokes_the_accounts_api_tokens() {
-    let app = spawn().await;
+    let app = ApiWorld::spawn().await;
     let me = || app.with_token(Method::GET, "/me", &app.staff_a).send();
     assert_eq!(me().await.unwrap().status(), StatusCode::OK);
     let path = format!("/users/{}/reset-password", app.staff_a.id);
@@ -1703,7 +1698,7 @@ async fn an_admin_reset_revokes_the_accounts_api_tokens() {
 
 #[tokio::test]
 async fn an_own_password_change_revokes_the_tokens_only_when_asked() {
-    let app = spawn().await;
+    let app = ApiWorld::spawn().await;
     let who = &app.staff_a;
     let change = |old: &str, new: &str, revoke: Option<bool>| {
         let mut body = json!({"old_password": old, "new_password": new});
@@ -1739,36 +1734,19 @@ async fn an_own_password_change_revokes_the_tokens_only_when_asked() {
 
 #[tokio::test]
 async fn a_locked_account_with_a_token_may_only_change_its_password() {
-    let app = spawn().await;
-    let system = fazhi_store::Actor::system("test");
+    let app = ApiWorld::spawn().await;
     let user = app
-        .store
         .create_user(
-            &system,
-            &fazhi_store::NewUser {
+            fazhi_store::NewUser {
                 login: "locked".into(),
                 display_name: "锁定测试".into(),
                 password_hash: fazhi_web::ops::hash_password("Temp-Once-2025"),
                 must_change_password: true,
             },
+            &[(Role::UnitStaff, Node::Unit(app.unit_a))],
         )
-        .await
-        .unwrap();
-    let grant = fazhi_domain::Grant {
-        role: Role::UnitStaff,
-        node: Node::Unit(app.unit_a),
-    };
-    app.store.grant(&system, user.id, grant).await.unwrap();
-    let token = fazhi_web::ops::random_token("fz_");
-    app.store
-        .create_api_token(
-            &system,
-            user.id,
-            "脚本",
-            &fazhi_web::auth::token_hash(&token),
-        )
-        .await
-        .unwrap();
+        .await;
+    let token = app.api_token(user.id, "脚本").await;
     let call = |m: Method, path: &str| app.request(m, path).bearer_auth(&token);
 
     let (status, body) = json(call(Method::GET, "/units").send().await.unwrap()).await;
@@ -1791,7 +1769,7 @@ async fn a_locked_account_with_a_token_may_only_change_its_password() {
 
 #[tokio::test]
 async fn wrong_old_passwords_are_throttled() {
-    let app = spawn().await;
+    let app = ApiWorld::spawn().await;
     let change = |old: &str| {
         app.with_token(Method::POST, "/me/password", &app.leader_a)
             .json(&json!({"old_password": old, "new_password": "Donghu-Lake-2025"}))
@@ -1827,7 +1805,7 @@ async fn wrong_old_passwords_are_throttled() {
 
 #[tokio::test]
 async fn weak_and_earlier_passwords_are_refused() {
-    let app = spawn().await;
+    let app = ApiWorld::spawn().await;
     let who = &app.staff_b;
     let change = |old: &str, new: &str| {
         app.with_token(Method::POST, "/me/password", who)
@@ -1891,7 +1869,7 @@ async fn weak_and_earlier_passwords_are_refused() {
 
 #[tokio::test]
 async fn token_names_refuse_control_characters_and_secrets_are_not_stored() {
-    let app = spawn().await;
+    let app = ApiWorld::spawn().await;
     let create = |name: &str| {
         app.with_token(Method::POST, "/me/tokens", &app.staff_a)
             .json(&json!({ "name": name }))
@@ -1917,7 +1895,7 @@ async fn token_names_refuse_control_characters_and_secrets_are_not_stored() {
 
 #[tokio::test]
 async fn logout_with_a_token_revokes_that_token() {
-    let app = spawn().await;
+    let app = ApiWorld::spawn().await;
     let (_, created) = json(
         app.with_token(Method::POST, "/me/tokens", &app.staff_a)
             .json(&json!({"name": "一次性脚本"}))

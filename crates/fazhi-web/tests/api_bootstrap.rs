@@ -2,46 +2,35 @@
 //! before any region exists, so without any role) creates the first region through the API
 //! and becomes its admin; once a tree exists, an account without roles cannot add a root.
 
-mod backend;
+mod common;
 
-use fazhi_store::{Actor, NewUser, Store};
-use fazhi_web::{auth::token_hash, ops, AppState, WebConfig};
+use common::{quick_hash, TestApp};
+use fazhi_store::NewUser;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use std::sync::Arc;
 
-async fn user_with_token(store: &dyn Store, login: &str) -> String {
-    let system = Actor::system("test");
-    let user = store
+/// An account without any role, and an API token of it.
+async fn user_with_token(app: &TestApp, login: &str) -> String {
+    let user = app
         .create_user(
-            &system,
-            &NewUser {
+            NewUser {
                 login: login.into(),
                 display_name: login.into(),
-                password_hash: ops::hash_password("Bootstrap-2025"),
+                password_hash: quick_hash("Bootstrap-2025"),
                 must_change_password: false,
             },
+            &[],
         )
-        .await
-        .unwrap();
-    let token = ops::random_token("fz_");
-    store
-        .create_api_token(&system, user.id, "t", &token_hash(&token))
-        .await
-        .unwrap();
-    token
+        .await;
+    app.api_token(user.id, "t").await
 }
 
 #[tokio::test]
 async fn the_first_admin_creates_the_first_region_and_administers_it() {
-    let db = backend::fresh_store().await;
-    let store: Arc<dyn Store> = db.store.clone();
-    let first = user_with_token(store.as_ref(), "admin").await;
-    let later = user_with_token(store.as_ref(), "nobody").await;
-    let state = AppState::new(store.clone(), Arc::default(), WebConfig::default());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}/api/v1", listener.local_addr().unwrap());
-    tokio::spawn(fazhi_web::serve(listener, state, std::future::pending()));
+    let app = TestApp::spawn().await;
+    let first = user_with_token(&app, "admin").await;
+    let later = user_with_token(&app, "nobody").await;
+    let base = app.api_url("");
     let client = reqwest::Client::new();
 
     let root = json!({"parent_id": null, "code": "990000", "name": "示例省", "level": "province"});

@@ -1,9 +1,9 @@
 //! The ledger (台账) through the JSON API, as its users meet it: the real server, a fresh
 //! database (SQLite, or PostgreSQL with `FAZHI_TEST_BACKEND=postgres`), API tokens.
 
-mod api_common;
+mod common;
 
-use api_common::{assert_error, json, TestApp};
+use common::api::{assert_error, json, Account, ApiWorld, MAX_UPLOAD};
 use fazhi_domain::ledger::RecordKind;
 use fazhi_store::AuditFilter;
 use reqwest::{header, Method, StatusCode};
@@ -103,8 +103,8 @@ fn ledger_path(unit: i64, kind: RecordKind) -> String {
 
 /// Creates a record as `who` and answers status and body.
 async fn create(
-    app: &TestApp,
-    who: &api_common::Account,
+    app: &ApiWorld,
+    who: &Account,
     unit: i64,
     kind: RecordKind,
     body: Value,
@@ -120,7 +120,7 @@ async fn create(
 }
 
 /// Creates a record that must be accepted; answers the record.
-async fn created(app: &TestApp, unit: i64, kind: RecordKind, fields: Value) -> Value {
+async fn created(app: &ApiWorld, unit: i64, kind: RecordKind, fields: Value) -> Value {
     let who = if unit == app.unit_a {
         &app.staff_a
     } else {
@@ -138,7 +138,7 @@ async fn created(app: &TestApp, unit: i64, kind: RecordKind, fields: Value) -> V
     body["record"].clone()
 }
 
-async fn get(app: &TestApp, who: &api_common::Account, path: &str) -> (StatusCode, Value) {
+async fn get(app: &ApiWorld, who: &Account, path: &str) -> (StatusCode, Value) {
     json(app.with_token(Method::GET, path, who).send().await.unwrap()).await
 }
 
@@ -153,7 +153,7 @@ fn ids(page: &Value) -> Vec<i64> {
 
 #[tokio::test]
 async fn every_kind_is_created_read_listed_updated_deleted_and_restored() {
-    let app = api_common::spawn().await;
+    let app = ApiWorld::spawn().await;
     let a = &app.staff_a;
     for kind in RecordKind::ALL {
         let (fields, change, new_value) = minimal(kind);
@@ -316,7 +316,7 @@ async fn every_kind_is_created_read_listed_updated_deleted_and_restored() {
 
 #[tokio::test]
 async fn lists_filter_by_year_text_indicator_dates_and_page() {
-    let app = api_common::spawn().await;
+    let app = ApiWorld::spawn().await;
     let a = &app.staff_a;
     let study =
         |date: &str, form: &str, topic: &str| json!({"date": date, "form": form, "topic": topic});
@@ -383,7 +383,7 @@ async fn lists_filter_by_year_text_indicator_dates_and_page() {
 
 #[tokio::test]
 async fn procedures_the_law_forbids_are_refused_naming_the_rule() {
-    let app = api_common::spawn().await;
+    let app = ApiWorld::spawn().await;
     let a = &app.staff_a;
 
     // A major decision discussed before its legality review was completed.
@@ -461,7 +461,7 @@ async fn procedures_the_law_forbids_are_refused_naming_the_rule() {
 
 #[tokio::test]
 async fn field_errors_are_listed_each_by_its_field() {
-    let app = api_common::spawn().await;
+    let app = ApiWorld::spawn().await;
     let a = &app.staff_a;
     let bad = json!({"year": 2025, "fields": {
         "date": "2025-02-30", "form": "读书会", "attendees": -3, "colour": "红",
@@ -519,7 +519,7 @@ async fn field_errors_are_listed_each_by_its_field() {
 
 #[tokio::test]
 async fn a_units_ledger_is_for_its_people_and_the_supervisors_above_it() {
-    let app = api_common::spawn().await;
+    let app = ApiWorld::spawn().await;
     let (fields, _, _) = minimal(RecordKind::Study);
     let record = created(&app, app.unit_a, RecordKind::Study, fields.clone()).await;
     let rid = record["id"].as_i64().unwrap();
@@ -627,8 +627,8 @@ fn csv(lines: &[&str]) -> Vec<u8> {
 }
 
 async fn import(
-    app: &TestApp,
-    who: &api_common::Account,
+    app: &ApiWorld,
+    who: &Account,
     unit: i64,
     kind: RecordKind,
     filename: &str,
@@ -664,7 +664,7 @@ fn percent(s: &str) -> String {
 
 #[tokio::test]
 async fn an_export_imports_into_another_unit_and_a_second_import_is_all_duplicates() {
-    let app = api_common::spawn().await;
+    let app = ApiWorld::spawn().await;
     let a = &app.staff_a;
     let b = &app.staff_b;
     for (date, form, topic, laws, attendees, hours) in [
@@ -837,7 +837,7 @@ async fn an_export_imports_into_another_unit_and_a_second_import_is_all_duplicat
 
 #[tokio::test]
 async fn a_file_with_bad_rows_imports_nothing_and_lists_every_one() {
-    let app = api_common::spawn().await;
+    let app = ApiWorld::spawn().await;
     let a = &app.staff_a;
     let file = csv(&[
         "年度,日期,学法形式,主题,参加人数",
@@ -926,14 +926,14 @@ async fn a_file_with_bad_rows_imports_nothing_and_lists_every_one() {
         StatusCode::UNPROCESSABLE_ENTITY,
         "bad_request",
     );
-    let big = vec![b'a'; api_common::MAX_UPLOAD as usize + 1];
+    let big = vec![b'a'; MAX_UPLOAD as usize + 1];
     let (status, body) = import(&app, a, app.unit_a, RecordKind::Study, "学法.csv", big).await;
     assert_error(status, &body, StatusCode::PAYLOAD_TOO_LARGE, "too_large");
 }
 
 #[tokio::test]
 async fn the_summary_counts_the_year_with_the_records_behind_each_figure() {
-    let app = api_common::spawn().await;
+    let app = ApiWorld::spawn().await;
     let a = &app.staff_a;
     let study = |date: &str, form: &str| json!({"date": date, "form": form, "topic": "学法", "leader_present": true});
     let mut study_ids = Vec::new();
@@ -1064,7 +1064,7 @@ async fn the_summary_counts_the_year_with_the_records_behind_each_figure() {
 
 #[tokio::test]
 async fn attachments_are_kept_served_and_removed_with_their_records_rights() {
-    let app = api_common::spawn().await;
+    let app = ApiWorld::spawn().await;
     let a = &app.staff_a;
     let record = created(
         &app,
@@ -1135,7 +1135,7 @@ async fn attachments_are_kept_served_and_removed_with_their_records_rights() {
             &format!("/ledger/records/{rid}/attachments?filename=a.bin"),
             a,
         )
-        .body(vec![0u8; api_common::MAX_UPLOAD as usize + 1])
+        .body(vec![0u8; MAX_UPLOAD as usize + 1])
         .send()
         .await
         .unwrap(),
@@ -1174,7 +1174,7 @@ async fn attachments_are_kept_served_and_removed_with_their_records_rights() {
 
 #[tokio::test]
 async fn the_catalogue_lists_every_kind_and_the_framework() {
-    let app = api_common::spawn().await;
+    let app = ApiWorld::spawn().await;
     let (status, cat) = get(&app, &app.staff_a, "/ledger/kinds").await;
     assert_eq!(status, StatusCode::OK, "{cat}");
     let kinds = cat["kinds"].as_array().unwrap();
@@ -1241,7 +1241,7 @@ async fn the_catalogue_lists_every_kind_and_the_framework() {
             .replace("{rid}", "999999")
             .replace("{aid}", "999999");
         let (status, body) = json(
-            app.with_token(api_common::method(method), &url, &app.staff_a)
+            app.with_token(common::api::method(method), &url, &app.staff_a)
                 .send()
                 .await
                 .unwrap(),
@@ -1258,7 +1258,7 @@ async fn the_catalogue_lists_every_kind_and_the_framework() {
                 continue;
             }
             let (status, body) = json(
-                app.with_token(api_common::method(other), &url, &app.staff_a)
+                app.with_token(common::api::method(other), &url, &app.staff_a)
                     .send()
                     .await
                     .unwrap(),

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{spawn_app, Browser, World};
+use common::{Browser, TestApp, World};
 use fazhi_domain::RegionLevel;
 use reqwest::StatusCode;
 
@@ -24,7 +24,7 @@ async fn import(b: &Browser, name: &str, bytes: Vec<u8>, hx: bool) -> common::Pa
 
 #[tokio::test]
 async fn the_admin_manages_the_organisation() {
-    let app = spawn_app().await;
+    let app = TestApp::spawn().await;
     let w = World::build(&app).await;
     let admin = Browser::signed_in(&app.base, "admin", World::PASSWORD).await;
     let page = admin.get("/admin/org").await;
@@ -145,7 +145,7 @@ async fn the_admin_manages_the_organisation() {
 
 #[tokio::test]
 async fn an_import_with_bad_rows_imports_nothing_and_lists_them_all() {
-    let app = spawn_app().await;
+    let app = TestApp::spawn().await;
     let w = World::build(&app).await;
     let admin = Browser::signed_in(&app.base, "admin", World::PASSWORD).await;
     let bad = "类别,代码,名称,简称,类型,上级代码\n\
@@ -222,7 +222,7 @@ async fn an_import_with_bad_rows_imports_nothing_and_lists_them_all() {
 
 #[tokio::test]
 async fn the_admin_opens_accounts_with_one_time_passwords() {
-    let app = spawn_app().await;
+    let app = TestApp::spawn().await;
     let w = World::build(&app).await;
     let admin = Browser::signed_in(&app.base, "admin", World::PASSWORD).await;
     let page = admin.get("/admin/users").await;
@@ -364,7 +364,7 @@ async fn the_admin_opens_accounts_with_one_time_passwords() {
 
 #[tokio::test]
 async fn the_audit_log_filters_pages_and_exports() {
-    let app = spawn_app().await;
+    let app = TestApp::spawn().await;
     let w = World::build(&app).await;
     // Sixty changes below 东湖区, enough for two pages.
     for i in 0..60 {
@@ -453,7 +453,7 @@ async fn the_audit_log_filters_pages_and_exports() {
 
 #[tokio::test]
 async fn every_view_has_a_full_page_and_a_partial() {
-    let app = spawn_app().await;
+    let app = TestApp::spawn().await;
     let w = World::build(&app).await;
     let admin = Browser::signed_in(&app.base, "admin", World::PASSWORD).await;
     let pages = [

@@ -3,13 +3,13 @@
 
 mod common;
 
-use common::{spawn_app, Browser, World};
+use common::{Browser, TestApp, World};
 use fazhi_domain::{Node, Role};
 use reqwest::StatusCode;
 
 #[tokio::test]
 async fn wrong_password_shows_the_error_and_keeps_the_login() {
-    let app = spawn_app().await;
+    let app = TestApp::spawn().await;
     World::build(&app).await;
     let b = app.browser();
     let page = b.login("staff_a", "wrong-password-1").await;
@@ -33,7 +33,7 @@ async fn wrong_password_shows_the_error_and_keeps_the_login() {
 
 #[tokio::test]
 async fn login_is_throttled_after_five_failures() {
-    let app = spawn_app().await;
+    let app = TestApp::spawn().await;
     World::build(&app).await;
     let b = app.browser();
     for i in 0..5 {
@@ -64,7 +64,7 @@ async fn login_is_throttled_after_five_failures() {
 
 #[tokio::test]
 async fn login_sets_a_safe_cookie_and_logout_ends_the_session() {
-    let app = spawn_app().await;
+    let app = TestApp::spawn().await;
     World::build(&app).await;
     let b = app.browser();
     let page = b.login("staff_a", World::PASSWORD).await;
@@ -113,7 +113,7 @@ async fn login_sets_a_safe_cookie_and_logout_ends_the_session() {
 
 #[tokio::test]
 async fn a_one_time_password_must_be_changed_first() {
-    let app = spawn_app().await;
+    let app = TestApp::spawn().await;
     let w = World::build(&app).await;
     app.user_must_change(
         "newbie",
@@ -206,7 +206,7 @@ async fn a_one_time_password_must_be_changed_first() {
 
 #[tokio::test]
 async fn login_is_protected_against_csrf() {
-    let app = spawn_app().await;
+    let app = TestApp::spawn().await;
     World::build(&app).await;
     let b = app.browser();
     let form = b.get("/login").await;
@@ -275,7 +275,7 @@ async fn login_is_protected_against_csrf() {
 
 #[tokio::test]
 async fn next_only_leads_within_the_site() {
-    let app = spawn_app().await;
+    let app = TestApp::spawn().await;
     let w = World::build(&app).await;
     for evil in [
         "//evil.example/x",
@@ -319,7 +319,7 @@ async fn next_only_leads_within_the_site() {
 
 #[tokio::test]
 async fn changing_the_password_signs_out_the_other_browsers() {
-    let app = spawn_app().await;
+    let app = TestApp::spawn().await;
     let w = World::build(&app).await;
     app.user(
         "twice",
@@ -364,7 +364,7 @@ async fn changing_the_password_signs_out_the_other_browsers() {
 
 #[tokio::test]
 async fn a_huge_login_name_on_the_page_is_refused_and_bounded_in_the_audit() {
-    let app = spawn_app().await;
+    let app = TestApp::spawn().await;
     World::build(&app).await;
     let b = app.browser();
     let huge = "x".repeat(900_000);
@@ -408,7 +408,7 @@ async fn change_on_page(b: &Browser, old: &str, new: &str, revoke: bool) -> comm
 
 #[tokio::test]
 async fn the_password_page_refuses_weak_and_earlier_passwords() {
-    let app = spawn_app().await;
+    let app = TestApp::spawn().await;
     let w = World::build(&app).await;
     app.user(
         "zhangsan",
@@ -441,7 +441,7 @@ async fn the_password_page_refuses_weak_and_earlier_passwords() {
 
 #[tokio::test]
 async fn the_password_page_may_revoke_the_tokens_and_throttles_wrong_old_passwords() {
-    let app = spawn_app().await;
+    let app = TestApp::spawn().await;
     let w = World::build(&app).await;
     let user = app
         .user(
@@ -450,16 +450,7 @@ async fn the_password_page_may_revoke_the_tokens_and_throttles_wrong_old_passwor
             &[(Role::UnitStaff, Node::Unit(w.unit_a.id))],
         )
         .await;
-    let token = fazhi_web::ops::random_token("fz_");
-    app.store
-        .create_api_token(
-            &fazhi_store::Actor::system("test"),
-            user.id,
-            "脚本",
-            &fazhi_web::auth::token_hash(&token),
-        )
-        .await
-        .unwrap();
+    let token = app.api_token(user.id, "脚本").await;
     let me = || async {
         reqwest::Client::new()
             .get(app.url("/api/v1/me"))
@@ -492,7 +483,7 @@ async fn the_password_page_may_revoke_the_tokens_and_throttles_wrong_old_passwor
 
 #[tokio::test]
 async fn token_pages_are_never_stored() {
-    let app = spawn_app().await;
+    let app = TestApp::spawn().await;
     World::build(&app).await;
     let b = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
     let list = b.get("/account/tokens").await;

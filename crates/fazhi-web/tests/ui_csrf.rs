@@ -3,12 +3,12 @@
 
 mod common;
 
-use common::{spawn_app, Browser, World};
+use common::{Browser, TestApp, World};
 use reqwest::StatusCode;
 
 #[tokio::test]
 async fn posts_need_the_session_token() {
-    let app = spawn_app().await;
+    let app = TestApp::spawn().await;
     World::build(&app).await;
     let b = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
     let csrf = b.csrf().await;
@@ -129,7 +129,7 @@ async fn posts_need_the_session_token() {
 
 #[tokio::test]
 async fn a_multipart_form_needs_the_token_first() {
-    let app = spawn_app().await;
+    let app = TestApp::spawn().await;
     let w = World::build(&app).await;
     let b = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
     let csrf = b.csrf().await;
@@ -184,7 +184,7 @@ async fn a_multipart_form_needs_the_token_first() {
 
 #[tokio::test]
 async fn responses_carry_security_headers_and_assets_are_cached() {
-    let app = spawn_app().await;
+    let app = TestApp::spawn().await;
     let b = app.browser();
     let page = b.get("/").await;
     assert_eq!(page.status, StatusCode::OK);

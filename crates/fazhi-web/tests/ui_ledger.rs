@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{spawn_app, Browser, Page, World};
+use common::{Browser, Page, TestApp, World};
 use fazhi_domain::ledger::{parse_fields, Record, RecordData, RecordKind};
 use fazhi_domain::Framework;
 use reqwest::StatusCode;
@@ -50,7 +50,7 @@ async fn create_study(b: &Browser, unit: i64, date: &str, topic: &str) -> i64 {
 
 #[tokio::test]
 async fn a_record_made_through_the_form_shows_in_the_list_dashboard_and_figure() {
-    let app = spawn_app().await;
+    let app = TestApp::spawn().await;
     let w = World::build(&app).await;
     let a = w.unit_a.id;
     let b = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
@@ -206,7 +206,7 @@ async fn a_record_made_through_the_form_shows_in_the_list_dashboard_and_figure()
 
 #[tokio::test]
 async fn field_errors_are_shown_by_their_fields_and_keep_the_input() {
-    let app = spawn_app().await;
+    let app = TestApp::spawn().await;
     let w = World::build(&app).await;
     let a = w.unit_a.id;
     let b = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
@@ -260,7 +260,7 @@ async fn field_errors_are_shown_by_their_fields_and_keep_the_input() {
 
 #[tokio::test]
 async fn changes_without_the_csrf_token_are_refused() {
-    let app = spawn_app().await;
+    let app = TestApp::spawn().await;
     let w = World::build(&app).await;
     let a = w.unit_a.id;
     let b = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
@@ -310,7 +310,7 @@ async fn changes_without_the_csrf_token_are_refused() {
 
 #[tokio::test]
 async fn a_refused_record_shows_the_rule_and_its_basis() {
-    let app = spawn_app().await;
+    let app = TestApp::spawn().await;
     let w = World::build(&app).await;
     let a = w.unit_a.id;
     let b = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
@@ -383,7 +383,7 @@ async fn a_refused_record_shows_the_rule_and_its_basis() {
 
 #[tokio::test]
 async fn edits_save_and_a_stale_version_is_refused_with_the_input_kept() {
-    let app = spawn_app().await;
+    let app = TestApp::spawn().await;
     let w = World::build(&app).await;
     let a = w.unit_a.id;
     let b = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
@@ -430,7 +430,7 @@ async fn edits_save_and_a_stale_version_is_refused_with_the_input_kept() {
 
 #[tokio::test]
 async fn delete_hides_a_record_and_restore_brings_it_back() {
-    let app = spawn_app().await;
+    let app = TestApp::spawn().await;
     let w = World::build(&app).await;
     let a = w.unit_a.id;
     let b = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
@@ -476,7 +476,7 @@ async fn delete_hides_a_record_and_restore_brings_it_back() {
 
 #[tokio::test]
 async fn attachments_upload_download_and_remove() {
-    let app = spawn_app().await;
+    let app = TestApp::spawn().await;
     let w = World::build(&app).await;
     let a = w.unit_a.id;
     let b = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
@@ -597,7 +597,7 @@ async fn import(b: &Browser, unit: i64, year: &str, name: &str, bytes: Vec<u8>) 
 
 #[tokio::test]
 async fn imports_take_a_clean_file_and_refuse_a_bad_one_whole() {
-    let app = spawn_app().await;
+    let app = TestApp::spawn().await;
     let w = World::build(&app).await;
     let a = w.unit_a.id;
     let b = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
@@ -709,7 +709,7 @@ async fn imports_take_a_clean_file_and_refuse_a_bad_one_whole() {
 
 #[tokio::test]
 async fn exports_and_the_template_download_as_files() {
-    let app = spawn_app().await;
+    let app = TestApp::spawn().await;
     let w = World::build(&app).await;
     let a = w.unit_a.id;
     let b = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
@@ -787,7 +787,7 @@ async fn exports_and_the_template_download_as_files() {
 
 #[tokio::test]
 async fn supervisors_read_only_and_other_units_are_shut_out() {
-    let app = spawn_app().await;
+    let app = TestApp::spawn().await;
     let w = World::build(&app).await;
     let a = w.unit_a.id;
     let staff = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
@@ -862,7 +862,7 @@ async fn supervisors_read_only_and_other_units_are_shut_out() {
 
 #[tokio::test]
 async fn the_dashboard_opens_on_this_year_and_lists_what_falls_due() {
-    let app = spawn_app().await;
+    let app = TestApp::spawn().await;
     let w = World::build(&app).await;
     let a = w.unit_a.id;
     let b = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
@@ -935,7 +935,7 @@ fn sample_text(spec: &fazhi_domain::ledger::FieldSpec) -> String {
 
 #[tokio::test]
 async fn every_kind_has_a_form_that_saves_lists_and_edits() {
-    let app = spawn_app().await;
+    let app = TestApp::spawn().await;
     let w = World::build(&app).await;
     let a = w.unit_a.id;
     let b = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;

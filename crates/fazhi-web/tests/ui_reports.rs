@@ -3,8 +3,7 @@
 
 mod common;
 
-use common::{spawn_app, spawn_app_with, upload_form, upload_id_from, Browser, World, REPORT_TXT};
-use fazhi_web::WebConfig;
+use common::{upload_form, upload_id_from, Browser, TestApp, World, REPORT_TXT};
 use reqwest::StatusCode;
 
 async fn upload(b: &Browser, unit: i64, year: i32, name: &str, bytes: Vec<u8>) -> common::Page {
@@ -21,7 +20,7 @@ async fn upload(b: &Browser, unit: i64, year: i32, name: &str, bytes: Vec<u8>) -
 
 #[tokio::test]
 async fn upload_then_read_the_findings() {
-    let app = spawn_app().await;
+    let app = TestApp::spawn().await;
     let w = World::build(&app).await;
     let b = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
 
@@ -132,11 +131,7 @@ async fn upload_then_read_the_findings() {
 
 #[tokio::test]
 async fn htmx_upload_returns_the_list_and_errors_go_to_the_flash() {
-    let app = spawn_app_with(WebConfig {
-        max_upload_bytes: 64 * 1024,
-        ..WebConfig::default()
-    })
-    .await;
+    let app = TestApp::builder().max_upload_bytes(64 * 1024).spawn().await;
     let w = World::build(&app).await;
     let b = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
     let csrf = b.csrf().await;
@@ -236,7 +231,7 @@ async fn htmx_upload_returns_the_list_and_errors_go_to_the_flash() {
 
 #[tokio::test]
 async fn an_unreadable_file_shows_its_chinese_error() {
-    let app = spawn_app().await;
+    let app = TestApp::spawn().await;
     let w = World::build(&app).await;
     let b = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
     let page = upload(
@@ -259,7 +254,7 @@ async fn an_unreadable_file_shows_its_chinese_error() {
 
 #[tokio::test]
 async fn others_cannot_see_or_upload_and_the_leader_publishes() {
-    let app = spawn_app().await;
+    let app = TestApp::spawn().await;
     let w = World::build(&app).await;
     let staff = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
     let id = upload_id_from(
@@ -357,7 +352,7 @@ async fn others_cannot_see_or_upload_and_the_leader_publishes() {
 
 #[tokio::test]
 async fn unknown_pages_and_ids_get_a_chinese_404() {
-    let app = spawn_app().await;
+    let app = TestApp::spawn().await;
     World::build(&app).await;
     let b = app.browser();
     for path in ["/no/such/page", "/uploads/999999", "/uploads/abc"] {

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{spawn_app, upload_form, Browser, World, REPORT_TXT};
+use common::{upload_form, Browser, TestApp, World, REPORT_TXT};
 use fazhi_domain::UnitKind;
 use reqwest::StatusCode;
 
@@ -34,7 +34,7 @@ fn position(body: &str, needle: &str) -> usize {
 
 #[tokio::test]
 async fn the_supervisor_sees_every_unit_of_his_region_sorted() {
-    let app = spawn_app().await;
+    let app = TestApp::spawn().await;
     let w = World::build(&app).await;
     app.unit(
         &w.east,
@@ -124,7 +124,7 @@ async fn the_supervisor_sees_every_unit_of_his_region_sorted() {
 
 #[tokio::test]
 async fn the_csv_export_has_a_bom_and_the_same_rows() {
-    let app = spawn_app().await;
+    let app = TestApp::spawn().await;
     let w = World::build(&app).await;
     let staff = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
     upload(&staff, w.unit_a.id, REPORT_TXT).await;
@@ -179,7 +179,7 @@ async fn the_csv_export_has_a_bom_and_the_same_rows() {
 
 #[tokio::test]
 async fn only_supervisors_of_the_region_get_in() {
-    let app = spawn_app().await;
+    let app = TestApp::spawn().await;
     let w = World::build(&app).await;
     let staff = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
     assert_eq!(staff.get("/supervise").await.status, StatusCode::FORBIDDEN);
@@ -218,7 +218,7 @@ async fn only_supervisors_of_the_region_get_in() {
 
 #[tokio::test]
 async fn table_of_units_without_reports_snapshot() {
-    let app = spawn_app().await;
+    let app = TestApp::spawn().await;
     let w = World::build(&app).await;
     app.unit(
         &w.east,

@@ -1,10 +1,11 @@
 //! The security review's categories as tests against the real server (`fazhi serve --demo`
 //! on a fresh directory), so that a reviewer can run them and a regression shows:
 //!
-//! - **exports**: every download route of the pages and the API (found in the router source
-//!   and the OpenAPI document, so a new one without its case here fails the test) is fetched
-//!   after formula-like text was planted in the data it lists (a failed login name, a unit
-//!   name, a ledger record); no cell of a CSV or XLSX file may be one a spreadsheet evaluates;
+//! - **exports**: every download route of the pages and the API (found in the router's route
+//!   registry, `fazhi_web::routes()`, and for the API's file types in the OpenAPI document,
+//!   so a new one without its case here fails the test) is fetched after formula-like text
+//!   was planted in the data it lists (a failed login name, a unit name, a ledger record); no
+//!   cell of a CSV or XLSX file may be one a spreadsheet evaluates;
 //! - **downloads**: every download answers with an allow-listed content type, `nosniff` and
 //!   `Content-Security-Policy: sandbox`, whatever the uploader claimed (HTML, SVG, JS);
 //! - **anonymous inputs**: a login name of 900,000 characters is refused without filling the
@@ -18,10 +19,7 @@
 
 mod e2e_common;
 
-use e2e_common::{
-    demo_passwords, report_txt, routes_in_source, tempdir, Auth, Body, Client, Multipart, Server,
-    VIEWS_SRC, WEB_LIB_SRC,
-};
+use e2e_common::{demo_passwords, report_txt, tempdir, Auth, Body, Client, Multipart, Server};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 use std::io::{Read, Write};
@@ -194,7 +192,7 @@ enum Holds {
 /// One download route with the request that exercises it.
 struct Download {
     method: &'static str,
-    /// The route as the router source or the OpenAPI document writes it.
+    /// The route as the route registry (and the OpenAPI document) writes it.
     route: &'static str,
     api: bool,
     holds: Holds,
@@ -336,11 +334,13 @@ fn downloads() -> Vec<Download> {
     ]
 }
 
-/// Page routes that send a file: by their name (`.csv`, `.xlsx`, an original, an attachment).
+/// Page routes that send a file, from the router's registry ([`fazhi_web::routes`]): by
+/// their name (`.csv`, `.xlsx`, an original, an attachment).
 fn page_download_routes() -> BTreeSet<(String, String)> {
-    let mut all = routes_in_source(VIEWS_SRC);
-    all.extend(routes_in_source(WEB_LIB_SRC));
-    all.into_iter()
+    fazhi_web::routes()
+        .into_iter()
+        .filter(|r| r.surface == fazhi_web::Surface::Page)
+        .map(|r| (r.method.to_string(), r.path))
         .filter(|(m, path)| {
             m == "GET"
                 && (path.ends_with(".csv")
@@ -410,6 +410,16 @@ fn every_export_is_formula_neutral_and_every_download_safely_typed() {
         .collect();
     let page_routes = page_download_routes();
     let api_routes = api_download_routes(&doc);
+    let registered: BTreeSet<(String, String)> = fazhi_web::routes()
+        .into_iter()
+        .filter(|r| r.surface == fazhi_web::Surface::Api)
+        .map(|r| (r.method.to_string(), r.path))
+        .collect();
+    assert!(
+        api_routes.is_subset(&registered),
+        "the served document names API downloads that are not registered: {:?}",
+        api_routes.difference(&registered).collect::<Vec<_>>()
+    );
     assert_eq!(
         page_routes.difference(&pages).collect::<Vec<_>>(),
         Vec::<&(String, String)>::new(),

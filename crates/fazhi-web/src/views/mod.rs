@@ -19,22 +19,22 @@ pub(crate) mod errors;
 
 use crate::auth::{Principal, Viewer};
 use crate::error::{Error, Result};
+use crate::registry::{get, post, Routes};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::Router;
 use axum_htmx::{HxHistoryRestoreRequest, HxRequest, HX_HISTORY_RESTORE_REQUEST, HX_REQUEST};
 use chrono::{FixedOffset, NaiveDate, TimeZone};
 use fazhi_domain::Action;
 use fazhi_store::Timestamp;
 use serde::de::DeserializeOwned;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+/// The pages' routes, each recorded in the route registry as it is added.
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/", get(home::home))
         .route(
             "/login",

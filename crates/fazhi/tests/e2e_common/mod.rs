@@ -7,7 +7,7 @@
 #![allow(dead_code)]
 
 use serde_json::{json, Value};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
@@ -813,54 +813,3 @@ pub fn tempdir(tag: &str) -> tempfile::TempDir {
 pub fn flag(name: &str) -> bool {
     std::env::var(name).is_ok_and(|v| !v.is_empty() && v != "0" && !v.eq_ignore_ascii_case("false"))
 }
-
-// ---------------------------------------------------------------------------------------
-// Routes as the source declares them
-
-/// `(METHOD, path)` of every `.route(...)` in a router source file.
-pub fn routes_in_source(src: &str) -> BTreeSet<(String, String)> {
-    let mut out = BTreeSet::new();
-    let mut rest = src;
-    while let Some(i) = rest.find(".route(") {
-        rest = rest[i + 7..].trim_start();
-        let Some(quoted) = rest.strip_prefix('"') else {
-            continue;
-        };
-        rest = quoted;
-        let end = rest.find('"').unwrap();
-        let path = rest[..end].to_string();
-        // The rest of the call, up to its closing parenthesis.
-        let mut depth = 1;
-        let mut stop = rest.len();
-        for (j, ch) in rest.char_indices() {
-            match ch {
-                '(' => depth += 1,
-                ')' => {
-                    depth -= 1;
-                    if depth == 0 {
-                        stop = j;
-                        break;
-                    }
-                }
-                _ => {}
-            }
-        }
-        let call = &rest[end..stop];
-        for m in ["get", "post", "put", "patch", "delete"] {
-            let pat = format!("{m}(");
-            let found = call.match_indices(&pat).any(|(k, _)| {
-                k == 0
-                    || !call.as_bytes()[k - 1].is_ascii_alphanumeric()
-                        && call.as_bytes()[k - 1] != b'_'
-            });
-            if found {
-                out.insert((m.to_uppercase(), path.clone()));
-            }
-        }
-        rest = &rest[stop..];
-    }
-    out
-}
-
-pub const VIEWS_SRC: &str = include_str!("../../../fazhi-web/src/views/mod.rs");
-pub const WEB_LIB_SRC: &str = include_str!("../../../fazhi-web/src/lib.rs");

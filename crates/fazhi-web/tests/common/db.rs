@@ -3,8 +3,6 @@
 //! (`scripts/test` runs the web tests a second time that way), so the pages and the API are
 //! tested on both backends, not only the store.
 
-#![allow(dead_code)]
-
 use fazhi_store::Store;
 use sqlx::{Connection, Executor};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -53,7 +51,7 @@ pub fn postgres_url() -> Option<String> {
 }
 
 /// `url` with its database replaced by `name`.
-fn with_database(url: &str, name: &str) -> String {
+fn url_of_database(url: &str, name: &str) -> String {
     let (base, query) = match url.split_once('?') {
         Some((b, q)) => (b, format!("?{q}")),
         None => (url, String::new()),
@@ -65,8 +63,9 @@ fn with_database(url: &str, name: &str) -> String {
     format!("{}/{name}{query}", &base[..host_end])
 }
 
-/// A fresh, migrated store on the backend this run tests.
-pub async fn fresh_store() -> TestDb {
+/// A fresh, migrated store on the backend this run tests: a SQLite file in a temporary
+/// directory, or a new PostgreSQL database (dropped again with the [`TestDb`]).
+pub async fn with_database() -> TestDb {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let dir = tempfile::tempdir().expect("temporary directory");
     match postgres_url() {
@@ -93,7 +92,7 @@ pub async fn fresh_store() -> TestDb {
                 .await
                 .expect("create the test database");
             c.close().await.ok();
-            let store = fazhi_store::open_postgres(&with_database(&admin, &name))
+            let store = fazhi_store::open_postgres(&url_of_database(&admin, &name))
                 .await
                 .expect("open the PostgreSQL store");
             TestDb {
