@@ -158,15 +158,3 @@ fn redact_times(s: &str) -> String {
     }
     out
 }
-
-/// The part of `html` from the first `start` marker to the end of the matching `end`
-/// marker (or the end of the page): the content of a page without its frame.
-pub fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
-    let from = html
-        .find(start)
-        .unwrap_or_else(|| panic!("no {start} in the page"));
-    let to = html[from..]
-        .rfind(end)
-        .map_or(html.len(), |i| from + i + end.len());
-    &html[from..to]
-}
