@@ -13,7 +13,7 @@
 
 use crate::{Row, Table};
 use fazhi_domain::{RegionId, RegionLevel, UnitKind};
-use fazhi_store::{OrgRow, Region, RowError, Unit};
+use fazhi_domain::org::{OrgRow, Region, RowError, Unit};
 use std::collections::HashMap;
 
 /// The columns of the format, in the order exports write them.
