@@ -12,8 +12,8 @@
 //! 简称 may be left out.
 
 use crate::{Row, Table};
+use fazhi_domain::org::{OrgRow, Region, RowError, Unit};
 use fazhi_domain::{RegionId, RegionLevel, UnitKind};
-use fazhi_store::{OrgRow, Region, RowError, Unit};
 use std::collections::HashMap;
 
 /// The columns of the format, in the order exports write them.

@@ -37,6 +37,8 @@ pub(crate) async fn region_id_by_code(c: &mut DbConn, code: &str) -> StoreResult
         .ok_or(StoreError::NotFound("区划"))
 }
 
+/// Applies one step of a plan, counting it in `sum` and its place in `places` (the summary
+/// entry sits where all changed rows meet).
 pub(crate) async fn apply_step(
     c: &mut DbConn,
     actor: &Actor,
@@ -44,175 +46,225 @@ pub(crate) async fn apply_step(
     sum: &mut ImportSummary,
     places: &mut Vec<Placement>,
 ) -> StoreResult<()> {
-    match step {
+    let (place, counter) = match step {
         ImportStep::CreateRegion {
             code,
             name,
             level,
             parent,
-        } => {
-            let (level, parent) = (*level, parent.as_deref());
-            let (parent_id, parent_path) = match parent {
-                Some(p) => {
-                    let id = region_id_by_code(c, p).await?;
-                    (
-                        Some(id),
-                        region_path(&mut *c, id).await?.unwrap_or_default(),
-                    )
-                }
-                None => (None, String::new()),
-            };
-            let region = insert_region(c, parent_id, &parent_path, code, name, level).await?;
-            let place = Placement::region(region.path.clone());
-            append_audit(
-                c,
-                actor,
-                Change {
-                    action: "region.create",
-                    entity: "region",
-                    entity_id: Some(region.id),
-                    place: place.clone(),
-                    before: None,
-                    after: Some(to_json(&region)),
-                },
-            )
-            .await?;
-            sum.regions_created += 1;
-            places.push(place);
-        }
+        } => (
+            create_region_row(c, actor, code, name, *level, parent.as_deref()).await?,
+            &mut sum.regions_created,
+        ),
         ImportStep::UpdateRegion {
             id,
             name,
             level,
             parent,
-        } => {
-            let (id, level, parent) = (*id, *level, parent.as_deref());
-            let before = fetch_region(&mut *c, id)
-                .await?
-                .ok_or(StoreError::NotFound("区划"))?;
-            let parent_id = match parent {
-                Some(p) => Some(region_id_by_code(c, p).await?),
-                None => None,
-            };
-            if before.name == *name && before.level == level && before.parent_id == parent_id {
-                return Ok(());
-            }
-            query("UPDATE regions SET name = $1, level = $2 WHERE id = $3")
-                .bind(name)
-                .bind(level.key())
-                .bind(id)
-                .execute(&mut *c)
-                .await
-                .map_err(db)?;
-            if before.parent_id != parent_id {
-                move_region(c, &before, parent_id).await?;
-            }
-            let after = fetch_region(&mut *c, id)
-                .await?
-                .ok_or(StoreError::NotFound("区划"))?;
-            let place = Placement::region(after.path.clone());
-            append_audit(
-                c,
-                actor,
-                Change {
-                    action: "region.update",
-                    entity: "region",
-                    entity_id: Some(id),
-                    place: place.clone(),
-                    before: Some(to_json(&before)),
-                    after: Some(to_json(&after)),
-                },
-            )
-            .await?;
-            sum.regions_updated += 1;
-            places.push(place);
-        }
+        } => (
+            update_region_row(c, actor, *id, name, *level, parent.as_deref()).await?,
+            &mut sum.regions_updated,
+        ),
         ImportStep::CreateUnit {
             code,
             name,
             short_name,
             kind,
             region,
-        } => {
-            let kind = *kind;
-            let region_id = region_id_by_code(c, region).await?;
-            let new = NewUnit {
-                region_id,
-                code: code.to_string(),
-                name: name.to_string(),
-                short_name: short_name.to_string(),
-                kind,
-            };
-            let id = insert_unit(c, &new).await?;
-            let unit = fetch_unit(&mut *c, id)
-                .await?
-                .ok_or(StoreError::NotFound("单位"))?;
-            let place = Placement::unit(id, unit.region_path.clone());
-            append_audit(
-                c,
-                actor,
-                Change {
-                    action: "unit.create",
-                    entity: "unit",
-                    entity_id: Some(id),
-                    place: place.clone(),
-                    before: None,
-                    after: Some(to_json(&unit)),
-                },
-            )
-            .await?;
-            sum.units_created += 1;
-            places.push(place);
-        }
+        } => (
+            create_unit_row(c, actor, code, name, short_name, *kind, region).await?,
+            &mut sum.units_created,
+        ),
         ImportStep::UpdateUnit {
             id,
             name,
             short_name,
             kind,
             region,
-        } => {
-            let (id, kind) = (*id, *kind);
-            let before = fetch_unit(&mut *c, id)
-                .await?
-                .ok_or(StoreError::NotFound("单位"))?;
-            let region_id = region_id_by_code(c, region).await?;
-            if before.name == *name
-                && before.short_name == *short_name
-                && before.kind == kind
-                && before.region_id == region_id
-            {
-                return Ok(());
-            }
-            let new = NewUnit {
-                region_id,
-                code: before.code.clone(),
-                name: name.to_string(),
-                short_name: short_name.to_string(),
-                kind,
-            };
-            write_unit(c, id, &new).await?;
-            let after = fetch_unit(&mut *c, id)
-                .await?
-                .ok_or(StoreError::NotFound("单位"))?;
-            let place = Placement::unit(id, after.region_path.clone());
-            append_audit(
-                c,
-                actor,
-                Change {
-                    action: "unit.update",
-                    entity: "unit",
-                    entity_id: Some(id),
-                    place: place.clone(),
-                    before: Some(to_json(&before)),
-                    after: Some(to_json(&after)),
-                },
-            )
-            .await?;
-            sum.units_updated += 1;
-            places.push(place);
-        }
+        } => (
+            update_unit_row(c, actor, *id, name, short_name, *kind, region).await?,
+            &mut sum.units_updated,
+        ),
+    };
+    if let Some(place) = place {
+        *counter += 1;
+        places.push(place);
     }
     Ok(())
+}
+
+/// Applies one row; `None` when it changes nothing (no audit entry, not counted).
+async fn create_region_row(
+    c: &mut DbConn,
+    actor: &Actor,
+    code: &str,
+    name: &str,
+    level: RegionLevel,
+    parent: Option<&str>,
+) -> StoreResult<Option<Placement>> {
+    let (parent_id, parent_path) = match parent {
+        Some(p) => {
+            let id = region_id_by_code(c, p).await?;
+            (
+                Some(id),
+                region_path(&mut *c, id).await?.unwrap_or_default(),
+            )
+        }
+        None => (None, String::new()),
+    };
+    let region = insert_region(c, parent_id, &parent_path, code, name, level).await?;
+    let place = Placement::region(region.path.clone());
+    append_audit(
+        c,
+        actor,
+        Change {
+            action: "region.create",
+            entity: "region",
+            entity_id: Some(region.id),
+            place: place.clone(),
+            before: None,
+            after: Some(to_json(&region)),
+        },
+    )
+    .await?;
+    Ok(Some(place))
+}
+
+/// Applies one row; `None` when it changes nothing (no audit entry, not counted).
+async fn update_region_row(
+    c: &mut DbConn,
+    actor: &Actor,
+    id: RegionId,
+    name: &str,
+    level: RegionLevel,
+    parent: Option<&str>,
+) -> StoreResult<Option<Placement>> {
+    let before = fetch_region(&mut *c, id)
+        .await?
+        .ok_or(StoreError::NotFound("区划"))?;
+    let parent_id = match parent {
+        Some(p) => Some(region_id_by_code(c, p).await?),
+        None => None,
+    };
+    if before.name == *name && before.level == level && before.parent_id == parent_id {
+        return Ok(None);
+    }
+    query("UPDATE regions SET name = $1, level = $2 WHERE id = $3")
+        .bind(name)
+        .bind(level.key())
+        .bind(id)
+        .execute(&mut *c)
+        .await
+        .map_err(db)?;
+    if before.parent_id != parent_id {
+        move_region(c, &before, parent_id).await?;
+    }
+    let after = fetch_region(&mut *c, id)
+        .await?
+        .ok_or(StoreError::NotFound("区划"))?;
+    let place = Placement::region(after.path.clone());
+    append_audit(
+        c,
+        actor,
+        Change {
+            action: "region.update",
+            entity: "region",
+            entity_id: Some(id),
+            place: place.clone(),
+            before: Some(to_json(&before)),
+            after: Some(to_json(&after)),
+        },
+    )
+    .await?;
+    Ok(Some(place))
+}
+
+/// Applies one row; `None` when it changes nothing (no audit entry, not counted).
+async fn create_unit_row(
+    c: &mut DbConn,
+    actor: &Actor,
+    code: &str,
+    name: &str,
+    short_name: &str,
+    kind: UnitKind,
+    region: &str,
+) -> StoreResult<Option<Placement>> {
+    let region_id = region_id_by_code(c, region).await?;
+    let new = NewUnit {
+        region_id,
+        code: code.to_string(),
+        name: name.to_string(),
+        short_name: short_name.to_string(),
+        kind,
+    };
+    let id = insert_unit(c, &new).await?;
+    let unit = fetch_unit(&mut *c, id)
+        .await?
+        .ok_or(StoreError::NotFound("单位"))?;
+    let place = Placement::unit(id, unit.region_path.clone());
+    append_audit(
+        c,
+        actor,
+        Change {
+            action: "unit.create",
+            entity: "unit",
+            entity_id: Some(id),
+            place: place.clone(),
+            before: None,
+            after: Some(to_json(&unit)),
+        },
+    )
+    .await?;
+    Ok(Some(place))
+}
+
+/// Applies one row; `None` when it changes nothing (no audit entry, not counted).
+async fn update_unit_row(
+    c: &mut DbConn,
+    actor: &Actor,
+    id: UnitId,
+    name: &str,
+    short_name: &str,
+    kind: UnitKind,
+    region: &str,
+) -> StoreResult<Option<Placement>> {
+    let before = fetch_unit(&mut *c, id)
+        .await?
+        .ok_or(StoreError::NotFound("单位"))?;
+    let region_id = region_id_by_code(c, region).await?;
+    if before.name == *name
+        && before.short_name == *short_name
+        && before.kind == kind
+        && before.region_id == region_id
+    {
+        return Ok(None);
+    }
+    let new = NewUnit {
+        region_id,
+        code: before.code.clone(),
+        name: name.to_string(),
+        short_name: short_name.to_string(),
+        kind,
+    };
+    write_unit(c, id, &new).await?;
+    let after = fetch_unit(&mut *c, id)
+        .await?
+        .ok_or(StoreError::NotFound("单位"))?;
+    let place = Placement::unit(id, after.region_path.clone());
+    append_audit(
+        c,
+        actor,
+        Change {
+            action: "unit.update",
+            entity: "unit",
+            entity_id: Some(id),
+            place: place.clone(),
+            before: Some(to_json(&before)),
+            after: Some(to_json(&after)),
+        },
+    )
+    .await?;
+    Ok(Some(place))
 }
 
 /// The organisation as it is in the transaction (regions ordered by path).

@@ -26,7 +26,9 @@ pub(crate) use async_trait::async_trait;
 pub(crate) use chrono::NaiveDate;
 pub(crate) use fazhi_domain::ledger::{Fields, Record, RecordData, RecordId, RecordKind};
 pub(crate) use fazhi_domain::org::{ImportPlan, ImportStep, OrgSnapshot};
-pub(crate) use fazhi_domain::{Grant, Node, Placement, RegionId, RegionLevel, UnitId, UserId};
+pub(crate) use fazhi_domain::{
+    Grant, Node, Placement, RegionId, RegionLevel, UnitId, UnitKind, UserId,
+};
 pub(crate) use serde_json::{json, Value};
 pub(crate) use sqlx::types::Json;
 pub(crate) use std::collections::HashMap;

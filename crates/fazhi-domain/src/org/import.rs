@@ -215,29 +215,20 @@ impl<'a> Planner<'a> {
 
     /// The step of one row, or why it cannot be applied (every problem, joined by "；").
     fn row(&mut self, line: usize, row: &OrgRow) -> Result<ImportStep, String> {
-        let mut problems: Vec<String> = Vec::new();
-        let step = match row {
+        let (step, problems) = match row {
             OrgRow::Region {
                 code,
                 name,
                 level,
                 parent_code,
-            } => self.region(line, code, name, *level, parent_code, &mut problems),
+            } => self.region(line, code, name, *level, parent_code),
             OrgRow::Unit {
                 code,
                 name,
                 short_name,
                 kind,
                 region_code,
-            } => self.unit(
-                line,
-                code,
-                name,
-                short_name,
-                *kind,
-                region_code,
-                &mut problems,
-            ),
+            } => self.unit(line, code, name, short_name, *kind, region_code),
         };
         if problems.is_empty() {
             Ok(step)
@@ -253,8 +244,8 @@ impl<'a> Planner<'a> {
         name: &str,
         level: RegionLevel,
         parent_code: &Option<String>,
-        problems: &mut Vec<String>,
-    ) -> ImportStep {
+    ) -> (ImportStep, Vec<String>) {
+        let mut problems = Vec::new();
         if code.trim().is_empty() {
             problems.push("区划代码为空".into());
         }
@@ -288,7 +279,7 @@ impl<'a> Planner<'a> {
             self.tree.insert(code.to_string(), None);
         }
         let (name, parent) = (name.to_string(), parent.map(str::to_string));
-        match self.region_ids.get(code) {
+        let step = match self.region_ids.get(code) {
             Some(&id) => ImportStep::UpdateRegion {
                 id,
                 name,
@@ -301,10 +292,10 @@ impl<'a> Planner<'a> {
                 level,
                 parent,
             },
-        }
+        };
+        (step, problems)
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn unit(
         &mut self,
         line: usize,
@@ -313,8 +304,8 @@ impl<'a> Planner<'a> {
         short_name: &str,
         kind: UnitKind,
         region_code: &str,
-        problems: &mut Vec<String>,
-    ) -> ImportStep {
+    ) -> (ImportStep, Vec<String>) {
+        let mut problems = Vec::new();
         if code.trim().is_empty() {
             problems.push("单位代码为空".into());
         }
@@ -338,7 +329,7 @@ impl<'a> Planner<'a> {
             short_name.to_string(),
             region_code.to_string(),
         );
-        match self.unit_ids.get(code) {
+        let step = match self.unit_ids.get(code) {
             Some(&id) => ImportStep::UpdateUnit {
                 id,
                 name,
@@ -353,7 +344,8 @@ impl<'a> Planner<'a> {
                 kind,
                 region,
             },
-        }
+        };
+        (step, problems)
     }
 }
 

@@ -159,137 +159,35 @@ pub async fn update_unit(
 /// now (for an update) and where it will sit (its parent, traced through rows of the same
 /// batch to a region that exists). Rows that repeat what is there need no right, so an
 /// admin can import his own export again (it names his region under its parent). Rows
-/// naming unknown parents are left for the store to report.
+/// naming unknown parents reach nothing; the plan refuses them. The plan and its reach are
+/// `fazhi_domain::org::plan_import`'s.
 pub async fn import_org_rows(
     state: &AppState,
     p: &Principal,
     rows: &[(usize, fazhi_store::OrgRow)],
 ) -> Result<fazhi_store::ImportSummary> {
-    use fazhi_store::OrgRow;
     // Only admins import, even a sheet that changes nothing.
     require_org_import(p)?;
     if rows.is_empty() {
         return Err(Error::BadRequest("没有要导入的数据行".into()));
     }
-    // Names and codes by the same rule as the forms (no hidden characters), every bad
-    // row at once.
-    let hidden: Vec<fazhi_store::RowError> = rows
-        .iter()
-        .filter_map(|(line, row)| {
-            let texts: [(&str, &str); 3] = match row {
-                OrgRow::Region { code, name, .. } => [("代码", code), ("名称", name), ("", "")],
-                OrgRow::Unit {
-                    code,
-                    name,
-                    short_name,
-                    ..
-                } => [("代码", code), ("名称", name), ("简称", short_name)],
-            };
-            texts
-                .iter()
-                .filter(|(what, _)| !what.is_empty())
-                .find(|(_, v)| {
-                    v.chars()
-                        .any(|c| c.is_control() || fazhi_domain::text::is_invisible(c))
-                })
-                .map(|(what, _)| fazhi_store::RowError {
-                    line: *line,
-                    message: fazhi_domain::text::NameProblem::Hidden.message(what),
-                })
-        })
-        .collect();
-    if !hidden.is_empty() {
-        return Err(Error::Rows(hidden));
-    }
-    let regions = state.store.regions().await?;
-    let units = state.store.units(None).await?;
-    let region_by_code: HashMap<&str, &Region> =
-        regions.iter().map(|r| (r.code.as_str(), r)).collect();
-    let unit_by_code: HashMap<&str, &fazhi_store::Unit> =
-        units.iter().map(|u| (u.code.as_str(), u)).collect();
-    let nonempty = |s: &Option<String>| {
-        s.as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
+    // One plan against the organisation as it is (names and codes by the same rule as the
+    // forms, every bad row at once); rights are checked where the plan reaches before any
+    // refused row is shown, then the store applies the plan.
+    let snapshot = state.store.org_snapshot().await?;
+    let plan = match fazhi_domain::org::plan_import(&snapshot, rows) {
+        Ok(plan) => plan,
+        Err(refusal) => {
+            for path in &refusal.reach {
+                require_org_parent(state, p, path).await?;
+            }
+            return Err(Error::Rows(refusal.errors));
+        }
     };
-    let mut batch_parent: HashMap<String, Option<String>> = HashMap::new();
-    for (_, row) in rows {
-        if let OrgRow::Region {
-            code, parent_code, ..
-        } = row
-        {
-            batch_parent
-                .entry(code.trim().to_string())
-                .or_insert_with(|| nonempty(parent_code));
-        }
-    }
-    // The region chain of the existing region a code ends up under (empty: no parent),
-    // or `None` when it cannot be traced (the store reports such rows).
-    let trace = |start: Option<String>| -> Option<Vec<RegionId>> {
-        let mut code = start;
-        for _ in 0..=batch_parent.len() {
-            let Some(c) = code else {
-                return Some(Vec::new());
-            };
-            if let Some(r) = region_by_code.get(c.as_str()) {
-                return Some(r.path.clone());
-            }
-            code = batch_parent.get(&c)?.clone();
-        }
-        None
-    };
-    let code_of: HashMap<RegionId, &str> =
-        regions.iter().map(|r| (r.id, r.code.as_str())).collect();
-    let mut needed: Vec<Vec<RegionId>> = Vec::new();
-    for (_, row) in rows {
-        match row {
-            OrgRow::Region {
-                code,
-                name,
-                level,
-                parent_code,
-            } => {
-                if let Some(existing) = region_by_code.get(code.trim()) {
-                    let parent_now = existing.parent_id.and_then(|id| code_of.get(&id).copied());
-                    let unchanged = existing.name == name.trim()
-                        && existing.level == *level
-                        && parent_now == nonempty(parent_code).as_deref();
-                    if unchanged {
-                        continue;
-                    }
-                    needed.push(existing.path[..existing.path.len() - 1].to_vec());
-                }
-                needed.extend(trace(nonempty(parent_code)));
-            }
-            OrgRow::Unit {
-                code,
-                name,
-                short_name,
-                kind,
-                region_code,
-            } => {
-                if let Some(existing) = unit_by_code.get(code.trim()) {
-                    let unchanged = existing.name == name.trim()
-                        && existing.short_name == short_name.trim()
-                        && existing.kind == *kind
-                        && code_of.get(&existing.region_id).copied() == Some(region_code.trim());
-                    if unchanged {
-                        continue;
-                    }
-                    needed.push(existing.region_path.clone());
-                }
-                needed.extend(trace(Some(region_code.trim().to_string())));
-            }
-        }
-    }
-    needed.sort();
-    needed.dedup();
-    for path in &needed {
+    for path in plan.reach() {
         require_org_parent(state, p, path).await?;
     }
-    let (lines, rows): (Vec<usize>, Vec<OrgRow>) = rows.iter().cloned().unzip();
-    Ok(state.store.import_org(&p.actor(), &rows, &lines).await?)
+    Ok(state.store.apply_org_plan(&p.actor(), &plan).await?)
 }
 
 /// An organisation sheet (CSV or XLSX) read with `fazhi_sheet` and imported; every bad

@@ -7,7 +7,7 @@
 //!   all rows in its one transaction — what `POST …/ledger/{kind}/import` does.
 //!
 //! Target: under 10 s end to end. Run:
-//! `cargo bench -p fazhi-sheet --bench ledger_import` (results in docs/PERFORMANCE.md).
+//! `cargo bench -p fazhi-store --bench ledger_import` (results in docs/PERFORMANCE.md).
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use fazhi_domain::ledger::{parse_fields, Record, RecordData, RecordKind};
