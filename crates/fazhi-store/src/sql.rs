@@ -2,8 +2,8 @@
 //!
 //! The capability modules (`org`, `users`, `sessions`, `audit`, `uploads`, `ledger`) are
 //! written once against this small layer instead of against `sqlx::Database` generics (which
-//! would need a wall of higher-ranked bounds on every function) or a textual `include!` per
-//! backend (which compiled everything twice). It mirrors the part of sqlx's API the store
+//! would need a wall of higher-ranked bounds on every function) or a textual inclusion of
+//! one file per backend (which compiled everything twice). It mirrors the part of sqlx's API the store
 //! uses — [`query`], [`query_scalar`], [`QueryBuilder`], `fetch_one` / `fetch_optional` /
 //! `fetch_all` / `execute` — and dispatches to the concrete sqlx driver when a statement runs.
 //! Bound values are converted to [`Val`], the handful of column types the schema has, which
