@@ -9,7 +9,9 @@
 //! records. Headers are matched by name (white space, a required-field `*` and letter case
 //! do not matter; columns may come in any order; optional columns may be left out; a “序号”
 //! column is ignored). 年度 may be left empty (the import's default year applies); 指标 holds
-//! indicator names or codes separated by 、 (empty: the kind's default indicators).
+//! indicator names or codes separated by 、, read by the domain's one indicator parser
+//! ([`IndicatorParser`]: empty means the kind's default indicators, at most
+//! [`MAX_INDICATORS`](fazhi_domain::ledger::MAX_INDICATORS), as in the forms and the API).
 //!
 //! An import is all or nothing: [`parse_import`] answers every row, or every problem of
 //! every row ([`LedgerSheetError::Rows`], downloadable with [`problems_csv`]), or why the
@@ -20,7 +22,10 @@ use crate::xlsx_io::{
 };
 use crate::{normalize_header, read_csv, write_csv, Format, Limits, Row, SheetError};
 use chrono::Datelike;
-use fazhi_domain::ledger::{parse_fields, FieldSpec, FieldType, Record, RecordData, RecordKind};
+use fazhi_domain::ledger::{
+    parse_fields, FieldSpec, FieldType, IndicatorError, IndicatorParser, Record, RecordData,
+    RecordKind,
+};
 use fazhi_domain::ledger::{Value, MAX_COUNT, MAX_HOURS};
 use fazhi_domain::Framework;
 use rust_xlsxwriter::{
@@ -43,8 +48,6 @@ pub const NOTES_SHEET: &str = "填写说明";
 pub const MAX_IMPORT_ROWS: usize = 20_000;
 /// Rows above the header (a title such as “2025年学法台账”) looked through for it.
 const HEADER_SEARCH_ROWS: usize = 10;
-/// What separates indicators in the 指标 cell (the list separators of `parse_value`).
-const INDICATOR_SEPARATORS: [char; 7] = ['、', '，', ',', '；', ';', '\n', '\r'];
 /// Longest cell text a message quotes back.
 const QUOTE_CHARS: usize = 40;
 
@@ -713,21 +716,17 @@ pub fn parse_import(
     }
     let header_at = find_header(&rows, &cols);
     let header = &rows[header_at];
-    let map = map_header(kind, header, &cols)?;
-    let data_rows = &rows[header_at + 1..];
-
-    // A CSV cell's formula escape was taken off by `read_csv`.
-    let text = |row: &Row, c: usize| -> String { row.get(c).trim().to_string() };
-    let matcher = IndicatorMatcher::new(framework);
-    let mut out = Vec::with_capacity(data_rows.len());
+    let reader = RowReader {
+        kind,
+        map: map_header(kind, header, &cols)?,
+        default_year,
+        indicators: IndicatorParser::new(framework),
+    };
+    let mut out = Vec::with_capacity(rows.len() - header_at - 1);
     let mut problems = Vec::new();
     let mut records = 0usize;
-    for row in data_rows {
-        if map
-            .fields
-            .iter()
-            .all(|(c, _)| row.get(*c).trim().is_empty())
-        {
+    for row in &rows[header_at + 1..] {
+        if reader.is_empty(row) {
             continue;
         }
         records += 1;
@@ -736,74 +735,12 @@ pub fn parse_import(
                 limit: MAX_IMPORT_ROWS,
             });
         }
-        let mut row_problems = Vec::new();
-        let problem = |column: &str, message: String| RowProblem {
-            line: row.line,
-            column: column.to_string(),
-            message,
-        };
-        let year_text = map.year.map(|c| text(row, c)).unwrap_or_default();
-        let year = if year_text.is_empty() {
-            match fazhi_domain::ledger::year_in_range(default_year) {
-                Ok(()) => Some(default_year),
-                Err(_) => {
-                    row_problems.push(problem(
-                        YEAR_HEADER,
-                        format!("年度为空，且导入时选择的年度 {default_year} 无效"),
-                    ));
-                    None
-                }
-            }
-        } else {
-            match parse_year(&year_text) {
-                Ok(y) => Some(y),
-                Err(m) => {
-                    row_problems.push(problem(YEAR_HEADER, m));
-                    None
-                }
-            }
-        };
-        let raw: BTreeMap<String, String> = map
-            .fields
-            .iter()
-            .map(|(c, f)| (f.key.to_string(), text(row, *c)))
-            .filter(|(_, v)| !v.is_empty())
-            .collect();
-        let fields = match parse_fields(kind, &raw) {
-            Ok(f) => Some(f),
-            Err(errors) => {
-                for e in errors {
-                    let label = kind.field(&e.field).map_or(e.field.as_str(), |f| f.label);
-                    row_problems.push(problem(label, e.message));
-                }
-                None
-            }
-        };
-        let indicators_text = map.indicators.map(|c| text(row, c)).unwrap_or_default();
-        let indicators = if indicators_text.is_empty() {
-            Some(kind.default_indicator_codes())
-        } else {
-            match matcher.parse(&indicators_text) {
-                Ok(codes) => Some(codes),
-                Err(m) => {
-                    row_problems.push(problem(INDICATOR_HEADER, m));
-                    None
-                }
-            }
-        };
-        match (year, fields, indicators) {
-            (Some(year), Some(fields), Some(indicators)) if row_problems.is_empty() => {
-                out.push(ImportedRow {
-                    line: row.line,
-                    data: RecordData {
-                        kind,
-                        year,
-                        fields,
-                        indicators,
-                    },
-                })
-            }
-            _ => problems.extend(row_problems),
+        match reader.read(row) {
+            Ok(data) => out.push(ImportedRow {
+                line: row.line,
+                data,
+            }),
+            Err(row_problems) => problems.extend(row_problems),
         }
     }
     if !problems.is_empty() {
@@ -813,6 +750,116 @@ pub fn parse_import(
         return Err(LedgerSheetError::NoRows { line: header.line });
     }
     Ok(out)
+}
+
+/// What the rows of one import are read with.
+struct RowReader<'a> {
+    kind: RecordKind,
+    map: ColumnMap,
+    default_year: i32,
+    indicators: IndicatorParser<'a>,
+}
+
+impl RowReader<'_> {
+    /// A CSV cell's formula escape was taken off by `read_csv`.
+    fn text(row: &Row, c: usize) -> String {
+        row.get(c).trim().to_string()
+    }
+
+    /// Whether every field cell of the row is empty (the row is skipped).
+    fn is_empty(&self, row: &Row) -> bool {
+        self.map
+            .fields
+            .iter()
+            .all(|(c, _)| row.get(*c).trim().is_empty())
+    }
+
+    /// The record of a row, or every problem of it.
+    fn read(&self, row: &Row) -> Result<RecordData, Vec<RowProblem>> {
+        let mut problems = Vec::new();
+        let mut problem = |column: &str, message: String| {
+            problems.push(RowProblem {
+                line: row.line,
+                column: column.to_string(),
+                message,
+            })
+        };
+        let year = self.year(row).map_err(|m| problem(YEAR_HEADER, m)).ok();
+        let raw: BTreeMap<String, String> = self
+            .map
+            .fields
+            .iter()
+            .map(|(c, f)| (f.key.to_string(), Self::text(row, *c)))
+            .filter(|(_, v)| !v.is_empty())
+            .collect();
+        let fields = match parse_fields(self.kind, &raw) {
+            Ok(f) => Some(f),
+            Err(errors) => {
+                for e in errors {
+                    let label = self
+                        .kind
+                        .field(&e.field)
+                        .map_or(e.field.as_str(), |f| f.label);
+                    problem(label, e.message);
+                }
+                None
+            }
+        };
+        let indicators = self
+            .indicators(row)
+            .map_err(|m| problem(INDICATOR_HEADER, m))
+            .ok();
+        match (year, fields, indicators) {
+            (Some(year), Some(fields), Some(indicators)) if problems.is_empty() => Ok(RecordData {
+                kind: self.kind,
+                year,
+                fields,
+                indicators,
+            }),
+            _ => Err(problems),
+        }
+    }
+
+    /// The row's 年度, or the import's default year when the cell is empty.
+    fn year(&self, row: &Row) -> Result<i32, String> {
+        let text = self
+            .map
+            .year
+            .map(|c| Self::text(row, c))
+            .unwrap_or_default();
+        if !text.is_empty() {
+            return parse_year(&text);
+        }
+        fazhi_domain::ledger::year_in_range(self.default_year)
+            .map(|()| self.default_year)
+            .map_err(|_| format!("年度为空，且导入时选择的年度 {} 无效", self.default_year))
+    }
+
+    /// The row's 指标: names or codes in one cell ([`IndicatorParser::parse_text`]).
+    fn indicators(&self, row: &Row) -> Result<Vec<String>, String> {
+        let text = self
+            .map
+            .indicators
+            .map(|c| Self::text(row, c))
+            .unwrap_or_default();
+        self.indicators
+            .parse_text(self.kind, &text)
+            .map_err(indicator_message)
+    }
+}
+
+/// The import's wording of an indicator refusal: unknown ones quoted, with where to look.
+fn indicator_message(e: IndicatorError) -> String {
+    match e {
+        IndicatorError::Unknown(tokens) => {
+            let quoted: Vec<String> = tokens.iter().map(|t| format!("“{}”", quote(t))).collect();
+            format!(
+                "未知的指标：{}。请填写指标名称或代码（见模板“{NOTES_SHEET}”），多个用顿号分隔",
+                quoted.join("、")
+            )
+        }
+        e => e.to_string(),
+    }
 }
 
 fn read_rows(
@@ -938,69 +985,6 @@ fn parse_year(t: &str) -> Result<i32, String> {
     fazhi_domain::ledger::year_in_range(y).map(|()| y)
 }
 
-/// Indicator names and codes as the 指标 cell carries them. Names may themselves hold 、 and
-/// ，, so the cell is not split first: the longest name or code that starts the rest of the
-/// cell and ends at a separator (or the end) is taken, then the separators after it.
-struct IndicatorMatcher<'a> {
-    /// (name or code, code), longest first.
-    entries: Vec<(&'a str, &'a str)>,
-}
-
-impl<'a> IndicatorMatcher<'a> {
-    fn new(framework: &'a Framework) -> Self {
-        let mut entries: Vec<(&str, &str)> = framework
-            .nodes()
-            .iter()
-            .flat_map(|n| {
-                [
-                    (n.name.trim(), n.code.as_str()),
-                    (n.code.as_str(), n.code.as_str()),
-                ]
-            })
-            .filter(|(t, _)| !t.is_empty())
-            .collect();
-        entries.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(b.0)));
-        IndicatorMatcher { entries }
-    }
-
-    fn parse(&self, cell: &str) -> Result<Vec<String>, String> {
-        let is_sep = |c: char| INDICATOR_SEPARATORS.contains(&c) || c.is_whitespace();
-        let mut rest = cell;
-        let mut codes: Vec<String> = Vec::new();
-        let mut unknown: Vec<String> = Vec::new();
-        loop {
-            rest = rest.trim_start_matches(is_sep);
-            if rest.is_empty() {
-                break;
-            }
-            let hit = self.entries.iter().find(|(text, _)| {
-                rest.starts_with(text) && rest[text.len()..].chars().next().is_none_or(is_sep)
-            });
-            match hit {
-                Some((text, code)) => {
-                    if !codes.iter().any(|c| c == code) {
-                        codes.push(code.to_string());
-                    }
-                    rest = &rest[text.len()..];
-                }
-                None => {
-                    let end = rest.find(is_sep).unwrap_or(rest.len());
-                    unknown.push(format!("“{}”", quote(&rest[..end])));
-                    rest = &rest[end..];
-                }
-            }
-        }
-        if unknown.is_empty() {
-            Ok(codes)
-        } else {
-            Err(format!(
-                "未知的指标：{}。请填写指标名称或代码（见模板“{NOTES_SHEET}”），多个用顿号分隔",
-                unknown.join("、")
-            ))
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1008,14 +992,18 @@ mod tests {
     #[test]
     fn indicators_with_separators_inside_their_names() {
         let fw = Framework::builtin();
-        let m = IndicatorMatcher::new(&fw);
+        let m = IndicatorParser::new(&fw);
+        let parse = |cell: &str| {
+            m.parse_text(RecordKind::Study, cell)
+                .map_err(indicator_message)
+        };
         let thought = fw.get("thought").unwrap().name.clone();
         assert!(thought.contains('，'));
         let cell = format!("{thought}、decision.procedure；{thought}");
-        assert_eq!(m.parse(&cell).unwrap(), ["thought", "decision.procedure"]);
-        let e = m.parse(&format!("{thought}、学雷锋、nope")).unwrap_err();
+        assert_eq!(parse(&cell).unwrap(), ["thought", "decision.procedure"]);
+        let e = parse(&format!("{thought}、学雷锋、nope")).unwrap_err();
         assert!(e.contains("“学雷锋”、“nope”"), "{e}");
-        assert_eq!(m.parse(" 、 ").unwrap(), Vec::<String>::new());
+        assert_eq!(m.split(" 、 "), Vec::<&str>::new());
     }
 
     #[test]
