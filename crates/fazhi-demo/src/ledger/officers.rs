@@ -2,6 +2,9 @@
 
 use super::*;
 
+/// An officer as the training records name him: name and certificate number.
+type Officer = (String, String);
+
 impl Gen<'_> {
     pub(super) fn officers_and_training(&mut self) -> Result<(), String> {
         // Hours an officer needs in a year (`frameworks/rules.toml`), at least 24 here.
@@ -12,7 +15,7 @@ impl Gen<'_> {
 
     /// The unit's law enforcement officers (name, certificate number), certificates planted
     /// to have expired or to expire soon, and which officer (if any) is planted short of hours.
-    fn officers(&mut self) -> Result<(Vec<(String, String)>, Option<usize>), String> {
+    fn officers(&mut self) -> Result<(Vec<Officer>, Option<usize>), String> {
         let y = self.year;
         let n = match (self.unit.area, self.unit.level) {
             (Area::Government | Area::RuleOfLawOffice | Area::Petitions, _) => {
@@ -36,7 +39,7 @@ impl Gen<'_> {
             "综合执法大队",
             "政策法规科",
         ];
-        let mut officers: Vec<(String, String)> = Vec::new();
+        let mut officers: Vec<Officer> = Vec::new();
         let short = self
             .plants
             .contains(&Plant::TrainingShort)
@@ -88,7 +91,7 @@ impl Gen<'_> {
     /// online study tops up the hours.
     fn training(
         &mut self,
-        officers: &[(String, String)],
+        officers: &[Officer],
         short: Option<usize>,
         required: u32,
     ) -> Result<(), String> {
