@@ -334,192 +334,246 @@ pub struct AreaWords {
 }
 
 pub fn area_words(area: Area) -> AreaWords {
-    let (law, objects, service, activity) = match area {
-        Area::Government => (
-            "《中华人民共和国地方各级人民代表大会和地方各级人民政府组织法》",
-            "企业",
-            "企业开办",
-            "“宪法宣传周”",
-        ),
-        Area::Justice => (
-            "《中华人民共和国行政复议法》",
-            "企业",
-            "法律援助申请",
-            "“宪法宣传周”",
-        ),
-        Area::RuleOfLawOffice => (
-            "《法治政府建设与责任落实督察工作规定》",
-            "单位",
-            "法治督察",
-            "“民法典宣传月”",
-        ),
-        Area::Township => (
-            "《中华人民共和国村民委员会组织法》",
-            "辖区经营主体",
-            "社会救助申请",
-            "“法治进乡村”",
-        ),
-        Area::Science => (
-            "《中华人民共和国科学技术进步法》",
-            "科技型中小企业",
-            "技术合同登记",
-            "“科技活动周”",
-        ),
-        Area::Development => (
-            "《优化营商环境条例》",
-            "重点项目单位",
-            "企业投资项目备案",
-            "“优化营商环境宣传月”",
-        ),
-        Area::Education => (
-            "《中华人民共和国教育法》",
-            "中小学校",
-            "民办学校审批",
-            "“法治进校园”",
-        ),
-        Area::Police => (
-            "《中华人民共和国治安管理处罚法》",
-            "重点行业场所",
-            "户籍业务",
-            "“全民国家安全教育日”",
-        ),
-        Area::Finance => (
-            "《中华人民共和国预算法》",
-            "预算单位",
-            "政府采购备案",
-            "“财经法规宣传周”",
-        ),
-        Area::HumanResources => (
-            "《保障农民工工资支付条例》",
-            "用人单位",
-            "社会保险登记",
-            "“劳动法律进企业”",
-        ),
-        Area::NaturalResources => (
-            "《中华人民共和国土地管理法》",
-            "用地单位",
-            "不动产登记",
-            "“全国土地日”",
-        ),
-        Area::Environment => (
-            "《中华人民共和国环境保护法》",
-            "排污单位",
-            "排污许可",
-            "“六五环境日”",
-        ),
-        Area::Housing => (
-            "《中华人民共和国建筑法》",
-            "在建工地",
-            "施工许可",
-            "“建筑安全宣传周”",
-        ),
-        Area::Transport => (
-            "《中华人民共和国道路交通安全法》",
-            "道路运输企业",
-            "道路运输经营许可",
-            "“安全生产月”",
-        ),
-        Area::Agriculture => (
-            "《中华人民共和国农产品质量安全法》",
-            "农资经营户",
-            "农药经营许可",
-            "“放心农资下乡进村”",
-        ),
-        Area::Market => (
-            "《中华人民共和国食品安全法》",
-            "食品生产经营主体",
-            "个体工商户登记",
-            "“3·15”消费者权益保护",
-        ),
-        Area::Water => (
-            "《中华人民共和国水法》",
-            "取水单位",
-            "取水许可",
-            "“中国水周”",
-        ),
-        Area::Commerce => (
-            "《中华人民共和国电子商务法》",
-            "商贸企业",
-            "对外贸易经营者备案",
-            "“商务法律服务进企业”",
-        ),
-        Area::Culture => (
-            "《中华人民共和国文物保护法》",
-            "文化经营场所",
-            "营业性演出审批",
-            "“文化和自然遗产日”",
-        ),
-        Area::Health => (
-            "《中华人民共和国基本医疗卫生与健康促进法》",
-            "医疗机构",
-            "医师执业注册",
-            "“健康知识进万家”",
-        ),
-        Area::Emergency => (
-            "《中华人民共和国安全生产法》",
-            "危险化学品企业",
-            "安全生产许可",
-            "“安全生产月”",
-        ),
-        Area::Veterans => (
-            "《中华人民共和国退役军人保障法》",
-            "退役军人服务站",
-            "优待证申领",
-            "“八一”拥军优属",
-        ),
-        Area::Audit => (
-            "《中华人民共和国审计法》",
-            "被审计单位",
-            "审计结果公告",
-            "“审计法宣传周”",
-        ),
-        Area::Statistics => (
-            "《中华人民共和国统计法》",
-            "统计调查对象",
-            "统计调查项目审批",
-            "“统计开放日”",
-        ),
-        Area::CivilAffairs => (
-            "《社会救助暂行办法》",
-            "养老机构",
-            "最低生活保障申请",
-            "“民法典宣传月”",
-        ),
-        Area::Medical => (
-            "《医疗保障基金使用监督管理条例》",
-            "定点医药机构",
-            "异地就医备案",
-            "“医保基金监管集中宣传月”",
-        ),
-        Area::Forestry => (
-            "《中华人民共和国森林法》",
-            "林业经营主体",
-            "林木采伐许可",
-            "“植树节”",
-        ),
-        Area::CityManagement => (
-            "《城市市容和环境卫生管理条例》",
-            "沿街商户",
-            "户外广告设置审批",
-            "“城管进社区”",
-        ),
-        Area::Petitions => (
-            "《信访工作条例》",
-            "信访群众",
-            "网上信访",
-            "“信访法治宣传月”",
-        ),
-        Area::GovernmentServices => (
-            "《优化营商环境条例》",
-            "办事企业",
-            "企业开办",
-            "“政务服务宣传周”",
-        ),
-    };
-    AreaWords {
-        law,
-        objects,
-        service,
-        activity,
+    match area {
+        Area::Government => GOVERNMENT,
+        Area::Justice => JUSTICE,
+        Area::RuleOfLawOffice => RULE_OF_LAW_OFFICE,
+        Area::Township => TOWNSHIP,
+        Area::Science => SCIENCE,
+        Area::Development => DEVELOPMENT,
+        Area::Education => EDUCATION,
+        Area::Police => POLICE,
+        Area::Finance => FINANCE,
+        Area::HumanResources => HUMAN_RESOURCES,
+        Area::NaturalResources => NATURAL_RESOURCES,
+        Area::Environment => ENVIRONMENT,
+        Area::Housing => HOUSING,
+        Area::Transport => TRANSPORT,
+        Area::Agriculture => AGRICULTURE,
+        Area::Market => MARKET,
+        Area::Water => WATER,
+        Area::Commerce => COMMERCE,
+        Area::Culture => CULTURE,
+        Area::Health => HEALTH,
+        Area::Emergency => EMERGENCY,
+        Area::Veterans => VETERANS,
+        Area::Audit => AUDIT,
+        Area::Statistics => STATISTICS,
+        Area::CivilAffairs => CIVIL_AFFAIRS,
+        Area::Medical => MEDICAL,
+        Area::Forestry => FORESTRY,
+        Area::CityManagement => CITY_MANAGEMENT,
+        Area::Petitions => PETITIONS,
+        Area::GovernmentServices => GOVERNMENT_SERVICES,
     }
 }
+
+const GOVERNMENT: AreaWords = AreaWords {
+    law: "《中华人民共和国地方各级人民代表大会和地方各级人民政府组织法》",
+    objects: "企业",
+    service: "企业开办",
+    activity: "“宪法宣传周”",
+};
+
+const JUSTICE: AreaWords = AreaWords {
+    law: "《中华人民共和国行政复议法》",
+    objects: "企业",
+    service: "法律援助申请",
+    activity: "“宪法宣传周”",
+};
+
+const RULE_OF_LAW_OFFICE: AreaWords = AreaWords {
+    law: "《法治政府建设与责任落实督察工作规定》",
+    objects: "单位",
+    service: "法治督察",
+    activity: "“民法典宣传月”",
+};
+
+const TOWNSHIP: AreaWords = AreaWords {
+    law: "《中华人民共和国村民委员会组织法》",
+    objects: "辖区经营主体",
+    service: "社会救助申请",
+    activity: "“法治进乡村”",
+};
+
+const SCIENCE: AreaWords = AreaWords {
+    law: "《中华人民共和国科学技术进步法》",
+    objects: "科技型中小企业",
+    service: "技术合同登记",
+    activity: "“科技活动周”",
+};
+
+const DEVELOPMENT: AreaWords = AreaWords {
+    law: "《优化营商环境条例》",
+    objects: "重点项目单位",
+    service: "企业投资项目备案",
+    activity: "“优化营商环境宣传月”",
+};
+
+const EDUCATION: AreaWords = AreaWords {
+    law: "《中华人民共和国教育法》",
+    objects: "中小学校",
+    service: "民办学校审批",
+    activity: "“法治进校园”",
+};
+
+const POLICE: AreaWords = AreaWords {
+    law: "《中华人民共和国治安管理处罚法》",
+    objects: "重点行业场所",
+    service: "户籍业务",
+    activity: "“全民国家安全教育日”",
+};
+
+const FINANCE: AreaWords = AreaWords {
+    law: "《中华人民共和国预算法》",
+    objects: "预算单位",
+    service: "政府采购备案",
+    activity: "“财经法规宣传周”",
+};
+
+const HUMAN_RESOURCES: AreaWords = AreaWords {
+    law: "《保障农民工工资支付条例》",
+    objects: "用人单位",
+    service: "社会保险登记",
+    activity: "“劳动法律进企业”",
+};
+
+const NATURAL_RESOURCES: AreaWords = AreaWords {
+    law: "《中华人民共和国土地管理法》",
+    objects: "用地单位",
+    service: "不动产登记",
+    activity: "“全国土地日”",
+};
+
+const ENVIRONMENT: AreaWords = AreaWords {
+    law: "《中华人民共和国环境保护法》",
+    objects: "排污单位",
+    service: "排污许可",
+    activity: "“六五环境日”",
+};
+
+const HOUSING: AreaWords = AreaWords {
+    law: "《中华人民共和国建筑法》",
+    objects: "在建工地",
+    service: "施工许可",
+    activity: "“建筑安全宣传周”",
+};
+
+const TRANSPORT: AreaWords = AreaWords {
+    law: "《中华人民共和国道路交通安全法》",
+    objects: "道路运输企业",
+    service: "道路运输经营许可",
+    activity: "“安全生产月”",
+};
+
+const AGRICULTURE: AreaWords = AreaWords {
+    law: "《中华人民共和国农产品质量安全法》",
+    objects: "农资经营户",
+    service: "农药经营许可",
+    activity: "“放心农资下乡进村”",
+};
+
+const MARKET: AreaWords = AreaWords {
+    law: "《中华人民共和国食品安全法》",
+    objects: "食品生产经营主体",
+    service: "个体工商户登记",
+    activity: "“3·15”消费者权益保护",
+};
+
+const WATER: AreaWords = AreaWords {
+    law: "《中华人民共和国水法》",
+    objects: "取水单位",
+    service: "取水许可",
+    activity: "“中国水周”",
+};
+
+const COMMERCE: AreaWords = AreaWords {
+    law: "《中华人民共和国电子商务法》",
+    objects: "商贸企业",
+    service: "对外贸易经营者备案",
+    activity: "“商务法律服务进企业”",
+};
+
+const CULTURE: AreaWords = AreaWords {
+    law: "《中华人民共和国文物保护法》",
+    objects: "文化经营场所",
+    service: "营业性演出审批",
+    activity: "“文化和自然遗产日”",
+};
+
+const HEALTH: AreaWords = AreaWords {
+    law: "《中华人民共和国基本医疗卫生与健康促进法》",
+    objects: "医疗机构",
+    service: "医师执业注册",
+    activity: "“健康知识进万家”",
+};
+
+const EMERGENCY: AreaWords = AreaWords {
+    law: "《中华人民共和国安全生产法》",
+    objects: "危险化学品企业",
+    service: "安全生产许可",
+    activity: "“安全生产月”",
+};
+
+const VETERANS: AreaWords = AreaWords {
+    law: "《中华人民共和国退役军人保障法》",
+    objects: "退役军人服务站",
+    service: "优待证申领",
+    activity: "“八一”拥军优属",
+};
+
+const AUDIT: AreaWords = AreaWords {
+    law: "《中华人民共和国审计法》",
+    objects: "被审计单位",
+    service: "审计结果公告",
+    activity: "“审计法宣传周”",
+};
+
+const STATISTICS: AreaWords = AreaWords {
+    law: "《中华人民共和国统计法》",
+    objects: "统计调查对象",
+    service: "统计调查项目审批",
+    activity: "“统计开放日”",
+};
+
+const CIVIL_AFFAIRS: AreaWords = AreaWords {
+    law: "《社会救助暂行办法》",
+    objects: "养老机构",
+    service: "最低生活保障申请",
+    activity: "“民法典宣传月”",
+};
+
+const MEDICAL: AreaWords = AreaWords {
+    law: "《医疗保障基金使用监督管理条例》",
+    objects: "定点医药机构",
+    service: "异地就医备案",
+    activity: "“医保基金监管集中宣传月”",
+};
+
+const FORESTRY: AreaWords = AreaWords {
+    law: "《中华人民共和国森林法》",
+    objects: "林业经营主体",
+    service: "林木采伐许可",
+    activity: "“植树节”",
+};
+
+const CITY_MANAGEMENT: AreaWords = AreaWords {
+    law: "《城市市容和环境卫生管理条例》",
+    objects: "沿街商户",
+    service: "户外广告设置审批",
+    activity: "“城管进社区”",
+};
+
+const PETITIONS: AreaWords = AreaWords {
+    law: "《信访工作条例》",
+    objects: "信访群众",
+    service: "网上信访",
+    activity: "“信访法治宣传月”",
+};
+
+const GOVERNMENT_SERVICES: AreaWords = AreaWords {
+    law: "《优化营商环境条例》",
+    objects: "办事企业",
+    service: "企业开办",
+    activity: "“政务服务宣传周”",
+};

@@ -166,8 +166,10 @@ fn sniff_delimiter(text: &str) -> u8 {
 }
 
 /// Writes a table as CSV for Excel: UTF-8 with a byte-order mark (without one Excel reads
-/// UTF-8 as the system's code page and shows mojibake), CRLF line ends, fields quoted when
-/// they hold a comma, a quote, a line break or leading/trailing white space.
+/// UTF-8 as the system's code page and shows mojibake), CRLF line ends, fields quoted by the
+/// `csv` crate when they need it (a comma, a quote, a line break; and a row of no field or
+/// one empty field is written `""`). White space at a field's ends is written as it is,
+/// unquoted: RFC 4180, Excel, WPS and [`read_csv`] all keep it.
 ///
 /// Every field, the header's too, is safe from formula injection: one that a spreadsheet
 /// would evaluate ([`crate::is_formula_like`]: `=1+1`, `+1`, `-1`, `@SUM(A1)`, `\t=1`,
@@ -177,32 +179,30 @@ fn sniff_delimiter(text: &str) -> u8 {
 pub fn write_csv(headers: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
     let mut out = Vec::with_capacity(64 + rows.len() * 64);
     out.extend_from_slice(UTF8_BOM);
-    write_record(&mut out, headers.iter().copied());
+    let mut writer = csv::WriterBuilder::new()
+        .flexible(true)
+        .quote_style(csv::QuoteStyle::Necessary)
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(out);
+    write_record(&mut writer, headers.iter().copied());
     for row in rows {
-        write_record(&mut out, row.iter().map(String::as_str));
+        write_record(&mut writer, row.iter().map(String::as_str));
     }
-    out
+    writer.into_inner().expect(IN_MEMORY)
 }
 
-fn write_record<'a>(out: &mut Vec<u8>, fields: impl Iterator<Item = &'a str>) {
-    for (i, field) in fields.enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        let field = neutralize(field);
-        let field = field.as_ref();
-        let quote = field.contains([',', '"', '\r', '\n'])
-            || field.starts_with(char::is_whitespace)
-            || field.ends_with(char::is_whitespace);
-        if quote {
-            out.push(b'"');
-            out.extend_from_slice(field.replace('"', "\"\"").as_bytes());
-            out.push(b'"');
-        } else {
-            out.extend_from_slice(field.as_bytes());
-        }
+/// Writing to memory has no IO to fail, and a `flexible` writer takes rows of any length:
+/// the csv crate has no error left to give.
+const IN_MEMORY: &str = "writing CSV to memory cannot fail";
+
+/// One row, each field neutralised first (the csv crate quotes, it does not neutralise).
+fn write_record<'a>(writer: &mut csv::Writer<Vec<u8>>, fields: impl Iterator<Item = &'a str>) {
+    for field in fields {
+        writer
+            .write_field(neutralize(field).as_bytes())
+            .expect(IN_MEMORY);
     }
-    out.extend_from_slice(b"\r\n");
+    writer.write_record(None::<&[u8]>).expect(IN_MEMORY);
 }
 
 #[cfg(test)]
@@ -320,6 +320,15 @@ mod tests {
         assert!(out.starts_with(UTF8_BOM));
         let s = std::str::from_utf8(&out[3..]).unwrap();
         assert_eq!(s, "名称,备注\r\n\"青川市, 司法局\",\"说\"\"明\"\"\"\r\n");
+    }
+
+    #[test]
+    fn white_space_at_the_ends_is_kept_unquoted_and_reads_back() {
+        let out = write_csv(&["名称"], &[vec![" 青川市 ".into(), "\u{3000}甲".into()]]);
+        let s = std::str::from_utf8(&out[3..]).unwrap();
+        assert_eq!(s, "名称\r\n 青川市 ,\u{3000}甲\r\n");
+        let back = read_csv(&out, &Limits::default()).unwrap();
+        assert_eq!(back[1].cells, [" 青川市 ", "\u{3000}甲"]);
     }
 
     #[test]

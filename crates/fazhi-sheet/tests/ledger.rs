@@ -1001,3 +1001,43 @@ fn write_fuzz_seeds() {
         &template_xlsx(RecordKind::Study).unwrap(),
     );
 }
+
+/// The cap of the forms and the API holds for the import too (one parser,
+/// `fazhi_domain::ledger::IndicatorParser`): 50 indicators import, 51 are refused.
+#[test]
+fn a_row_with_more_than_fifty_indicators_is_refused() {
+    use fazhi_domain::ledger::MAX_INDICATORS;
+    let toml: String = std::iter::once("name = \"测试\"\n".to_string())
+        .chain(
+            (0..=MAX_INDICATORS)
+                .map(|i| format!("[[node]]\ncode = \"n{i}\"\norder = {i}\nname = \"指标{i}\"\n")),
+        )
+        .collect();
+    let framework = Framework::from_toml(&toml).unwrap();
+    let read = |count: usize| {
+        let cell: Vec<String> = (0..count).map(|i| format!("指标{i}")).collect();
+        let text = format!(
+            "年度,日期,学法形式,主题,指标\n2025,2025-03-06,集中学法,学习民法典,{}\n",
+            cell.join("、")
+        );
+        parse_import(
+            RecordKind::Study,
+            text.as_bytes(),
+            "台账.csv",
+            2025,
+            &framework,
+            &Limits::default(),
+        )
+    };
+    let rows = read(MAX_INDICATORS).unwrap();
+    assert_eq!(rows[0].data.indicators.len(), MAX_INDICATORS);
+    let problems = rows_err(read(MAX_INDICATORS + 1));
+    assert_eq!(
+        problems,
+        [RowProblem {
+            line: 2,
+            column: "指标".into(),
+            message: "一条记录最多关联 50 个指标，现有 51 个".into(),
+        }]
+    );
+}

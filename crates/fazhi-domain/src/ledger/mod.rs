@@ -5,6 +5,7 @@
 mod check;
 mod coverage;
 mod due;
+mod indicators;
 mod kind;
 mod stats;
 mod value;
@@ -12,6 +13,7 @@ mod value;
 pub use check::*;
 pub use coverage::*;
 pub use due::*;
+pub use indicators::*;
 pub use kind::*;
 pub use stats::*;
 pub use value::*;

@@ -70,8 +70,8 @@ pub fn today() -> NaiveDate {
 
 /// Days ahead the dashboard lists what falls due.
 pub const DUE_HORIZON_DAYS: u32 = 30;
-/// Most indicators one record may be tagged with.
-pub const MAX_INDICATORS: usize = 50;
+/// Most indicators one record may be tagged with (the domain's one rule).
+pub use fazhi_domain::ledger::MAX_INDICATORS;
 /// Rows a list page shows when the query asks for none; and the most it may ask for.
 pub const DEFAULT_PAGE: u32 = 50;
 pub const MAX_PAGE: u32 = 1000;
@@ -169,34 +169,9 @@ fn indicators_of(
     kind: RecordKind,
     chosen: &[String],
 ) -> std::result::Result<Vec<String>, FieldError> {
-    let mut out: Vec<String> = Vec::new();
-    let mut unknown = Vec::new();
-    for code in chosen.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
-        if ctx.framework.get(code).is_none() {
-            unknown.push(code.to_string());
-        } else if !out.iter().any(|c| c == code) {
-            out.push(code.to_string());
-        }
-    }
-    if !unknown.is_empty() {
-        return Err(FieldError {
-            field: "indicators".into(),
-            message: format!("指标体系中没有这些指标代码：{}", unknown.join("、")),
-        });
-    }
-    if out.len() > MAX_INDICATORS {
-        return Err(FieldError {
-            field: "indicators".into(),
-            message: format!(
-                "一条记录最多关联 {MAX_INDICATORS} 个指标，现有 {} 个",
-                out.len()
-            ),
-        });
-    }
-    if out.is_empty() {
-        out = kind.default_indicator_codes();
-    }
-    Ok(out)
+    fazhi_domain::ledger::IndicatorParser::new(&ctx.framework)
+        .parse(kind, chosen)
+        .map_err(FieldError::from)
 }
 
 /// The procedure rules a record breaks as of today (a deadline passes with time), refusals
