@@ -10,15 +10,15 @@
 
 use super::access::{unit_allowing, unit_placement, unit_read_allowing, UnitAccess};
 use super::files::{check_file, clean_filename};
-use crate::auth::Principal;
 use super::reports::year_in_range;
+use crate::auth::Principal;
 use crate::error::{Error, Result};
 use crate::AppState;
 use chrono::{NaiveDate, Utc};
 use fazhi_domain::ledger::{
-    check_record, check_year, coverage, due_items, parse_fields, statistics,
-    DueItem, FieldError, Figure, IndicatorCoverage, Record, RecordData, RecordId, RecordKind,
-    RecordViolation, RuleContext, Statistics,
+    check_record, check_year, coverage, due_items, parse_fields, statistics, DueItem, FieldError,
+    Figure, IndicatorCoverage, Record, RecordData, RecordId, RecordKind, RecordViolation,
+    RuleContext, Statistics,
 };
 use fazhi_domain::{
     Action, Framework, Frameworks, HolidayCalendar, ProcedureSettings, UnitId, Violation,
