@@ -10,13 +10,13 @@
 //! year's holiday arrangement, or a province's 备案 period, is a data change, not a program
 //! change. Every file is validated on load; an error names the file, the line and the key.
 //!
-//! Reading the override directory is the only IO of this crate, done once at start.
+//! This crate does no IO: the binary reads the override directory once at start and hands
+//! its files in as data ([`Frameworks::with_overrides`]).
 
 use crate::{
     DomainError, Framework, HolidayCalendar, Outline, ProcedureSettings, RuleSettings, UnitAliases,
 };
 use std::collections::{BTreeMap, HashSet};
-use std::path::Path;
 use std::sync::OnceLock;
 
 /// The holiday calendar ([`HolidayCalendar`]).
@@ -64,10 +64,6 @@ const BUILTIN_FILES: &[(&str, &str)] = &[
     ),
 ];
 
-/// Largest framework file read from an override directory (the built-in password list, the
-/// largest file, is about 50 KB).
-const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
-
 /// A framework file that could not be loaded: which file, where in it, and why (in Chinese).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}", self.describe())]
@@ -96,15 +92,43 @@ impl FrameworkError {
             format!("框架数据文件“{}”{at}有误：{}", self.file, self.message)
         }
     }
+}
 
-    fn io(file: &Path, e: impl std::fmt::Display) -> FrameworkError {
-        FrameworkError {
-            file: file.display().to_string(),
-            line: None,
-            key: None,
-            message: format!("无法读取：{e}"),
-        }
+/// An operator's framework file, handed in as data: its `name` relative to `frameworks/`
+/// (`holidays.toml`, `outlines/zhejiang.toml`), the `file` an error names (the path it was
+/// read from) and its `text`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrameworkFile {
+    pub name: String,
+    pub file: String,
+    pub text: String,
+}
+
+/// Refuses a file `name` (relative to `frameworks/`) that is neither a known top-level file
+/// nor `outlines/<name>.toml` (a misspelt `holiday.toml` would otherwise be silently
+/// ignored); the error names `file`.
+pub fn check_name(name: &str, file: &str) -> Result<(), FrameworkError> {
+    let outline = name
+        .strip_prefix(&format!("{OUTLINES_DIR}/"))
+        .and_then(|n| n.strip_suffix(".toml"))
+        .is_some_and(|stem| !stem.is_empty() && !stem.contains('/'));
+    if outline || BUILTIN_FILES.iter().any(|(n, _)| *n == name) {
+        return Ok(());
     }
+    let known: Vec<&str> = BUILTIN_FILES
+        .iter()
+        .map(|(n, _)| *n)
+        .filter(|n| !n.contains('/'))
+        .collect();
+    Err(FrameworkError {
+        file: file.to_string(),
+        line: None,
+        key: None,
+        message: format!(
+            "不认识的框架数据文件（可用：{}、{OUTLINES_DIR}/*.toml）",
+            known.join("、")
+        ),
+    })
 }
 
 /// The list of common passwords (`common-passwords.txt`): lowercase, one per line, `#`
@@ -158,18 +182,20 @@ impl Frameworks {
         })
     }
 
-    /// The built-in data with the files of `override_dir` replacing (or, for outlines,
-    /// adding to) the built-in files of the same relative name. `None`: the built-in data.
-    pub fn load(override_dir: Option<&Path>) -> Result<Frameworks, FrameworkError> {
-        let Some(dir) = override_dir else {
+    /// The built-in data with the operator's `files` replacing (or, for outlines, adding to)
+    /// the built-in files of the same relative name. No files: the built-in data. A file of
+    /// an unknown name is refused ([`check_name`]); every file is validated, an error naming
+    /// the file, the line and the key.
+    pub fn with_overrides(files: Vec<FrameworkFile>) -> Result<Frameworks, FrameworkError> {
+        if files.is_empty() {
             return Ok(Frameworks::builtin().clone());
-        };
-        let mut files = builtin_files();
-        for (name, path) in override_files(dir)? {
-            let text = read_file(&path)?;
-            files.insert(name, Source::Override(path.display().to_string(), text));
         }
-        Frameworks::from_files(&files)
+        let mut all = builtin_files();
+        for f in files {
+            check_name(&f.name, &f.file)?;
+            all.insert(f.name, Source::Override(f.file, f.text));
+        }
+        Frameworks::from_files(&all)
     }
 
     fn from_files(files: &BTreeMap<String, Source>) -> Result<Frameworks, FrameworkError> {
@@ -268,91 +294,6 @@ fn builtin_files() -> BTreeMap<String, Source> {
         .iter()
         .map(|(name, text)| (name.to_string(), Source::Builtin(name, text)))
         .collect()
-}
-
-/// The files of an override directory, by relative name: the known top-level files and
-/// `outlines/*.toml`. A top-level `.toml`/`.txt` file of another name is refused (a
-/// misspelt `holiday.toml` would otherwise be silently ignored); other files (a README) are
-/// left alone.
-fn override_files(dir: &Path) -> Result<Vec<(String, std::path::PathBuf)>, FrameworkError> {
-    if !dir.is_dir() {
-        return Err(FrameworkError {
-            file: dir.display().to_string(),
-            line: None,
-            key: None,
-            message: "找不到该框架数据目录".into(),
-        });
-    }
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).map_err(|e| FrameworkError::io(dir, e))? {
-        let path = entry.map_err(|e| FrameworkError::io(dir, e))?.path();
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        if path.is_dir() {
-            if name == OUTLINES_DIR {
-                out.extend(outline_files(&path)?);
-            }
-            continue;
-        }
-        if BUILTIN_FILES.iter().any(|(n, _)| *n == name) {
-            out.push((name, path));
-        } else if name.ends_with(".toml") || name.ends_with(".txt") {
-            let known: Vec<&str> = BUILTIN_FILES
-                .iter()
-                .map(|(n, _)| *n)
-                .filter(|n| !n.contains('/'))
-                .collect();
-            return Err(FrameworkError {
-                file: path.display().to_string(),
-                line: None,
-                key: None,
-                message: format!(
-                    "不认识的框架数据文件（可用：{}、{OUTLINES_DIR}/*.toml）",
-                    known.join("、")
-                ),
-            });
-        }
-    }
-    out.sort();
-    Ok(out)
-}
-
-fn outline_files(dir: &Path) -> Result<Vec<(String, std::path::PathBuf)>, FrameworkError> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).map_err(|e| FrameworkError::io(dir, e))? {
-        let path = entry.map_err(|e| FrameworkError::io(dir, e))?.path();
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        if path.is_file() && name.ends_with(".toml") {
-            out.push((format!("{OUTLINES_DIR}/{name}"), path));
-        }
-    }
-    Ok(out)
-}
-
-fn read_file(path: &Path) -> Result<String, FrameworkError> {
-    let len = std::fs::metadata(path)
-        .map_err(|e| FrameworkError::io(path, e))?
-        .len();
-    if len > MAX_FILE_BYTES {
-        return Err(FrameworkError {
-            file: path.display().to_string(),
-            line: None,
-            key: None,
-            message: format!("文件过大（{len} 字节），上限 {MAX_FILE_BYTES} 字节"),
-        });
-    }
-    let bytes = std::fs::read(path).map_err(|e| FrameworkError::io(path, e))?;
-    String::from_utf8(bytes).map_err(|_| FrameworkError {
-        file: path.display().to_string(),
-        line: None,
-        key: None,
-        message: "文件不是 UTF-8 编码的文本".into(),
-    })
 }
 
 /// Where in `text` the error `e` lies. A TOML error carries its line; its key is read off

@@ -1,7 +1,8 @@
 //! Fazhi's domain: the vocabulary of 法治政府建设 as plain data and pure functions.
 //!
-//! This crate does no IO but one: the framework data files are compiled in as the default,
-//! and [`Frameworks::load`] reads an operator's override directory once at start.
+//! This crate does no IO: the framework data files are compiled in as the default, and an
+//! operator's override files, read by the binary once at start, are handed in as data
+//! ([`Frameworks::with_overrides`]).
 
 pub mod access;
 pub mod calendar;
@@ -23,7 +24,7 @@ mod year;
 pub use calendar::HolidayCalendar;
 pub use error::DomainError;
 pub use framework::{Framework, Indicator};
-pub use frameworks::{FrameworkError, Frameworks, PasswordList};
+pub use frameworks::{FrameworkError, FrameworkFile, Frameworks, PasswordList};
 pub use org::{
     allows, Action, Grant, Node, OrgRow, OrgSnapshot, Placement, Region, RegionId, RegionLevel,
     Role, RowError, Unit, UnitId, UnitKind, UserId,

@@ -71,7 +71,7 @@ impl AppState {
         Self::with_frameworks(store, engine, config, Frameworks::builtin().clone())
     }
 
-    /// The state with `frameworks` as loaded at start ([`Frameworks::load`]).
+    /// The state with `frameworks` as loaded at start ([`Frameworks::with_overrides`]).
     pub fn with_frameworks(
         store: Arc<dyn Store>,
         engine: Arc<Engine>,

@@ -27,7 +27,7 @@ pub struct Config {
     /// Log filter (`info`, `fazhi_web=debug` …); `None`: `RUST_LOG`, else `info`.
     pub log: Option<String>,
     /// An operator's frameworks directory whose files replace the built-in ones of the same
-    /// name (`fazhi_domain::Frameworks::load`); `None`: the built-in data only.
+    /// name (`crate::frameworks_dir::load`); `None`: the built-in data only.
     pub frameworks_dir: Option<PathBuf>,
     /// The config file that was read, if any (for messages).
     pub file: Option<PathBuf>,

@@ -7,6 +7,7 @@ mod check_cmd;
 mod cli;
 mod config;
 mod demo_cmd;
+mod frameworks_dir;
 mod org_cmd;
 mod outlines_cmd;
 mod output;

@@ -4,9 +4,9 @@
 use crate::cli::ServeArgs;
 use crate::config::Layer;
 use crate::demo_cmd;
+use crate::frameworks_dir;
 use crate::platform::{self, describe, grant_admin_at_roots, Failure, Outcome};
 use fazhi_demo::DemoOptions;
-use fazhi_domain::Frameworks;
 use fazhi_report::Engine;
 use fazhi_store::{Actor, NewUser, Store};
 use std::io::Write;
@@ -37,7 +37,7 @@ async fn go(args: &ServeArgs) -> Outcome {
         tracing::info!(file = %file.display(), "已读取配置文件");
     }
     // Before the database: a broken frameworks file stops the start, naming file, line and key.
-    let frameworks = Frameworks::load(config.frameworks_dir.as_deref())
+    let frameworks = frameworks_dir::load(config.frameworks_dir.as_deref())
         .map_err(|e| Failure::usage(e.to_string()))?;
     if let Some(dir) = &config.frameworks_dir {
         tracing::info!(dir = %dir.display(), "已读取框架数据目录");

@@ -7,20 +7,24 @@ fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
-/// An override directory holding `files` (relative name → text).
-fn dir_with(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (name, text) in files {
-        let path = dir.path().join(name);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-    dir
+/// Override files (relative name → text), as read from the directory `覆盖/`.
+fn files(files: &[(&str, &str)]) -> Vec<FrameworkFile> {
+    files
+        .iter()
+        .map(|(name, text)| FrameworkFile {
+            name: name.to_string(),
+            file: format!("覆盖/{name}"),
+            text: text.to_string(),
+        })
+        .collect()
 }
 
-fn load_err(files: &[(&str, &str)]) -> FrameworkError {
-    let dir = dir_with(files);
-    Frameworks::load(Some(dir.path())).unwrap_err()
+fn load(given: &[(&str, &str)]) -> Frameworks {
+    Frameworks::with_overrides(files(given)).unwrap()
+}
+
+fn load_err(given: &[(&str, &str)]) -> FrameworkError {
+    Frameworks::with_overrides(files(given)).unwrap_err()
 }
 
 #[test]
@@ -30,14 +34,11 @@ fn the_builtin_data_loads_and_is_the_default() {
     assert_eq!(fw.procedures.filing_days, 30);
     assert!(fw.calendar.covers(2025));
     assert!(fw.passwords.contains("woaini1314"));
-    let loaded = Frameworks::load(None).unwrap();
+    // No override files change nothing.
+    let loaded = load(&[]);
     assert_eq!(loaded.procedures, fw.procedures);
     assert_eq!(loaded.settings, fw.settings);
     assert_eq!(loaded.calendar, fw.calendar);
-    // An empty override directory changes nothing.
-    let dir = dir_with(&[("README.md", "运维说明")]);
-    let loaded = Frameworks::load(Some(dir.path())).unwrap();
-    assert_eq!(loaded.procedures, fw.procedures);
     assert_eq!(loaded.indicators, fw.indicators);
 }
 
@@ -46,8 +47,7 @@ fn the_builtin_data_loads_and_is_the_default() {
 #[test]
 fn a_changed_filing_period_in_an_override_changes_the_rule() {
     let procedures = builtin_text(PROCEDURES).replace("filing_days = 30", "filing_days = 15");
-    let dir = dir_with(&[(PROCEDURES, &procedures)]);
-    let fw = Frameworks::load(Some(dir.path())).unwrap();
+    let fw = load(&[(PROCEDURES, &procedures)]);
     assert_eq!(fw.procedures.filing_days, 15);
     // Only the overridden file differs.
     assert_eq!(fw.settings, Frameworks::builtin().settings);
@@ -99,7 +99,7 @@ fn a_broken_override_names_file_line_and_key() {
         .unwrap()
         + 1;
     let e = load_err(&[(PROCEDURES, &procedures)]);
-    assert!(e.file.ends_with("procedures.toml"), "{e:?}");
+    assert_eq!(e.file, "覆盖/procedures.toml", "{e:?}");
     assert_eq!(e.line, Some(line));
     assert_eq!(e.key.as_deref(), Some("filing_days"));
     let text = e.to_string();
@@ -157,8 +157,15 @@ fn an_unknown_file_is_refused_not_ignored() {
     let e = load_err(&[("holiday.toml", "")]);
     assert!(e.file.ends_with("holiday.toml"));
     assert!(e.message.contains("holidays.toml"), "{e}");
-    let missing = Frameworks::load(Some(Path::new("/nonexistent/fazhi-frameworks"))).unwrap_err();
-    assert!(missing.to_string().contains("找不到"), "{missing}");
+    for name in [
+        "outlines/.toml",
+        "outlines/a/b.toml",
+        "outlines/x.txt",
+        "rules.txt",
+    ] {
+        let e = load_err(&[(name, "")]);
+        assert!(e.message.contains("不认识"), "{name}: {e}");
+    }
 }
 
 /// The README's promise: a new year's holiday arrangement is appended to a copy of
@@ -170,8 +177,7 @@ fn a_new_holiday_year_is_data() {
         "{}\n[2031]\nholidays = [\"2031-01-01\", \"2031-10-01..2031-10-07\"]\nworkdays = [\"2031-09-28\"]\n",
         builtin_text(HOLIDAYS)
     );
-    let dir = dir_with(&[(HOLIDAYS, &holidays)]);
-    let fw = Frameworks::load(Some(dir.path())).unwrap();
+    let fw = load(&[(HOLIDAYS, &holidays)]);
     assert!(fw.calendar.covers(2031) && fw.calendar.covers(2025));
     assert!(!fw.calendar.is_working_day(d("2031-10-07")).unwrap());
     assert!(fw.calendar.is_working_day(d("2031-09-28")).unwrap());
@@ -182,11 +188,10 @@ fn an_override_may_replace_and_add_outlines() {
     let national = builtin_text("outlines/national.toml")
         .replace("name = \"全国通用五项提纲\"", "name = \"本省通用提纲\"");
     let zhejiang = builtin_text("outlines/national.toml").replace("\"national", "\"zhejiang");
-    let dir = dir_with(&[
+    let fw = load(&[
         ("outlines/national.toml", &national),
         ("outlines/zhejiang.toml", &zhejiang),
     ]);
-    let fw = Frameworks::load(Some(dir.path())).unwrap();
     assert_eq!(fw.outline_names(), ["national", "guangdong", "zhejiang"]);
     assert_eq!(fw.national().name, "本省通用提纲");
     assert_eq!(fw.outline("zhejiang").unwrap().parts.len(), 5);
