@@ -152,7 +152,7 @@ pub async fn grant_admin_at_roots(
         .regions()
         .await?
         .into_iter()
-        .filter(|r| r.parent_id.is_none())
+        .filter(|r| fazhi_domain::access::is_root(&r.path))
     {
         let grant = Grant {
             role: Role::Admin,
