@@ -25,9 +25,13 @@ pub fn run(cmd: &AdminCommand) -> ExitCode {
 }
 
 async fn open(db: &crate::cli::DbArgs) -> Result<std::sync::Arc<dyn Store>, Failure> {
+    platform::open(&configure(db)?).await
+}
+
+fn configure(db: &crate::cli::DbArgs) -> Result<crate::config::Config, Failure> {
     let config = platform::config(db, Layer::default())?;
     platform::init_logging(&config, "warn");
-    platform::open(&config).await
+    Ok(config)
 }
 
 /// The login policy of the pages and the API ([`fazhi_domain::policy::check_login`]).
@@ -44,16 +48,20 @@ fn check_login(login: &str) -> Result<(), Failure> {
 
 async fn create(args: &AdminCreateArgs) -> Outcome {
     check_login(&args.login)?;
-    // Read the password before touching the database, so a bad one changes nothing.
+    let config = configure(&args.db)?;
+    // Read the password before touching the database, so a bad one changes nothing. The
+    // common passwords are those of the configured frameworks directory, as for the pages.
     let password = if args.password_stdin {
+        let frameworks = crate::frameworks_dir::load(config.frameworks_dir.as_deref())
+            .map_err(|e| Failure::usage(e.to_string()))?;
         let p = read_password_line()?;
-        fazhi_domain::policy::check_password(&p, &args.login)
+        fazhi_domain::policy::check_password_with(&p, &args.login, &frameworks.passwords)
             .map_err(|e| Failure::usage(e.to_string()))?;
         Some(p)
     } else {
         None
     };
-    let store = open(&args.db).await?;
+    let store = platform::open(&config).await?;
     let actor = cli_actor();
     if let Some(user) = store.user_by_login(&args.login).await? {
         let granted = grant_admin_at_roots(store.as_ref(), &actor, user.id).await?;

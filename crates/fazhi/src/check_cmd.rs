@@ -3,7 +3,7 @@
 use crate::cli::{CheckArgs, OutputFormat, EXIT_USAGE};
 use crate::output::paint;
 use chrono::NaiveDate;
-use fazhi_domain::Outline;
+use fazhi_domain::{Frameworks, Outline};
 use fazhi_report::render::{html, json, text};
 use fazhi_report::{Checked, Engine};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -48,11 +48,20 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         Ok(d) => d,
         Err(msg) => return usage_error(&msg),
     };
-    let outline = match load_outline(&args.outline) {
+    let frameworks = match crate::frameworks_dir::load_for_command(args.frameworks_dir.as_deref()) {
+        Ok(f) => f,
+        Err(msg) => return usage_error(&msg),
+    };
+    let outline = match load_outline(&args.outline, &frameworks) {
         Ok(o) => o,
         Err(msg) => return usage_error(&msg),
     };
-    let engine = Engine::new(outline);
+    let engine = Engine {
+        outline,
+        settings: frameworks.settings.clone(),
+        aliases: frameworks.aliases.clone(),
+        ..Engine::default()
+    };
     let inputs = collect_inputs(&args.paths);
     if inputs.is_empty() {
         eprintln!(
@@ -172,10 +181,10 @@ fn parse_date(s: &str) -> Result<NaiveDate, String> {
         .map_err(|_| format!("发布日期“{s}”格式不正确，应为 YYYY-MM-DD（例如 2024-03-31）"))
 }
 
-/// A built-in outline by name, or an outline TOML file.
-fn load_outline(spec: &str) -> Result<Outline, String> {
-    if Outline::builtin_names().contains(&spec) {
-        return Outline::builtin(spec).map_err(|e| e.to_string());
+/// An outline of `frameworks` by name, or an outline TOML file.
+fn load_outline(spec: &str, frameworks: &Frameworks) -> Result<Outline, String> {
+    if frameworks.outline_names().contains(&spec) {
+        return frameworks.outline(spec).cloned().map_err(|e| e.to_string());
     }
     let path = Path::new(spec);
     if path.is_file() {
@@ -186,10 +195,10 @@ fn load_outline(spec: &str) -> Result<Outline, String> {
     if spec.ends_with(".toml") || spec.contains(['/', '\\']) {
         return Err(format!(
             "找不到提纲文件“{spec}”；内置提纲：{}",
-            Outline::builtin_names().join("、")
+            frameworks.outline_names().join("、")
         ));
     }
-    Outline::builtin(spec).map_err(|e| e.to_string())
+    frameworks.outline(spec).cloned().map_err(|e| e.to_string())
 }
 
 /// Files named on the command line as given; directories read recursively, their files
@@ -327,11 +336,11 @@ mod tests {
 
     #[test]
     fn outlines() {
-        assert!(load_outline("national").is_ok());
-        assert!(load_outline("guangdong").is_ok());
-        let e = load_outline("mars").unwrap_err();
+        assert!(load_outline("national", Frameworks::builtin()).is_ok());
+        assert!(load_outline("guangdong", Frameworks::builtin()).is_ok());
+        let e = load_outline("mars", Frameworks::builtin()).unwrap_err();
         assert!(e.contains("national") && e.contains("guangdong"), "{e}");
-        assert!(load_outline("nowhere/x.toml")
+        assert!(load_outline("nowhere/x.toml", Frameworks::builtin())
             .unwrap_err()
             .contains("找不到提纲文件"));
     }

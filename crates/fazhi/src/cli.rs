@@ -62,7 +62,7 @@ pub enum Command {
     Check(CheckArgs),
     /// 列出内置的报告提纲及其事项
     #[command(help_template = SUB_TEMPLATE, next_help_heading = "选项")]
-    Outlines,
+    Outlines(OutlinesArgs),
     /// 启动网站服务（首次启动时创建管理员账号并显示一次性密码）
     #[command(help_template = SUB_TEMPLATE, next_help_heading = "选项", override_usage = "fazhi serve [选项]")]
     Serve(ServeArgs),
@@ -307,6 +307,14 @@ pub enum OutputFormat {
 }
 
 #[derive(Debug, Args)]
+pub struct OutlinesArgs {
+    /// 框架数据目录：其中的文件（如 holidays.toml、outlines/*.toml）替换内置的同名文件
+    /// （也可设置 FAZHI_FRAMEWORKS_DIR）
+    #[arg(long, value_name = "目录")]
+    pub frameworks_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
 pub struct CheckArgs {
     /// 输出格式：text（文字，默认）、json（每个文件一行 JSON）、html（审查页面）
     #[arg(
@@ -335,6 +343,10 @@ pub struct CheckArgs {
     /// 不使用彩色输出（也可设置环境变量 NO_COLOR）
     #[arg(long)]
     pub no_color: bool,
+    /// 框架数据目录：其中的文件（如 holidays.toml、outlines/*.toml）替换内置的同名文件
+    /// （也可设置 FAZHI_FRAMEWORKS_DIR）
+    #[arg(long, value_name = "目录")]
+    pub frameworks_dir: Option<PathBuf>,
     /// 报告文件或目录（目录中的 .txt .md .docx .pdf .html .htm .doc .wps 文件会被读取）
     #[arg(required = true, value_name = "文件或目录", help_heading = "参数")]
     pub paths: Vec<PathBuf>,

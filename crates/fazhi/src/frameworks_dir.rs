@@ -19,6 +19,19 @@ pub fn load(dir: Option<&Path>) -> Result<Frameworks, FrameworkError> {
     }
 }
 
+/// The frameworks directory of a command without a configuration (`check`, `outlines`): the
+/// `--frameworks-dir` flag, else `FAZHI_FRAMEWORKS_DIR`; empty: the built-in data.
+pub fn from_flag_or_env(flag: Option<&Path>) -> Option<PathBuf> {
+    flag.map(Path::to_path_buf)
+        .or_else(|| std::env::var_os("FAZHI_FRAMEWORKS_DIR").map(PathBuf::from))
+        .filter(|p| !p.as_os_str().is_empty())
+}
+
+/// [`load`] of [`from_flag_or_env`], the error as a message.
+pub fn load_for_command(flag: Option<&Path>) -> Result<Frameworks, String> {
+    load(from_flag_or_env(flag).as_deref()).map_err(|e| e.to_string())
+}
+
 /// The files of an override directory: the top-level `.toml`/`.txt` files (an unknown name
 /// is refused before it is read) and `outlines/*.toml`; other files (a README) are left
 /// alone.

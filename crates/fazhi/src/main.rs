@@ -31,7 +31,7 @@ fn main() -> ExitCode {
     };
     match &cli.command {
         cli::Command::Check(args) => check_cmd::run(args),
-        cli::Command::Outlines => outlines_cmd::run(),
+        cli::Command::Outlines(args) => outlines_cmd::run(args),
         cli::Command::Serve(args) => serve_cmd::run(args),
         cli::Command::Demo(args) => demo_cmd::run(args),
         cli::Command::Admin(cmd) => admin_cmd::run(cmd),

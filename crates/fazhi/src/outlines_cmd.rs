@@ -1,13 +1,21 @@
-//! `fazhi outlines`: the built-in report outlines and their parts.
+//! `fazhi outlines`: the report outlines (built-in, or of the frameworks directory) and
+//! their parts.
 
-use fazhi_domain::Outline;
+use crate::cli::{OutlinesArgs, EXIT_USAGE};
 use std::io::Write;
 use std::process::ExitCode;
 
-pub fn run() -> ExitCode {
+pub fn run(args: &OutlinesArgs) -> ExitCode {
+    let frameworks = match crate::frameworks_dir::load_for_command(args.frameworks_dir.as_deref()) {
+        Ok(f) => f,
+        Err(msg) => {
+            eprintln!("错误：{msg}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
     let mut out = String::new();
-    for name in Outline::builtin_names() {
-        match Outline::builtin(name) {
+    for name in frameworks.outline_names() {
+        match frameworks.outline(name) {
             Ok(o) => {
                 out.push_str(&format!("{name}  {}\n  依据：{}\n", o.name, o.basis));
                 for (i, p) in o.parts.iter().enumerate() {

@@ -52,6 +52,7 @@ fn fazhi(dir: &Path, args: &[&str]) -> Output {
         .args(args)
         .current_dir(dir)
         .env_remove("NO_COLOR")
+        .env_remove("FAZHI_FRAMEWORKS_DIR")
         .output()
         .expect("run fazhi")
 }
@@ -256,6 +257,64 @@ fn unknown_outline_lists_the_builtin_ones() {
         &["check", "--outline", "guangdong", "报告/a_青山区.txt"],
     );
     assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
+}
+
+/// `check` and `outlines` honour a frameworks directory (`--frameworks-dir`, else
+/// `FAZHI_FRAMEWORKS_DIR`), as `serve` does: its outlines are listed and usable, a broken
+/// file stops the command naming the file.
+#[test]
+fn check_and_outlines_honour_the_frameworks_dir() {
+    let tmp = batch_dir();
+    let national = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../frameworks/outlines/national.toml"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(tmp.path().join("框架/outlines")).unwrap();
+    std::fs::write(
+        tmp.path().join("框架/outlines/zhejiang.toml"),
+        national.replace("\"national", "\"zhejiang"),
+    )
+    .unwrap();
+    let o = fazhi(tmp.path(), &["outlines", "--frameworks-dir", "框架"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("zhejiang"), "{}", stdout(&o));
+    let o = Command::new(env!("CARGO_BIN_EXE_fazhi"))
+        .args(["outlines"])
+        .current_dir(tmp.path())
+        .env("FAZHI_FRAMEWORKS_DIR", "框架")
+        .output()
+        .unwrap();
+    assert!(stdout(&o).contains("zhejiang"), "{}", stderr(&o));
+    let ok = fazhi(
+        tmp.path(),
+        &[
+            "check",
+            "--frameworks-dir",
+            "框架",
+            "--outline",
+            "zhejiang",
+            "报告/a_青山区.txt",
+        ],
+    );
+    assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
+    // Without the directory the outline is unknown.
+    let no = fazhi(
+        tmp.path(),
+        &["check", "--outline", "zhejiang", "报告/a_青山区.txt"],
+    );
+    assert_eq!(no.status.code(), Some(2));
+
+    std::fs::write(
+        tmp.path().join("框架/rules.toml"),
+        "publication_deadline = \n",
+    )
+    .unwrap();
+    let bad = fazhi(
+        tmp.path(),
+        &["check", "--frameworks-dir", "框架", "报告/a_青山区.txt"],
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("rules.toml"), "{}", stderr(&bad));
 }
 
 #[test]

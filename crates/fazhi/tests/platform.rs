@@ -345,6 +345,52 @@ fn admin_create_reset_and_disable() {
     });
 }
 
+/// `admin create --password-stdin` refuses the common passwords of the configured frameworks
+/// directory (here from the configuration file), as the pages do.
+#[test]
+fn admin_create_uses_the_common_passwords_of_the_frameworks_dir() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let create = |login: &str, password: &str| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_fazhi"));
+        for (k, _) in std::env::vars() {
+            if k.starts_with("FAZHI_") || k == "RUST_LOG" {
+                cmd.env_remove(k);
+            }
+        }
+        let mut child = cmd
+            .args(["admin", "create", "--login", login, "--password-stdin"])
+            .current_dir(dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(format!("{password}\n").as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    std::fs::create_dir_all(dir.join("本地框架")).unwrap();
+    std::fs::write(
+        dir.join("本地框架/common-passwords.txt"),
+        "# 本省常见密码\nqingchuan-2025\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("fazhi.toml"), "frameworks_dir = \"本地框架\"\n").unwrap();
+    let o = create("zhang", "Qingchuan-2025");
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(stderr(&o).contains("密码"), "{}", stderr(&o));
+    assert!(
+        !dir.join("fazhi-data").exists(),
+        "refused before the database"
+    );
+    ok(&create("zhang", "Baisha-2025-x"));
+}
+
 fn one_time_password(out: &str) -> String {
     out.lines()
         .find_map(|l| l.split("一次性密码：").nth(1))
