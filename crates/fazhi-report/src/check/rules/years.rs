@@ -40,7 +40,7 @@ pub(super) fn year_inconsistent(
     }
 }
 
-/// 1. The opening paragraph(s), before the first section, name another year and not the
+/// First check: the opening paragraph(s), before the first section, name another year and not the
 /// title's (only when the title gives the year).
 fn opening_year(report: &AnnualReport, year: i32) -> Option<Mismatch> {
     if !report.year_in_title {
@@ -75,7 +75,7 @@ fn opening_year(report: &AnnualReport, year: i32) -> Option<Mismatch> {
     ))
 }
 
-/// 2. Most years the measures mention are another year.
+/// Second check: most years the measures mention are another year.
 fn measures_year(report: &AnnualReport, year: i32) -> Option<Mismatch> {
     let mut counts: Vec<(i32, usize)> = Vec::new();
     let mut first_block_of: Vec<(i32, usize)> = Vec::new();
@@ -114,7 +114,7 @@ fn measures_year(report: &AnnualReport, year: i32) -> Option<Mismatch> {
     ))
 }
 
-/// 3. A next-year section plans a year other than the report year + 1.
+/// Third check: a next-year section plans a year other than the report year + 1.
 fn plans_years(report: &AnnualReport, year: i32) -> Vec<Mismatch> {
     let mut found = Vec::new();
     for s in report.sections_of(Part::NextYear) {
