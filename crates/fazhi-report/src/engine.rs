@@ -40,6 +40,38 @@ pub struct Checked {
     pub score: Score,
 }
 
+/// What a stored row of a checked report holds besides the file: counts of findings by
+/// severity, the title (or the file name when the report has none), the score and the
+/// checked report as JSON. The web's uploads and the demo's generated reports store the same.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckedSummary {
+    pub title: String,
+    pub score: i32,
+    pub errors: i32,
+    pub warnings: i32,
+    pub infos: i32,
+    pub json: String,
+}
+
+impl Checked {
+    /// The summary of this report read from `filename`.
+    pub fn summary(&self, filename: &str) -> CheckedSummary {
+        let [errors, warnings, infos] = crate::render::severity_counts(&self.findings);
+        CheckedSummary {
+            title: self
+                .report
+                .title
+                .clone()
+                .unwrap_or_else(|| filename.to_string()),
+            score: self.score.total as i32,
+            errors: errors as i32,
+            warnings: warnings as i32,
+            infos: infos as i32,
+            json: serde_json::to_string(self).expect("a checked report serialises"),
+        }
+    }
+}
+
 impl Default for Engine {
     fn default() -> Self {
         Engine::new(Outline::national())
