@@ -168,3 +168,41 @@ mod name_tests {
         }
     }
 }
+
+#[cfg(test)]
+mod summary_tests {
+    use super::Engine;
+    use crate::check::Severity;
+
+    #[test]
+    fn summary_counts_titles_and_serialises() {
+        let engine = Engine::default();
+        let checked = engine
+            .check_bytes(
+                "无题.txt",
+                "一、工作情况\n我们做了一些工作。\n".as_bytes(),
+                None,
+            )
+            .expect("text reads");
+        let s = checked.summary("无题.txt");
+        let count = |sev| {
+            checked
+                .findings
+                .iter()
+                .filter(|f| f.severity == sev)
+                .count() as i32
+        };
+        assert_eq!(
+            (s.errors, s.warnings, s.infos),
+            (
+                count(Severity::Error),
+                count(Severity::Warning),
+                count(Severity::Info)
+            )
+        );
+        let expected_title = checked.report.title.clone().unwrap_or("无题.txt".into());
+        assert_eq!(s.title, expected_title);
+        assert_eq!(s.score, checked.score.total as i32);
+        assert_eq!(s.json, serde_json::to_string(&checked).unwrap());
+    }
+}
