@@ -613,34 +613,22 @@ fn checked_upload(
     bytes: Vec<u8>,
     checked: &Checked,
 ) -> NewUpload {
-    use fazhi_report::check::Severity;
-    let [mut errors, mut warnings, mut infos] = [0i32; 3];
-    for f in &checked.findings {
-        *match f.severity {
-            Severity::Error => &mut errors,
-            Severity::Warning => &mut warnings,
-            Severity::Info => &mut infos,
-        } += 1;
-    }
+    let summary = checked.summary(&filename);
     NewUpload {
         unit_id: 0,
         year,
-        title: checked
-            .report
-            .title
-            .clone()
-            .unwrap_or_else(|| filename.clone()),
+        title: summary.title,
         filename,
         content_type: "text/plain; charset=utf-8".into(),
         sha256,
         bytes,
         status: fazhi_store::UploadStatus::Checked,
         error: None,
-        checked_json: Some(serde_json::to_string(checked).expect("a checked report serialises")),
-        score: Some(checked.score.total as i32),
-        errors,
-        warnings,
-        infos,
+        checked_json: Some(summary.json),
+        score: Some(summary.score),
+        errors: summary.errors,
+        warnings: summary.warnings,
+        infos: summary.infos,
     }
 }
 

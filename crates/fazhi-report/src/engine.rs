@@ -40,6 +40,38 @@ pub struct Checked {
     pub score: Score,
 }
 
+/// What a stored row of a checked report holds besides the file: counts of findings by
+/// severity, the title (or the file name when the report has none), the score and the
+/// checked report as JSON. The web's uploads and the demo's generated reports store the same.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckedSummary {
+    pub title: String,
+    pub score: i32,
+    pub errors: i32,
+    pub warnings: i32,
+    pub infos: i32,
+    pub json: String,
+}
+
+impl Checked {
+    /// The summary of this report read from `filename`.
+    pub fn summary(&self, filename: &str) -> CheckedSummary {
+        let [errors, warnings, infos] = crate::render::severity_counts(&self.findings);
+        CheckedSummary {
+            title: self
+                .report
+                .title
+                .clone()
+                .unwrap_or_else(|| filename.to_string()),
+            score: self.score.total as i32,
+            errors: errors as i32,
+            warnings: warnings as i32,
+            infos: infos as i32,
+            json: serde_json::to_string(self).expect("a checked report serialises"),
+        }
+    }
+}
+
 impl Default for Engine {
     fn default() -> Self {
         Engine::new(Outline::national())
@@ -134,5 +166,43 @@ mod name_tests {
         ] {
             assert!(!is_report_file_name(bad), "{bad}");
         }
+    }
+}
+
+#[cfg(test)]
+mod summary_tests {
+    use super::Engine;
+    use crate::check::Severity;
+
+    #[test]
+    fn summary_counts_titles_and_serialises() {
+        let engine = Engine::default();
+        let checked = engine
+            .check_bytes(
+                "无题.txt",
+                "一、工作情况\n我们做了一些工作。\n".as_bytes(),
+                None,
+            )
+            .expect("text reads");
+        let s = checked.summary("无题.txt");
+        let count = |sev| {
+            checked
+                .findings
+                .iter()
+                .filter(|f| f.severity == sev)
+                .count() as i32
+        };
+        assert_eq!(
+            (s.errors, s.warnings, s.infos),
+            (
+                count(Severity::Error),
+                count(Severity::Warning),
+                count(Severity::Info)
+            )
+        );
+        let expected_title = checked.report.title.clone().unwrap_or("无题.txt".into());
+        assert_eq!(s.title, expected_title);
+        assert_eq!(s.score, checked.score.total as i32);
+        assert_eq!(s.json, serde_json::to_string(&checked).unwrap());
     }
 }

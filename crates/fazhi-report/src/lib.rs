@@ -14,6 +14,6 @@ pub mod normalize;
 pub mod parse;
 pub mod render;
 
-pub use engine::{is_report_file_name, Checked, Engine, REPORT_EXTENSIONS};
+pub use engine::{is_report_file_name, Checked, CheckedSummary, Engine, REPORT_EXTENSIONS};
 pub use error::{Error, Result};
 pub use model::*;

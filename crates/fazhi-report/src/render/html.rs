@@ -11,7 +11,7 @@ use super::{
     severity_key,
 };
 use crate::check::Finding;
-use crate::model::{display_number, BlockKind, Genre, Section};
+use crate::model::{display_number, AnnualReport, BlockKind, Genre, Section};
 use crate::Checked;
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -195,9 +195,18 @@ fn opt(s: Option<&str>) -> String {
 }
 
 fn file_body(out: &mut String, c: &Checked, p: &str) {
-    let r = &c.report;
+    meta_block(out, c);
+    coverage_block(out, &c.report);
+    sections_block(out, &c.report, p);
+    findings_block(out, c, p);
+    facts_block(out, &c.report, p);
+    score_block(out, c);
+    text_block(out, c, p);
+}
 
-    // Metadata.
+/// 基本信息: format, genre, title, unit, year, numbers and dates.
+fn meta_block(out: &mut String, c: &Checked) {
+    let r = &c.report;
     out.push_str("<h3>基本信息</h3>\n<dl class=\"meta\">\n");
     let mut meta = |k: &str, v: String| {
         let _ = writeln!(out, "<dt>{k}</dt><dd>{v}</dd>");
@@ -230,8 +239,10 @@ fn file_body(out: &mut String, c: &Checked, p: &str) {
     meta("发布日期", opt(date(r.published_date).as_deref()));
     meta("正文字数", r.body_chars().to_string());
     out.push_str("</dl>\n");
+}
 
-    // Coverage.
+/// 五项内容: how well each part is covered (annual reports only).
+fn coverage_block(out: &mut String, r: &AnnualReport) {
     if r.genre == Genre::RuleOfLawAnnualReport {
         out.push_str("<h3>五项内容</h3>\n<ul class=\"coverage\">\n");
         for (part, level) in r.coverage.iter() {
@@ -245,8 +256,10 @@ fn file_body(out: &mut String, c: &Checked, p: &str) {
         }
         out.push_str("</ul>\n");
     }
+}
 
-    // Section tree.
+/// 章节结构: the numbered headings as a tree.
+fn sections_block(out: &mut String, r: &AnnualReport, p: &str) {
     out.push_str("<h3>章节结构</h3>\n");
     if r.sections.is_empty() {
         out.push_str("<p class=\"none\">未识别出编号标题。</p>\n");
@@ -257,8 +270,10 @@ fn file_body(out: &mut String, c: &Checked, p: &str) {
         }
         out.push_str("</ol>\n");
     }
+}
 
-    // Findings.
+/// 审查意见: the findings in severity order, keeping their index for anchors.
+fn findings_block(out: &mut String, c: &Checked, p: &str) {
     let counts = severity_counts(&c.findings);
     let _ = writeln!(
         out,
@@ -307,8 +322,10 @@ fn file_body(out: &mut String, c: &Checked, p: &str) {
         }
         out.push_str("</ul>\n");
     }
+}
 
-    // Facts.
+/// 数据: the figures found in the text.
+fn facts_block(out: &mut String, r: &AnnualReport, p: &str) {
     let _ = writeln!(out, "<h3>数据（{} 项）</h3>", r.facts.len());
     if !r.facts.is_empty() {
         out.push_str(
@@ -339,8 +356,10 @@ fn file_body(out: &mut String, c: &Checked, p: &str) {
         }
         out.push_str("</tbody></table></div>\n");
     }
+}
 
-    // Score.
+/// 得分: the total and its items.
+fn score_block(out: &mut String, c: &Checked) {
     let _ = writeln!(
         out,
         "<h3>得分</h3>\n<p><span class=\"total\">{}</span> / 100</p>",
@@ -363,8 +382,11 @@ fn file_body(out: &mut String, c: &Checked, p: &str) {
         }
         out.push_str("</tbody></table></div>\n");
     }
+}
 
-    // The text, with the blocks findings point to highlighted and anchored.
+/// 报告原文: the text, with the blocks findings point to highlighted and anchored.
+fn text_block(out: &mut String, c: &Checked, p: &str) {
+    let r = &c.report;
     let mut at_block: BTreeMap<usize, Vec<(usize, &Finding)>> = BTreeMap::new();
     for (k, f) in c.findings.iter().enumerate() {
         if let Some(b) = f.location.block {

@@ -8,7 +8,6 @@ use crate::error::{Error, Result};
 use crate::AppState;
 use chrono::Utc;
 use fazhi_domain::{Action, Placement, UnitId};
-use fazhi_report::check::Severity;
 use fazhi_report::Checked;
 use fazhi_store::{
     NewUpload, Page, Region, UnitOverviewQuery, UnitOverviewRow, UploadDetail, UploadStatus,
@@ -105,7 +104,7 @@ fn new_upload_checked(
     bytes: Vec<u8>,
     checked: &Checked,
 ) -> NewUpload {
-    let count = |s: Severity| checked.findings.iter().filter(|f| f.severity == s).count() as i32;
+    let summary = checked.summary(filename);
     NewUpload {
         unit_id,
         year,
@@ -115,16 +114,12 @@ fn new_upload_checked(
         bytes,
         status: UploadStatus::Checked,
         error: None,
-        checked_json: Some(serde_json::to_string(checked).expect("a checked report serialises")),
-        score: Some(checked.score.total as i32),
-        errors: count(Severity::Error),
-        warnings: count(Severity::Warning),
-        infos: count(Severity::Info),
-        title: checked
-            .report
-            .title
-            .clone()
-            .unwrap_or_else(|| filename.to_string()),
+        checked_json: Some(summary.json),
+        score: Some(summary.score),
+        errors: summary.errors,
+        warnings: summary.warnings,
+        infos: summary.infos,
+        title: summary.title,
     }
 }
 

@@ -387,8 +387,30 @@ pub fn styles_xml() -> String {
 /// `word/numbering.xml` (one abstract list per family of level formats; a `w:num` with a
 /// `w:startOverride` wherever the list must show a number other than the next one).
 pub fn docx_from_paragraphs(paras: &[DocxParagraph]) -> Vec<u8> {
-    // Families: each maps list levels to styles without conflict.
-    let mut families: Vec<[Option<NumberStyle>; 9]> = Vec::new();
+    let (families, family_of) = number_families(paras);
+    let (nums, num_of) = allocate_nums(paras, &families, &family_of);
+    let body = body_xml(paras, &num_of);
+    let numbering = (!families.is_empty()).then(|| numbering_xml(&families, &nums));
+    docx_from_parts(
+        &document_xml(&body),
+        Some(&styles_xml()),
+        numbering.as_deref(),
+    )
+}
+
+/// The list styles of one numbering family, by level.
+type Family = [Option<NumberStyle>; 9];
+
+/// A `w:num`: its family (`w:abstractNum`) and its start overrides by level.
+struct Num {
+    family: usize,
+    overrides: Vec<(usize, u32)>,
+}
+
+/// Families: each maps list levels to styles without conflict. Returns the families and
+/// each paragraph's family.
+fn number_families(paras: &[DocxParagraph]) -> (Vec<Family>, Vec<Option<usize>>) {
+    let mut families: Vec<Family> = Vec::new();
     let mut family_of: Vec<Option<usize>> = Vec::with_capacity(paras.len());
     for p in paras {
         let Some(n) = p.numbering else {
@@ -406,12 +428,16 @@ pub fn docx_from_paragraphs(paras: &[DocxParagraph]) -> Vec<u8> {
         families[idx][l] = Some(n.style);
         family_of.push(Some(idx));
     }
+    (families, family_of)
+}
 
-    // Simulate the counters exactly as the reader keeps them and allocate `w:num`s.
-    struct Num {
-        family: usize,
-        overrides: Vec<(usize, u32)>,
-    }
+/// Simulates the counters exactly as the reader keeps them and allocates `w:num`s. Returns
+/// the nums and each paragraph's num.
+fn allocate_nums(
+    paras: &[DocxParagraph],
+    families: &[Family],
+    family_of: &[Option<usize>],
+) -> (Vec<Num>, Vec<Option<usize>>) {
     let mut nums: Vec<Num> = (0..families.len())
         .map(|f| Num {
             family: f,
@@ -428,7 +454,7 @@ pub fn docx_from_paragraphs(paras: &[DocxParagraph]) -> Vec<u8> {
             .find(|(ol, _)| *ol == l)
             .map_or(1, |(_, v)| *v)
     };
-    for (p, fam) in paras.iter().zip(&family_of) {
+    for (p, fam) in paras.iter().zip(family_of) {
         let (Some(n), Some(f)) = (p.numbering, *fam) else {
             num_of.push(None);
             continue;
@@ -467,9 +493,13 @@ pub fn docx_from_paragraphs(paras: &[DocxParagraph]) -> Vec<u8> {
         }
         num_of.push(Some(idx));
     }
+    (nums, num_of)
+}
 
+/// `word/document.xml`'s body: one `w:p` per paragraph.
+fn body_xml(paras: &[DocxParagraph], num_of: &[Option<usize>]) -> String {
     let mut body = String::new();
-    for (p, num) in paras.iter().zip(&num_of) {
+    for (p, num) in paras.iter().zip(num_of) {
         body.push_str("<w:p><w:pPr>");
         if let Some(h) = p.heading {
             let _ = write!(body, "<w:pStyle w:val=\"Heading{}\"/>", h.clamp(1, 6));
@@ -491,50 +521,50 @@ pub fn docx_from_paragraphs(paras: &[DocxParagraph]) -> Vec<u8> {
         }
         body.push_str("</w:p>");
     }
+    body
+}
 
-    let numbering = (!families.is_empty()).then(|| {
-        let mut x = format!(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><w:numbering xmlns:w=\"{W_NS}\">"
+/// `word/numbering.xml`: one `w:abstractNum` per family, then the `w:num`s.
+fn numbering_xml(families: &[Family], nums: &[Num]) -> String {
+    let mut x = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><w:numbering xmlns:w=\"{W_NS}\">"
+    );
+    for (f, levels) in families.iter().enumerate() {
+        let _ = write!(
+            x,
+            "<w:abstractNum w:abstractNumId=\"{f}\"><w:multiLevelType w:val=\"multilevel\"/>"
         );
-        for (f, levels) in families.iter().enumerate() {
-            let _ = write!(x, "<w:abstractNum w:abstractNumId=\"{f}\"><w:multiLevelType w:val=\"multilevel\"/>");
-            for (l, style) in levels.iter().enumerate() {
-                let (fmt, text) = match style {
-                    Some(s) => (s.num_fmt(), s.lvl_text(l as u8)),
-                    None => ("decimal", format!("%{}.", l + 1)),
-                };
-                let _ = write!(
-                    x,
-                    "<w:lvl w:ilvl=\"{l}\"><w:start w:val=\"1\"/><w:numFmt w:val=\"{fmt}\"/>\
-                     <w:suff w:val=\"nothing\"/><w:lvlText w:val=\"{}\"/><w:lvlJc w:val=\"left\"/></w:lvl>",
-                    xml_escape(&text)
-                );
-            }
-            x.push_str("</w:abstractNum>");
-        }
-        for (i, num) in nums.iter().enumerate() {
+        for (l, style) in levels.iter().enumerate() {
+            let (fmt, text) = match style {
+                Some(s) => (s.num_fmt(), s.lvl_text(l as u8)),
+                None => ("decimal", format!("%{}.", l + 1)),
+            };
             let _ = write!(
                 x,
-                "<w:num w:numId=\"{}\"><w:abstractNumId w:val=\"{}\"/>",
-                i + 1,
-                num.family
+                "<w:lvl w:ilvl=\"{l}\"><w:start w:val=\"1\"/><w:numFmt w:val=\"{fmt}\"/>\
+                 <w:suff w:val=\"nothing\"/><w:lvlText w:val=\"{}\"/><w:lvlJc w:val=\"left\"/></w:lvl>",
+                xml_escape(&text)
             );
-            for (l, v) in &num.overrides {
-                let _ = write!(
-                    x,
-                    "<w:lvlOverride w:ilvl=\"{l}\"><w:startOverride w:val=\"{v}\"/></w:lvlOverride>"
-                );
-            }
-            x.push_str("</w:num>");
         }
-        x.push_str("</w:numbering>");
-        x
-    });
-    docx_from_parts(
-        &document_xml(&body),
-        Some(&styles_xml()),
-        numbering.as_deref(),
-    )
+        x.push_str("</w:abstractNum>");
+    }
+    for (i, num) in nums.iter().enumerate() {
+        let _ = write!(
+            x,
+            "<w:num w:numId=\"{}\"><w:abstractNumId w:val=\"{}\"/>",
+            i + 1,
+            num.family
+        );
+        for (l, v) in &num.overrides {
+            let _ = write!(
+                x,
+                "<w:lvlOverride w:ilvl=\"{l}\"><w:startOverride w:val=\"{v}\"/></w:lvlOverride>"
+            );
+        }
+        x.push_str("</w:num>");
+    }
+    x.push_str("</w:numbering>");
+    x
 }
 
 #[cfg(test)]
