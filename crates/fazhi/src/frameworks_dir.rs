@@ -102,15 +102,22 @@ fn file_name(path: &Path) -> String {
         .unwrap_or_default()
 }
 
+/// The file's text, reading at most one byte past the limit: the limit counts the bytes
+/// really read, not the size the file system declares (a FIFO or a growing file declares
+/// less than it yields).
 fn read_file(path: &Path) -> Result<String, FrameworkError> {
-    let len = std::fs::metadata(path).map_err(|e| io(path, e))?.len();
-    if len > MAX_FILE_BYTES {
+    use std::io::Read as _;
+    let file = std::fs::File::open(path).map_err(|e| io(path, e))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| io(path, e))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(failure(
             path,
-            format!("文件过大（{len} 字节），上限 {MAX_FILE_BYTES} 字节"),
+            format!("文件过大（超过 {MAX_FILE_BYTES} 字节的上限）"),
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| io(path, e))?;
     String::from_utf8(bytes).map_err(|_| failure(path, "文件不是 UTF-8 编码的文本".into()))
 }
 
