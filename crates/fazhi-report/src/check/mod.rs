@@ -47,6 +47,27 @@ pub struct Finding {
     pub location: Location,
 }
 
+impl Finding {
+    /// A finding of `rule` on `part` (or on the whole report), resting on `basis`.
+    pub(crate) fn new(
+        rule: &'static str,
+        severity: Severity,
+        part: Option<Part>,
+        basis: &'static str,
+        message: String,
+        location: Location,
+    ) -> Finding {
+        Finding {
+            rule,
+            severity,
+            part,
+            basis,
+            message,
+            location,
+        }
+    }
+}
+
 /// What the rules need besides the report.
 #[derive(Debug, Clone)]
 pub struct CheckContext<'a> {

@@ -12,21 +12,12 @@ pub(super) fn date_missing(
     _m: &Metrics,
     out: &mut Vec<Finding>,
 ) {
-    if skip(report) || report.signed_date.is_some() || report.published_date.is_some() {
+    if report.signed_date.is_some() || report.published_date.is_some() {
         return;
     }
-    let location = match first_block(report, BlockKind::Signature) {
-        Some(i) => report.locate(i, Some(quote(&report.blocks[i].text, 40))),
-        None => Location::default(),
-    };
-    out.push(Finding {
-        rule: "date-missing",
-        severity: Severity::Info,
-        part: None,
-        basis: "《党政机关公文处理工作条例》第九条；《法治政府建设与责任落实督察工作规定》（厅字〔2019〕28号）第二十五条、第二十六条",
-        message: "报告中没有成文日期，也没有发布日期，无法判断是否按时报送和公开。请在落款单位下方写明成文日期（如“2024年1月30日”），公开时注明发布日期。".to_string(),
-        location,
-    });
+    let location = block_location(report, first_block(report, BlockKind::Signature));
+    let message = "报告中没有成文日期，也没有发布日期，无法判断是否按时报送和公开。请在落款单位下方写明成文日期（如“2024年1月30日”），公开时注明发布日期。".to_string();
+    out.push(Finding::new("date-missing", Severity::Info, None, "《党政机关公文处理工作条例》第九条；《法治政府建设与责任落实督察工作规定》（厅字〔2019〕28号）第二十五条、第二十六条", message, location));
 }
 
 /// The publication date: the caller's (`--published`) over the one in the text.
@@ -46,41 +37,53 @@ pub(super) fn deadline_late(
     _m: &Metrics,
     out: &mut Vec<Finding>,
 ) {
-    if skip(report) {
-        return;
-    }
     let Some(year) = report.year else { return };
     let submit = ctx.settings.submission_deadline.in_year(year + 1);
-    if let Some(d) = report.signed_date.filter(|d| *d > submit) {
-        out.push(Finding {
-            rule: "deadline-late",
-            severity: Severity::Warning,
-            part: None,
-            basis: "《法治政府建设与责任落实督察工作规定》（厅字〔2019〕28号）第二十五条",
-            message: format!(
-                "落款日期为{}，晚于{year}年度报告的报送时限{}（超出{}天）。请按时限报送；如确因特殊情况延期，应说明原因。",
-                ymd(d),
-                ymd(submit),
-                (d - submit).num_days()
-            ),
-            location: signature_location(report, None),
-        });
-    }
     let publish = ctx.settings.publication_deadline.in_year(year + 1);
-    if let Some(d) = publication_date(report, ctx).filter(|d| *d > publish) {
-        out.push(Finding {
-            rule: "deadline-late",
-            severity: Severity::Warning,
-            part: None,
-            basis: "《法治政府建设与责任落实督察工作规定》（厅字〔2019〕28号）第二十六条",
-            message: format!(
-                "发布日期为{}，晚于{year}年度报告的公开时限{}（超出{}天）。年度报告应在时限前通过报刊、网站等向社会公开（涉密内容除外）。",
-                ymd(d),
-                ymd(publish),
-                (d - publish).num_days()
-            ),
-            location: if ctx.published.is_some() { Location::default() } else { title_location(report) },
-        });
+    // (the date, its deadline, what the date is, what the deadline is for, basis, advice)
+    let checks = [
+        (
+            report.signed_date,
+            submit,
+            "落款日期",
+            "报送",
+            "《法治政府建设与责任落实督察工作规定》（厅字〔2019〕28号）第二十五条",
+            "请按时限报送；如确因特殊情况延期，应说明原因。",
+        ),
+        (
+            publication_date(report, ctx),
+            publish,
+            "发布日期",
+            "公开",
+            "《法治政府建设与责任落实督察工作规定》（厅字〔2019〕28号）第二十六条",
+            "年度报告应在时限前通过报刊、网站等向社会公开（涉密内容除外）。",
+        ),
+    ];
+    for (date, deadline, label, duty, basis, advice) in checks {
+        let Some(d) = date.filter(|d| *d > deadline) else {
+            continue;
+        };
+        let message = format!(
+            "{label}为{}，晚于{year}年度报告的{duty}时限{}（超出{}天）。{advice}",
+            ymd(d),
+            ymd(deadline),
+            (d - deadline).num_days()
+        );
+        let location = if label == "落款日期" {
+            signature_location(report, None)
+        } else if ctx.published.is_some() {
+            Location::default()
+        } else {
+            title_location(report)
+        };
+        out.push(Finding::new(
+            "deadline-late",
+            Severity::Warning,
+            None,
+            basis,
+            message,
+            location,
+        ));
     }
 }
 
@@ -95,9 +98,6 @@ pub(super) fn date_premature(
     _m: &Metrics,
     out: &mut Vec<Finding>,
 ) {
-    if skip(report) {
-        return;
-    }
     let Some(year) = report.year else { return };
     let Some(cutoff) = NaiveDate::from_ymd_opt(year, 12, 1) else {
         return;
@@ -110,17 +110,22 @@ pub(super) fn date_premature(
         let Some(d) = d.filter(|d| *d < cutoff) else {
             continue;
         };
-        out.push(Finding {
-            rule: "date-premature",
-            severity: Severity::Info,
-            part: None,
-            basis: BASIS_28,
-            message: format!(
-                "{label}为{}，早于{year}年度结束，报告不能反映全年工作。请核对报告年度和日期是否写错；如为年中材料，应在年度结束后另行报送年度报告。",
-                ymd(d)
-            ),
-            location: if label == "落款日期" { signature_location(report, None) } else { title_location(report) },
-        });
+        let message = format!(
+            "{label}为{}，早于{year}年度结束，报告不能反映全年工作。请核对报告年度和日期是否写错；如为年中材料，应在年度结束后另行报送年度报告。",
+            ymd(d)
+        );
+        out.push(Finding::new(
+            "date-premature",
+            Severity::Info,
+            None,
+            BASIS_28,
+            message,
+            if label == "落款日期" {
+                signature_location(report, None)
+            } else {
+                title_location(report)
+            },
+        ));
         return;
     }
 }

@@ -30,7 +30,24 @@ use years::*;
 pub struct Rule {
     pub id: &'static str,
     pub title: &'static str,
-    pub run: fn(&AnnualReport, &CheckContext, &Metrics, &mut Vec<Finding>),
+    check: fn(&AnnualReport, &CheckContext, &Metrics, &mut Vec<Finding>),
+}
+
+impl Rule {
+    /// Applies the rule. Every rule but `genre-other` keeps quiet on a report whose genre is
+    /// [`Genre::Other`].
+    pub fn run(
+        &self,
+        report: &AnnualReport,
+        ctx: &CheckContext,
+        m: &Metrics,
+        out: &mut Vec<Finding>,
+    ) {
+        if self.id != "genre-other" && skip(report) {
+            return;
+        }
+        (self.check)(report, ctx, m, out)
+    }
 }
 
 /// Every rule, in the order findings are reported.
@@ -38,87 +55,87 @@ pub static RULES: &[Rule] = &[
     Rule {
         id: "genre-other",
         title: "体裁不是法治政府建设年度报告",
-        run: genre_other,
+        check: genre_other,
     },
     Rule {
         id: "part-missing",
         title: "缺少提纲要求的报告事项",
-        run: part_missing,
+        check: part_missing,
     },
     Rule {
         id: "part-folded",
         title: "报告事项未单列一级标题",
-        run: part_folded,
+        check: part_folded,
     },
     Rule {
         id: "section-order",
         title: "报告事项顺序与提纲不一致",
-        run: section_order,
+        check: section_order,
     },
     Rule {
         id: "causes-missing",
         title: "不足部分未分析原因",
-        run: causes_missing,
+        check: causes_missing,
     },
     Rule {
         id: "first-responsible-thin",
         title: "第一责任人履职情况过于简略",
-        run: first_responsible_thin,
+        check: first_responsible_thin,
     },
     Rule {
         id: "plans-unrelated",
         title: "下一年度安排未回应所列不足",
-        run: plans_unrelated,
+        check: plans_unrelated,
     },
     Rule {
         id: "facts-scarce",
         title: "主要举措缺少数据和具体事例",
-        run: facts_scarce,
+        check: facts_scarce,
     },
     Rule {
         id: "boilerplate-heavy",
         title: "套话过多",
-        run: boilerplate_heavy,
+        check: boilerplate_heavy,
     },
     Rule {
         id: "doc-too-short",
         title: "报告篇幅过短",
-        run: doc_too_short,
+        check: doc_too_short,
     },
     Rule {
         id: "title-missing",
         title: "缺少标题",
-        run: title_missing,
+        check: title_missing,
     },
     Rule {
         id: "title-unit-missing",
         title: "标题未写明单位名称",
-        run: title_unit_missing,
+        check: title_unit_missing,
     },
     Rule {
         id: "signature-unit-mismatch",
         title: "落款单位与发文单位不一致",
-        run: signature_unit_mismatch,
+        check: signature_unit_mismatch,
     },
     Rule {
         id: "year-inconsistent",
         title: "年度前后不一致",
-        run: year_inconsistent,
+        check: year_inconsistent,
     },
     Rule {
         id: "date-missing",
         title: "缺少成文日期",
-        run: date_missing,
+        check: date_missing,
     },
     Rule {
         id: "deadline-late",
         title: "超过报送或公开时限",
-        run: deadline_late,
+        check: deadline_late,
     },
     Rule {
         id: "date-premature",
         title: "日期早于报告年度结束",
-        run: date_premature,
+        check: date_premature,
     },
 ];
 
@@ -144,7 +161,7 @@ pub fn run_with(report: &AnnualReport, ctx: &CheckContext, m: &Metrics) -> Vec<F
         return out;
     }
     for r in RULES {
-        (r.run)(report, ctx, m, &mut out);
+        r.run(report, ctx, m, &mut out);
     }
     out
 }
@@ -190,10 +207,19 @@ fn signature_location(report: &AnnualReport, needle: Option<&str>) -> Location {
             })
         })
         .or_else(|| sig.last().copied());
-    match hit {
-        Some(i) => report.locate(i, Some(quote(&report.blocks[i].text, 40))),
-        None => Location::default(),
-    }
+    block_location(report, hit)
+}
+
+/// The location of block `i` quoting `text` (at most 40 characters), or none.
+fn quoted_location(report: &AnnualReport, at: Option<(usize, &str)>) -> Location {
+    at.map_or_else(Location::default, |(i, text)| {
+        report.locate(i, Some(quote(text, 40)))
+    })
+}
+
+/// The location of block `i` quoting its text, or none.
+fn block_location(report: &AnnualReport, i: Option<usize>) -> Location {
+    quoted_location(report, i.map(|i| (i, report.blocks[i].text.as_str())))
 }
 
 fn section_location(report: &AnnualReport, s: &Section) -> Location {

@@ -24,17 +24,11 @@ pub(super) fn genre_other(
     } else {
         "其他类型的文件".to_string()
     };
-    out.push(Finding {
-        rule: "genre-other",
-        severity: Severity::Info,
-        part: None,
-        basis: "《法治政府建设与责任落实督察工作规定》（厅字〔2019〕28号）第二十五条；《中华人民共和国政府信息公开条例》第四十九条、第五十条",
-        message: format!(
-            "经识别，该文件是{what}，不是法治政府建设年度报告，未按年度报告提纲审查。\
-             如需报送法治政府建设年度报告，请另行按“主要举措和成效、不足和原因、第一责任人履职情况、下一年度安排、其他情况”五项内容撰写后上传。"
-        ),
-        location: title_location(report),
-    });
+    let message = format!(
+        "经识别，该文件是{what}，不是法治政府建设年度报告，未按年度报告提纲审查。\
+         如需报送法治政府建设年度报告，请另行按“主要举措和成效、不足和原因、第一责任人履职情况、下一年度安排、其他情况”五项内容撰写后上传。"
+    );
+    out.push(Finding::new("genre-other", Severity::Info, None, "《法治政府建设与责任落实督察工作规定》（厅字〔2019〕28号）第二十五条；《中华人民共和国政府信息公开条例》第四十九条、第五十条", message, title_location(report)));
 }
 
 pub(super) fn advice(part: Part) -> &'static str {
@@ -92,9 +86,6 @@ pub(super) fn part_missing(
     _m: &Metrics,
     out: &mut Vec<Finding>,
 ) {
-    if skip(report) {
-        return;
-    }
     let order: Vec<Part> = ctx.outline.parts.iter().map(|p| p.part).collect();
     let mut seen = HashSet::new();
     for op in ctx.outline.parts.iter().filter(|p| p.required) {
@@ -105,20 +96,21 @@ pub(super) fn part_missing(
             continue;
         }
         let (location, where_) = insertion_point(report, &order, op.part);
-        out.push(Finding {
-            rule: "part-missing",
-            severity: Severity::Error,
-            part: Some(op.part),
-            basis: BASIS_28,
-            message: format!(
-                "报告缺少“{}”部分（提纲要求：{}）。{}{}。",
-                op.part.label(),
-                op.title,
-                where_,
-                advice(op.part)
-            ),
+        let message = format!(
+            "报告缺少“{}”部分（提纲要求：{}）。{}{}。",
+            op.part.label(),
+            op.title,
+            where_,
+            advice(op.part)
+        );
+        out.push(Finding::new(
+            "part-missing",
+            Severity::Error,
+            Some(op.part),
+            BASIS_28,
+            message,
             location,
-        });
+        ));
     }
     // Political-study parts: match each outline entry with a top-level `thought` section.
     let wanted: Vec<&fazhi_domain::OutlinePart> = ctx
@@ -158,20 +150,14 @@ pub(super) fn part_missing(
     let missing: Vec<_> = unmatched.into_iter().skip(present.len()).collect();
     for op in missing {
         let (location, where_) = insertion_point(report, &order, Part::Thought);
-        out.push(Finding {
-            rule: "part-missing",
-            severity: Severity::Error,
-            part: Some(Part::Thought),
-            basis: "广东省法治政府建设年度报告提纲；《法治政府建设与责任落实督察工作规定》（厅字〔2019〕28号）第二十五条",
-            message: format!(
-                "提纲要求{}个政治学习事项，报告缺少“{}”部分。{}{}。",
-                wanted.len(),
-                op.title,
-                where_,
-                advice(Part::Thought)
-            ),
-            location,
-        });
+        let message = format!(
+            "提纲要求{}个政治学习事项，报告缺少“{}”部分。{}{}。",
+            wanted.len(),
+            op.title,
+            where_,
+            advice(Part::Thought)
+        );
+        out.push(Finding::new("part-missing", Severity::Error, Some(Part::Thought), "广东省法治政府建设年度报告提纲；《法治政府建设与责任落实督察工作规定》（厅字〔2019〕28号）第二十五条", message, location));
     }
 }
 
@@ -187,9 +173,6 @@ pub(super) fn part_folded(
     _m: &Metrics,
     out: &mut Vec<Finding>,
 ) {
-    if skip(report) {
-        return;
-    }
     for part in ctx.outline.required_parts() {
         if matches!(part, Part::Other | Part::Thought)
             || report.coverage.get(part) != CoverageLevel::Subsection
@@ -200,19 +183,20 @@ pub(super) fn part_folded(
             continue;
         };
         let path = report.section_path(sub.heading).unwrap_or_default();
-        out.push(Finding {
-            rule: "part-folded",
-            severity: Severity::Info,
-            part: Some(part),
-            basis: BASIS_28,
-            message: format!(
-                "“{}”只作为下级标题“{}”（{}）出现，未单列。提纲将其列为单独一项，建议改为一级标题单列，便于审阅和比较。",
-                part.label(),
-                quote(sub.title.as_deref().unwrap_or(""), 30),
-                path
-            ),
-            location: section_location(report, sub),
-        });
+        let message = format!(
+            "“{}”只作为下级标题“{}”（{}）出现，未单列。提纲将其列为单独一项，建议改为一级标题单列，便于审阅和比较。",
+            part.label(),
+            quote(sub.title.as_deref().unwrap_or(""), 30),
+            path
+        );
+        out.push(Finding::new(
+            "part-folded",
+            Severity::Info,
+            Some(part),
+            BASIS_28,
+            message,
+            section_location(report, sub),
+        ));
     }
 }
 
@@ -227,9 +211,6 @@ pub(super) fn section_order(
     _m: &Metrics,
     out: &mut Vec<Finding>,
 ) {
-    if skip(report) {
-        return;
-    }
     const CORE: [Part; 4] = [
         Part::Measures,
         Part::Shortcomings,
@@ -244,18 +225,19 @@ pub(super) fn section_order(
         };
         match highest {
             Some((h, prev)) if r < h => {
-                out.push(Finding {
-                    rule: "section-order",
-                    severity: Severity::Info,
-                    part: s.part,
-                    basis: BASIS_28,
-                    message: format!(
-                        "“{}”排在“{}”之后，与提纲顺序（主要举措和成效、不足和原因、下一年度安排、其他情况）不一致。建议调整顺序，先写举措成效，再写不足和原因，最后写下一年度安排。",
-                        heading_label(report, s),
-                        heading_label(report, prev)
-                    ),
-                    location: section_location(report, s),
-                });
+                let message = format!(
+                    "“{}”排在“{}”之后，与提纲顺序（主要举措和成效、不足和原因、下一年度安排、其他情况）不一致。建议调整顺序，先写举措成效，再写不足和原因，最后写下一年度安排。",
+                    heading_label(report, s),
+                    heading_label(report, prev)
+                );
+                out.push(Finding::new(
+                    "section-order",
+                    Severity::Info,
+                    s.part,
+                    BASIS_28,
+                    message,
+                    section_location(report, s),
+                ));
                 return;
             }
             Some((h, _)) if r <= h => {}

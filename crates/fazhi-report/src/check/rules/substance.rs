@@ -22,9 +22,6 @@ pub(super) fn causes_missing(
     _m: &Metrics,
     out: &mut Vec<Finding>,
 ) {
-    if skip(report) {
-        return;
-    }
     let sections = metrics::part_sections(report, Part::Shortcomings);
     let Some(first) = sections.first() else {
         return;
@@ -37,24 +34,25 @@ pub(super) fn causes_missing(
         return;
     }
     let empty = blocks.is_empty();
-    out.push(Finding {
-        rule: "causes-missing",
-        severity: Severity::Warning,
-        part: Some(Part::Shortcomings),
-        basis: BASIS_28,
-        message: if empty {
-            format!(
-                "“{}”下没有内容，既未列出不足，也未分析原因。请如实写明存在的不足，并逐项分析原因（如思想认识、制度机制、人员力量、能力素质等方面）。",
-                heading_label(report, first)
-            )
-        } else {
-            format!(
-                "“{}”只列举了问题，没有分析原因（未见“由于”“原因”“导致”“受……影响”等原因表述）。请针对每项不足说明其主观和客观原因（如思想认识、制度机制、人员力量、能力素质等方面），以便对症制定下一年度措施。",
-                heading_label(report, first)
-            )
-        },
-        location: section_location(report, first),
-    });
+    let message = if empty {
+        format!(
+            "“{}”下没有内容，既未列出不足，也未分析原因。请如实写明存在的不足，并逐项分析原因（如思想认识、制度机制、人员力量、能力素质等方面）。",
+            heading_label(report, first)
+        )
+    } else {
+        format!(
+            "“{}”只列举了问题，没有分析原因（未见“由于”“原因”“导致”“受……影响”等原因表述）。请针对每项不足说明其主观和客观原因（如思想认识、制度机制、人员力量、能力素质等方面），以便对症制定下一年度措施。",
+            heading_label(report, first)
+        )
+    };
+    out.push(Finding::new(
+        "causes-missing",
+        Severity::Warning,
+        Some(Part::Shortcomings),
+        BASIS_28,
+        message,
+        section_location(report, first),
+    ));
 }
 
 /// `first-responsible-thin` [警告]: the 第一责任人 part has fewer Chinese characters than
@@ -68,7 +66,7 @@ pub(super) fn first_responsible_thin(
     _m: &Metrics,
     out: &mut Vec<Finding>,
 ) {
-    if skip(report) || report.coverage.first_responsible == CoverageLevel::Missing {
+    if report.coverage.first_responsible == CoverageLevel::Missing {
         return;
     }
     let sections = metrics::part_sections(report, Part::FirstResponsible);
@@ -94,17 +92,11 @@ pub(super) fn first_responsible_thin(
     if han >= min || facts >= 3 {
         return;
     }
-    out.push(Finding {
-        rule: "first-responsible-thin",
-        severity: Severity::Warning,
-        part: Some(Part::FirstResponsible),
-        basis: "《党政主要负责人履行推进法治建设第一责任人职责规定》；《法治政府建设与责任落实督察工作规定》（厅字〔2019〕28号）第二十五条",
-        message: format!(
-            "“{}”只有{han}个汉字（少于{min}字），过于简略。请写明主要负责人带头学法（次数、内容）、主持研究法治建设（会议次数、议题）、年终述法、重大决策合法性审查、出庭应诉等具体履职情况。",
-            heading_label(report, first)
-        ),
-        location: section_location(report, first),
-    });
+    let message = format!(
+        "“{}”只有{han}个汉字（少于{min}字），过于简略。请写明主要负责人带头学法（次数、内容）、主持研究法治建设（会议次数、议题）、年终述法、重大决策合法性审查、出庭应诉等具体履职情况。",
+        heading_label(report, first)
+    );
+    out.push(Finding::new("first-responsible-thin", Severity::Warning, Some(Part::FirstResponsible), "《党政主要负责人履行推进法治建设第一责任人职责规定》；《法治政府建设与责任落实督察工作规定》（厅字〔2019〕28号）第二十五条", message, section_location(report, first)));
 }
 
 /// Words too common in the genre to tie a plan to a problem.
@@ -310,7 +302,7 @@ pub(super) fn plans_unrelated(
     _m: &Metrics,
     out: &mut Vec<Finding>,
 ) {
-    if skip(report) || report.coverage.next_year == CoverageLevel::Missing {
+    if report.coverage.next_year == CoverageLevel::Missing {
         return;
     }
     let plan_blocks = metrics::part_blocks(report, Part::NextYear);
@@ -345,15 +337,16 @@ pub(super) fn plans_unrelated(
             continue;
         }
         let q = quote(lead, 40);
-        out.push(Finding {
-            rule: "plans-unrelated",
-            severity: Severity::Warning,
-            part: Some(Part::NextYear),
-            basis: BASIS_28,
-            message: format!(
-                "所列不足“{q}”在下一年度安排中没有对应的措施（与各项安排没有共同的关键词）。请在下一年度安排中针对该不足写明整改措施、责任和时限。"
-            ),
-            location: report.locate(item.block, Some(q)),
-        });
+        let message = format!(
+            "所列不足“{q}”在下一年度安排中没有对应的措施（与各项安排没有共同的关键词）。请在下一年度安排中针对该不足写明整改措施、责任和时限。"
+        );
+        out.push(Finding::new(
+            "plans-unrelated",
+            Severity::Warning,
+            Some(Part::NextYear),
+            BASIS_28,
+            message,
+            report.locate(item.block, Some(q)),
+        ));
     }
 }

@@ -11,20 +11,20 @@ pub(super) fn title_missing(
     _m: &Metrics,
     out: &mut Vec<Finding>,
 ) {
-    if skip(report) || report.title.is_some() {
+    if report.title.is_some() {
         return;
     }
     let example = example_title(report);
-    out.push(Finding {
-        rule: "title-missing",
-        severity: Severity::Warning,
-        part: None,
-        basis: BASIS_FORMAT,
-        message: format!(
-            "未识别到报告标题。请加上由发文机关名称、事由和文种组成的标题，如“{example}”。"
-        ),
-        location: Location::default(),
-    });
+    let message =
+        format!("未识别到报告标题。请加上由发文机关名称、事由和文种组成的标题，如“{example}”。");
+    out.push(Finding::new(
+        "title-missing",
+        Severity::Warning,
+        None,
+        BASIS_FORMAT,
+        message,
+        Location::default(),
+    ));
 }
 
 pub(super) fn example_title(report: &AnnualReport) -> String {
@@ -47,22 +47,23 @@ pub(super) fn title_unit_missing(
     _m: &Metrics,
     out: &mut Vec<Finding>,
 ) {
-    if skip(report) || report.unit_in_title {
+    if report.unit_in_title {
         return;
     }
     let Some(title) = &report.title else { return };
-    out.push(Finding {
-        rule: "title-unit-missing",
-        severity: Severity::Warning,
-        part: None,
-        basis: BASIS_FORMAT,
-        message: format!(
-            "标题“{}”没有写明发文单位，公开后读者无法从标题判断是哪个单位的报告。请在标题中写明单位全称，如“{}”。",
-            quote(title, 40),
-            example_title(report)
-        ),
-        location: title_location(report),
-    });
+    let message = format!(
+        "标题“{}”没有写明发文单位，公开后读者无法从标题判断是哪个单位的报告。请在标题中写明单位全称，如“{}”。",
+        quote(title, 40),
+        example_title(report)
+    );
+    out.push(Finding::new(
+        "title-unit-missing",
+        Severity::Warning,
+        None,
+        BASIS_FORMAT,
+        message,
+        title_location(report),
+    ));
 }
 
 /// Positions where two names of equal length differ, when they are few.
@@ -90,9 +91,6 @@ pub(super) fn signature_unit_mismatch(
     _m: &Metrics,
     out: &mut Vec<Finding>,
 ) {
-    if skip(report) {
-        return;
-    }
     let (Some(unit), Some(signed)) = (&report.unit, &report.signed_unit) else {
         return;
     };
@@ -106,15 +104,16 @@ pub(super) fn signature_unit_mismatch(
         }
         None => "两者不是同一单位，可能套用了其他单位的报告；".to_string(),
     };
-    out.push(Finding {
-        rule: "signature-unit-mismatch",
-        severity: Severity::Error,
-        part: None,
-        basis: BASIS_FORMAT,
-        message: format!(
-            "发文单位为“{}”，落款单位却是“{}”，{hint}请核对并改正落款单位名称，使其与发文单位一致。",
-            unit.written, signed.written
-        ),
-        location: signature_location(report, Some(&signed.written)),
-    });
+    let message = format!(
+        "发文单位为“{}”，落款单位却是“{}”，{hint}请核对并改正落款单位名称，使其与发文单位一致。",
+        unit.written, signed.written
+    );
+    out.push(Finding::new(
+        "signature-unit-mismatch",
+        Severity::Error,
+        None,
+        BASIS_FORMAT,
+        message,
+        signature_location(report, Some(&signed.written)),
+    ));
 }

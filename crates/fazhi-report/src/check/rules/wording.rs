@@ -14,9 +14,6 @@ pub(super) fn facts_scarce(
     m: &Metrics,
     out: &mut Vec<Finding>,
 ) {
-    if skip(report) {
-        return;
-    }
     let m = m.measures();
     if !m.present {
         return;
@@ -38,20 +35,18 @@ pub(super) fn facts_scarce(
             fmt_num(threshold)
         )
     };
-    let location = match m.heading {
-        Some(h) => report.locate(h, Some(quote(&report.blocks[h].text, 40))),
-        None => Location::default(),
-    };
-    out.push(Finding {
-        rule: "facts-scarce",
-        severity: Severity::Warning,
-        part: Some(Part::Measures),
-        basis: "《法治政府建设与责任落实督察工作规定》（厅字〔2019〕28号）第二十五条（主要举措和成效）",
-        message: format!(
-            "“主要举措和成效”部分{what}。统计方法：数据指带计量单位的数量（如“11次”“8名”“100%”），每千字数据数＝数据个数÷字数×1000；具体事例指具体日期、带引号的活动名称、案例、企业名称等。请用数据和事例写明做了什么、做了多少、效果如何，如学法次数、培训学时、审查文件件数、办理建议提案数及满意率。"
-        ),
+    let location = block_location(report, m.heading);
+    let message = format!(
+        "“主要举措和成效”部分{what}。统计方法：数据指带计量单位的数量（如“11次”“8名”“100%”），每千字数据数＝数据个数÷字数×1000；具体事例指具体日期、带引号的活动名称、案例、企业名称等。请用数据和事例写明做了什么、做了多少、效果如何，如学法次数、培训学时、审查文件件数、办理建议提案数及满意率。"
+    );
+    out.push(Finding::new(
+        "facts-scarce",
+        Severity::Warning,
+        Some(Part::Measures),
+        "《法治政府建设与责任落实督察工作规定》（厅字〔2019〕28号）第二十五条（主要举措和成效）",
+        message,
         location,
-    });
+    ));
 }
 
 pub(super) fn fmt_num(v: f64) -> String {
@@ -75,9 +70,6 @@ pub(super) fn boilerplate_heavy(
     m: &Metrics,
     out: &mut Vec<Finding>,
 ) {
-    if skip(report) {
-        return;
-    }
     let b = m.boilerplate();
     let threshold = ctx.settings.boilerplate_share;
     if b.sentences < 5 || b.share() < threshold {
@@ -88,25 +80,17 @@ pub(super) fn boilerplate_heavy(
         .iter()
         .map(|(_, s)| format!("“{}”", quote(s, 50)))
         .collect();
-    let location = match b.examples.first() {
-        Some((i, s)) => report.locate(*i, Some(quote(s, 40))),
-        None => Location::default(),
-    };
-    out.push(Finding {
-        rule: "boilerplate-heavy",
-        severity: Severity::Warning,
-        part: None,
-        basis: "《法治政府建设与责任落实督察工作规定》（厅字〔2019〕28号）第二十五条；《党政机关公文处理工作条例》第十九条",
-        message: format!(
-            "正文共{}句，其中套话句{}句，占{:.0}%，达到{:.0}%的提示阈值。套话句指不含数据、日期、文件名称或具体活动，主要由“提高政治站位”“落到实处”“不断提升”等固定表述组成的句子。例如：{}。请删减空泛表述，改写为做了什么、做了多少、效果如何。",
-            b.sentences,
-            b.slogans,
-            b.share() * 100.0,
-            threshold * 100.0,
-            examples.join("；")
-        ),
-        location,
-    });
+    let first = b.examples.first().map(|(i, s)| (*i, s.as_str()));
+    let location = quoted_location(report, first);
+    let message = format!(
+        "正文共{}句，其中套话句{}句，占{:.0}%，达到{:.0}%的提示阈值。套话句指不含数据、日期、文件名称或具体活动，主要由“提高政治站位”“落到实处”“不断提升”等固定表述组成的句子。例如：{}。请删减空泛表述，改写为做了什么、做了多少、效果如何。",
+        b.sentences,
+        b.slogans,
+        b.share() * 100.0,
+        threshold * 100.0,
+        examples.join("；")
+    );
+    out.push(Finding::new("boilerplate-heavy", Severity::Warning, None, "《法治政府建设与责任落实督察工作规定》（厅字〔2019〕28号）第二十五条；《党政机关公文处理工作条例》第十九条", message, location));
 }
 
 /// `doc-too-short` [警告]: the body (headings and paragraphs) has fewer characters than
@@ -119,22 +103,20 @@ pub(super) fn doc_too_short(
     _m: &Metrics,
     out: &mut Vec<Finding>,
 ) {
-    if skip(report) {
-        return;
-    }
     let n = report.body_chars();
     let min = ctx.settings.min_body_chars;
     if n >= min {
         return;
     }
-    out.push(Finding {
-        rule: "doc-too-short",
-        severity: Severity::Warning,
-        part: None,
-        basis: BASIS_28,
-        message: format!(
-            "报告正文只有{n}字（少于{min}字），篇幅过短，难以写清提纲要求的各项内容。请按提纲逐项充实，写明具体举措、数据和事例。"
-        ),
-        location: title_location(report),
-    });
+    let message = format!(
+        "报告正文只有{n}字（少于{min}字），篇幅过短，难以写清提纲要求的各项内容。请按提纲逐项充实，写明具体举措、数据和事例。"
+    );
+    out.push(Finding::new(
+        "doc-too-short",
+        Severity::Warning,
+        None,
+        BASIS_28,
+        message,
+        title_location(report),
+    ));
 }

@@ -21,22 +21,19 @@ pub(super) fn year_inconsistent(
     _m: &Metrics,
     out: &mut Vec<Finding>,
 ) {
-    if skip(report) {
-        return;
-    }
     let Some(year) = report.year else { return };
     // The measures are only checked when the opening did not already raise the title's year.
     let body = opening_year(report, year).or_else(|| measures_year(report, year));
     let found = body.into_iter().chain(plans_years(report, year));
     for (message, location, part) in found {
-        out.push(Finding {
-            rule: "year-inconsistent",
-            severity: Severity::Warning,
+        out.push(Finding::new(
+            "year-inconsistent",
+            Severity::Warning,
             part,
-            basis: BASIS_28,
+            BASIS_28,
             message,
             location,
-        });
+        ));
     }
 }
 
