@@ -4,8 +4,7 @@
 //! same `w:abstractNum` continue one list) unless a `w:num` overrides a level's start, which
 //! restarts that level the first time the `w:num` is used.
 
-use super::docx::{attr, is_w, parse_bool, parse_int, DocxXml};
-use quick_xml::events::Event;
+use super::docx::{attr, is_w, parse_bool, parse_int, DocxXml, Tag};
 use std::collections::{HashMap, HashSet};
 
 pub(super) const LEVELS: usize = 9;
@@ -85,12 +84,10 @@ impl Numbering {
         let mut lvl: Option<(u8, LevelDef)> = None;
         // Depth inside w:pPr / w:rPr of a level (ignored).
         let mut ignore = 0usize;
-        loop {
-            let (ns, ev) = r.next()?;
-            let (e, empty) = match &ev {
-                Event::Start(e) => (e, false),
-                Event::Empty(e) => (e, true),
-                Event::End(e) => {
+        while let Some((ns, tag)) = r.next_tag()? {
+            let (e, empty) = match &tag {
+                Tag::Open(e, empty) => (e, *empty),
+                Tag::Close(e) => {
                     if !is_w(&ns) {
                         continue;
                     }
@@ -123,8 +120,6 @@ impl Numbering {
                     }
                     continue;
                 }
-                Event::Eof => break,
-                _ => continue,
             };
             if !is_w(&ns) {
                 continue;

@@ -15,7 +15,7 @@
 use super::numbering::{Counters, Numbering};
 use super::{Hint, Ingested, Layout, Limits, RawBlock};
 use crate::{Error, Result};
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::{BytesEnd, BytesStart, Event};
 use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
 use std::collections::HashMap;
@@ -218,6 +218,29 @@ impl<'i> DocxXml<'i> {
             Err(_) => Err(format!("第 {} 字节附近", self.reader.error_position())),
         }
     }
+
+    /// The next start, empty or end tag with its namespace, passing over text and the rest;
+    /// `None` at the end of the part. For the readers that only look at elements.
+    pub(super) fn next_tag(&mut self) -> std::result::Result<Option<(Ns, Tag<'i>)>, String> {
+        loop {
+            let (ns, ev) = self.next()?;
+            let tag = match ev {
+                Event::Start(e) => Tag::Open(e, false),
+                Event::Empty(e) => Tag::Open(e, true),
+                Event::End(e) => Tag::Close(e),
+                Event::Eof => return Ok(None),
+                _ => continue,
+            };
+            return Ok(Some((ns, tag)));
+        }
+    }
+}
+
+/// An element's tag, as [`DocxXml::next_tag`] gives it.
+pub(super) enum Tag<'i> {
+    /// A start tag, or an empty element (`true`).
+    Open(BytesStart<'i>, bool),
+    Close(BytesEnd<'i>),
 }
 
 /// Value of the attribute with local name `local` (namespace ignored: on w: elements every

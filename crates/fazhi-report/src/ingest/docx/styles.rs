@@ -26,12 +26,10 @@ impl Styles {
         let mut skip = 0usize;
         let mut in_ppr = false;
         let mut in_numpr = false;
-        loop {
-            let (ns, ev) = r.next()?;
-            let (e, empty) = match &ev {
-                Event::Start(e) => (e, false),
-                Event::Empty(e) => (e, true),
-                Event::End(e) => {
+        while let Some((ns, tag)) = r.next_tag()? {
+            let (e, empty) = match &tag {
+                Tag::Open(e, empty) => (e, *empty),
+                Tag::Close(e) => {
                     if skip > 0 {
                         skip -= 1;
                         continue;
@@ -52,8 +50,6 @@ impl Styles {
                     }
                     continue;
                 }
-                Event::Eof => break,
-                _ => continue,
             };
             if skip > 0 {
                 if !empty {
