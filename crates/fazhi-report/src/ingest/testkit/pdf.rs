@@ -54,6 +54,17 @@ impl PdfWriter {
         self.object(&body);
     }
 
+    /// Objects 1 to 3: the catalog, the page tree and its one A4 page with `resources`,
+    /// whose content is object 4.
+    fn one_page(&mut self, resources: &str) {
+        self.object(b"<< /Type /Catalog /Pages 2 0 R >>");
+        self.object(b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
+        let page = format!(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources {resources} /Contents 4 0 R >>"
+        );
+        self.object(page.as_bytes());
+    }
+
     fn finish(mut self, root: usize) -> Vec<u8> {
         let xref = self.out.len();
         let _ = write!(
@@ -197,12 +208,7 @@ fn to_unicode_cmap(order: &[char]) -> String {
 /// A one-page PDF that only paints an image: no font, no text layer (like a scan).
 pub fn pdf_image_only() -> Vec<u8> {
     let mut w = PdfWriter::new();
-    w.object(b"<< /Type /Catalog /Pages 2 0 R >>");
-    w.object(b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
-    w.object(
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] \
-          /Resources << /XObject << /Im1 5 0 R >> >> /Contents 4 0 R >>",
-    );
+    w.one_page("<< /XObject << /Im1 5 0 R >> >>");
     w.stream("", b"q 400 0 0 600 97 121 cm /Im1 Do Q");
     w.stream(
         "/Type /XObject /Subtype /Image /Width 2 /Height 2 /ColorSpace /DeviceGray /BitsPerComponent 8",
@@ -219,12 +225,7 @@ pub fn pdf_with_content(content: &[u8]) -> Vec<u8> {
     z.write_all(content).expect("deflate");
     let data = z.finish().expect("deflate");
     let mut w = PdfWriter::new();
-    w.object(b"<< /Type /Catalog /Pages 2 0 R >>");
-    w.object(b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
-    w.object(
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] \
-          /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
-    );
+    w.one_page("<< /Font << /F1 5 0 R >> >>");
     w.stream("/Filter /FlateDecode", &data);
     w.object(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>");
     w.finish(1)
