@@ -28,6 +28,20 @@ pub enum BlockKind {
     Signature,
 }
 
+impl BlockKind {
+    /// The key in JSON (as serde writes it) and in HTML classes: `front`, `title` …
+    pub fn key(self) -> &'static str {
+        match self {
+            BlockKind::Front => "front",
+            BlockKind::Title => "title",
+            BlockKind::Salutation => "salutation",
+            BlockKind::Heading => "heading",
+            BlockKind::Body => "body",
+            BlockKind::Signature => "signature",
+        }
+    }
+}
+
 /// One paragraph (or heading) of the normalised text.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Block {

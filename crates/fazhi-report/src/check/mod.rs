@@ -30,6 +30,15 @@ impl Severity {
             Severity::Info => "提示",
         }
     }
+
+    /// The key in JSON and in HTML classes: `error`, `warning`, `info`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
 }
 
 /// 审查意见: which rule, how serious, on what basis, where, and what to do (in Chinese).

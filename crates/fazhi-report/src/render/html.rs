@@ -8,10 +8,9 @@
 
 use super::{
     coverage_label, date, format_label, genre_label, missing_parts, num, place, severity_counts,
-    severity_key,
 };
 use crate::check::Finding;
-use crate::model::{display_number, AnnualReport, BlockKind, Genre, Section};
+use crate::model::{display_number, AnnualReport, Genre, Section};
 use crate::Checked;
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -288,7 +287,7 @@ fn findings_block(out: &mut String, c: &Checked, p: &str) {
     } else {
         out.push_str("<ul class=\"findings\">\n");
         for (k, f) in &ordered {
-            let sev = severity_key(f.severity);
+            let sev = f.severity.key();
             let _ = write!(
                 out,
                 "<li class=\"{sev}\" id=\"{p}r{k}\"><span class=\"badge {sev}\">{}</span>\
@@ -395,18 +394,11 @@ fn text_block(out: &mut String, c: &Checked, p: &str) {
     }
     out.push_str("<h3>报告原文</h3>\n<div class=\"doc\">\n");
     for (n, b) in r.blocks.iter().enumerate() {
-        let kind = match b.kind {
-            BlockKind::Front => "front",
-            BlockKind::Title => "title",
-            BlockKind::Salutation => "salutation",
-            BlockKind::Heading => "heading",
-            BlockKind::Body => "body",
-            BlockKind::Signature => "signature",
-        };
+        let kind = b.kind.key();
         let hits = at_block.get(&n);
         let worst = hits.and_then(|h| h.iter().map(|(_, f)| f.severity).min());
         let class = match worst {
-            Some(s) => format!("blk k-{kind} hit {}", severity_key(s)),
+            Some(s) => format!("blk k-{kind} hit {}", s.key()),
             None => format!("blk k-{kind}"),
         };
         let quotes: Vec<&str> = hits
@@ -425,7 +417,7 @@ fn text_block(out: &mut String, c: &Checked, p: &str) {
             let _ = write!(
                 out,
                 "<a class=\"mk {}\" href=\"#{p}r{k}\" title=\"{}\">{}</a>",
-                severity_key(f.severity),
+                f.severity.key(),
                 escape(&f.message),
                 escape(f.rule)
             );

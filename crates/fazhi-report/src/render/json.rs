@@ -14,7 +14,7 @@
 //! `location` is always `{block, section, quote}` (each may be null). A file that could not
 //! be read is `{file, error}`.
 
-use super::{coverage_key, date, format_key, genre_key, severity_counts, severity_key};
+use super::{coverage_key, date, format_key, genre_key, severity_counts};
 use crate::check::{Finding, Score};
 use crate::model::{display_number, Fact, Location, NumberStyle, Section};
 use crate::{Checked, Error};
@@ -110,7 +110,7 @@ pub fn fact(f: &Fact) -> Value {
 pub fn finding(f: &Finding) -> Value {
     json!({
         "rule": f.rule,
-        "severity": severity_key(f.severity),
+        "severity": f.severity.key(),
         "part": f.part.map(|p| p.key()),
         "basis": f.basis,
         "message": f.message,

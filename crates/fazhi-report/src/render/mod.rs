@@ -65,14 +65,6 @@ pub(crate) fn coverage_label(l: CoverageLevel) -> (&'static str, &'static str) {
     }
 }
 
-pub(crate) fn severity_key(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Info => "info",
-    }
-}
-
 pub(crate) const SEVERITIES: [Severity; 3] = [Severity::Error, Severity::Warning, Severity::Info];
 
 /// Number of findings of each severity: error, warning, info.
