@@ -2,6 +2,10 @@
 //! rules are raised and which are not; the score's bounds and order; the seed corpus when
 //! `FAZHI_CORPUS` is set.
 
+mod common;
+
+use common::fail_under_ci;
+
 use chrono::NaiveDate;
 use fazhi_domain::{Outline, Part};
 use fazhi_report::check::RULES;
@@ -578,13 +582,4 @@ fn seeds_raise_the_expected_findings() {
         );
     }
     assert!(failures.is_empty(), "{failures:#?}");
-}
-
-/// Under CI (`CI` set) a test may not skip for want of a tool or the corpus: it fails.
-fn fail_under_ci(what: &str) {
-    let ci = std::env::var("CI").is_ok_and(|v| !matches!(v.as_str(), "" | "0" | "false"));
-    assert!(
-        !ci,
-        "CI is set, but {what}: this test cannot run its real part"
-    );
 }

@@ -2,6 +2,10 @@
 //! must read the same as the .txt. The seeds come from `$FAZHI_CORPUS/seeds` (default
 //! `../shared/corpus` beside the repository); without them the test says so and passes.
 
+mod common;
+
+use common::fail_under_ci;
+
 use fazhi_report::ingest::testkit::{docx_from_text_auto_numbered, pdf_from_lines};
 use fazhi_report::{AnnualReport, Engine};
 use std::path::PathBuf;
@@ -82,13 +86,4 @@ fn seeds_read_the_same_in_every_format() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
-}
-
-/// Under CI (`CI` set) a test may not skip for want of a tool or the corpus: it fails.
-fn fail_under_ci(what: &str) {
-    let ci = std::env::var("CI").is_ok_and(|v| !matches!(v.as_str(), "" | "0" | "false"));
-    assert!(
-        !ci,
-        "CI is set, but {what}: this test cannot run its real part"
-    );
 }
