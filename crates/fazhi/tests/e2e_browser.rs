@@ -9,7 +9,7 @@
 
 mod e2e_common;
 
-use e2e_common::{demo_passwords, flag, tempdir, Auth, Server};
+use e2e_common::{flag, Auth, Demo};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -56,28 +56,14 @@ fn main_flows_in_headless_chromium() {
         }
     }
 
-    let dir = tempdir("browser");
-    let server = Server::start(
-        dir.path(),
-        &["--demo", "--demo-units", "30", "--demo-years", "2"],
-    );
-    let c = server.client();
-    let lines = server.stdout.lock().unwrap().clone();
+    let d = Demo::start("browser", 30, 2);
+    let (c, lines) = (d.c, &d.lines);
 
     // The accounts, found through the API as the admin: a 填报员 of a unit and the city's 督察员.
-    let admin_pw = demo_passwords(&lines, &["admin"])
-        .remove("admin")
-        .expect("admin password printed");
+    let admin_pw = d.password("admin");
     let admin = c.must_login("admin", &admin_pw);
     let users = c.get_json("/api/v1/users", &admin);
-    let regions = c.get_json("/api/v1/regions", &admin);
-    let city = regions
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["parent_id"].is_null())
-        .unwrap()["id"]
-        .clone();
+    let city = c.root_region(&admin);
     let login_with = |pred: &dyn Fn(&serde_json::Value) -> bool| -> String {
         users
             .as_array()
@@ -89,7 +75,7 @@ fn main_flows_in_headless_chromium() {
     };
     let staff = login_with(&|g| g["role"] == "unit_staff");
     let supervisor = login_with(&|g| g["role"] == "supervisor" && g["node"]["id"] == city);
-    let pw = demo_passwords(&lines, &[&staff, &supervisor]);
+    let pw = d.passwords(&[&staff, &supervisor]);
     let (Some(staff_pw), Some(sup_pw)) = (pw.get(&staff), pw.get(&supervisor)) else {
         panic!(
             "passwords of {staff} and {supervisor} in the demo output:\n{}",
@@ -100,7 +86,7 @@ fn main_flows_in_headless_chromium() {
 
     let out = Command::new("node")
         .arg(project.join("main.mjs"))
-        .env("FAZHI_URL", &server.base)
+        .env("FAZHI_URL", &d.server.base)
         .env("FAZHI_STAFF_LOGIN", &staff)
         .env("FAZHI_STAFF_PASSWORD", staff_pw)
         .env("FAZHI_SUPERVISOR_LOGIN", &supervisor)
@@ -118,7 +104,7 @@ fn main_flows_in_headless_chromium() {
         out.status.success(),
         "browser flows failed ({}):\n{stdout}\n{stderr}\nserver:\n{}",
         out.status,
-        server.output()
+        d.server.output()
     );
     assert!(stdout.contains("browser flows passed"), "{stdout}");
 }

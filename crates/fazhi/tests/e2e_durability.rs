@@ -284,15 +284,7 @@ fn acknowledged_writes_survive_sigkill() {
             )
         })
         .collect();
-    let city = c
-        .get_json("/api/v1/regions", &token)
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["parent_id"].is_null())
-        .unwrap()["id"]
-        .as_i64()
-        .unwrap();
+    let city = c.root_region(&token).as_i64().unwrap();
 
     let demo_uploads: usize = units
         .iter()

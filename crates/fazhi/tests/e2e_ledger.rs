@@ -9,7 +9,7 @@
 mod e2e_common;
 
 use chrono::{Datelike, NaiveDate};
-use e2e_common::{demo_passwords, pct, tempdir, Auth, Body, Client, Server};
+use e2e_common::{pct, Auth, Body, Client, Demo};
 use fazhi_demo::ledger::{ledger_year, UnitLedger};
 use fazhi_demo::DemoOptions;
 use fazhi_domain::ledger::{check_year, Record, RecordId, RuleContext};
@@ -135,14 +135,9 @@ fn the_demo_ledger_through_the_pages_and_the_api() {
 }
 
 fn walk_through() {
-    let dir = tempdir("ledger");
-    let server = Server::start(
-        dir.path(),
-        &["--demo", "--demo-units", "30", "--demo-years", "2"],
-    );
-    let c = server.client();
-    let lines = server.stdout.lock().unwrap().clone();
-    let pw = demo_passwords(&lines, &["admin", "kegongju"]);
+    let d = Demo::start("ledger", 30, 2);
+    let (c, lines) = (d.c, &d.lines);
+    let pw = d.passwords(&["admin", "kegongju"]);
     let admin = c.must_login("admin", &pw["admin"]);
     let staff = c.must_login("kegongju", &pw["kegongju"]);
     let api = c.token(&staff, "e2e-ledger");
@@ -424,14 +419,7 @@ fn walk_through() {
     );
     assert_eq!(xlsx.status, 200, "{}", xlsx.snippet());
     assert!(xlsx.body.starts_with(b"PK"), "an XLSX (zip) file");
-    let city = c
-        .get_json("/api/v1/regions", &admin)
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["parent_id"].is_null())
-        .unwrap()["id"]
-        .clone();
+    let city = c.root_region(&admin);
     let fresh = c.post_json_ok(
         "/api/v1/units",
         &admin,

@@ -5,9 +5,7 @@
 
 mod e2e_common;
 
-use e2e_common::{
-    demo_passwords, report_txt, tempdir, Auth, Body, Client, Multipart, Resp, Server,
-};
+use e2e_common::{report_txt, tempdir, Auth, Body, Client, Demo, Multipart, Resp, Server};
 use serde_json::json;
 use std::process::Command;
 
@@ -52,16 +50,9 @@ fn page_login(c: &Client, login: &str, password: &str) -> Resp {
 
 #[test]
 fn csrf_cookies_logout_expiry_and_throttling() {
-    let dir = tempdir("session");
-    let server = Server::start(
-        dir.path(),
-        &["--demo", "--demo-units", "12", "--demo-years", "1"],
-    );
-    let c = server.client();
-    let lines = server.stdout.lock().unwrap().clone();
-    let admin_pw = demo_passwords(&lines, &["admin"])
-        .remove("admin")
-        .expect("admin password printed");
+    let d = Demo::start("session", 12, 1);
+    let c = d.c;
+    let admin_pw = d.password("admin");
     let admin = c.must_login("admin", &admin_pw);
     let admin_token = c.token(&admin, "e2e-session");
     let units = c.get_json("/api/v1/units", &admin_token);
@@ -400,7 +391,7 @@ fn csrf_cookies_logout_expiry_and_throttling() {
     // --- An expired session leads back to the login form (expiry set in the database).
     let expiring = c.must_login("e2e-csrf", &pw);
     assert_eq!(c.get("/api/v1/me", &expiring).status, 200);
-    let db = dir.path().join("fazhi.sqlite3");
+    let db = d.dir().join("fazhi.sqlite3");
     let expired = Command::new("sqlite3")
         .arg(&db)
         .arg(".timeout 5000")

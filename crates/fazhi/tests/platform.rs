@@ -9,8 +9,9 @@ fn fazhi(dir: &Path, args: &[&str]) -> Output {
     fazhi_env(dir, args, &[])
 }
 
-/// Runs in `dir` with no `FAZHI_*` or `RUST_LOG` from the developer's environment.
-fn fazhi_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+/// The binary with `args`, to run in `dir` with no `FAZHI_*` or `RUST_LOG` from the
+/// developer's environment.
+fn command(dir: &Path, args: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_fazhi"));
     cmd.args(args).current_dir(dir);
     for (k, _) in std::env::vars() {
@@ -18,8 +19,35 @@ fn fazhi_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
             cmd.env_remove(k);
         }
     }
+    cmd
+}
+
+/// Runs in `dir` with no `FAZHI_*` or `RUST_LOG` from the developer's environment.
+fn fazhi_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = command(dir, args);
     cmd.envs(env.iter().copied());
     cmd.output().expect("run fazhi")
+}
+
+/// `fazhi admin create --login LOGIN --password-stdin` in `dir`, the password and a line
+/// break on its standard input.
+fn admin_create_stdin(dir: &Path, login: &str, password: &str) -> Output {
+    let mut child = command(
+        dir,
+        &["admin", "create", "--login", login, "--password-stdin"],
+    )
+    .stdin(Stdio::piped())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{password}\n").as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
 }
 
 fn stdout(o: &Output) -> String {
@@ -286,23 +314,7 @@ fn admin_create_reset_and_disable() {
     assert_ne!(first, second);
 
     // A chosen password from stdin; a weak one is refused before anything changes.
-    let run_stdin = |login: &str, password: &str| {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_fazhi"))
-            .args(["admin", "create", "--login", login, "--password-stdin"])
-            .current_dir(dir)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(format!("{password}\n").as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
-    };
+    let run_stdin = |login: &str, password: &str| admin_create_stdin(dir, login, password);
     let o = run_stdin("weak", "123");
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("密码"), "{}", stderr(&o));
@@ -351,29 +363,7 @@ fn admin_create_reset_and_disable() {
 fn admin_create_uses_the_common_passwords_of_the_frameworks_dir() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    let create = |login: &str, password: &str| {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_fazhi"));
-        for (k, _) in std::env::vars() {
-            if k.starts_with("FAZHI_") || k == "RUST_LOG" {
-                cmd.env_remove(k);
-            }
-        }
-        let mut child = cmd
-            .args(["admin", "create", "--login", login, "--password-stdin"])
-            .current_dir(dir)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(format!("{password}\n").as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
-    };
+    let create = |login: &str, password: &str| admin_create_stdin(dir, login, password);
     std::fs::create_dir_all(dir.join("本地框架")).unwrap();
     std::fs::write(
         dir.join("本地框架/common-passwords.txt"),

@@ -87,18 +87,19 @@ const fn f(key: &'static str, label: &'static str, ty: FieldType) -> FieldSpec {
     }
 }
 
-const fn req(key: &'static str, label: &'static str, ty: FieldType) -> FieldSpec {
-    FieldSpec {
-        key,
-        label,
-        ty,
-        required: true,
-        help: "",
+impl FieldSpec {
+    /// The field must be filled.
+    const fn required(self) -> FieldSpec {
+        FieldSpec {
+            required: true,
+            ..self
+        }
     }
-}
 
-const fn help(spec: FieldSpec, help: &'static str) -> FieldSpec {
-    FieldSpec { help, ..spec }
+    /// With a help text shown under the input.
+    const fn help(self, help: &'static str) -> FieldSpec {
+        FieldSpec { help, ..self }
+    }
 }
 
 use FieldType::*;
@@ -176,13 +177,10 @@ pub const RECTIFICATION_SOURCES: &[&str] = &[
 pub const RECTIFICATION_STATUS: &[&str] = &["未开始", "整改中", "已完成"];
 
 const STUDY: &[FieldSpec] = &[
-    req("date", "日期", Date),
-    req("form", "学法形式", Choice(STUDY_FORMS)),
-    req("topic", "主题", Text),
-    help(
-        f("laws", "学习法律法规", List),
-        "多部用顿号或分号分隔，如：宪法、行政处罚法",
-    ),
+    f("date", "日期", Date).required(),
+    f("form", "学法形式", Choice(STUDY_FORMS)).required(),
+    f("topic", "主题", Text).required(),
+    f("laws", "学习法律法规", List).help("多部用顿号或分号分隔，如：宪法、行政处罚法"),
     f("attendees", "参加人数", Count),
     f("leader_present", "主要负责人参加", Bool),
     f("hours", "学时", Hours),
@@ -190,54 +188,43 @@ const STUDY: &[FieldSpec] = &[
 ];
 
 const COLLECTIVE: &[FieldSpec] = &[
-    req("date", "会议日期", Date),
-    req("meeting", "会议类型", Choice(MEETINGS)),
-    req("matters", "议题", LongText),
-    req("category", "事项类别", Choice(THREE_ONE)),
+    f("date", "会议日期", Date).required(),
+    f("meeting", "会议类型", Choice(MEETINGS)).required(),
+    f("matters", "议题", LongText).required(),
+    f("category", "事项类别", Choice(THREE_ONE)).required(),
     f("participants", "参会人员", List),
     f("outcome", "决定结果", LongText),
 ];
 
 const MAJOR_DECISION: &[FieldSpec] = &[
-    req("title", "决策事项", Text),
+    f("title", "决策事项", Text).required(),
     f("catalogued", "列入年度决策事项目录", Bool),
     f("comment_from", "公开征求意见开始日期", Date),
     f("comment_to", "公开征求意见截止日期", Date),
-    help(
-        f("comment_short_reason", "缩短征求意见期限的理由", Text),
-        "征求意见少于30日的，须在征求意见时说明理由",
-    ),
+    f("comment_short_reason", "缩短征求意见期限的理由", Text)
+        .help("征求意见少于30日的，须在征求意见时说明理由"),
     f("expert_date", "专家论证日期", Date),
     f("risk_date", "风险评估日期", Date),
     f("review_sent", "送请合法性审查日期", Date),
     f("review_done", "合法性审查完成日期", Date),
-    help(
-        f("review_short_reason", "审查时间不足7个工作日的理由", Text),
-        "合法性审查一般不少于7个工作日",
-    ),
+    f("review_short_reason", "审查时间不足7个工作日的理由", Text)
+        .help("合法性审查一般不少于7个工作日"),
     f("review_opinion", "合法性审查意见", LongText),
-    help(
-        f("discussed", "集体讨论决定日期", Date),
-        "须在合法性审查完成之后",
-    ),
+    f("discussed", "集体讨论决定日期", Date).help("须在合法性审查完成之后"),
     f("meeting", "讨论会议", Text),
-    help(
-        f("leader_conclusion", "行政首长决定意见", LongText),
-        "行政首长最后发表意见",
-    ),
+    f("leader_conclusion", "行政首长决定意见", LongText).help("行政首长最后发表意见"),
     f("dissent", "不同意见（如实记录）", LongText),
     f("published", "决策公布日期", Date),
 ];
 
 const NORMATIVE: &[FieldSpec] = &[
-    req("title", "文件名称", Text),
+    f("title", "文件名称", Text).required(),
     f("doc_number", "文号", Text),
     f("drafted", "起草日期", Date),
     f("review_done", "合法性审核日期", Date),
-    help(
-        req("market", "涉及经营主体经济活动", Bool),
-        "涉及的，印发前须经公平竞争审查",
-    ),
+    f("market", "涉及经营主体经济活动", Bool)
+        .required()
+        .help("涉及的，印发前须经公平竞争审查"),
     f("fair_review", "公平竞争审查日期", Date),
     f("deliberated", "集体审议日期", Date),
     f("issued", "印发日期", Date),
@@ -248,29 +235,28 @@ const NORMATIVE: &[FieldSpec] = &[
 ];
 
 const OFFICER: &[FieldSpec] = &[
-    req("name", "姓名", Text),
-    req("cert_no", "执法证号", Text),
+    f("name", "姓名", Text).required(),
+    f("cert_no", "执法证号", Text).required(),
     f("authority", "发证机关", Text),
-    req("valid_until", "证件有效期至", Date),
+    f("valid_until", "证件有效期至", Date).required(),
     f("post", "执法岗位", Text),
 ];
 
 const TRAINING: &[FieldSpec] = &[
-    req("name", "姓名", Text),
-    help(
-        req("cert_no", "执法证号", Text),
-        "与执法人员台账的执法证号一致",
-    ),
-    req("date", "培训日期", Date),
-    req("topic", "培训内容", Text),
-    req("hours", "学时", Hours),
+    f("name", "姓名", Text).required(),
+    f("cert_no", "执法证号", Text)
+        .required()
+        .help("与执法人员台账的执法证号一致"),
+    f("date", "培训日期", Date).required(),
+    f("topic", "培训内容", Text).required(),
+    f("hours", "学时", Hours).required(),
     f("organizer", "组织单位", Text),
 ];
 
 const POPULARIZATION: &[FieldSpec] = &[
-    req("date", "活动日期", Date),
-    req("theme", "活动主题", Text),
-    req("campaign", "活动类型", Choice(CAMPAIGNS)),
+    f("date", "活动日期", Date).required(),
+    f("theme", "活动主题", Text).required(),
+    f("campaign", "活动类型", Choice(CAMPAIGNS)).required(),
     f("place", "地点", Text),
     f("audience", "受众人次", Count),
     f("enterprises", "覆盖企业数", Count),
@@ -279,52 +265,47 @@ const POPULARIZATION: &[FieldSpec] = &[
 ];
 
 const SUGGESTION: &[FieldSpec] = &[
-    req("category", "类别", Choice(SUGGESTION_KINDS)),
+    f("category", "类别", Choice(SUGGESTION_KINDS)).required(),
     f("number", "编号", Text),
-    req("title", "标题", Text),
+    f("title", "标题", Text).required(),
     f("proposer", "代表（委员）", Text),
-    req("assigned", "交办日期", Date),
-    help(
-        f("complex_reason", "延长答复的原因", Text),
-        "涉及面广、处理难度大的，可在6个月内答复，须写明原因",
-    ),
+    f("assigned", "交办日期", Date).required(),
+    f("complex_reason", "延长答复的原因", Text)
+        .help("涉及面广、处理难度大的，可在6个月内答复，须写明原因"),
     f("answered", "答复日期", Date),
     f("satisfaction", "代表委员意见", Choice(SATISFACTION)),
 ];
 
 const PUBLICATION: &[FieldSpec] = &[
-    req("date", "公开日期", Date),
-    req("category", "五公开类别", Choice(FIVE_OPEN)),
-    req("title", "公开内容", Text),
+    f("date", "公开日期", Date).required(),
+    f("category", "五公开类别", Choice(FIVE_OPEN)).required(),
+    f("title", "公开内容", Text).required(),
     f("channel", "公开渠道", Text),
 ];
 
 const DISCLOSURE_REQUEST: &[FieldSpec] = &[
-    req("received", "收到申请日期", Date),
+    f("received", "收到申请日期", Date).required(),
     f("applicant", "申请人", Text),
-    req("content", "申请内容", Text),
-    help(
-        f("extended", "延长答复期限", Bool),
-        "经负责人同意并告知申请人的，可延长20个工作日",
-    ),
+    f("content", "申请内容", Text).required(),
+    f("extended", "延长答复期限", Bool).help("经负责人同意并告知申请人的，可延长20个工作日"),
     f("replied", "答复日期", Date),
     f("result", "答复结果", Choice(DISCLOSURE_RESULTS)),
 ];
 
 const ENTERPRISE_REQUEST: &[FieldSpec] = &[
-    req("received", "收到日期", Date),
-    req("enterprise", "企业名称", Text),
-    req("content", "诉求内容", LongText),
+    f("received", "收到日期", Date).required(),
+    f("enterprise", "企业名称", Text).required(),
+    f("content", "诉求内容", LongText).required(),
     f("channel", "来源", Choice(REQUEST_CHANNELS)),
-    help(f("due", "办理时限", Date), "按本地规定的办理时限填写"),
+    f("due", "办理时限", Date).help("按本地规定的办理时限填写"),
     f("resolved", "办结日期", Date),
     f("result", "办理结果", LongText),
 ];
 
 const SERVICE_ITEM: &[FieldSpec] = &[
-    req("name", "事项名称", Text),
-    req("list", "清单类别", Choice(SERVICE_LISTS)),
-    req("item_type", "事项类型", Choice(SERVICE_TYPES)),
+    f("name", "事项名称", Text).required(),
+    f("list", "清单类别", Choice(SERVICE_LISTS)).required(),
+    f("item_type", "事项类型", Choice(SERVICE_TYPES)).required(),
     f("guide", "已公布办事指南", Bool),
     f("flow_chart", "已公布流程图", Bool),
     f("updated", "最近调整日期", Date),
@@ -332,9 +313,9 @@ const SERVICE_ITEM: &[FieldSpec] = &[
 ];
 
 const INSPECTION: &[FieldSpec] = &[
-    req("date", "日期", Date),
-    req("category", "类别", Choice(INSPECTION_TYPES)),
-    req("subject", "检查对象或案由", Text),
+    f("date", "日期", Date).required(),
+    f("category", "类别", Choice(INSPECTION_TYPES)).required(),
+    f("subject", "检查对象或案由", Text).required(),
     f("result", "结果", LongText),
     f("publicized", "执法信息已公示", Bool),
     f("recorded", "全过程记录", Bool),
@@ -342,29 +323,25 @@ const INSPECTION: &[FieldSpec] = &[
 ];
 
 const REVIEW_CASE: &[FieldSpec] = &[
-    req("category", "类别", Choice(REVIEW_TYPES)),
+    f("category", "类别", Choice(REVIEW_TYPES)).required(),
     f("case_no", "案号", Text),
-    req("received", "收案日期", Date),
-    req("subject", "案由", Text),
+    f("received", "收案日期", Date).required(),
+    f("subject", "案由", Text).required(),
     f("decided", "决定（判决）日期", Date),
     f("outcome", "结果", Choice(REVIEW_OUTCOMES)),
-    help(
-        f("leader_appeared", "负责人出庭应诉", Bool),
-        "行政应诉案件填写",
-    ),
+    f("leader_appeared", "负责人出庭应诉", Bool).help("行政应诉案件填写"),
 ];
 
 const RECTIFICATION: &[FieldSpec] = &[
-    help(
-        req("shortcoming", "存在的问题（不足）", LongText),
-        "可从上年度报告“存在的不足”中选取",
-    ),
-    req("source", "问题来源", Choice(RECTIFICATION_SOURCES)),
+    f("shortcoming", "存在的问题（不足）", LongText)
+        .required()
+        .help("可从上年度报告“存在的不足”中选取"),
+    f("source", "问题来源", Choice(RECTIFICATION_SOURCES)).required(),
     f("source_year", "来源年度", Count),
-    req("actions", "整改措施", LongText),
+    f("actions", "整改措施", LongText).required(),
     f("responsible", "责任科室（人）", Text),
     f("deadline", "整改时限", Date),
-    req("status", "整改状态", Choice(RECTIFICATION_STATUS)),
+    f("status", "整改状态", Choice(RECTIFICATION_STATUS)).required(),
     f("completed", "完成日期", Date),
 ];
 

@@ -2,10 +2,16 @@
 
 use super::*;
 
+/// A PATCH that changes nothing (`{}`) of the object `id`.
+fn empty_patch(route: &'static str, target: &'static str, need: Need, id: i64) -> Case {
+    case(true, "PATCH", route, target, need, move |_, _, _| {
+        Prep::new(by_id(route, id), Body::Json(json!({})))
+    })
+}
+
 /// API routes (paths as the OpenAPI document names them, under `/api/v1`).
 pub(crate) fn api_cases(ctx: &Ctx) -> Vec<Case> {
     let a = ctx.unit_a_id();
-    let b = ctx.unit_b_id();
     let (ca, cb, city) = (ctx.county_a, ctx.county_b, ctx.city);
     let twn = ctx.township_a;
     let mut v = vec![
@@ -88,9 +94,7 @@ pub(crate) fn api_cases(ctx: &Ctx) -> Vec<Case> {
             ),
             Phase::Password,
         )),
-        case(true, "GET", "/me/tokens", "", Need::SignedIn, |_, _, _| {
-            get("/me/tokens".into())
-        }),
+        get_route(true, "/me/tokens", Need::SignedIn),
         case(
             true,
             "POST",
@@ -104,54 +108,27 @@ pub(crate) fn api_cases(ctx: &Ctx) -> Vec<Case> {
                 )
             },
         ),
-        case(
-            true,
-            "DELETE",
-            "/me/tokens/{id}",
-            "own token",
-            Need::SignedIn,
-            |ctx, role, _| {
-                let owner = if role == Role::Public {
-                    Role::StaffA
-                } else {
-                    role
-                };
-                Prep::new(
-                    format!("/me/tokens/{}", ctx.fresh_token_id(owner)),
-                    Body::None,
-                )
-            },
-        ),
-        case(
-            true,
-            "DELETE",
-            "/me/tokens/{id}",
-            "staff B's token",
-            Need::Owner(Role::StaffB),
-            |ctx, _, _| {
-                Prep::new(
-                    format!("/me/tokens/{}", ctx.fresh_token_id(Role::StaffB)),
-                    Body::None,
-                )
-            },
-        ),
-        case(true, "GET", "/regions", "", Need::SignedIn, |_, _, _| {
-            get("/regions".into())
-        }),
+    ];
+    v.extend(token_revoke_cases(true, "DELETE", "/me/tokens/{id}"));
+    let org = |a| Need::Act(Act::ManageOrg, a);
+    let users = Need::Act(Act::ManageUsers, Scope::UnitA);
+    v.extend([
+        get_route(true, "/regions", Need::SignedIn),
         case(
             true,
             "POST",
             "/regions",
             "under county A",
-            Need::Act(Act::ManageOrg, Scope::CountyA),
+            org(Scope::CountyA),
             move |ctx, _, _| {
                 let n = ctx.next();
-                Prep::new(
-                    "/regions",
-                    Body::Json(
-                        json!({"parent_id": ca, "code": format!("E2EAR{n}"), "name": format!("E2E乡{n}"), "level": "township"}),
-                    ),
-                )
+                let body = json!({
+                    "parent_id": ca,
+                    "code": format!("E2EAR{n}"),
+                    "name": format!("E2E乡{n}"),
+                    "level": "township",
+                });
+                Prep::new("/regions", Body::Json(body))
             },
         ),
         case(
@@ -159,47 +136,35 @@ pub(crate) fn api_cases(ctx: &Ctx) -> Vec<Case> {
             "POST",
             "/regions",
             "top level",
-            Need::Act(Act::ManageOrg, Scope::City),
+            org(Scope::City),
             |ctx, _, _| {
                 let n = ctx.next();
-                Prep::new(
-                    "/regions",
-                    Body::Json(
-                        json!({"parent_id": null, "code": format!("E2EAT{n}"), "name": format!("E2E州{n}"), "level": "city"}),
-                    ),
-                )
+                let body = json!({
+                    "parent_id": null,
+                    "code": format!("E2EAT{n}"),
+                    "name": format!("E2E州{n}"),
+                    "level": "city",
+                });
+                Prep::new("/regions", Body::Json(body))
             },
         ),
-        case(
-            true,
-            "PATCH",
+        empty_patch(
             "/regions/{id}",
             "township of county A",
-            Need::Act(Act::ManageOrg, Scope::CountyA),
-            move |_, _, _| Prep::new(format!("/regions/{twn}"), Body::Json(json!({}))),
+            org(Scope::CountyA),
+            twn,
         ),
-        case(
-            true,
-            "PATCH",
-            "/regions/{id}",
-            "county B",
-            Need::Act(Act::ManageOrg, Scope::City),
-            move |_, _, _| Prep::new(format!("/regions/{cb}"), Body::Json(json!({}))),
-        ),
+        empty_patch("/regions/{id}", "county B", org(Scope::City), cb),
+        with_check(get_route(true, "/units", Need::SignedIn), |ctx, role, r| {
+            same_units(ctx, role, &r.json(), None)
+        }),
         with_check(
-            case(true, "GET", "/units", "", Need::SignedIn, |_, _, _| {
-                get("/units".into())
-            }),
-            |ctx, role, r| same_units(ctx, role, &r.json(), None),
-        ),
-        with_check(
-            case(
+            get_case(
                 true,
-                "GET",
                 "/units",
                 "?region=county B",
                 Need::SignedIn,
-                move |_, _, _| get(format!("/units?region={cb}")),
+                format!("/units?region={cb}"),
             ),
             move |ctx, role, r| same_units(ctx, role, &r.json(), Some(cb)),
         ),
@@ -208,190 +173,74 @@ pub(crate) fn api_cases(ctx: &Ctx) -> Vec<Case> {
             "POST",
             "/units",
             "in county A",
-            Need::Act(Act::ManageOrg, Scope::CountyA),
+            org(Scope::CountyA),
             move |ctx, _, _| {
                 let n = ctx.next();
-                Prep::new(
-                    "/units",
-                    Body::Json(
-                        json!({"region_id": ca, "code": format!("E2EAU{n}"), "name": format!("青川市E2E接口单位{n}"), "kind": "department"}),
-                    ),
-                )
+                let body = json!({
+                    "region_id": ca,
+                    "code": format!("E2EAU{n}"),
+                    "name": format!("青川市E2E接口单位{n}"),
+                    "kind": "department",
+                });
+                Prep::new("/units", Body::Json(body))
             },
         ),
-        case(
-            true,
-            "GET",
-            "/units/{id}",
-            "unit A",
-            Need::Act(Act::Read, Scope::UnitA),
-            move |_, _, _| get(format!("/units/{a}")),
-        ),
-        case(
-            true,
-            "GET",
-            "/units/{id}",
-            "unit B",
-            Need::Act(Act::Read, Scope::UnitB),
-            move |_, _, _| get(format!("/units/{b}")),
-        ),
-        case(
-            true,
-            "PATCH",
-            "/units/{id}",
-            "unit A",
-            Need::Act(Act::ManageOrg, Scope::CountyA),
-            move |_, _, _| Prep::new(format!("/units/{a}"), Body::Json(json!({}))),
-        ),
+    ]);
+    v.extend(unit_reads(ctx, true, "/units/{id}"));
+    v.extend([
+        empty_patch("/units/{id}", "unit A", org(Scope::CountyA), a),
         case(
             true,
             "POST",
             "/org/import",
             "unit in county A",
-            Need::Act(Act::ManageOrg, Scope::CountyA),
+            org(Scope::CountyA),
             |ctx, _, _| {
-                Prep::new(
-                    "/org/import",
-                    Body::Multipart(Multipart::new().file(
-                        "file",
-                        "org.csv",
-                        "text/csv",
-                        org_csv(ctx),
-                    )),
-                )
+                let m = Multipart::new().file("file", "org.csv", "text/csv", org_csv(ctx));
+                Prep::new("/org/import", Body::Multipart(m))
             },
         ),
-        case(
-            true,
-            "GET",
-            "/org/export",
-            "",
-            Need::Somewhere(Act::ManageOrg),
-            |_, _, _| get("/org/export".into()),
-        ),
-        case(
-            true,
-            "GET",
-            "/users",
-            "",
-            Need::Somewhere(Act::ManageUsers),
-            |_, _, _| get("/users".into()),
-        ),
+        get_route(true, "/org/export", Need::Somewhere(Act::ManageOrg)),
+        get_route(true, "/users", Need::Somewhere(Act::ManageUsers)),
         case(
             true,
             "POST",
             "/users",
             "role at unit A",
-            Need::Act(Act::ManageUsers, Scope::UnitA),
+            users,
             move |ctx, _, _| {
                 let n = ctx.next();
-                Prep::new(
-                    "/users",
-                    Body::Json(
-                        json!({"login": format!("e2e-api-{n}"), "grants": [{"role": "unit_staff", "node": {"type": "unit", "id": a}}]}),
-                    ),
-                )
+                let body = json!({
+                    "login": format!("e2e-api-{n}"),
+                    "grants": [{"role": "unit_staff", "node": {"type": "unit", "id": a}}],
+                });
+                Prep::new("/users", Body::Json(body))
             },
         ),
-        case(
-            true,
-            "GET",
-            "/users/{id}",
-            "account at unit A",
-            Need::Act(Act::ManageUsers, Scope::UnitA),
-            |ctx, _, _| get(format!("/users/{}", ctx.victim)),
-        ),
-        case(
-            true,
-            "POST",
+        get_id(true, "/users/{id}", "account at unit A", users, ctx.victim),
+    ]);
+    v.extend(account_cases(
+        ctx,
+        true,
+        [
             "/users/{id}/disable",
-            "account at unit A",
-            Need::Act(Act::ManageUsers, Scope::UnitA),
-            |ctx, _, _| Prep::new(format!("/users/{}/disable", ctx.victim), Body::None),
-        ),
-        case(
-            true,
-            "POST",
             "/users/{id}/enable",
-            "account at unit A",
-            Need::Act(Act::ManageUsers, Scope::UnitA),
-            |ctx, _, _| Prep::new(format!("/users/{}/enable", ctx.victim), Body::None),
-        ),
-        case(
-            true,
-            "POST",
             "/users/{id}/reset-password",
-            "account at unit A",
-            Need::Act(Act::ManageUsers, Scope::UnitA),
-            |ctx, _, _| Prep::new(format!("/users/{}/reset-password", ctx.victim), Body::None),
-        ),
-        case(
-            true,
-            "POST",
-            "/users/{id}/grants",
-            "account at unit A",
-            Need::Act(Act::ManageUsers, Scope::UnitA),
-            |ctx, _, _| {
-                ctx.ensure_no_grant();
-                Prep::new(
-                    format!("/users/{}/grants", ctx.victim),
-                    Body::Json(
-                        json!({"role": "unit_leader", "node": {"type": "unit", "id": ctx.other_unit_a}}),
-                    ),
-                )
-            },
-        ),
-        case(
-            true,
-            "DELETE",
-            "/grants/{id}",
-            "grant at unit of county A",
-            Need::Act(Act::ManageUsers, Scope::UnitA),
-            |ctx, _, _| Prep::new(format!("/grants/{}", ctx.ensure_grant()), Body::None),
-        ),
-        case(
-            true,
-            "GET",
-            "/units/{id}/uploads",
-            "unit A",
-            Need::Act(Act::Read, Scope::UnitA),
-            move |_, _, _| get(format!("/units/{a}/uploads")),
-        ),
-        case(
-            true,
-            "GET",
-            "/units/{id}/uploads",
-            "unit B",
-            Need::Act(Act::Read, Scope::UnitB),
-            move |_, _, _| get(format!("/units/{b}/uploads")),
-        ),
-        case(
-            true,
-            "POST",
-            "/units/{id}/uploads",
-            "unit A",
-            Need::Act(Act::Write, Scope::UnitA),
-            move |ctx, role, s| {
-                Prep::new(
-                    format!("/units/{a}/uploads"),
-                    Body::Multipart(upload_form(ctx, role, s, &unit_name(&ctx.unit_a))),
-                )
-            },
-        ),
-        case(
-            true,
-            "POST",
-            "/units/{id}/uploads",
-            "unit B",
-            Need::Act(Act::Write, Scope::UnitB),
-            move |ctx, role, s| {
-                Prep::new(
-                    format!("/units/{b}/uploads"),
-                    Body::Multipart(upload_form(ctx, role, s, &unit_name(&ctx.unit_b))),
-                )
-            },
-        ),
-    ];
+        ],
+    ));
+    let grant: fn(&Ctx) -> Body = |ctx| {
+        Body::Json(json!({
+            "role": "unit_leader",
+            "node": {"type": "unit", "id": ctx.other_unit_a},
+        }))
+    };
+    v.extend(grant_cases(
+        true,
+        ("/users/{id}/grants", grant),
+        ("DELETE", "/grants/{id}"),
+    ));
+    v.extend(unit_reads(ctx, true, "/units/{id}/uploads"));
+    v.extend(new_upload_cases(ctx, true));
     for (label, id, need) in upload_ids(ctx) {
         let scope = if label.starts_with('A') {
             Scope::UnitA
@@ -424,28 +273,11 @@ pub(crate) fn api_cases(ctx: &Ctx) -> Vec<Case> {
             move |_, _, _| get(format!("/uploads/{id}/original")),
         ));
     }
-    for (label, key, scope) in [
-        ("A report", "a_toggle", Scope::UnitA),
-        ("B report", "b_toggle", Scope::UnitB),
-    ] {
-        let id = ctx.up[key];
-        v.push(case(
-            true,
-            "POST",
-            "/uploads/{id}/publish",
-            label,
-            Need::Act(Act::Approve, scope),
-            move |_, _, _| Prep::new(format!("/uploads/{id}/publish"), Body::None),
-        ));
-        v.push(case(
-            true,
-            "POST",
-            "/uploads/{id}/withdraw",
-            label,
-            Need::Act(Act::Approve, scope),
-            move |_, _, _| Prep::new(format!("/uploads/{id}/withdraw"), Body::None),
-        ));
-    }
+    v.extend(publish_cases(
+        ctx,
+        true,
+        ["/uploads/{id}/publish", "/uploads/{id}/withdraw"],
+    ));
     for (label, rid, scope) in [
         ("county A", ca, Scope::CountyA),
         ("county B", cb, Scope::CountyB),

@@ -73,18 +73,213 @@ pub(crate) fn get(path: String) -> Prep {
     Prep::new(path, Body::None)
 }
 
+/// The body of a request that sends nothing: an empty form for a page, none for the API.
+pub(crate) fn no_body(api: bool) -> Body {
+    if api {
+        Body::None
+    } else {
+        Body::form(&[])
+    }
+}
+
+/// `route` with its object's placeholder (`{id}`, `{rid}`, `{aid}`) replaced by `id`.
+pub(crate) fn by_id(route: &str, id: i64) -> String {
+    ["{id}", "{rid}", "{aid}"]
+        .iter()
+        .fold(route.to_string(), |r, p| r.replace(p, &id.to_string()))
+}
+
+/// A GET of `route` for unit A and for unit B, each allowed to whoever reads the unit.
+pub(crate) fn unit_reads(ctx: &Ctx, api: bool, route: &'static str) -> [Case; 2] {
+    [
+        ("unit A", ctx.unit_a_id(), Scope::UnitA),
+        ("unit B", ctx.unit_b_id(), Scope::UnitB),
+    ]
+    .map(|(label, id, scope)| get_id(api, route, label, Need::Act(Act::Read, scope), id))
+}
+
+/// A GET of `path`, the same for every caller.
+pub(crate) fn get_case(
+    api: bool,
+    route: &'static str,
+    target: &'static str,
+    need: Need,
+    path: String,
+) -> Case {
+    case(api, "GET", route, target, need, move |_, _, _| {
+        get(path.clone())
+    })
+}
+
+/// A GET of the route itself (no target).
+pub(crate) fn get_route(api: bool, route: &'static str, need: Need) -> Case {
+    get_case(api, route, "", need, route.to_string())
+}
+
+/// A GET of `route` for the object `id`.
+pub(crate) fn get_id(
+    api: bool,
+    route: &'static str,
+    target: &'static str,
+    need: Need,
+    id: i64,
+) -> Case {
+    get_case(api, route, target, need, by_id(route, id))
+}
+
+/// A request without a body to `route` for the object `id`.
+pub(crate) fn empty_id(
+    api: bool,
+    method: &'static str,
+    route: &'static str,
+    target: &'static str,
+    need: Need,
+    id: i64,
+) -> Case {
+    case(api, method, route, target, need, move |_, _, _| {
+        Prep::new(by_id(route, id), no_body(api))
+    })
+}
+
+/// Disabling, enabling and resetting the password of the account at unit A (`routes`).
+pub(crate) fn account_cases(ctx: &Ctx, api: bool, routes: [&'static str; 3]) -> [Case; 3] {
+    let need = Need::Act(Act::ManageUsers, Scope::UnitA);
+    routes.map(|route| empty_id(api, "POST", route, "account at unit A", need, ctx.victim))
+}
+
+/// Granting the account at unit A a role at another unit of county A (`grant`: the route
+/// and the body), then revoking a grant there (`revoke`: the method and the route).
+pub(crate) fn grant_cases(
+    api: bool,
+    grant: (&'static str, fn(&Ctx) -> Body),
+    revoke: (&'static str, &'static str),
+) -> [Case; 2] {
+    let need = Need::Act(Act::ManageUsers, Scope::UnitA);
+    let (route, body) = grant;
+    let (method, revoke_route) = revoke;
+    [
+        case(
+            api,
+            "POST",
+            route,
+            "account at unit A",
+            need,
+            move |ctx, _, _| {
+                ctx.ensure_no_grant();
+                Prep::new(by_id(route, ctx.victim), body(ctx))
+            },
+        ),
+        case(
+            api,
+            method,
+            revoke_route,
+            "grant at unit of county A",
+            need,
+            move |ctx, _, _| Prep::new(by_id(revoke_route, ctx.ensure_grant()), no_body(api)),
+        ),
+    ]
+}
+
+/// Revoking a fresh token of the caller's own (the public's try: staff A's), and one of
+/// staff B's.
+pub(crate) fn token_revoke_cases(
+    api: bool,
+    method: &'static str,
+    route: &'static str,
+) -> [Case; 2] {
+    [
+        case(
+            api,
+            method,
+            route,
+            "own token",
+            Need::SignedIn,
+            move |ctx, role, _| {
+                let owner = if role == Role::Public {
+                    Role::StaffA
+                } else {
+                    role
+                };
+                Prep::new(by_id(route, ctx.fresh_token_id(owner)), no_body(api))
+            },
+        ),
+        case(
+            api,
+            method,
+            route,
+            "staff B's token",
+            Need::Owner(Role::StaffB),
+            move |ctx, _, _| {
+                Prep::new(by_id(route, ctx.fresh_token_id(Role::StaffB)), no_body(api))
+            },
+        ),
+    ]
+}
+
+/// A new upload to unit A and to unit B (`POST /units/{id}/uploads`).
+pub(crate) fn new_upload_cases(ctx: &Ctx, api: bool) -> [Case; 2] {
+    let route = "/units/{id}/uploads";
+    [
+        ("unit A", ctx.unit_a_id(), Scope::UnitA),
+        ("unit B", ctx.unit_b_id(), Scope::UnitB),
+    ]
+    .map(|(label, unit, scope)| {
+        case(
+            api,
+            "POST",
+            route,
+            label,
+            Need::Act(Act::Write, scope),
+            move |ctx, role, s| {
+                let unit_name = unit_name(if scope == Scope::UnitA {
+                    &ctx.unit_a
+                } else {
+                    &ctx.unit_b
+                });
+                Prep::new(
+                    by_id(route, unit),
+                    Body::Multipart(upload_form(ctx, role, s, &unit_name)),
+                )
+            },
+        )
+    })
+}
+
+/// Publishing and withdrawing (`routes`: publish, withdraw) a report of unit A, then of B.
+pub(crate) fn publish_cases(ctx: &Ctx, api: bool, routes: [&'static str; 2]) -> Vec<Case> {
+    let mut v = Vec::new();
+    for (label, key, scope) in [
+        ("A report", "a_toggle", Scope::UnitA),
+        ("B report", "b_toggle", Scope::UnitB),
+    ] {
+        for route in routes {
+            let need = Need::Act(Act::Approve, scope);
+            v.push(empty_id(api, "POST", route, label, need, ctx.up[key]));
+        }
+    }
+    v
+}
+
+/// A multipart form that starts with the CSRF field when the caller has one (as a page's form
+/// sends it; the header carries it too).
+pub(crate) fn csrf_multipart(ctx: &Ctx, role: Role, surface: Surface) -> Multipart {
+    let m = Multipart::new();
+    match ctx.auth(role, surface).csrf() {
+        Some(csrf) => m.text("csrf_token", csrf),
+        None => m,
+    }
+}
+
 /// The CSRF field first, as the upload form sends it (the header carries it too).
 pub(crate) fn upload_form(ctx: &Ctx, role: Role, surface: Surface, unit_name: &str) -> Multipart {
-    let mut m = Multipart::new();
-    if let Some(csrf) = ctx.auth(role, surface).csrf() {
-        m = m.text("csrf_token", csrf);
-    }
-    m.text("year", "2024").file(
-        "file",
-        &format!("e2e-{}.txt", ctx.next()),
-        "text/plain",
-        ctx.report(unit_name),
-    )
+    csrf_multipart(ctx, role, surface)
+        .text("year", "2024")
+        .file(
+            "file",
+            &format!("e2e-{}.txt", ctx.next()),
+            "text/plain",
+            ctx.report(unit_name),
+        )
 }
 
 pub(crate) fn org_csv(ctx: &Ctx) -> Vec<u8> {

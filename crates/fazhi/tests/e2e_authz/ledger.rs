@@ -59,6 +59,49 @@ pub(crate) fn ledger_items_of(r: &Resp, unit: i64) -> Result<(), String> {
     }
 }
 
+/// Of unit A, then of unit B: the label, the scope, the record to read and edit, the one to
+/// delete and restore, the attachment to read.
+fn record_objects(ctx: &Ctx) -> [(&'static str, Scope, i64, i64, i64); 2] {
+    let l = &ctx.ledger;
+    [
+        ("A record", Scope::UnitA, l.a_rec, l.a_toggle, l.a_att),
+        ("B record", Scope::UnitB, l.b_rec, l.b_toggle, l.b_att),
+    ]
+}
+
+/// Deleting the record `toggle` (made live first) and restoring it (deleted first):
+/// `routes` are the (method, route) of each.
+fn delete_restore(
+    api: bool,
+    routes: [(&'static str, &'static str); 2],
+    label: &'static str,
+    need: Need,
+    toggle: i64,
+) -> [Case; 2] {
+    let [delete, restore] = routes;
+    [(delete, false), (restore, true)].map(|((method, route), deleted)| {
+        case(api, method, route, label, need, move |ctx, _, _| {
+            ctx.set_deleted(toggle, deleted);
+            Prep::new(by_id(route, toggle), no_body(api))
+        })
+    })
+}
+
+/// Deleting a fresh attachment of the record `rid`.
+fn attachment_delete(
+    api: bool,
+    method: &'static str,
+    route: &'static str,
+    label: &'static str,
+    need: Need,
+    rid: i64,
+) -> Case {
+    case(api, method, route, label, need, move |ctx, _, _| {
+        let aid = ctx.fresh_attachment(rid);
+        Prep::new(by_id(route, aid), no_body(api))
+    })
+}
+
 /// The pages of the ledger (台账).
 pub(crate) fn ledger_page_cases(ctx: &Ctx) -> Vec<Case> {
     let y = ctx.ledger.year;
@@ -75,52 +118,37 @@ pub(crate) fn ledger_page_cases(ctx: &Ctx) -> Vec<Case> {
             ctx.ledger.b_rec
         };
         v.push(with_check(
-            case(
+            get_case(
                 false,
-                "GET",
                 "/units/{id}/ledger",
                 label,
                 read,
-                move |_, _, _| get(format!("/units/{unit}/ledger?year={y}")),
+                format!("/units/{unit}/ledger?year={y}"),
             ),
             move |ctx, _, r| {
                 ledger_page_shows_own(ctx, r, is_a, None)?;
                 contains(r, &format!("/units/{unit}/ledger/study?year={y}"))
             },
         ));
-        v.push(with_check(
-            case(
-                false,
-                "GET",
+        for (route, path) in [
+            (
                 "/units/{id}/ledger/figures/{key}",
-                label,
-                read,
-                move |_, _, _| get(format!("/units/{unit}/ledger/figures/study.total?year={y}")),
+                format!("/units/{unit}/ledger/figures/study.total?year={y}"),
             ),
-            move |ctx, _, r| ledger_page_shows_own(ctx, r, is_a, Some(own)),
-        ));
-        v.push(with_check(
-            case(
-                false,
-                "GET",
+            (
                 "/units/{id}/ledger/indicators/{code}",
-                label,
-                read,
-                move |_, _, _| get(format!("/units/{unit}/ledger/indicators/thought?year={y}")),
+                format!("/units/{unit}/ledger/indicators/thought?year={y}"),
             ),
-            move |ctx, _, r| ledger_page_shows_own(ctx, r, is_a, Some(own)),
-        ));
-        v.push(with_check(
-            case(
-                false,
-                "GET",
+            (
                 "/units/{id}/ledger/{kind}",
-                label,
-                read,
-                move |_, _, _| get(format!("/units/{unit}/ledger/study?year={y}&limit=1000")),
+                format!("/units/{unit}/ledger/study?year={y}&limit=1000"),
             ),
-            move |ctx, _, r| ledger_page_shows_own(ctx, r, is_a, Some(own)),
-        ));
+        ] {
+            v.push(with_check(
+                get_case(false, route, label, read, path),
+                move |ctx, _, r| ledger_page_shows_own(ctx, r, is_a, Some(own)),
+            ));
+        }
         v.push(case(
             false,
             "POST",
@@ -140,13 +168,13 @@ pub(crate) fn ledger_page_cases(ctx: &Ctx) -> Vec<Case> {
                 )
             },
         ));
-        v.push(case(
+        let new = format!("/units/{unit}/ledger/study/new?year={y}");
+        v.push(get_case(
             false,
-            "GET",
             "/units/{id}/ledger/{kind}/new",
             label,
             write,
-            move |_, _, _| get(format!("/units/{unit}/ledger/study/new?year={y}")),
+            new,
         ));
         for file in ["template.xlsx", "export.xlsx", "export.csv"] {
             let route: &'static str = match file {
@@ -154,9 +182,8 @@ pub(crate) fn ledger_page_cases(ctx: &Ctx) -> Vec<Case> {
                 "export.xlsx" => "/units/{id}/ledger/{kind}/export.xlsx",
                 _ => "/units/{id}/ledger/{kind}/export.csv",
             };
-            v.push(case(false, "GET", route, label, read, move |_, _, _| {
-                get(format!("/units/{unit}/ledger/study/{file}?year={y}"))
-            }));
+            let path = format!("/units/{unit}/ledger/study/{file}?year={y}");
+            v.push(get_case(false, route, label, read, path));
         }
         v.push(case(
             false,
@@ -165,16 +192,9 @@ pub(crate) fn ledger_page_cases(ctx: &Ctx) -> Vec<Case> {
             label,
             write,
             move |ctx, role, s| {
-                let mut m = Multipart::new();
-                if let Some(csrf) = ctx.auth(role, s).csrf() {
-                    m = m.text("csrf_token", csrf);
-                }
-                let m = m.text("year", &y.to_string()).file(
-                    "file",
-                    "学法.csv",
-                    "text/csv",
-                    ctx.ledger_csv(),
-                );
+                let m = csrf_multipart(ctx, role, s)
+                    .text("year", &y.to_string())
+                    .file("file", "学法.csv", "text/csv", ctx.ledger_csv());
                 Prep::new(
                     format!("/units/{unit}/ledger/study/import"),
                     Body::Multipart(m),
@@ -182,22 +202,11 @@ pub(crate) fn ledger_page_cases(ctx: &Ctx) -> Vec<Case> {
             },
         ));
     }
-    for (label, key, scope) in [
-        ("A record", "a", Scope::UnitA),
-        ("B record", "b", Scope::UnitB),
-    ] {
-        let l = &ctx.ledger;
-        let (rid, toggle, att) = if key == "a" {
-            (l.a_rec, l.a_toggle, l.a_att)
-        } else {
-            (l.b_rec, l.b_toggle, l.b_att)
-        };
+    for (label, scope, rid, toggle, att) in record_objects(ctx) {
         let read = Need::Act(Act::Read, scope);
         let write = Need::Act(Act::Write, scope);
         v.push(with_check(
-            case(false, "GET", "/ledger/{id}", label, read, move |_, _, _| {
-                get(format!("/ledger/{rid}"))
-            }),
+            get_id(false, "/ledger/{id}", label, read, rid),
             move |_, _, r| contains(r, &format!("/ledger/attachments/{att}")),
         ));
         v.push(case(
@@ -208,28 +217,11 @@ pub(crate) fn ledger_page_cases(ctx: &Ctx) -> Vec<Case> {
             write,
             move |ctx, _, _| Prep::new(format!("/ledger/{rid}"), ctx.ledger_edit_form(rid)),
         ));
-        v.push(case(
-            false,
-            "POST",
-            "/ledger/{id}/delete",
-            label,
-            write,
-            move |ctx, _, _| {
-                ctx.set_deleted(toggle, false);
-                Prep::new(format!("/ledger/{toggle}/delete"), Body::form(&[]))
-            },
-        ));
-        v.push(case(
-            false,
-            "POST",
-            "/ledger/{id}/restore",
-            label,
-            write,
-            move |ctx, _, _| {
-                ctx.set_deleted(toggle, true);
-                Prep::new(format!("/ledger/{toggle}/restore"), Body::form(&[]))
-            },
-        ));
+        let routes = [
+            ("POST", "/ledger/{id}/delete"),
+            ("POST", "/ledger/{id}/restore"),
+        ];
+        v.extend(delete_restore(false, routes, label, write, toggle));
         v.push(case(
             false,
             "POST",
@@ -237,11 +229,7 @@ pub(crate) fn ledger_page_cases(ctx: &Ctx) -> Vec<Case> {
             label,
             write,
             move |ctx, role, s| {
-                let mut m = Multipart::new();
-                if let Some(csrf) = ctx.auth(role, s).csrf() {
-                    m = m.text("csrf_token", csrf);
-                }
-                let m = m.file(
+                let m = csrf_multipart(ctx, role, s).file(
                     "file",
                     &format!("签到表-{}.txt", ctx.next()),
                     "text/plain",
@@ -250,25 +238,9 @@ pub(crate) fn ledger_page_cases(ctx: &Ctx) -> Vec<Case> {
                 Prep::new(format!("/ledger/{rid}/attachments"), Body::Multipart(m))
             },
         ));
-        v.push(case(
-            false,
-            "GET",
-            "/ledger/attachments/{id}",
-            label,
-            read,
-            move |_, _, _| get(format!("/ledger/attachments/{att}")),
-        ));
-        v.push(case(
-            false,
-            "POST",
-            "/ledger/attachments/{id}/delete",
-            label,
-            write,
-            move |ctx, _, _| {
-                let aid = ctx.fresh_attachment(rid);
-                Prep::new(format!("/ledger/attachments/{aid}/delete"), Body::form(&[]))
-            },
-        ));
+        v.push(get_id(false, "/ledger/attachments/{id}", label, read, att));
+        let route = "/ledger/attachments/{id}/delete";
+        v.push(attachment_delete(false, "POST", route, label, write, rid));
     }
     v
 }
@@ -276,14 +248,7 @@ pub(crate) fn ledger_page_cases(ctx: &Ctx) -> Vec<Case> {
 /// The API of the ledger (paths as the OpenAPI document names them).
 pub(crate) fn ledger_api_cases(ctx: &Ctx) -> Vec<Case> {
     let y = ctx.ledger.year;
-    let mut v = vec![case(
-        true,
-        "GET",
-        "/ledger/kinds",
-        "",
-        Need::SignedIn,
-        |_, _, _| get("/ledger/kinds".into()),
-    )];
+    let mut v = vec![get_route(true, "/ledger/kinds", Need::SignedIn)];
     for (label, unit, scope, is_a) in [
         ("unit A", ctx.unit_a_id(), Scope::UnitA, true),
         ("unit B", ctx.unit_b_id(), Scope::UnitB, false),
@@ -390,27 +355,11 @@ pub(crate) fn ledger_api_cases(ctx: &Ctx) -> Vec<Case> {
             },
         ));
     }
-    for (label, key, scope) in [
-        ("A record", "a", Scope::UnitA),
-        ("B record", "b", Scope::UnitB),
-    ] {
-        let l = &ctx.ledger;
-        let (rid, toggle, att) = if key == "a" {
-            (l.a_rec, l.a_toggle, l.a_att)
-        } else {
-            (l.b_rec, l.b_toggle, l.b_att)
-        };
+    for (label, scope, rid, toggle, att) in record_objects(ctx) {
         let read = Need::Act(Act::Read, scope);
         let write = Need::Act(Act::Write, scope);
         v.push(with_check(
-            case(
-                true,
-                "GET",
-                "/ledger/records/{rid}",
-                label,
-                read,
-                move |_, _, _| get(format!("/ledger/records/{rid}")),
-            ),
+            get_id(true, "/ledger/records/{rid}", label, read, rid),
             move |_, _, r| {
                 if r.json()["id"] == rid {
                     Ok(())
@@ -427,28 +376,11 @@ pub(crate) fn ledger_api_cases(ctx: &Ctx) -> Vec<Case> {
             write,
             move |ctx, _, _| Prep::new(format!("/ledger/records/{rid}"), ctx.ledger_put_body(rid)),
         ));
-        v.push(case(
-            true,
-            "DELETE",
-            "/ledger/records/{rid}",
-            label,
-            write,
-            move |ctx, _, _| {
-                ctx.set_deleted(toggle, false);
-                Prep::new(format!("/ledger/records/{toggle}"), Body::None)
-            },
-        ));
-        v.push(case(
-            true,
-            "POST",
-            "/ledger/records/{rid}/restore",
-            label,
-            write,
-            move |ctx, _, _| {
-                ctx.set_deleted(toggle, true);
-                Prep::new(format!("/ledger/records/{toggle}/restore"), Body::None)
-            },
-        ));
+        let routes = [
+            ("DELETE", "/ledger/records/{rid}"),
+            ("POST", "/ledger/records/{rid}/restore"),
+        ];
+        v.extend(delete_restore(true, routes, label, write, toggle));
         v.push(case(
             true,
             "POST",
@@ -456,36 +388,28 @@ pub(crate) fn ledger_api_cases(ctx: &Ctx) -> Vec<Case> {
             label,
             write,
             move |ctx, _, _| {
+                let path = format!(
+                    "/ledger/records/{rid}/attachments?filename=api-{}.txt",
+                    ctx.next()
+                );
+                let bytes = format!("附件 {}", ctx.next()).into_bytes();
                 Prep::new(
-                    format!(
-                        "/ledger/records/{rid}/attachments?filename=api-{}.txt",
-                        ctx.next()
-                    ),
+                    path,
                     Body::Raw {
                         content_type: "text/plain".into(),
-                        bytes: format!("附件 {}", ctx.next()).into_bytes(),
+                        bytes,
                     },
                 )
             },
         ));
-        v.push(case(
-            true,
-            "GET",
-            "/ledger/attachments/{aid}",
-            label,
-            read,
-            move |_, _, _| get(format!("/ledger/attachments/{att}")),
-        ));
-        v.push(case(
+        v.push(get_id(true, "/ledger/attachments/{aid}", label, read, att));
+        v.push(attachment_delete(
             true,
             "DELETE",
             "/ledger/attachments/{aid}",
             label,
             write,
-            move |ctx, _, _| {
-                let aid = ctx.fresh_attachment(rid);
-                Prep::new(format!("/ledger/attachments/{aid}"), Body::None)
-            },
+            rid,
         ));
     }
     v

@@ -309,6 +309,25 @@ struct Entry {
     note: String,
 }
 
+/// The rows name every registered route (`what`: page routes, API operations), and no
+/// route that is not registered.
+fn assert_rows_cover(rows: &[Case], registered: &BTreeSet<(String, String)>, what: &str) {
+    let table: BTreeSet<(String, String)> = rows
+        .iter()
+        .map(|c| (c.method.to_string(), c.route.to_string()))
+        .collect();
+    let missing: Vec<_> = registered.difference(&table).collect();
+    let stale: Vec<_> = table.difference(registered).collect();
+    assert!(
+        missing.is_empty(),
+        "{what} without a row in the matrix: {missing:?}"
+    );
+    assert!(
+        stale.is_empty(),
+        "matrix rows for {what} that are not registered: {stale:?}"
+    );
+}
+
 #[test]
 fn every_route_for_every_role_follows_the_access_rule() {
     let dir = tempdir("authz");
@@ -335,20 +354,7 @@ fn every_route_for_every_role_follows_the_access_rule() {
     };
     let page_routes = registered(fazhi_web::Surface::Page);
     let api_routes = registered(fazhi_web::Surface::Api);
-    let page_table: BTreeSet<(String, String)> = pages
-        .iter()
-        .map(|c| (c.method.to_string(), c.route.to_string()))
-        .collect();
-    let missing: Vec<_> = page_routes.difference(&page_table).collect();
-    let stale: Vec<_> = page_table.difference(&page_routes).collect();
-    assert!(
-        missing.is_empty(),
-        "page routes without a row in the matrix: {missing:?}"
-    );
-    assert!(
-        stale.is_empty(),
-        "matrix rows for page routes that do not exist: {stale:?}"
-    );
+    assert_rows_cover(&pages, &page_routes, "page routes");
     let doc = ctx.c.get_json("/api/v1/openapi.json", &Auth::Anon);
     let mut documented = BTreeSet::new();
     for (path, item) in doc["paths"].as_object().expect("paths") {
@@ -362,20 +368,7 @@ fn every_route_for_every_role_follows_the_access_rule() {
         documented, api_routes,
         "the served document lists exactly the registered API operations"
     );
-    let api_table: BTreeSet<(String, String)> = apis
-        .iter()
-        .map(|c| (c.method.to_string(), c.route.to_string()))
-        .collect();
-    let missing: Vec<_> = api_routes.difference(&api_table).collect();
-    let stale: Vec<_> = api_table.difference(&api_routes).collect();
-    assert!(
-        missing.is_empty(),
-        "API operations without a row in the matrix: {missing:?}"
-    );
-    assert!(
-        stale.is_empty(),
-        "matrix rows for API operations that are not registered: {stale:?}"
-    );
+    assert_rows_cover(&apis, &api_routes, "API operations");
 
     // Rows: pages with the session cookie; API with a bearer token and with the cookie.
     let mut rows: Vec<(Surface, &Case)> = Vec::new();
@@ -494,37 +487,28 @@ fn every_route_for_every_role_follows_the_access_rule() {
         let actor = e["actor_login"].as_str().unwrap_or_default().to_string();
         let action = e["action"].as_str().unwrap_or_default();
         let unit = e["unit_id"].as_i64();
-        let allowed: Vec<String> = match action {
-            "upload.create" if unit == Some(ctx.unit_a_id()) => vec![
-                login(Role::StaffA),
-                login(Role::LeaderA),
-                login(Role::Admin),
-            ],
-            "upload.create" if unit == Some(ctx.unit_b_id()) => {
-                vec![login(Role::StaffB), login(Role::Admin)]
-            }
+        // Who writes to unit A and unit B: uploads, records and attachments.
+        let writers: &[Role] = if unit == Some(ctx.unit_a_id()) {
+            &[Role::StaffA, Role::LeaderA, Role::Admin]
+        } else if unit == Some(ctx.unit_b_id()) {
+            &[Role::StaffB, Role::Admin]
+        } else {
+            &[Role::Admin]
+        };
+        let writes = action == "upload.create"
+            || action.starts_with("record.")
+            || action.starts_with("attachment.");
+        let roles: &[Role] = match action {
+            _ if writes => writers,
             "upload.publish" | "upload.withdraw" if unit == Some(ctx.unit_a_id()) => {
-                vec![login(Role::LeaderA), login(Role::Admin)]
-            }
-            a if (a.starts_with("record.") || a.starts_with("attachment."))
-                && unit == Some(ctx.unit_a_id()) =>
-            {
-                vec![
-                    login(Role::StaffA),
-                    login(Role::LeaderA),
-                    login(Role::Admin),
-                ]
-            }
-            a if (a.starts_with("record.") || a.starts_with("attachment."))
-                && unit == Some(ctx.unit_b_id()) =>
-            {
-                vec![login(Role::StaffB), login(Role::Admin)]
+                &[Role::LeaderA, Role::Admin]
             }
             a if a.starts_with("session.") || a.starts_with("token.") || a == "user.password" => {
                 continue
             }
-            _ => vec![login(Role::Admin)],
+            _ => &[Role::Admin],
         };
+        let allowed: Vec<String> = roles.iter().map(|r| login(*r)).collect();
         if !allowed.contains(&actor) {
             bad_changes.push(format!(
                 "audit {}: {action} on unit {unit:?} by {actor}",

@@ -2,21 +2,40 @@
 
 use super::*;
 
+/// A form to a page route, the same for every caller; `fields` are computed when the request
+/// is sent.
+fn form_case(
+    route: &'static str,
+    path: String,
+    target: &'static str,
+    need: Need,
+    fields: impl Fn(&Ctx) -> Vec<(&'static str, String)> + 'static,
+) -> Case {
+    case(false, "POST", route, target, need, move |ctx, _, _| {
+        let fields = fields(ctx);
+        let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        Prep::new(path.clone(), Body::form(&pairs))
+    })
+}
+
+/// The form that saves a region unchanged (its code and name).
+fn region_form(route: &'static str, target: &'static str, need: Need, region_id: i64) -> Case {
+    form_case(route, by_id(route, region_id), target, need, move |ctx| {
+        let r = region(ctx, region_id);
+        vec![
+            ("code", r["code"].as_str().unwrap().to_string()),
+            ("name", r["name"].as_str().unwrap().to_string()),
+        ]
+    })
+}
+
 /// Page routes: one row per route and target.
 pub(crate) fn page_cases(ctx: &Ctx) -> Vec<Case> {
     let a = ctx.unit_a_id();
-    let b = ctx.unit_b_id();
     let (ca, cb, city) = (ctx.county_a, ctx.county_b, ctx.city);
     let mut v = vec![
-        with_check(
-            case(false, "GET", "/", "", Need::Anyone, |_, _, _| {
-                get("/".into())
-            }),
-            check_home,
-        ),
-        case(false, "GET", "/login", "", Need::Anyone, |_, _, _| {
-            get("/login".into())
-        }),
+        with_check(get_route(false, "/", Need::Anyone), check_home),
+        get_route(false, "/login", Need::Anyone),
         {
             let mut c = case(
                 false,
@@ -46,14 +65,7 @@ pub(crate) fn page_cases(ctx: &Ctx) -> Vec<Case> {
             ),
             Phase::Logout,
         ),
-        case(
-            false,
-            "GET",
-            "/account/password",
-            "",
-            Need::SignedIn,
-            |_, _, _| get("/account/password".into()),
-        ),
+        get_route(false, "/account/password", Need::SignedIn),
         phase(
             case(
                 false,
@@ -80,169 +92,51 @@ pub(crate) fn page_cases(ctx: &Ctx) -> Vec<Case> {
             ),
             Phase::Password,
         ),
-        case(
-            false,
-            "GET",
+        get_route(false, "/account/tokens", Need::SignedIn),
+        form_case(
             "/account/tokens",
+            "/account/tokens".into(),
             "",
             Need::SignedIn,
-            |_, _, _| get("/account/tokens".into()),
-        ),
-        case(
-            false,
-            "POST",
-            "/account/tokens",
-            "",
-            Need::SignedIn,
-            |ctx, _, _| {
-                Prep::new(
-                    "/account/tokens",
-                    Body::form(&[("name", &format!("page-{}", ctx.next()))]),
-                )
-            },
-        ),
-        case(
-            false,
-            "POST",
-            "/account/tokens/{id}/revoke",
-            "own token",
-            Need::SignedIn,
-            |ctx, role, _| {
-                let owner = if role == Role::Public {
-                    Role::StaffA
-                } else {
-                    role
-                };
-                Prep::new(
-                    format!("/account/tokens/{}/revoke", ctx.fresh_token_id(owner)),
-                    Body::form(&[]),
-                )
-            },
-        ),
-        case(
-            false,
-            "POST",
-            "/account/tokens/{id}/revoke",
-            "staff B's token",
-            Need::Owner(Role::StaffB),
-            |ctx, _, _| {
-                Prep::new(
-                    format!(
-                        "/account/tokens/{}/revoke",
-                        ctx.fresh_token_id(Role::StaffB)
-                    ),
-                    Body::form(&[]),
-                )
-            },
-        ),
-        with_check(
-            case(
-                false,
-                "GET",
-                "/units/{id}",
-                "unit A",
-                Need::Act(Act::Read, Scope::UnitA),
-                move |_, _, _| get(format!("/units/{a}")),
-            ),
-            move |ctx, _, r| contains(r, &unit_name(&ctx.unit_a)),
-        ),
-        case(
-            false,
-            "GET",
-            "/units/{id}",
-            "unit B",
-            Need::Act(Act::Read, Scope::UnitB),
-            move |_, _, _| get(format!("/units/{b}")),
-        ),
-        case(
-            false,
-            "POST",
-            "/units/{id}/uploads",
-            "unit A",
-            Need::Act(Act::Write, Scope::UnitA),
-            move |ctx, role, s| {
-                Prep::new(
-                    format!("/units/{a}/uploads"),
-                    Body::Multipart(upload_form(ctx, role, s, &unit_name(&ctx.unit_a))),
-                )
-            },
-        ),
-        case(
-            false,
-            "POST",
-            "/units/{id}/uploads",
-            "unit B",
-            Need::Act(Act::Write, Scope::UnitB),
-            move |ctx, role, s| {
-                Prep::new(
-                    format!("/units/{b}/uploads"),
-                    Body::Multipart(upload_form(ctx, role, s, &unit_name(&ctx.unit_b))),
-                )
-            },
+            |ctx| vec![("name", format!("page-{}", ctx.next()))],
         ),
     ];
-    for (label, id, need) in upload_ids(ctx) {
-        v.push(case(
-            false,
-            "GET",
-            "/uploads/{id}",
-            label,
-            need,
-            move |_, _, _| get(format!("/uploads/{id}")),
-        ));
-        v.push(case(
-            false,
-            "GET",
-            "/uploads/{id}/original",
-            label,
-            need,
-            move |_, _, _| get(format!("/uploads/{id}/original")),
-        ));
-    }
-    for (label, key, scope) in [
-        ("A report", "a_toggle", Scope::UnitA),
-        ("B report", "b_toggle", Scope::UnitB),
-    ] {
-        let id = ctx.up[key];
-        v.push(case(
-            false,
-            "POST",
-            "/uploads/{id}/publish",
-            label,
-            Need::Act(Act::Approve, scope),
-            move |_, _, _| Prep::new(format!("/uploads/{id}/publish"), Body::form(&[])),
-        ));
-        v.push(case(
-            false,
-            "POST",
-            "/uploads/{id}/unpublish",
-            label,
-            Need::Act(Act::Approve, scope),
-            move |_, _, _| Prep::new(format!("/uploads/{id}/unpublish"), Body::form(&[])),
-        ));
-    }
-    v.push(case(
+    v.extend(token_revoke_cases(
         false,
-        "GET",
+        "POST",
+        "/account/tokens/{id}/revoke",
+    ));
+    let [unit_a, unit_b] = unit_reads(ctx, false, "/units/{id}");
+    v.extend([
+        with_check(unit_a, move |ctx, _, r| {
+            contains(r, &unit_name(&ctx.unit_a))
+        }),
+        unit_b,
+    ]);
+    v.extend(new_upload_cases(ctx, false));
+    for (label, id, need) in upload_ids(ctx) {
+        v.push(get_id(false, "/uploads/{id}", label, need, id));
+        v.push(get_id(false, "/uploads/{id}/original", label, need, id));
+    }
+    v.extend(publish_cases(
+        ctx,
+        false,
+        ["/uploads/{id}/publish", "/uploads/{id}/unpublish"],
+    ));
+    v.push(get_route(
+        false,
         "/supervise",
-        "",
         Need::Somewhere(Act::Supervise),
-        |_, _, _| get("/supervise".into()),
     ));
     for (label, rid, scope) in [
         ("county A", ca, Scope::CountyA),
         ("county B", cb, Scope::CountyB),
         ("city", city, Scope::City),
     ] {
+        let need = Need::Act(Act::Supervise, scope);
+        let path = format!("/regions/{rid}/units?sort=score&desc=1");
         v.push(with_check(
-            case(
-                false,
-                "GET",
-                "/regions/{id}/units",
-                label,
-                Need::Act(Act::Supervise, scope),
-                move |_, _, _| get(format!("/regions/{rid}/units?sort=score&desc=1")),
-            ),
+            get_case(false, "/regions/{id}/units", label, need, path),
             move |ctx, _, r| {
                 if scope == Scope::CountyA {
                     let b = ctx.unit_b_id();
@@ -254,135 +148,82 @@ pub(crate) fn page_cases(ctx: &Ctx) -> Vec<Case> {
                 }
             },
         ));
-        v.push(case(
-            false,
-            "GET",
-            "/regions/{id}/units.csv",
-            label,
-            Need::Act(Act::Supervise, scope),
-            move |_, _, _| get(format!("/regions/{rid}/units.csv")),
-        ));
+        v.push(get_id(false, "/regions/{id}/units.csv", label, need, rid));
     }
     let twn = ctx.township_a;
+    let org = |a| Need::Act(Act::ManageOrg, a);
+    let users = Need::Act(Act::ManageUsers, Scope::UnitA);
+    let regions = "/admin/org/regions";
     v.extend([
-        case(
-            false,
-            "GET",
-            "/admin/org",
-            "",
-            Need::Somewhere(Act::ManageOrg),
-            |_, _, _| get("/admin/org".into()),
-        ),
-        case(
-            false,
-            "POST",
-            "/admin/org/regions",
+        get_route(false, "/admin/org", Need::Somewhere(Act::ManageOrg)),
+        form_case(
+            regions,
+            regions.into(),
             "under county A",
-            Need::Act(Act::ManageOrg, Scope::CountyA),
-            move |ctx, _, _| {
+            org(Scope::CountyA),
+            move |ctx| {
                 let n = ctx.next();
-                Prep::new(
-                    "/admin/org/regions",
-                    Body::form(&[
-                        ("parent", &ca.to_string()),
-                        ("code", &format!("E2ER{n}")),
-                        ("name", &format!("E2E镇{n}")),
-                        ("level", "township"),
-                    ]),
-                )
+                vec![
+                    ("parent", ca.to_string()),
+                    ("code", format!("E2ER{n}")),
+                    ("name", format!("E2E镇{n}")),
+                    ("level", "township".into()),
+                ]
             },
         ),
-        case(
-            false,
-            "POST",
-            "/admin/org/regions",
+        form_case(
+            regions,
+            regions.into(),
             "top level",
-            Need::Act(Act::ManageOrg, Scope::City),
-            |ctx, _, _| {
+            org(Scope::City),
+            |ctx| {
                 let n = ctx.next();
-                Prep::new(
-                    "/admin/org/regions",
-                    Body::form(&[
-                        ("parent", ""),
-                        ("code", &format!("E2ET{n}")),
-                        ("name", &format!("E2E市{n}")),
-                        ("level", "city"),
-                    ]),
-                )
+                vec![
+                    ("parent", String::new()),
+                    ("code", format!("E2ET{n}")),
+                    ("name", format!("E2E市{n}")),
+                    ("level", "city".into()),
+                ]
             },
         ),
-        case(
-            false,
-            "POST",
+        region_form(
             "/admin/org/regions/{id}",
             "township of county A",
-            Need::Act(Act::ManageOrg, Scope::CountyA),
-            move |ctx, _, _| {
-                let r = region(ctx, twn);
-                Prep::new(
-                    format!("/admin/org/regions/{twn}"),
-                    Body::form(&[
-                        ("code", r["code"].as_str().unwrap()),
-                        ("name", r["name"].as_str().unwrap()),
-                    ]),
-                )
-            },
+            org(Scope::CountyA),
+            twn,
         ),
-        case(
-            false,
-            "POST",
-            "/admin/org/regions/{id}",
-            "county B",
-            Need::Act(Act::ManageOrg, Scope::City),
-            move |ctx, _, _| {
-                let r = region(ctx, cb);
-                Prep::new(
-                    format!("/admin/org/regions/{cb}"),
-                    Body::form(&[
-                        ("code", r["code"].as_str().unwrap()),
-                        ("name", r["name"].as_str().unwrap()),
-                    ]),
-                )
-            },
-        ),
-        case(
-            false,
-            "POST",
+        region_form("/admin/org/regions/{id}", "county B", org(Scope::City), cb),
+        form_case(
             "/admin/org/units",
+            "/admin/org/units".into(),
             "in county A",
-            Need::Act(Act::ManageOrg, Scope::CountyA),
-            move |ctx, _, _| {
+            org(Scope::CountyA),
+            move |ctx| {
                 let n = ctx.next();
-                Prep::new(
-                    "/admin/org/units",
-                    Body::form(&[
-                        ("region", &ca.to_string()),
-                        ("code", &format!("E2EU{n}")),
-                        ("name", &format!("青川市E2E单位{n}")),
-                        ("short_name", ""),
-                        ("kind", "department"),
-                    ]),
-                )
+                vec![
+                    ("region", ca.to_string()),
+                    ("code", format!("E2EU{n}")),
+                    ("name", format!("青川市E2E单位{n}")),
+                    ("short_name", String::new()),
+                    ("kind", "department".into()),
+                ]
             },
         ),
-        case(
-            false,
-            "POST",
+        form_case(
             "/admin/org/units/{id}",
+            format!("/admin/org/units/{a}"),
             "unit A",
-            Need::Act(Act::ManageOrg, Scope::CountyA),
-            move |ctx, _, _| {
+            org(Scope::CountyA),
+            |ctx| {
                 let u = &ctx.unit_a;
-                Prep::new(
-                    format!("/admin/org/units/{a}"),
-                    Body::form(&[
-                        ("region", &u["region_id"].to_string()),
-                        ("code", u["code"].as_str().unwrap()),
-                        ("name", u["name"].as_str().unwrap()),
-                        ("short_name", u["short_name"].as_str().unwrap()),
-                        ("kind", u["kind"].as_str().unwrap()),
-                    ]),
-                )
+                let text = |k: &str| u[k].as_str().unwrap().to_string();
+                vec![
+                    ("region", u["region_id"].to_string()),
+                    ("code", text("code")),
+                    ("name", text("name")),
+                    ("short_name", text("short_name")),
+                    ("kind", text("kind")),
+                ]
             },
         ),
         case(
@@ -390,170 +231,81 @@ pub(crate) fn page_cases(ctx: &Ctx) -> Vec<Case> {
             "POST",
             "/admin/org/import",
             "unit in county A",
-            Need::Act(Act::ManageOrg, Scope::CountyA),
+            org(Scope::CountyA),
             |ctx, role, s| {
-                let mut m = Multipart::new();
-                if let Some(csrf) = ctx.auth(role, s).csrf() {
-                    m = m.text("csrf_token", csrf);
-                }
-                Prep::new(
-                    "/admin/org/import",
-                    Body::Multipart(m.file("file", "org.csv", "text/csv", org_csv(ctx))),
-                )
+                let m =
+                    csrf_multipart(ctx, role, s).file("file", "org.csv", "text/csv", org_csv(ctx));
+                Prep::new("/admin/org/import", Body::Multipart(m))
             },
         ),
-        case(
+        get_route(
             false,
-            "GET",
             "/admin/org/export.csv",
-            "",
             Need::Somewhere(Act::ManageOrg),
-            |_, _, _| get("/admin/org/export.csv".into()),
         ),
-        case(
+        get_route(
             false,
-            "GET",
             "/admin/org/export.xlsx",
-            "",
             Need::Somewhere(Act::ManageOrg),
-            |_, _, _| get("/admin/org/export.xlsx".into()),
         ),
-        case(
-            false,
-            "GET",
+        get_route(false, "/admin/users", Need::Somewhere(Act::ManageUsers)),
+        form_case(
             "/admin/users",
-            "",
-            Need::Somewhere(Act::ManageUsers),
-            |_, _, _| get("/admin/users".into()),
-        ),
-        case(
-            false,
-            "POST",
-            "/admin/users",
+            "/admin/users".into(),
             "role at unit A",
-            Need::Act(Act::ManageUsers, Scope::UnitA),
-            move |ctx, _, _| {
-                let n = ctx.next();
-                Prep::new(
-                    "/admin/users",
-                    Body::form(&[
-                        ("login", &format!("e2e-page-{n}")),
-                        ("display_name", "E2E"),
-                        ("role", "unit_staff"),
-                        ("node", &format!("u{a}")),
-                    ]),
-                )
+            users,
+            move |ctx| {
+                vec![
+                    ("login", format!("e2e-page-{}", ctx.next())),
+                    ("display_name", "E2E".into()),
+                    ("role", "unit_staff".into()),
+                    ("node", format!("u{a}")),
+                ]
             },
         ),
-        case(
-            false,
-            "POST",
+    ]);
+    v.extend(account_cases(
+        ctx,
+        false,
+        [
             "/admin/users/{id}/disable",
-            "account at unit A",
-            Need::Act(Act::ManageUsers, Scope::UnitA),
-            |ctx, _, _| {
-                Prep::new(
-                    format!("/admin/users/{}/disable", ctx.victim),
-                    Body::form(&[]),
-                )
-            },
-        ),
-        case(
-            false,
-            "POST",
             "/admin/users/{id}/enable",
-            "account at unit A",
-            Need::Act(Act::ManageUsers, Scope::UnitA),
-            |ctx, _, _| {
-                Prep::new(
-                    format!("/admin/users/{}/enable", ctx.victim),
-                    Body::form(&[]),
-                )
-            },
-        ),
-        case(
-            false,
-            "POST",
             "/admin/users/{id}/reset-password",
-            "account at unit A",
-            Need::Act(Act::ManageUsers, Scope::UnitA),
-            |ctx, _, _| {
-                Prep::new(
-                    format!("/admin/users/{}/reset-password", ctx.victim),
-                    Body::form(&[]),
-                )
-            },
-        ),
-        case(
-            false,
-            "POST",
-            "/admin/users/{id}/grants",
-            "account at unit A",
-            Need::Act(Act::ManageUsers, Scope::UnitA),
-            |ctx, _, _| {
-                ctx.ensure_no_grant();
-                Prep::new(
-                    format!("/admin/users/{}/grants", ctx.victim),
-                    Body::form(&[
-                        ("role", "unit_leader"),
-                        ("node", &format!("u{}", ctx.other_unit_a)),
-                    ]),
-                )
-            },
-        ),
-        case(
-            false,
-            "POST",
-            "/admin/grants/{id}/revoke",
-            "grant at unit of county A",
-            Need::Act(Act::ManageUsers, Scope::UnitA),
-            |ctx, _, _| {
-                Prep::new(
-                    format!("/admin/grants/{}/revoke", ctx.ensure_grant()),
-                    Body::form(&[]),
-                )
-            },
-        ),
-        case(
-            false,
-            "GET",
-            "/audit",
-            "own region",
-            Need::Somewhere(Act::ReadAudit),
-            |_, _, _| get("/audit".into()),
-        ),
-        case(
-            false,
-            "GET",
-            "/audit",
-            "county A",
-            Need::Act(Act::ReadAudit, Scope::CountyA),
-            move |_, _, _| get(format!("/audit?region={ca}")),
-        ),
-        case(
-            false,
-            "GET",
-            "/audit",
-            "county B",
-            Need::Act(Act::ReadAudit, Scope::CountyB),
-            move |_, _, _| get(format!("/audit?region={cb}")),
-        ),
-        case(
-            false,
-            "GET",
-            "/audit.csv",
-            "county A",
-            Need::Act(Act::ReadAudit, Scope::CountyA),
-            move |_, _, _| get(format!("/audit.csv?region={ca}")),
-        ),
-        case(
-            false,
-            "GET",
-            "/audit.csv",
-            "county B",
-            Need::Act(Act::ReadAudit, Scope::CountyB),
-            move |_, _, _| get(format!("/audit.csv?region={cb}")),
-        ),
+        ],
+    ));
+    let grant: fn(&Ctx) -> Body = |ctx| {
+        let node = format!("u{}", ctx.other_unit_a);
+        Body::form(&[("role", "unit_leader"), ("node", &node)])
+    };
+    v.extend(grant_cases(
+        false,
+        ("/admin/users/{id}/grants", grant),
+        ("POST", "/admin/grants/{id}/revoke"),
+    ));
+    let audit = Need::Somewhere(Act::ReadAudit);
+    v.push(get_case(
+        false,
+        "/audit",
+        "own region",
+        audit,
+        "/audit".into(),
+    ));
+    for route in ["/audit", "/audit.csv"] {
+        for (label, rid, scope) in [
+            ("county A", ca, Scope::CountyA),
+            ("county B", cb, Scope::CountyB),
+        ] {
+            let need = Need::Act(Act::ReadAudit, scope);
+            v.push(get_case(
+                false,
+                route,
+                label,
+                need,
+                format!("{route}?region={rid}"),
+            ));
+        }
+    }
+    v.extend([
         case(
             false,
             "GET",
@@ -562,9 +314,7 @@ pub(crate) fn page_cases(ctx: &Ctx) -> Vec<Case> {
             Need::Anyone,
             |ctx, _, _| get(ctx.asset.clone()),
         ),
-        case(false, "GET", "/healthz", "", Need::Anyone, |_, _, _| {
-            get("/healthz".into())
-        }),
+        get_route(false, "/healthz", Need::Anyone),
     ]);
     v.extend(ledger_page_cases(ctx));
     v

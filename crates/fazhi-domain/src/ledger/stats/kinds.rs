@@ -2,7 +2,8 @@
 //! [`super::statistics`] walks.
 
 use super::{
-    ids, select, with_date, with_flag, with_text, Figures, Year, FIVE_OPEN_KEYS, STUDY_FORM_KEYS,
+    ids, select, with_date, with_flag, with_text, Empty, Figures, Year, FIVE_OPEN_KEYS,
+    STUDY_FORM_KEYS,
 };
 use crate::ledger::check::{cert_key, officer_hours, officer_ids};
 use crate::ledger::{
@@ -53,12 +54,24 @@ fn study(study: &[&Record], _: &Year, out: &mut Figures) {
         "次",
         &leader,
     );
-    out.sum_if_any(k, "study.attendees", "参加学法", "人次", study, |r| {
-        r.data.fields.count("attendees").map(|n| n as f64)
-    });
-    out.sum_if_any(k, "study.hours", "学法学时", "学时", study, |r| {
-        r.data.fields.hours("hours")
-    });
+    out.sum(
+        k,
+        "study.attendees",
+        "参加学法",
+        "人次",
+        study,
+        Empty::LeftOut,
+        |r| r.data.fields.count("attendees").map(|n| n as f64),
+    );
+    out.sum(
+        k,
+        "study.hours",
+        "学法学时",
+        "学时",
+        study,
+        Empty::LeftOut,
+        |r| r.data.fields.hours("hours"),
+    );
 }
 
 /// 集体决策: `collective.*`.
@@ -215,7 +228,7 @@ fn popularization(pop: &[&Record], _: &Year, out: &mut Figures) {
             "materials",
         ),
     ] {
-        out.sum(k, key, label, unit, pop, |r| {
+        out.sum(k, key, label, unit, pop, Empty::Zero, |r| {
             r.data.fields.count(field).map(|n| n as f64)
         });
     }

@@ -162,6 +162,15 @@ fn with_date<'a>(rs: &[&'a Record], key: &str) -> Vec<&'a Record> {
 #[derive(Default)]
 struct Figures(Vec<Figure>);
 
+/// What [`Figures::sum`] gives when no record has the number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Empty {
+    /// A figure of 0.
+    Zero,
+    /// No figure.
+    LeftOut,
+}
+
 impl Figures {
     fn push(
         &mut self,
@@ -213,7 +222,9 @@ impl Figures {
         self.push_count(kind, key, label, unit, rs.len(), ids(rs));
     }
 
-    /// The sum of a number over `rs`; ids = the records with a number above 0.
+    /// The sum of a number over `rs`; ids = the records with a number above 0. When no
+    /// record has the number at all: 0, or left out ([`Empty`]).
+    #[allow(clippy::too_many_arguments)]
     fn sum(
         &mut self,
         kind: RecordKind,
@@ -221,26 +232,15 @@ impl Figures {
         label: &str,
         unit: &'static str,
         rs: &[&Record],
+        empty: Empty,
         value: impl Fn(&Record) -> Option<f64>,
     ) {
+        if empty == Empty::LeftOut && !rs.iter().any(|r| value(r).is_some()) {
+            return;
+        }
         let with: Vec<&Record> = select(rs, |r| value(r).is_some_and(|v| v > 0.0));
         let total: f64 = with.iter().filter_map(|r| value(r)).sum();
         self.push(kind, key, label, unit, total, ids(&with));
-    }
-
-    /// Like [`Figures::sum`], left out when no record has the number.
-    fn sum_if_any(
-        &mut self,
-        kind: RecordKind,
-        key: &str,
-        label: &str,
-        unit: &'static str,
-        rs: &[&Record],
-        value: impl Fn(&Record) -> Option<f64>,
-    ) {
-        if rs.iter().any(|r| value(r).is_some()) {
-            self.sum(kind, key, label, unit, rs, value);
-        }
     }
 
     /// `num / den` as a percentage; left out when `den` is empty. ids = the denominator's.

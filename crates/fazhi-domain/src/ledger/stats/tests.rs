@@ -193,6 +193,12 @@ fn another_year_counts_only_its_own_records() {
 
 #[test]
 fn rates_without_a_denominator_are_left_out_and_whole_rates_read_100() {
+    let answered = [
+        ("category", "人大代表建议"),
+        ("assigned", "2025-03-01"),
+        ("answered", "2025-04-01"),
+    ];
+    let feedback_pending = [answered.as_slice(), &[("satisfaction", "未反馈")]].concat();
     let records = vec![
         rec(
             1,
@@ -200,27 +206,8 @@ fn rates_without_a_denominator_are_left_out_and_whole_rates_read_100() {
             2025,
             &[("category", "行政复议"), ("received", "2025-03-01")],
         ),
-        rec(
-            2,
-            Suggestion,
-            2025,
-            &[
-                ("category", "人大代表建议"),
-                ("assigned", "2025-03-01"),
-                ("answered", "2025-04-01"),
-            ],
-        ),
-        rec(
-            3,
-            Suggestion,
-            2025,
-            &[
-                ("category", "人大代表建议"),
-                ("assigned", "2025-03-01"),
-                ("answered", "2025-04-01"),
-                ("satisfaction", "未反馈"),
-            ],
-        ),
+        rec(2, Suggestion, 2025, &answered),
+        rec(3, Suggestion, 2025, &feedback_pending),
         rec(
             4,
             Normative,
