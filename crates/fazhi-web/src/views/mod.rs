@@ -553,6 +553,13 @@ pub fn parse_year(s: Option<&str>) -> Result<Option<i32>> {
     }
 }
 
+/// The page asked for in a paged list's query (`page=`): 1 when absent or not a number.
+pub fn parse_page(s: Option<&str>) -> u32 {
+    s.and_then(|p| p.trim().parse().ok())
+        .unwrap_or(1)
+        .clamp(1, 100_000)
+}
+
 /// How many pages of `size` rows `total` rows fill: at least one, so an empty list is page
 /// 1 of 1.
 pub fn page_count(total: i64, size: u32) -> u32 {

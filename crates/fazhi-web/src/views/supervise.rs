@@ -3,8 +3,8 @@
 
 use super::units::UploadRow;
 use super::{
-    attachment, fmt_time, numbered, page_count, parse_year, qs, view, year_choices, Chrome, Hx, Id,
-    Nav, Q,
+    attachment, fmt_time, numbered, page_count, parse_page, parse_year, qs, view, year_choices,
+    Chrome, Hx, Id, Nav, Q,
 };
 use crate::auth::Principal;
 use crate::error::Result;
@@ -108,12 +108,7 @@ async fn settings(state: &AppState, q: &OverviewParams) -> Result<Settings> {
             .chars()
             .take(100)
             .collect(),
-        page: q
-            .page
-            .as_deref()
-            .and_then(|p| p.trim().parse().ok())
-            .unwrap_or(1)
-            .clamp(1, 100_000),
+        page: parse_page(q.page.as_deref()),
     })
 }
 

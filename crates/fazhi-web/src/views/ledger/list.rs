@@ -67,12 +67,7 @@ impl Filters {
             from: from.map(|d| d.to_string()).unwrap_or_default(),
             until: until.map(|d| d.to_string()).unwrap_or_default(),
             deleted: matches!(q.deleted.as_deref(), Some("1" | "true" | "on")),
-            page: q
-                .page
-                .as_deref()
-                .and_then(|p| p.trim().parse().ok())
-                .unwrap_or(1)
-                .clamp(1, 100_000),
+            page: parse_page(q.page.as_deref()),
         };
         Ok((f, from, until))
     }

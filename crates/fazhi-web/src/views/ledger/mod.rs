@@ -5,8 +5,8 @@
 //! requests into its calls and its answers (and its errors) into pages.
 
 use super::{
-    attachment, fmt_time, html, html_status, multipart_error, numbered, page_count, parse_year, qs,
-    see_other, view, view_status, Chrome, Hx, Id, Nav, F, Q,
+    attachment, fmt_time, html, html_status, multipart_error, numbered, page_count, parse_page,
+    parse_year, qs, see_other, view, view_status, Chrome, Hx, Id, Nav, F, Q,
 };
 use crate::auth::Principal;
 use crate::error::{problem_count, Error, Result};
