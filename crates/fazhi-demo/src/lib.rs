@@ -205,53 +205,46 @@ pub async fn populate_with_progress(
         units: tree.units.len(),
         ..DemoSummary::default()
     };
-    store_reports(
+    let w = Writing {
         store,
-        engine,
         opts,
-        &tree,
-        &unit_ids,
-        &actor,
+        tree: &tree,
+        unit_ids: &unit_ids,
+        actor: &actor,
         progress,
-        &mut summary,
-    )
-    .await?;
+    };
+    store_reports(w, engine, &mut summary).await?;
 
     // 4. The ledger.
-    store_ledgers(
-        store,
-        opts,
-        &tree,
-        &unit_ids,
-        &actor,
-        progress,
-        &mut summary,
-    )
-    .await?;
+    store_ledgers(w, &mut summary).await?;
     Ok(summary)
+}
+
+/// What writing the reports and the ledgers takes: the store, the options, the organisation
+/// as built and as stored (its units' ids by code), the author and where progress goes.
+#[derive(Clone, Copy)]
+struct Writing<'a> {
+    store: &'a dyn Store,
+    opts: &'a DemoOptions,
+    tree: &'a Tree,
+    unit_ids: &'a HashMap<String, UnitId>,
+    actor: &'a Actor,
+    progress: &'a (dyn Fn(Progress) + Send + Sync),
 }
 
 /// Every unit's ledger: its records in one import (one transaction), then the files kept
 /// with some of them. Ledgers are written [`BATCH`] units at a time, so memory stays flat
 /// however many units there are.
-async fn store_ledgers(
-    store: &dyn Store,
-    opts: &DemoOptions,
-    tree: &Tree,
-    unit_ids: &HashMap<String, UnitId>,
-    actor: &Actor,
-    progress: &(dyn Fn(Progress) + Send + Sync),
-    summary: &mut DemoSummary,
-) -> Result<(), DemoError> {
-    let total = tree.units.len();
-    progress(Progress::Ledger { done: 0, total });
+async fn store_ledgers(w: Writing<'_>, summary: &mut DemoSummary) -> Result<(), DemoError> {
+    let total = w.tree.units.len();
+    (w.progress)(Progress::Ledger { done: 0, total });
     let mut done = 0;
     for first in (0..total).step_by(BATCH) {
-        for l in write_ledgers(tree, opts, first..total.min(first + BATCH))? {
-            store_ledger(store, unit_ids, actor, &l, summary).await?;
+        for l in write_ledgers(w.tree, w.opts, first..total.min(first + BATCH))? {
+            store_ledger(w.store, w.unit_ids, w.actor, &l, summary).await?;
             done += 1;
             if done % 16 == 0 || done == total {
-                progress(Progress::Ledger { done, total });
+                (w.progress)(Progress::Ledger { done, total });
             }
         }
     }
@@ -637,17 +630,19 @@ fn checked_upload(
 /// JSON is tens of KB).
 const BATCH: usize = 64;
 
-#[allow(clippy::too_many_arguments)]
 async fn store_reports(
-    store: &dyn Store,
+    w: Writing<'_>,
     engine: &Engine,
-    opts: &DemoOptions,
-    tree: &Tree,
-    unit_ids: &HashMap<String, UnitId>,
-    actor: &Actor,
-    progress: &(dyn Fn(Progress) + Send + Sync),
     summary: &mut DemoSummary,
 ) -> Result<(), DemoError> {
+    let Writing {
+        store,
+        opts,
+        tree,
+        unit_ids,
+        actor,
+        progress,
+    } = w;
     let first_year = opts.last_year - opts.years as i32 + 1;
     let jobs: Vec<Job> = (first_year..=opts.last_year)
         .flat_map(|year| (0..tree.units.len()).map(move |unit| Job { unit, year }))

@@ -38,6 +38,20 @@ pub struct Department {
     pub area: Area,
 }
 
+impl Department {
+    /// How the department speaks of itself in its report: 我委 (a 委员会), 我中心 (a 中心),
+    /// else 我局.
+    fn we(&self) -> &'static str {
+        if self.name.ends_with("委员会") {
+            "我委"
+        } else if self.name.ends_with("中心") {
+            "我中心"
+        } else {
+            "我局"
+        }
+    }
+}
+
 /// What a unit works on, so its report speaks of its own business.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Area {
@@ -231,7 +245,8 @@ pub fn build(units: usize) -> Tree {
         units: Vec::new(),
         counties: county_list((units / 45).clamp(4, 98)),
     };
-    b.city_unit(
+    b.unit(
+        &Seat::city(),
         1,
         "人民政府",
         "市政府",
@@ -240,7 +255,8 @@ pub fn build(units: usize) -> Tree {
         "我市",
         "市委、市人大常委会",
     );
-    b.city_unit(
+    b.unit(
+        &Seat::city(),
         2,
         "司法局",
         "市司法局",
@@ -270,8 +286,9 @@ pub fn build(units: usize) -> Tree {
     for c in 0..b.counties.len() {
         let (own, suffix) = (b.counties[c].own.clone(), b.counties[c].suffix);
         let upper = format!("{suffix}委、{suffix}人大常委会");
-        b.county_unit(
-            c,
+        let seat = b.county_seat(c);
+        b.unit(
+            &seat,
             1,
             "人民政府",
             &format!("{own}政府"),
@@ -280,8 +297,8 @@ pub fn build(units: usize) -> Tree {
             &format!("我{suffix}"),
             &upper,
         );
-        b.county_unit(
-            c,
+        b.unit(
+            &seat,
             2,
             "司法局",
             &format!("{own}司法局"),
@@ -367,6 +384,28 @@ fn county_list(n: usize) -> Vec<County> {
         .collect()
 }
 
+/// Where a unit stands: its region's code and full name (the unit's code and name follow
+/// them), the name the unit calls its region, the level and its one-character name.
+struct Seat {
+    code: String,
+    full: String,
+    own: String,
+    level: RegionLevel,
+    lvl: &'static str,
+}
+
+impl Seat {
+    fn city() -> Seat {
+        Seat {
+            code: CITY_CODE.to_string(),
+            full: CITY.to_string(),
+            own: CITY.to_string(),
+            level: RegionLevel::City,
+            lvl: "市",
+        }
+    }
+}
+
 struct Builder {
     limit: usize,
     regions: Vec<RegionSpec>,
@@ -385,9 +424,11 @@ impl Builder {
         }
     }
 
+    /// A unit at `seat`: its code and name are the seat's followed by `n` and `name`.
     #[allow(clippy::too_many_arguments)]
-    fn city_unit(
+    fn unit(
         &mut self,
+        seat: &Seat,
         n: usize,
         name: &str,
         short: &str,
@@ -397,36 +438,38 @@ impl Builder {
         addressee: &str,
     ) {
         self.add(UnitSpec {
-            code: format!("{CITY_CODE}{n:02}"),
-            name: format!("{CITY}{name}"),
+            code: format!("{}{n:02}", seat.code),
+            name: format!("{}{name}", seat.full),
             short_name: short.to_string(),
             kind,
-            region_code: CITY_CODE.to_string(),
-            region_name: CITY.to_string(),
-            level: RegionLevel::City,
-            lvl: "市",
+            region_code: seat.code.clone(),
+            region_name: seat.own.clone(),
+            level: seat.level,
+            lvl: seat.lvl,
             area,
             we: we.to_string(),
             addressee: addressee.to_string(),
         });
     }
 
-    fn city_department(&mut self, i: usize) {
-        let d = CITY_DEPARTMENTS[i];
-        let we = if d.name.ends_with("委员会") {
-            "我委"
-        } else {
-            "我局"
-        };
-        self.city_unit(
-            10 + i,
+    /// The department `d` at `seat`, its short name `short`.
+    fn department(&mut self, seat: &Seat, n: usize, d: Department, short: &str, addressee: &str) {
+        self.unit(
+            seat,
+            n,
             d.name,
-            &format!("市{}", d.short),
+            short,
             UnitKind::Department,
             d.area,
-            we,
-            "市委、市政府",
+            d.we(),
+            addressee,
         );
+    }
+
+    fn city_department(&mut self, i: usize) {
+        let d = CITY_DEPARTMENTS[i];
+        let short = format!("市{}", d.short);
+        self.department(&Seat::city(), 10 + i, d, &short, "市委、市政府");
     }
 
     /// Adds the county's region row before its first unit.
@@ -443,37 +486,19 @@ impl Builder {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn county_unit(
-        &mut self,
-        c: usize,
-        n: usize,
-        name: &str,
-        short: &str,
-        kind: UnitKind,
-        area: Area,
-        we: &str,
-        addressee: &str,
-    ) {
-        if self.full() {
-            return;
+    /// Where the county's units stand; its region row is added before its first unit.
+    fn county_seat(&mut self, c: usize) -> Seat {
+        if !self.full() {
+            self.county_region(c);
         }
-        self.county_region(c);
         let county = &self.counties[c];
-        let u = UnitSpec {
-            code: format!("{}{n:02}", county.code),
-            name: format!("{}{name}", county.full),
-            short_name: short.to_string(),
-            kind,
-            region_code: county.code.clone(),
-            region_name: county.own.clone(),
+        Seat {
+            code: county.code.clone(),
+            full: county.full.clone(),
+            own: county.own.clone(),
             level: RegionLevel::County,
             lvl: county.suffix,
-            area,
-            we: we.to_string(),
-            addressee: addressee.to_string(),
-        };
-        self.add(u);
+        }
     }
 
     fn county_department(&mut self, c: usize) {
@@ -484,21 +509,9 @@ impl Builder {
         self.counties[c].departments += 1;
         let d = COUNTY_DEPARTMENTS[k];
         let (own, suffix) = (self.counties[c].own.clone(), self.counties[c].suffix);
-        let we = if d.name.ends_with("中心") {
-            "我中心"
-        } else {
-            "我局"
-        };
-        self.county_unit(
-            c,
-            10 + k,
-            d.name,
-            &format!("{own}{}", d.short),
-            UnitKind::Department,
-            d.area,
-            we,
-            &county_addressee(suffix),
-        );
+        let seat = self.county_seat(c);
+        let short = format!("{own}{}", d.short);
+        self.department(&seat, 10 + k, d, &short, &county_addressee(suffix));
     }
 
     /// Adds a 乡镇 or 街道 (its region and its one unit). Districts have 街道 first; counties

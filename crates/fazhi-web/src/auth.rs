@@ -96,19 +96,24 @@ fn bearer(parts: &Parts) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
+/// The account's grants, as its principal carries them.
+async fn grants_of(state: &AppState, user: &User) -> Result<Vec<Grant>> {
+    Ok(state
+        .store
+        .grants(user.id)
+        .await?
+        .into_iter()
+        .map(|g| g.grant)
+        .collect())
+}
+
 async fn resolve(parts: &Parts, state: &AppState) -> Result<Option<Principal>> {
     let addr = client_addr(parts);
     if let Some(token) = bearer(parts) {
         let Some((api_token, user)) = state.store.api_token_user(&token_hash(token)).await? else {
             return Err(Error::Unauthorized);
         };
-        let grants = state
-            .store
-            .grants(user.id)
-            .await?
-            .into_iter()
-            .map(|g| g.grant)
-            .collect();
+        let grants = grants_of(state, &user).await?;
         return Ok(Some(Principal {
             user,
             grants,
@@ -126,13 +131,7 @@ async fn resolve(parts: &Parts, state: &AppState) -> Result<Option<Principal>> {
     let Some((session, user)) = state.store.session(&hash, Utc::now()).await? else {
         return Ok(None);
     };
-    let grants = state
-        .store
-        .grants(user.id)
-        .await?
-        .into_iter()
-        .map(|g| g.grant)
-        .collect();
+    let grants = grants_of(state, &user).await?;
     Ok(Some(Principal {
         user,
         grants,

@@ -48,10 +48,11 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         Ok(d) => d,
         Err(msg) => return usage_error(&msg),
     };
-    let frameworks = match crate::frameworks_dir::load_for_command(args.frameworks_dir.as_deref()) {
-        Ok(f) => f,
-        Err(msg) => return usage_error(&msg),
-    };
+    let frameworks =
+        match crate::frameworks_dir::load_for_command(args.frameworks.frameworks_dir.as_deref()) {
+            Ok(f) => f,
+            Err(msg) => return usage_error(&msg),
+        };
     let outline = match load_outline(&args.outline, &frameworks) {
         Ok(o) => o,
         Err(msg) => return usage_error(&msg),

@@ -38,6 +38,9 @@ const SUB_TEMPLATE: &str = "\
     subcommand_help_heading = "子命令",
     subcommand_value_name = "子命令",
     next_help_heading = "选项",
+    mut_subcommand("admin", command_group),
+    mut_subcommand("import", command_group),
+    mut_subcommand("export", command_group),
     after_help = "示例：\n  fazhi check 报告.docx\n  fazhi check --format html 报告目录/ > 审查结果.html\n  fazhi check --format json --outline guangdong 报告目录/\n  fazhi serve --demo\n  fazhi import org 机构.xlsx\n  fazhi backup --output 备份.sqlite3"
 )]
 pub struct Cli {
@@ -49,6 +52,15 @@ pub struct Cli {
     /// 显示版本号
     #[arg(short = 'V', long = "version", action = ArgAction::Version)]
     version: Option<bool>,
+}
+
+/// What a command with subcommands of its own (`admin`, `import`, `export`) shares: without
+/// a subcommand it shows its help, and its help lists its subcommands under 子命令.
+fn command_group(cmd: clap::Command) -> clap::Command {
+    cmd.arg_required_else_help(true)
+        .help_template(SUB_TEMPLATE)
+        .subcommand_help_heading("子命令")
+        .subcommand_value_name("子命令")
 }
 
 #[derive(Debug, Subcommand)]
@@ -70,34 +82,13 @@ pub enum Command {
     #[command(help_template = SUB_TEMPLATE, next_help_heading = "选项", override_usage = "fazhi demo [选项]")]
     Demo(DemoArgs),
     /// 账号管理：创建管理员、重置密码、停用账号
-    #[command(
-        subcommand,
-        arg_required_else_help = true,
-        help_template = SUB_TEMPLATE,
-        subcommand_help_heading = "子命令",
-        subcommand_value_name = "子命令",
-        override_usage = "fazhi admin <子命令> [选项]"
-    )]
+    #[command(subcommand, override_usage = "fazhi admin <子命令> [选项]")]
     Admin(AdminCommand),
     /// 从 CSV 或 Excel 文件导入数据
-    #[command(
-        subcommand,
-        arg_required_else_help = true,
-        help_template = SUB_TEMPLATE,
-        subcommand_help_heading = "子命令",
-        subcommand_value_name = "子命令",
-        override_usage = "fazhi import <子命令> [选项] <文件>"
-    )]
+    #[command(subcommand, override_usage = "fazhi import <子命令> [选项] <文件>")]
     Import(ImportCommand),
     /// 把数据导出为 CSV 或 Excel 文件
-    #[command(
-        subcommand,
-        arg_required_else_help = true,
-        help_template = SUB_TEMPLATE,
-        subcommand_help_heading = "子命令",
-        subcommand_value_name = "子命令",
-        override_usage = "fazhi export <子命令> [选项]"
-    )]
+    #[command(subcommand, override_usage = "fazhi export <子命令> [选项]")]
     Export(ExportCommand),
     /// 备份数据库（SQLite：服务运行中也可在线备份，得到一个完整的数据库文件）
     #[command(help_template = SUB_TEMPLATE, next_help_heading = "选项", override_usage = "fazhi backup --output <文件> [选项]")]
@@ -306,12 +297,19 @@ pub enum OutputFormat {
     Html,
 }
 
+/// The operator's frameworks directory, as `check` and `outlines` take it.
 #[derive(Debug, Args)]
-pub struct OutlinesArgs {
+pub struct FrameworksDirArg {
     /// 框架数据目录：其中的文件（如 holidays.toml、outlines/*.toml）替换内置的同名文件
     /// （也可设置 FAZHI_FRAMEWORKS_DIR）
     #[arg(long, value_name = "目录")]
     pub frameworks_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct OutlinesArgs {
+    #[command(flatten)]
+    pub frameworks: FrameworksDirArg,
 }
 
 #[derive(Debug, Args)]
@@ -343,10 +341,8 @@ pub struct CheckArgs {
     /// 不使用彩色输出（也可设置环境变量 NO_COLOR）
     #[arg(long)]
     pub no_color: bool,
-    /// 框架数据目录：其中的文件（如 holidays.toml、outlines/*.toml）替换内置的同名文件
-    /// （也可设置 FAZHI_FRAMEWORKS_DIR）
-    #[arg(long, value_name = "目录")]
-    pub frameworks_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub frameworks: FrameworksDirArg,
     /// 报告文件或目录（目录中的 .txt .md .docx .pdf .html .htm .doc .wps 文件会被读取）
     #[arg(required = true, value_name = "文件或目录", help_heading = "参数")]
     pub paths: Vec<PathBuf>,

@@ -6,13 +6,14 @@ use std::io::Write;
 use std::process::ExitCode;
 
 pub fn run(args: &OutlinesArgs) -> ExitCode {
-    let frameworks = match crate::frameworks_dir::load_for_command(args.frameworks_dir.as_deref()) {
-        Ok(f) => f,
-        Err(msg) => {
-            eprintln!("错误：{msg}");
-            return ExitCode::from(EXIT_USAGE);
-        }
-    };
+    let frameworks =
+        match crate::frameworks_dir::load_for_command(args.frameworks.frameworks_dir.as_deref()) {
+            Ok(f) => f,
+            Err(msg) => {
+                eprintln!("错误：{msg}");
+                return ExitCode::from(EXIT_USAGE);
+            }
+        };
     let mut out = String::new();
     for name in frameworks.outline_names() {
         match frameworks.outline(name) {

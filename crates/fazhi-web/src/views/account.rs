@@ -1,6 +1,6 @@
 //! Signing in and out, the own password, the own API tokens.
 
-use super::{fmt_time, html, html_status, see_other, Chrome, Hx, Id, Nav, F, Q};
+use super::{fmt_time, html, html_status, see_other, view, view_status, Chrome, Hx, Id, Nav, F, Q};
 use crate::auth::{client_addr, Principal, Viewer};
 use crate::error::{Error, Result};
 use crate::session::{self, safe_next, LOGIN_CSRF_COOKIE};
@@ -76,11 +76,7 @@ fn login_page(
         form_token: token.clone(),
         ..page
     };
-    let mut resp = if Hx::from_headers(headers).0 {
-        html_status(status, &page.as_main())
-    } else {
-        html_status(status, &page)
-    };
+    let mut resp = view_status(Hx::from_headers(headers), status, &page, page.as_main());
     if fresh {
         resp.headers_mut().append(
             header::SET_COOKIE,
@@ -209,11 +205,7 @@ pub async fn password_form(
         min_chars: policy::MIN_PASSWORD_CHARS,
         rules: policy::PASSWORD_RULES,
     };
-    if hx.0 {
-        html(&page.as_main())
-    } else {
-        html(&page)
-    }
+    view(hx, &page, page.as_main())
 }
 
 #[derive(Deserialize)]
@@ -329,11 +321,7 @@ async fn tokens_view(
 /// The token pages, never kept by a browser or proxy cache (`no-store`): a new token is on
 /// it once, and the list says which tokens exist.
 fn tokens_response(hx: Hx, page: &TokensPage, status: axum::http::StatusCode) -> Response {
-    super::no_store(if hx.0 {
-        html_status(status, &page.as_tokens())
-    } else {
-        html_status(status, page)
-    })
+    super::no_store(view_status(hx, status, page, page.as_tokens()))
 }
 
 pub async fn tokens_page(State(state): State<AppState>, p: Principal, hx: Hx) -> Result<Response> {

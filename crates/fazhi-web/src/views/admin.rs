@@ -1,7 +1,10 @@
 //! 系统管理: the organisation (`/admin/org`: regions and units, import and export with
 //! `fazhi-sheet`) and the accounts (`/admin/users`).
 
-use super::{attachment, fmt_time, html, html_status, see_other, Chrome, Hx, Id, Nav, F, Q};
+use super::{
+    attachment, fmt_time, html, html_status, see_other, view, view_status, Chrome, Hx, Id, Nav, F,
+    Q,
+};
 use crate::auth::Principal;
 use crate::error::{Error, Result};
 use crate::session::human_size;
@@ -22,6 +25,24 @@ fn fixable(e: &Error) -> bool {
         e,
         Error::BadRequest(_) | Error::Conflict(_) | Error::TooLarge(_)
     )
+}
+
+/// The answer to a change: on success `303` to `done_url`; on a fixable error the page again,
+/// made by `again` with the message, with the error's status; any other error as it is.
+async fn outcome<T, P: Template, Again: std::future::Future<Output = Result<P>>>(
+    hx: Hx,
+    result: Result<T>,
+    done_url: &str,
+    again: impl FnOnce(String) -> Again,
+) -> Result<Response> {
+    match result {
+        Ok(_) => Ok(see_other(hx, done_url)),
+        Err(e) if fixable(&e) => {
+            let page = again(e.to_string()).await?;
+            Ok(html_status(e.status(), &page))
+        }
+        Err(e) => Err(e),
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -163,11 +184,7 @@ pub async fn org_page(
         ImportResult::default(),
     )
     .await?;
-    Ok(if hx.0 {
-        html(&page.as_main())
-    } else {
-        html(&page)
-    })
+    Ok(view(hx, &page, page.as_main()))
 }
 
 /// A change of the organisation: on success back to the page with a notice, on a fixable
@@ -179,15 +196,10 @@ async fn org_outcome<T>(
     result: Result<T>,
     done: &str,
 ) -> Result<Response> {
-    match result {
-        Ok(_) => Ok(see_other(hx, &format!("/admin/org?done={done}"))),
-        Err(e) if fixable(&e) => {
-            let page =
-                org_view(state, p, None, Some(e.to_string()), ImportResult::default()).await?;
-            Ok(html_status(e.status(), &page))
-        }
-        Err(e) => Err(e),
-    }
+    outcome(hx, result, &format!("/admin/org?done={done}"), |error| {
+        org_view(state, p, None, Some(error), ImportResult::default())
+    })
+    .await
 }
 
 #[derive(Deserialize)]
@@ -368,11 +380,7 @@ pub async fn org_import(
         Err(e) => return Err(e),
     };
     let page = org_view(&state, &p, None, None, import).await?;
-    Ok(if hx.0 {
-        html_status(status, &page.as_import())
-    } else {
-        html_status(status, &page)
-    })
+    Ok(view_status(hx, status, &page, page.as_import()))
 }
 
 pub async fn org_export_csv(State(state): State<AppState>, p: Principal) -> Result<Response> {
@@ -527,11 +535,7 @@ pub async fn users_page(
     Q(q): Q<DoneQuery>,
 ) -> Result<Response> {
     let page = users_view(&state, &p, notice(q.done.as_deref()), None, None).await?;
-    Ok(if hx.0 {
-        html(&page.as_main())
-    } else {
-        html(&page)
-    })
+    Ok(view(hx, &page, page.as_main()))
 }
 
 /// A change of an account: on success back to the list with a notice, on a fixable error
@@ -543,14 +547,10 @@ async fn users_outcome<T>(
     result: Result<T>,
     done: &str,
 ) -> Result<Response> {
-    match result {
-        Ok(_) => Ok(see_other(hx, &format!("/admin/users?done={done}"))),
-        Err(e) if fixable(&e) => {
-            let page = users_view(state, p, None, Some(e.to_string()), None).await?;
-            Ok(html_status(e.status(), &page))
-        }
-        Err(e) => Err(e),
-    }
+    outcome(hx, result, &format!("/admin/users?done={done}"), |error| {
+        users_view(state, p, None, Some(error), None)
+    })
+    .await
 }
 
 #[derive(Deserialize)]
@@ -593,24 +593,20 @@ pub async fn user_create(
     }
 }
 
-pub async fn user_disable(
+/// `POST /admin/users/{id}/disable` (`DISABLE` true) and `POST /admin/users/{id}/enable`.
+pub async fn user_set_disabled<const DISABLE: bool>(
     State(state): State<AppState>,
     p: Principal,
     hx: Hx,
     Id(id): Id,
 ) -> Result<Response> {
-    let result = ops::users::set_user_disabled(&state, &p, id, true).await;
-    users_outcome(&state, &p, hx, result, "user_disabled").await
-}
-
-pub async fn user_enable(
-    State(state): State<AppState>,
-    p: Principal,
-    hx: Hx,
-    Id(id): Id,
-) -> Result<Response> {
-    let result = ops::users::set_user_disabled(&state, &p, id, false).await;
-    users_outcome(&state, &p, hx, result, "user_enabled").await
+    let result = ops::users::set_user_disabled(&state, &p, id, DISABLE).await;
+    let done = if DISABLE {
+        "user_disabled"
+    } else {
+        "user_enabled"
+    };
+    users_outcome(&state, &p, hx, result, done).await
 }
 
 pub async fn user_reset_password(

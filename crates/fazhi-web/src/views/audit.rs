@@ -1,7 +1,7 @@
 //! `/audit`: the audit log below the regions a person may read it for, filtered, newest
 //! first with keyset paging; `/audit.csv` exports the filtered entries.
 
-use super::{attachment, day_start, fmt_time_secs, html, qs, Chrome, Hx, Nav, Q};
+use super::{attachment, day_start, fmt_time_secs, qs, view, Chrome, Hx, Nav, Q};
 use crate::auth::Principal;
 use crate::error::{Error, Result};
 use crate::{ops, AppState};
@@ -325,11 +325,7 @@ pub async fn audit_page(
         older,
         first_page: f.before_id.is_none(),
     };
-    Ok(if hx.0 {
-        html(&page.as_entries())
-    } else {
-        html(&page)
-    })
+    Ok(view(hx, &page, page.as_entries()))
 }
 
 const KNOWN_ACTIONS: [&str; 19] = [

@@ -2,7 +2,7 @@
 //! dashboard of what he can do.
 
 use super::units::UploadRow;
-use super::{fmt_time, html, last_year, Chrome, Hx, Nav, Q};
+use super::{fmt_time, html, last_year, page_count, Chrome, Hx, Nav, Q};
 use crate::auth::Viewer;
 use crate::error::Result;
 use crate::{ops, AppState};
@@ -74,7 +74,7 @@ pub async fn home(
         .clamp(1, 10_000);
     let published =
         ops::reports::published_reports(&state, (page - 1) * PORTAL_PAGE, PORTAL_PAGE).await?;
-    let pages = (published.total.max(0) as u32).div_ceil(PORTAL_PAGE).max(1);
+    let pages = page_count(published.total, PORTAL_PAGE);
     let portal = Portal {
         rows: published
             .items

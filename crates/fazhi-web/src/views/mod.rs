@@ -87,8 +87,11 @@ pub fn routes() -> Routes {
         )
         .route("/uploads/{id}", get(uploads::upload))
         .route("/uploads/{id}/original", get(uploads::original))
-        .route("/uploads/{id}/publish", post(units::publish))
-        .route("/uploads/{id}/unpublish", post(units::unpublish))
+        .route("/uploads/{id}/publish", post(units::set_published::<true>))
+        .route(
+            "/uploads/{id}/unpublish",
+            post(units::set_published::<false>),
+        )
         .route("/supervise", get(supervise::supervise))
         .route("/regions/{id}/units", get(supervise::overview))
         .route("/regions/{id}/units.csv", get(supervise::overview_csv))
@@ -104,8 +107,14 @@ pub fn routes() -> Routes {
             "/admin/users",
             get(admin::users_page).post(admin::user_create),
         )
-        .route("/admin/users/{id}/disable", post(admin::user_disable))
-        .route("/admin/users/{id}/enable", post(admin::user_enable))
+        .route(
+            "/admin/users/{id}/disable",
+            post(admin::user_set_disabled::<true>),
+        )
+        .route(
+            "/admin/users/{id}/enable",
+            post(admin::user_set_disabled::<false>),
+        )
         .route(
             "/admin/users/{id}/reset-password",
             post(admin::user_reset_password),
@@ -281,10 +290,20 @@ pub fn no_store(mut resp: Response) -> Response {
 
 /// The full page, or its partial for htmx.
 pub fn view<P: Template, B: Template>(hx: Hx, page: &P, partial: B) -> Response {
+    view_status(hx, StatusCode::OK, page, partial)
+}
+
+/// [`view`] with `status`.
+pub fn view_status<P: Template, B: Template>(
+    hx: Hx,
+    status: StatusCode,
+    page: &P,
+    partial: B,
+) -> Response {
     if hx.0 {
-        html(&partial)
+        html_status(status, &partial)
     } else {
-        html(page)
+        html_status(status, page)
     }
 }
 
@@ -532,6 +551,27 @@ pub fn parse_year(s: Option<&str>) -> Result<Option<i32>> {
             .map(Some)
             .ok_or_else(|| Error::BadRequest(format!("年度“{s}”无效"))),
     }
+}
+
+/// The page asked for in a paged list's query (`page=`): 1 when absent or not a number.
+pub fn parse_page(s: Option<&str>) -> u32 {
+    s.and_then(|p| p.trim().parse().ok())
+        .unwrap_or(1)
+        .clamp(1, 100_000)
+}
+
+/// How many pages of `size` rows `total` rows fill: at least one, so an empty list is page
+/// 1 of 1.
+pub fn page_count(total: i64, size: u32) -> u32 {
+    (total.max(0) as u32).div_ceil(size).max(1)
+}
+
+/// The rows of a page with their numbers in the whole list, `first` rows coming before it.
+pub fn numbered<T>(
+    first: u32,
+    rows: impl IntoIterator<Item = T>,
+) -> impl Iterator<Item = (usize, T)> {
+    (first as usize + 1..).zip(rows)
 }
 
 /// A multipart form that could not be read: too large (the limit named) or malformed.

@@ -2,7 +2,10 @@
 //! (`/regions/{id}/units`, sortable, searchable, paged; `…/units.csv` for Excel).
 
 use super::units::UploadRow;
-use super::{attachment, fmt_time, html, parse_year, qs, year_choices, Chrome, Hx, Id, Nav, Q};
+use super::{
+    attachment, fmt_time, numbered, page_count, parse_page, parse_year, qs, view, year_choices,
+    Chrome, Hx, Id, Nav, Q,
+};
 use crate::auth::Principal;
 use crate::error::Result;
 use crate::{ops, AppState};
@@ -39,11 +42,7 @@ pub async fn supervise(State(state): State<AppState>, p: Principal, hx: Hx) -> R
         regions,
         year,
     };
-    Ok(if hx.0 {
-        html(&page.as_main())
-    } else {
-        html(&page)
-    })
+    Ok(view(hx, &page, page.as_main()))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -109,12 +108,7 @@ async fn settings(state: &AppState, q: &OverviewParams) -> Result<Settings> {
             .chars()
             .take(100)
             .collect(),
-        page: q
-            .page
-            .as_deref()
-            .and_then(|p| p.trim().parse().ok())
-            .unwrap_or(1)
-            .clamp(1, 100_000),
+        page: parse_page(q.page.as_deref()),
     })
 }
 
@@ -265,12 +259,9 @@ pub async fn overview(
     let (region, page_rows) = ops::reports::region_unit_overview(&state, &p, &query).await?;
     let uploaded = ops::reports::region_units_uploaded(&state, &p, &query).await?;
     let total = page_rows.total;
-    let rows: Vec<OverviewRow> = page_rows
-        .items
-        .into_iter()
-        .enumerate()
-        .map(|(i, row)| OverviewRow {
-            n: first as usize + i + 1,
+    let rows: Vec<OverviewRow> = numbered(first, page_rows.items)
+        .map(|(n, row)| OverviewRow {
+            n,
             unit_id: row.unit.id,
             unit_name: row.unit.name,
             region_name: row.region_name,
@@ -278,7 +269,7 @@ pub async fn overview(
             latest: row.latest.as_ref().map(UploadRow::from),
         })
         .collect();
-    let pages = (total.max(0) as u32).div_ceil(PAGE_SIZE).max(1);
+    let pages = page_count(total, PAGE_SIZE);
     let page = OverviewPage {
         chrome: Chrome::new(&state, Some(&p), Nav::Supervise),
         region,
@@ -293,11 +284,7 @@ pub async fn overview(
         uploaded,
         rows,
     };
-    Ok(if hx.0 {
-        html(&page.as_table())
-    } else {
-        html(&page)
-    })
+    Ok(view(hx, &page, page.as_table()))
 }
 
 /// The columns of the CSV export (same as the page's table).

@@ -1,8 +1,8 @@
 //! `/units/{id}`: a unit's reports per year, the upload form, publishing.
 
 use super::{
-    fmt_time, html, last_year, multipart_error, parse_year, see_other, year_choices, Chrome, Hx,
-    Id, Nav, F, Q,
+    fmt_time, html, last_year, multipart_error, parse_year, see_other, view, year_choices, Chrome,
+    Hx, Id, Nav, F, Q,
 };
 use crate::auth::Principal;
 use crate::error::{Error, Result};
@@ -129,11 +129,7 @@ pub async fn unit_page(
 ) -> Result<Response> {
     let year = parse_year(q.year.as_deref())?;
     let page = unit_view(&state, &p, id, year, None).await?;
-    Ok(if hx.0 {
-        html(&page.as_uploads())
-    } else {
-        html(&page)
-    })
+    Ok(view(hx, &page, page.as_uploads()))
 }
 
 /// `POST /units/{id}/uploads` (multipart: `csrf_token` first, `year`, `file`).
@@ -202,36 +198,21 @@ pub struct BackForm {
     back: Option<String>,
 }
 
-async fn set_published(
-    state: AppState,
+/// `POST /uploads/{id}/publish` (`PUBLISH` true) and `POST /uploads/{id}/unpublish`: back to
+/// the form's `back` if it is a safe local address, else to the upload.
+pub async fn set_published<const PUBLISH: bool>(
+    State(state): State<AppState>,
     p: Principal,
     hx: Hx,
-    id: i64,
-    back: Option<String>,
-    publish: bool,
+    Id(id): Id,
+    F(form): F<BackForm>,
 ) -> Result<Response> {
-    ops::reports::set_published(&state, &p, id, publish).await?;
+    ops::reports::set_published(&state, &p, id, PUBLISH).await?;
     let fallback = format!("/uploads/{id}");
-    let to = back.as_deref().and_then(safe_next).unwrap_or(&fallback);
+    let to = form
+        .back
+        .as_deref()
+        .and_then(safe_next)
+        .unwrap_or(&fallback);
     Ok(see_other(hx, to))
-}
-
-pub async fn publish(
-    State(state): State<AppState>,
-    p: Principal,
-    hx: Hx,
-    Id(id): Id,
-    F(form): F<BackForm>,
-) -> Result<Response> {
-    set_published(state, p, hx, id, form.back, true).await
-}
-
-pub async fn unpublish(
-    State(state): State<AppState>,
-    p: Principal,
-    hx: Hx,
-    Id(id): Id,
-    F(form): F<BackForm>,
-) -> Result<Response> {
-    set_published(state, p, hx, id, form.back, false).await
 }

@@ -3,7 +3,7 @@
 //! from borrowed data), and `/uploads/{id}/original`.
 
 use super::units::score_class;
-use super::{attachment, fmt_time, html, num, Chrome, Hx, Id, Nav};
+use super::{attachment, fmt_time, num, view, Chrome, Hx, Id, Nav};
 use crate::auth::Viewer;
 use crate::error::Result;
 use crate::ops;
@@ -408,11 +408,7 @@ pub async fn upload(
             .as_ref()
             .map(|c| report_view(c, &detail.summary.title)),
     };
-    Ok(if hx.0 {
-        html(&page.as_report())
-    } else {
-        html(&page)
-    })
+    Ok(view(hx, &page, page.as_report()))
 }
 
 /// The content type served for an original, from its name (what the uploader's browser

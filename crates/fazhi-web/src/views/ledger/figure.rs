@@ -24,7 +24,7 @@ pub async fn figure(
     KeyPath(id, key): KeyPath,
     Q(q): Q<YearQuery>,
 ) -> Result<Response> {
-    let year = parse_year(q.year.as_deref())?.unwrap_or_else(current_year);
+    let year = q.year_or_current()?;
     let (unit, figure, rows) = ledger::figure_records(&state, &p, id, year, &key).await?;
     let page = RecordsPage {
         chrome: Chrome::new(&state, Some(&p), Nav::Home),
@@ -54,7 +54,7 @@ pub async fn indicator(
     KeyPath(id, code): KeyPath,
     Q(q): Q<YearQuery>,
 ) -> Result<Response> {
-    let year = parse_year(q.year.as_deref())?.unwrap_or_else(current_year);
+    let year = q.year_or_current()?;
     let name = state
         .ledger
         .framework

@@ -295,7 +295,7 @@ pub async fn new_form(
     KindPath(id, kind): KindPath,
     Q(q): Q<YearQuery>,
 ) -> Result<Response> {
-    let year = parse_year(q.year.as_deref())?.unwrap_or_else(current_year);
+    let year = q.year_or_current()?;
     let unit = ops::access::unit_for(&state, &p, id).await?;
     if !ops::access::unit_rights(Some(&p), &unit).write {
         return Err(Error::Forbidden);

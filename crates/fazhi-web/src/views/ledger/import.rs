@@ -62,9 +62,5 @@ pub async fn import(
         message,
         problems,
     };
-    Ok(if hx.0 {
-        html_status(status, &page.as_result())
-    } else {
-        html_status(status, &page)
-    })
+    Ok(view_status(hx, status, &page, page.as_result()))
 }

@@ -67,12 +67,7 @@ impl Filters {
             from: from.map(|d| d.to_string()).unwrap_or_default(),
             until: until.map(|d| d.to_string()).unwrap_or_default(),
             deleted: matches!(q.deleted.as_deref(), Some("1" | "true" | "on")),
-            page: q
-                .page
-                .as_deref()
-                .and_then(|p| p.trim().parse().ok())
-                .unwrap_or(1)
-                .clamp(1, 100_000),
+            page: parse_page(q.page.as_deref()),
         };
         Ok((f, from, until))
     }
@@ -181,10 +176,6 @@ impl ListPage {
         self.filters.year == Some(*y)
     }
 
-    fn year_is_import(&self, y: &i32) -> bool {
-        *y == self.import_year
-    }
-
     fn with_query(&self, path: &str, page: u32) -> String {
         let mut qs = self.filters.query_string();
         if page > 1 {
@@ -222,14 +213,11 @@ pub async fn list(
     let unit = ops::access::unit_for(&state, &p, id).await?;
     let rows = ledger::list_records(&state, &p, &filters.query(id, kind, from, until)).await?;
     let columns = key_columns(kind);
-    let pages = (rows.total.max(0) as u32).div_ceil(PAGE_SIZE).max(1);
+    let pages = page_count(rows.total, PAGE_SIZE);
     let first = (filters.page - 1) * PAGE_SIZE;
-    let list_rows: Vec<ListRow> = rows
-        .items
-        .iter()
-        .enumerate()
-        .map(|(i, r)| ListRow {
-            n: first as usize + i + 1,
+    let list_rows: Vec<ListRow> = numbered(first, &rows.items)
+        .map(|(n, r)| ListRow {
+            n,
             id: r.record.id,
             date: record_date(r),
             title: record_title(r),

@@ -5,8 +5,8 @@
 //! requests into its calls and its answers (and its errors) into pages.
 
 use super::{
-    attachment, fmt_time, html, html_status, multipart_error, parse_year, qs, see_other, view,
-    Chrome, Hx, Id, Nav, F, Q,
+    attachment, fmt_time, html, html_status, multipart_error, numbered, page_count, parse_page,
+    parse_year, qs, see_other, view, view_status, Chrome, Hx, Id, Nav, F, Q,
 };
 use crate::auth::Principal;
 use crate::error::{problem_count, Error, Result};
@@ -63,6 +63,13 @@ pub struct YearQuery {
 /// The current year in China: what a new record, a list page and a figure page default to.
 fn current_year() -> i32 {
     ledger::today().year()
+}
+
+impl YearQuery {
+    /// The year asked for, else [`current_year`].
+    fn year_or_current(&self) -> Result<i32> {
+        Ok(parse_year(self.year.as_deref())?.unwrap_or_else(current_year))
+    }
 }
 
 // ---------------------------------------------------------------------------------------
