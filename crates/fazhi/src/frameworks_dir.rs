@@ -89,11 +89,20 @@ fn outline_files(dir: &Path) -> Result<Vec<(String, PathBuf)>, FrameworkError> {
     for entry in std::fs::read_dir(dir).map_err(|e| io(dir, e))? {
         let path = entry.map_err(|e| io(dir, e))?.path();
         let name = file_name(&path);
-        if path.is_file() && name.ends_with(".toml") {
+        // Not only regular files: a FIFO named `*.toml` is refused by `read_file`, not
+        // skipped in silence.
+        if !path.is_dir() && name.ends_with(".toml") {
             out.push((format!("{OUTLINES_DIR}/{name}"), path));
         }
     }
     Ok(out)
+}
+
+fn not_regular(path: &Path) -> FrameworkError {
+    failure(
+        path,
+        "不是普通文件（命名管道、设备等不予读取），请换成普通的文本文件".into(),
+    )
 }
 
 fn file_name(path: &Path) -> String {
@@ -103,10 +112,17 @@ fn file_name(path: &Path) -> String {
 }
 
 /// The file's text, reading at most one byte past the limit: the limit counts the bytes
-/// really read, not the size the file system declares (a FIFO or a growing file declares
-/// less than it yields).
+/// really read, not the size the file system declares (a growing file declares less than it
+/// yields). Only a regular file (or a link to one) is opened.
 fn read_file(path: &Path) -> Result<String, FrameworkError> {
     use std::io::Read as _;
+    // The type first: opening a FIFO blocks until something writes to it, so start-up would
+    // hang on a named pipe (or a device) named like a framework file.
+    // (The directory is the operator's own: a file swapped for a FIFO between this check
+    // and the open is not guarded against.)
+    if !std::fs::metadata(path).map_err(|e| io(path, e))?.is_file() {
+        return Err(not_regular(path));
+    }
     let file = std::fs::File::open(path).map_err(|e| io(path, e))?;
     let mut bytes = Vec::new();
     file.take(MAX_FILE_BYTES + 1)
@@ -206,5 +222,66 @@ mod tests {
         std::fs::write(dir.path().join(PROCEDURES), big).unwrap();
         let e = load(Some(dir.path())).unwrap_err();
         assert!(e.message.contains("文件过大"), "{e}");
+    }
+
+    #[test]
+    fn a_file_over_the_limit_is_refused_naming_the_file_and_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(PROCEDURES);
+        // Exactly at the limit: read whole.
+        std::fs::write(&path, vec![b'#'; MAX_FILE_BYTES as usize]).unwrap();
+        let files = read(dir.path()).unwrap();
+        assert_eq!(files[0].text.len() as u64, MAX_FILE_BYTES);
+        // One byte over: refused, the error naming the file and the limit.
+        std::fs::write(&path, vec![b'#'; MAX_FILE_BYTES as usize + 1]).unwrap();
+        let e = read(dir.path()).unwrap_err();
+        assert_eq!(e.file, path.display().to_string());
+        assert!(e.message.contains(&MAX_FILE_BYTES.to_string()), "{e}");
+        let shown = e.to_string();
+        assert!(shown.contains(&path.display().to_string()), "{shown}");
+        assert!(
+            shown.contains("文件过大") && shown.contains("上限"),
+            "{shown}"
+        );
+    }
+
+    #[cfg(unix)]
+    /// `f` on a thread of its own: the test fails after 10 s instead of hanging.
+    fn within_10_seconds<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(f());
+        });
+        rx.recv_timeout(std::time::Duration::from_secs(10))
+            .expect("the frameworks directory is read within 10 s (opening a FIFO blocks)")
+    }
+
+    #[cfg(unix)]
+    fn mkfifo(path: &Path) {
+        let status = std::process::Command::new("mkfifo")
+            .arg(path)
+            .status()
+            .expect("mkfifo runs");
+        assert!(status.success(), "mkfifo {}", path.display());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_in_the_directory_is_refused_without_hanging() {
+        for name in [PROCEDURES, "outlines/zhejiang.toml"] {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            mkfifo(&path);
+            let at = dir.path().to_path_buf();
+            let e = within_10_seconds(move || read(&at)).unwrap_err();
+            assert_eq!(e.file, path.display().to_string());
+            assert!(e.message.contains("不是普通文件"), "{e}");
+        }
+        // A FIFO not named as a framework file is left alone, like a README.
+        let dir = dir_with(&[("README.md", "运维说明")]);
+        mkfifo(&dir.path().join("pipe"));
+        let at = dir.path().to_path_buf();
+        assert!(within_10_seconds(move || read(&at)).unwrap().is_empty());
     }
 }
