@@ -29,6 +29,12 @@ impl ReportYear {
         }
     }
 
+    /// [`ReportYear::parse`] for an edge that answers a message (a form, an API body, a sheet
+    /// row, the store's own check): `Ok(())`, or the one message saying the range.
+    pub fn check(y: i32) -> Result<(), String> {
+        Self::parse(y).map(|_| ()).map_err(|e| e.to_string())
+    }
+
     /// Whether `y` is in [`ReportYear::RANGE`].
     pub fn accepts(y: i32) -> bool {
         Self::RANGE.contains(&y)
@@ -62,5 +68,10 @@ mod tests {
             "年度 1999 不在 2000—2100 之间"
         );
         assert!(!ReportYear::accepts(2101));
+        assert_eq!(ReportYear::check(2025), Ok(()));
+        assert_eq!(
+            ReportYear::check(2101),
+            Err("年度 2101 不在 2000—2100 之间".to_string())
+        );
     }
 }

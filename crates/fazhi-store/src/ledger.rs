@@ -96,12 +96,6 @@ pub(crate) fn derive(data: &RecordData) -> Derived {
     }
 }
 
-pub(crate) fn ledger_year_in_range(year: i32) -> Result<(), String> {
-    fazhi_domain::ReportYear::parse(year)
-        .map(|_| ())
-        .map_err(|e| e.to_string())
-}
-
 pub(crate) const RECORD_NOT_FOUND: &str = "台账记录";
 pub(crate) const CONFLICT_MESSAGE: &str = "该记录已被他人修改，请刷新后重试";
 
@@ -302,7 +296,7 @@ impl<S: Backend> LedgerStore for S {
         unit_id: UnitId,
         data: &RecordData,
     ) -> StoreResult<LedgerRow> {
-        ledger_year_in_range(data.year).map_err(StoreError::Invalid)?;
+        fazhi_domain::ReportYear::check(data.year).map_err(StoreError::Invalid)?;
         let mut tx = self.begin_write().await?;
         let place = unit_placement(&mut tx, unit_id)
             .await?
@@ -334,7 +328,7 @@ impl<S: Backend> LedgerStore for S {
         data: &RecordData,
         version: i64,
     ) -> StoreResult<LedgerRow> {
-        ledger_year_in_range(data.year).map_err(StoreError::Invalid)?;
+        fazhi_domain::ReportYear::check(data.year).map_err(StoreError::Invalid)?;
         let mut tx = self.begin_write().await?;
         let before = fetch_record(&mut tx, id, true).await?;
         if before.deleted_at.is_some() {
@@ -468,10 +462,12 @@ impl<S: Backend> LedgerStore for S {
             .iter()
             .enumerate()
             .filter_map(|(i, r)| {
-                ledger_year_in_range(r.year).err().map(|message| RowError {
-                    line: i + 1,
-                    message,
-                })
+                fazhi_domain::ReportYear::check(r.year)
+                    .err()
+                    .map(|message| RowError {
+                        line: i + 1,
+                        message,
+                    })
             })
             .collect();
         if !bad.is_empty() {

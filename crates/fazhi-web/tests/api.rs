@@ -1740,7 +1740,7 @@ async fn a_locked_account_with_a_token_may_only_change_its_password() {
             fazhi_store::NewUser {
                 login: "locked".into(),
                 display_name: "锁定测试".into(),
-                password_hash: fazhi_web::ops::hash_password("Temp-Once-2025"),
+                password_hash: fazhi_domain::password::hash_password("Temp-Once-2025"),
                 must_change_password: true,
             },
             &[(Role::UnitStaff, Node::Unit(app.unit_a))],

@@ -34,20 +34,19 @@ fn configure(db: &crate::cli::DbArgs) -> Result<crate::config::Config, Failure> 
     Ok(config)
 }
 
-/// The login policy of the pages and the API ([`fazhi_domain::policy::check_login`]).
-fn check_login(login: &str) -> Result<(), Failure> {
-    fazhi_domain::policy::check_login(login)
-        .map(drop)
-        .map_err(|e| {
-            Failure::usage(format!(
-                "登录名“{}”无效：{e}",
-                fazhi_domain::policy::bounded_login(login)
-            ))
-        })
+/// The login policy of the pages and the API ([`fazhi_domain::policy::check_login`]): the
+/// login parsed once, as they parse it, or the usage error naming it.
+fn check_login(login: &str) -> Result<fazhi_domain::Login, Failure> {
+    fazhi_domain::policy::check_login(login).map_err(|e| {
+        Failure::usage(format!(
+            "登录名“{}”无效：{e}",
+            fazhi_domain::policy::bounded_login(login)
+        ))
+    })
 }
 
 async fn create(args: &AdminCreateArgs) -> Outcome {
-    check_login(&args.login)?;
+    let login = check_login(&args.login)?;
     let config = configure(&args.db)?;
     // Read the password before touching the database, so a bad one changes nothing. The
     // common passwords are those of the configured frameworks directory, as for the pages.
@@ -55,7 +54,7 @@ async fn create(args: &AdminCreateArgs) -> Outcome {
         let frameworks = crate::frameworks_dir::load(config.frameworks_dir.as_deref())
             .map_err(|e| Failure::usage(e.to_string()))?;
         let p = read_password_line()?;
-        fazhi_domain::policy::check_password_with(&p, &args.login, &frameworks.passwords)
+        fazhi_domain::policy::check_password_with(&p, login.as_str(), &frameworks.passwords)
             .map_err(|e| Failure::usage(e.to_string()))?;
         Some(p)
     } else {
@@ -63,7 +62,7 @@ async fn create(args: &AdminCreateArgs) -> Outcome {
     };
     let store = platform::open(&config).await?;
     let actor = cli_actor();
-    if let Some(user) = store.user_by_login(&args.login).await? {
+    if let Some(user) = store.user_by_login(login.as_str()).await? {
         let granted = grant_admin_at_roots(store.as_ref(), &actor, user.id).await?;
         if granted.is_empty() {
             println!(
@@ -89,7 +88,7 @@ async fn create(args: &AdminCreateArgs) -> Outcome {
         .create_user(
             &actor,
             &NewUser {
-                login: args.login.clone(),
+                login: login.into_string(),
                 display_name: args
                     .name
                     .clone()
@@ -163,7 +162,7 @@ async fn find(store: &dyn Store, login: &str) -> Result<User, Failure> {
 
 /// Argon2 takes a while; off the async threads.
 pub async fn hash(password: String) -> Result<String, Failure> {
-    tokio::task::spawn_blocking(move || fazhi_web::ops::hash_password(&password))
+    tokio::task::spawn_blocking(move || fazhi_domain::password::hash_password(&password))
         .await
         .map_err(|e| Failure::new(format!("密码加密失败：{e}")))
 }

@@ -341,14 +341,14 @@ fn admin_create_reset_and_disable() {
         let root = store.user_by_login("root").await.unwrap().unwrap();
         assert_eq!(root.display_name, "总管理员");
         assert!(root.must_change_password);
-        assert!(fazhi_web::ops::verify_password(
+        assert!(fazhi_domain::password::verify_password(
             &root.password_hash,
             &second
         ));
         assert_eq!(store.grants(root.id).await.unwrap().len(), 1);
         let zhang = store.user_by_login("zhang").await.unwrap().unwrap();
         assert!(!zhang.must_change_password && zhang.disabled);
-        assert!(fazhi_web::ops::verify_password(
+        assert!(fazhi_domain::password::verify_password(
             &zhang.password_hash,
             "Qingchuan-2025"
         ));

@@ -171,8 +171,8 @@ impl RowReader<'_> {
         if !text.is_empty() {
             return parse_year(&text);
         }
-        fazhi_domain::ReportYear::parse(self.default_year)
-            .map(|_| self.default_year)
+        fazhi_domain::ReportYear::check(self.default_year)
+            .map(|()| self.default_year)
             .map_err(|_| format!("年度为空，且导入时选择的年度 {} 无效", self.default_year))
     }
 
@@ -313,9 +313,7 @@ fn parse_year(t: &str) -> Result<i32, String> {
         return Err(bad());
     }
     let y: i32 = s.parse().map_err(|_| bad())?;
-    fazhi_domain::ReportYear::parse(y)
-        .map(|_| y)
-        .map_err(|e| e.to_string())
+    fazhi_domain::ReportYear::check(y).map(|()| y)
 }
 
 #[cfg(test)]

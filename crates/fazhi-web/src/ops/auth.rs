@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration as StdDuration, Instant};
 
-pub use fazhi_domain::password::{hash_password, verify_password};
+use fazhi_domain::password::{hash_password, verify_password};
 
 /// 32 random bytes, URL-safe base64 (no padding), with a prefix saying what it is.
 pub fn random_token(prefix: &str) -> String {

@@ -10,7 +10,6 @@
 
 use super::access::{unit_allowing, unit_placement, unit_read_allowing, UnitAccess};
 use super::files::{check_file, clean_filename};
-use super::reports::year_in_range;
 use crate::auth::Principal;
 use crate::error::{Error, Result};
 use crate::AppState;
@@ -132,7 +131,7 @@ fn parse_input(
     input: &RecordInput,
 ) -> std::result::Result<RecordData, Vec<FieldError>> {
     let mut errors = Vec::new();
-    if let Err(message) = year_in_range(input.year) {
+    if let Err(message) = fazhi_domain::ReportYear::check(input.year) {
         errors.push(FieldError {
             field: "year".into(),
             message,
@@ -314,7 +313,7 @@ async fn records_of(state: &AppState, unit_id: UnitId, year: Option<i32>) -> Res
 }
 
 fn check_year_range(year: i32) -> Result<()> {
-    year_in_range(year).map_err(Error::BadRequest)
+    fazhi_domain::ReportYear::check(year).map_err(Error::BadRequest)
 }
 
 /// The year a unit's ledger opens on: its newest year with records, else this year.

@@ -12,4 +12,4 @@ pub mod reports;
 pub mod users;
 
 /// The password and token helpers the command line and the tests use, by their old path.
-pub use auth::{hash_password, one_time_password, random_token, verify_password};
+pub use auth::{one_time_password, random_token};

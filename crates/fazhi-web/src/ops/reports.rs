@@ -15,14 +15,6 @@ use fazhi_store::{
 };
 use sha2::{Digest, Sha256};
 
-/// A year accepted on upload and for ledger records ([`fazhi_domain::ReportYear`]), or the
-/// message saying the range.
-pub(crate) fn year_in_range(year: i32) -> std::result::Result<(), String> {
-    fazhi_domain::ReportYear::parse(year)
-        .map(|_| ())
-        .map_err(|e| e.to_string())
-}
-
 /// A unit's staff uploads a report: kept with its SHA-256, checked by the engine, stored
 /// with the findings. A file the engine cannot read is kept too, marked failed with why.
 pub async fn upload_report(
@@ -36,7 +28,7 @@ pub async fn upload_report(
 ) -> Result<UploadSummary> {
     let unit = unit_allowing(state, p, unit_id, Action::Write).await?;
     let unit_id = unit.id();
-    year_in_range(year).map_err(Error::BadRequest)?;
+    fazhi_domain::ReportYear::check(year).map_err(Error::BadRequest)?;
     check_file(state, &bytes)?;
     let filename = clean_filename(filename);
     if !fazhi_report::is_report_file_name(&filename) {

@@ -2,12 +2,13 @@
 //! lists an admin manages.
 
 use super::access::{node_allowing, require_manage_user, require_user_admin};
-use super::auth::{hash_password, one_time_password};
+use super::auth::one_time_password;
 use super::org::node_name;
 use crate::auth::Principal;
 use crate::error::{Error, Result};
 use crate::AppState;
 use fazhi_domain::access::holds_at_root;
+use fazhi_domain::password::hash_password;
 use fazhi_domain::{policy, Action, Grant, Node, Placement, RegionId, Role, UnitId, UserId};
 use fazhi_store::{NewUser, PasswordSet, Region, RoleGrant, User};
 use std::collections::HashMap;
