@@ -145,47 +145,14 @@ async fn a_one_time_password_must_be_changed_first() {
     let csrf = form.input_value("csrf_token").unwrap();
     let next = form.input_value("next").unwrap();
 
-    let mismatch = b
-        .post_form(
-            "/account/password",
-            &[
-                ("csrf_token", &csrf),
-                ("old", "Temp-pass-77"),
-                ("new", "Better-pass-2025"),
-                ("confirm", "Other-2025"),
-                ("next", &next),
-            ],
-        )
-        .await;
+    let mismatch = change_first(&b, &csrf, &next, "Better-pass-2025", "Other-2025").await;
     assert_eq!(mismatch.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(mismatch.body.contains("两次输入的新密码不一致"));
-    let weak = b
-        .post_form(
-            "/account/password",
-            &[
-                ("csrf_token", &csrf),
-                ("old", "Temp-pass-77"),
-                ("new", "short"),
-                ("confirm", "short"),
-                ("next", &next),
-            ],
-        )
-        .await;
+    let weak = change_first(&b, &csrf, &next, "short", "short").await;
     assert_eq!(weak.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(weak.body.contains("密码至少 10 个字符"));
 
-    let done = b
-        .post_form(
-            "/account/password",
-            &[
-                ("csrf_token", &csrf),
-                ("old", "Temp-pass-77"),
-                ("new", "Better-pass-2025"),
-                ("confirm", "Better-pass-2025"),
-                ("next", &next),
-            ],
-        )
-        .await;
+    let done = change_first(&b, &csrf, &next, "Better-pass-2025", "Better-pass-2025").await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
     assert_eq!(
         done.location(),
@@ -389,6 +356,25 @@ async fn a_huge_login_name_on_the_page_is_refused_and_bounded_in_the_audit() {
     let row = serde_json::to_string(&e).unwrap();
     assert!(row.len() < 1_000, "audit row of {} bytes", row.len());
     assert!(e.actor_login.ends_with('…'));
+}
+
+/// Posts the one-time password form (its CSRF token and `next`) of the account made with
+/// `Temp-pass-77`.
+async fn change_first(
+    b: &Browser,
+    csrf: &str,
+    next: &str,
+    new: &str,
+    confirm: &str,
+) -> common::Page {
+    let form = [
+        ("csrf_token", csrf),
+        ("old", "Temp-pass-77"),
+        ("new", new),
+        ("confirm", confirm),
+        ("next", next),
+    ];
+    b.post_form("/account/password", &form).await
 }
 
 /// Posts the password form of a signed-in browser.

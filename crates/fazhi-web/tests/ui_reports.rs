@@ -129,6 +129,30 @@ async fn upload_then_read_the_findings() {
     assert!(other.body.contains("2020 年度暂无上传的报告"));
 }
 
+/// Uploads a 2024 report as htmx does: the CSRF token in a header.
+async fn htmx_upload(
+    b: &Browser,
+    unit: i64,
+    csrf: &str,
+    name: &'static str,
+    bytes: Vec<u8>,
+) -> common::Page {
+    let form = reqwest::multipart::Form::new().text("year", "2024").part(
+        "file",
+        reqwest::multipart::Part::bytes(bytes).file_name(name),
+    );
+    let resp = b
+        .raw
+        .post(b.url(&format!("/units/{unit}/uploads")))
+        .header("HX-Request", "true")
+        .header("X-CSRF-Token", csrf)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    common::Page::of(resp).await
+}
+
 #[tokio::test]
 async fn htmx_upload_returns_the_list_and_errors_go_to_the_flash() {
     let app = TestApp::builder().max_upload_bytes(64 * 1024).spawn().await;
@@ -137,20 +161,14 @@ async fn htmx_upload_returns_the_list_and_errors_go_to_the_flash() {
     let csrf = b.csrf().await;
 
     // htmx sends the token in the header; the answer is the refreshed list.
-    let form = reqwest::multipart::Form::new().text("year", "2024").part(
-        "file",
-        reqwest::multipart::Part::bytes(REPORT_TXT.as_bytes().to_vec()).file_name("报告.txt"),
-    );
-    let resp = b
-        .raw
-        .post(b.url(&format!("/units/{}/uploads", w.unit_a.id)))
-        .header("HX-Request", "true")
-        .header("X-CSRF-Token", &csrf)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    let page = common::Page::of(resp).await;
+    let page = htmx_upload(
+        &b,
+        w.unit_a.id,
+        &csrf,
+        "报告.txt",
+        REPORT_TXT.as_bytes().to_vec(),
+    )
+    .await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert!(!page.is_full_page());
     assert!(page.body.contains("已上传“报告.txt”（2024 年度）"));
@@ -159,20 +177,7 @@ async fn htmx_upload_returns_the_list_and_errors_go_to_the_flash() {
 
     // Too large: a clear Chinese message, swapped into #flash.
     let big = vec![b'x'; 80 * 1024];
-    let form = reqwest::multipart::Form::new().text("year", "2024").part(
-        "file",
-        reqwest::multipart::Part::bytes(big.clone()).file_name("大文件.txt"),
-    );
-    let resp = b
-        .raw
-        .post(b.url(&format!("/units/{}/uploads", w.unit_a.id)))
-        .header("HX-Request", "true")
-        .header("X-CSRF-Token", &csrf)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    let page = common::Page::of(resp).await;
+    let page = htmx_upload(&b, w.unit_a.id, &csrf, "大文件.txt", big.clone()).await;
     assert_eq!(page.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(page.header("hx-retarget"), Some("#flash"));
     assert!(
@@ -189,20 +194,7 @@ async fn htmx_upload_returns_the_list_and_errors_go_to_the_flash() {
 
     // Far beyond the limit: cut off while reading, still a clear answer, either way.
     let huge = vec![b'y'; 300 * 1024];
-    let form = reqwest::multipart::Form::new().text("year", "2024").part(
-        "file",
-        reqwest::multipart::Part::bytes(huge.clone()).file_name("巨大.txt"),
-    );
-    let resp = b
-        .raw
-        .post(b.url(&format!("/units/{}/uploads", w.unit_a.id)))
-        .header("HX-Request", "true")
-        .header("X-CSRF-Token", &csrf)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    let page = common::Page::of(resp).await;
+    let page = htmx_upload(&b, w.unit_a.id, &csrf, "巨大.txt", huge.clone()).await;
     assert_eq!(page.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert!(
         page.body.contains("文件过大，超过上传大小上限 64 KB"),

@@ -18,6 +18,24 @@ pub const MAX_UPLOAD: u64 = 300 * 1024;
 /// A fictional market regulator's annual report (five parts) as plain text.
 pub const REPORT: &str = include_str!("report_market.txt");
 
+/// The ledger's endpoints (method, path as the OpenAPI document writes it).
+pub const LEDGER_ENDPOINTS: &[(&str, &str)] = &[
+    ("get", "/ledger/kinds"),
+    ("get", "/units/{id}/ledger/summary"),
+    ("get", "/units/{id}/ledger/{kind}"),
+    ("post", "/units/{id}/ledger/{kind}"),
+    ("get", "/units/{id}/ledger/{kind}/template"),
+    ("get", "/units/{id}/ledger/{kind}/export"),
+    ("post", "/units/{id}/ledger/{kind}/import"),
+    ("get", "/ledger/records/{rid}"),
+    ("put", "/ledger/records/{rid}"),
+    ("delete", "/ledger/records/{rid}"),
+    ("post", "/ledger/records/{rid}/restore"),
+    ("post", "/ledger/records/{rid}/attachments"),
+    ("get", "/ledger/attachments/{aid}"),
+    ("delete", "/ledger/attachments/{aid}"),
+];
+
 /// An account of the test world: its id, login and a working API token.
 #[derive(Debug, Clone)]
 pub struct Account {
@@ -169,6 +187,53 @@ impl ApiWorld {
             csrf,
             set_cookie,
         }
+    }
+
+    /// Sends a request as `who` (with its API token); answers the status and JSON body.
+    pub async fn call(&self, method: Method, path: &str, who: &Account) -> (StatusCode, Value) {
+        json(self.with_token(method, path, who).send().await.unwrap()).await
+    }
+
+    /// [`ApiWorld::call`] with a JSON body.
+    pub async fn call_json(
+        &self,
+        method: Method,
+        path: &str,
+        who: &Account,
+        body: &Value,
+    ) -> (StatusCode, Value) {
+        json(
+            self.with_token(method, path, who)
+                .json(body)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// Sends a request without credentials; answers the status and JSON body.
+    pub async fn call_anon(&self, method: Method, path: &str) -> (StatusCode, Value) {
+        json(self.request(method, path).send().await.unwrap()).await
+    }
+
+    /// [`ApiWorld::call_anon`] with a JSON body.
+    pub async fn call_anon_json(
+        &self,
+        method: Method,
+        path: &str,
+        body: &Value,
+    ) -> (StatusCode, Value) {
+        json(self.request(method, path).json(body).send().await.unwrap()).await
+    }
+
+    /// Uploads [`REPORT`] for 2024 as `who`; answers the upload's id and the response body.
+    pub async fn upload_report(&self, who: &Account, unit: i64) -> (i64, Value) {
+        let res = self
+            .upload(who, unit, 2024, "报告.txt", REPORT.as_bytes().to_vec())
+            .await;
+        let (_, detail) = json(res).await;
+        (detail["upload"]["id"].as_i64().unwrap(), detail)
     }
 
     /// Uploads `bytes` as the report of `unit` for `year`, as `who`.

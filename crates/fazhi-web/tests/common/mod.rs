@@ -15,6 +15,7 @@
 pub mod api;
 pub mod browser;
 pub mod db;
+pub mod ledger;
 pub mod snap;
 pub mod world;
 
