@@ -378,10 +378,15 @@ pub async fn top_regions_allowing(
 /// The units a person may read (his own units; every unit below a supervisor's or admin's
 /// region), ordered as the store orders them.
 pub async fn readable_units(state: &AppState, p: &Principal) -> Result<Vec<Unit>> {
+    units_allowing(state, p, Action::Read).await
+}
+
+/// The units where a person may do `action`, ordered as the store orders them.
+pub async fn units_allowing(state: &AppState, p: &Principal, action: Action) -> Result<Vec<Unit>> {
     let units = state.org().units(None).await?;
     Ok(units
         .into_iter()
-        .filter(|u| p.can(Action::Read, &Placement::unit(u.id, u.region_path.clone())))
+        .filter(|u| p.can(action, &Placement::unit(u.id, u.region_path.clone())))
         .collect())
 }
 

@@ -3,6 +3,7 @@
 
 use super::access::{
     readable_units, region_allowing, require_at_root, require_org_import, require_org_parent,
+    units_allowing,
 };
 use super::files::{clean_filename, file_slot};
 use crate::auth::Principal;
@@ -382,17 +383,9 @@ pub async fn org_tree(state: &AppState, p: &Principal) -> Result<OrgTree> {
             }
         })
         .collect();
-    let units = state
-        .org()
-        .units(None)
+    let units = units_allowing(state, p, Action::ManageOrg)
         .await?
         .into_iter()
-        .filter(|u| {
-            p.can(
-                Action::ManageOrg,
-                &Placement::unit(u.id, u.region_path.clone()),
-            )
-        })
         .map(|u| {
             let editable = p.can(Action::ManageOrg, &Placement::region(u.region_path.clone()));
             OrgUnit { unit: u, editable }

@@ -1,7 +1,7 @@
 //! Accounts and their roles: create, disable, reset a password, grant and revoke, and the
 //! lists an admin manages.
 
-use super::access::{node_allowing, require_manage_user, require_user_admin};
+use super::access::{node_allowing, require_manage_user, require_user_admin, units_allowing};
 use super::auth::{hash_password, one_time_password};
 use super::org::node_name;
 use crate::auth::Principal;
@@ -200,17 +200,6 @@ pub async fn grantable_nodes(
         .into_iter()
         .filter(|r| p.can(Action::ManageUsers, &Placement::region(r.path.clone())))
         .collect();
-    let units = state
-        .org()
-        .units(None)
-        .await?
-        .into_iter()
-        .filter(|u| {
-            p.can(
-                Action::ManageUsers,
-                &Placement::unit(u.id, u.region_path.clone()),
-            )
-        })
-        .collect();
+    let units = units_allowing(state, p, Action::ManageUsers).await?;
     Ok((regions, units))
 }
