@@ -99,7 +99,7 @@ fn bearer(parts: &Parts) -> Option<&str> {
 /// The account's grants, as its principal carries them.
 async fn grants_of(state: &AppState, user: &User) -> Result<Vec<Grant>> {
     Ok(state
-        .store
+        .users()
         .grants(user.id)
         .await?
         .into_iter()
@@ -110,7 +110,8 @@ async fn grants_of(state: &AppState, user: &User) -> Result<Vec<Grant>> {
 async fn resolve(parts: &Parts, state: &AppState) -> Result<Option<Principal>> {
     let addr = client_addr(parts);
     if let Some(token) = bearer(parts) {
-        let Some((api_token, user)) = state.store.api_token_user(&token_hash(token)).await? else {
+        let Some((api_token, user)) = state.users().api_token_user(&token_hash(token)).await?
+        else {
             return Err(Error::Unauthorized);
         };
         let grants = grants_of(state, &user).await?;
@@ -128,7 +129,7 @@ async fn resolve(parts: &Parts, state: &AppState) -> Result<Option<Principal>> {
         return Ok(None);
     };
     let hash = token_hash(token);
-    let Some((session, user)) = state.store.session(&hash, Utc::now()).await? else {
+    let Some((session, user)) = state.sessions().session(&hash, Utc::now()).await? else {
         return Ok(None);
     };
     let grants = grants_of(state, &user).await?;

@@ -15,7 +15,7 @@ pub mod views;
 use axum::Router;
 use fazhi_domain::Frameworks;
 use fazhi_report::Engine;
-use fazhi_store::Store;
+use fazhi_store::{AuditStore, LedgerStore, OrgStore, ReportStore, SessionStore, Store, UserStore};
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -48,9 +48,13 @@ impl Default for WebConfig {
 }
 
 /// What every handler gets. Cheap to clone.
+///
+/// The store is private: handlers and operations reach it through the narrow accessors
+/// ([`AppState::org`], [`AppState::users`], …), each of which hands out one capability trait
+/// of `fazhi-store`, so every call names the capability it uses.
 #[derive(Clone)]
 pub struct AppState {
-    pub store: Arc<dyn Store>,
+    store: Arc<dyn Store>,
     pub engine: Arc<Engine>,
     pub config: Arc<WebConfig>,
     pub throttle: Arc<ops::auth::LoginThrottle>,
@@ -92,6 +96,40 @@ impl AppState {
             throttle: Arc::new(ops::auth::LoginThrottle::default()),
             file_slots: Arc::new(tokio::sync::Semaphore::new(ops::files::FILE_SLOTS)),
         }
+    }
+}
+
+/// The narrow store capabilities. Each is the same store seen through one trait (trait
+/// upcasting); nothing in this crate but [`AppState`] holds the whole `dyn Store`.
+impl AppState {
+    /// Regions, units and the organisation import.
+    pub fn org(&self) -> &dyn OrgStore {
+        &*self.store
+    }
+
+    /// Accounts, grants, password history and API tokens.
+    pub fn users(&self) -> &dyn UserStore {
+        &*self.store
+    }
+
+    /// Sessions and failed sign-ins.
+    pub fn sessions(&self) -> &dyn SessionStore {
+        &*self.store
+    }
+
+    /// The audit log (read only).
+    pub fn audit_log(&self) -> &dyn AuditStore {
+        &*self.store
+    }
+
+    /// Report uploads, checks and publication.
+    pub fn reports(&self) -> &dyn ReportStore {
+        &*self.store
+    }
+
+    /// Ledger records and their attachments. (`ledger` is the ledger's rules, not its store.)
+    pub fn ledger_store(&self) -> &dyn LedgerStore {
+        &*self.store
     }
 }
 

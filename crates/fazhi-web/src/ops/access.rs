@@ -183,7 +183,7 @@ impl<'a> ManagedUser<'a> {
 // Where things sit
 
 pub async fn unit_placement(state: &AppState, unit_id: UnitId) -> Result<(Unit, Placement)> {
-    let unit = state.store.unit(unit_id).await?;
+    let unit = state.org().unit(unit_id).await?;
     let placement = Placement::unit(unit.id, unit.region_path.clone());
     Ok((unit, placement))
 }
@@ -192,7 +192,7 @@ pub async fn region_placement(
     state: &AppState,
     region_id: RegionId,
 ) -> Result<(Region, Placement)> {
-    let region = state.store.region(region_id).await?;
+    let region = state.org().region(region_id).await?;
     let placement = Placement::region(region.path.clone());
     Ok((region, placement))
 }
@@ -268,7 +268,7 @@ pub async fn require_at_root<'a>(
     p: &'a Principal,
     action: Action,
 ) -> Result<RootAdmin<'a>> {
-    let regions = state.store.regions().await?;
+    let regions = state.org().regions().await?;
     if action == Action::ManageOrg && may_bootstrap(regions.is_empty(), &p.grants) {
         // Bootstrap: on a database without any region, the accounts that exist were made by
         // `fazhi admin create` or the first start (nobody can grant roles without a tree),
@@ -333,8 +333,8 @@ pub async fn require_manage_user<'a>(
     p: &'a Principal,
     id: UserId,
 ) -> Result<ManagedUser<'a>> {
-    let user = state.store.user(id).await?;
-    let grants = state.store.grants(id).await?;
+    let user = state.users().user(id).await?;
+    let grants = state.users().grants(id).await?;
     if grants.is_empty() && !is_root_admin(state, p, Action::ManageUsers).await? {
         return Err(Error::Forbidden);
     }
@@ -353,7 +353,7 @@ pub async fn require_manage_user<'a>(
 
 /// Whether `p` holds `action` at a top-level region (for what a page offers).
 pub async fn is_root_admin(state: &AppState, p: &Principal, action: Action) -> Result<bool> {
-    let regions = state.store.regions().await?;
+    let regions = state.org().regions().await?;
     Ok(holds_at_root(
         &p.grants,
         action,
@@ -368,7 +368,7 @@ pub async fn top_regions_allowing(
     p: &Principal,
     action: Action,
 ) -> Result<Vec<Region>> {
-    let regions = state.store.regions().await?;
+    let regions = state.org().regions().await?;
     Ok(top_regions(&regions, |r| &r.path, &p.grants, action)
         .into_iter()
         .cloned()
@@ -378,10 +378,15 @@ pub async fn top_regions_allowing(
 /// The units a person may read (his own units; every unit below a supervisor's or admin's
 /// region), ordered as the store orders them.
 pub async fn readable_units(state: &AppState, p: &Principal) -> Result<Vec<Unit>> {
-    let units = state.store.units(None).await?;
+    units_allowing(state, p, Action::Read).await
+}
+
+/// The units where a person may do `action`, ordered as the store orders them.
+pub async fn units_allowing(state: &AppState, p: &Principal, action: Action) -> Result<Vec<Unit>> {
+    let units = state.org().units(None).await?;
     Ok(units
         .into_iter()
-        .filter(|u| p.can(Action::Read, &Placement::unit(u.id, u.region_path.clone())))
+        .filter(|u| p.can(action, &Placement::unit(u.id, u.region_path.clone())))
         .collect())
 }
 

@@ -27,7 +27,7 @@ pub async fn audit(
     let region = region_allowing(state, p, region, Action::ReadAudit).await?;
     filter.region_id = Some(region.id());
     filter.limit = filter.limit.clamp(1, 10_000);
-    Ok(state.store.audit(&filter).await?)
+    Ok(state.audit_log().audit(&filter).await?)
 }
 
 /// The top regions whose audit log a person may read (for the audit page's region choice).

@@ -182,7 +182,7 @@ pub async fn login(state: &AppState, login: &str, password: &str, addr: &str) ->
     // A password of more than MAX_PASSWORD_CHARS characters has more than 4 bytes each.
     let plausible = password.len() <= 4 * policy::MAX_PASSWORD_CHARS;
     let user = match policy::lookup_login(login) {
-        Some(name) if plausible => state.store.user_by_login(name).await?,
+        Some(name) if plausible => state.users().user_by_login(name).await?,
         _ => None,
     };
     let ok = match &user {
@@ -195,7 +195,10 @@ pub async fn login(state: &AppState, login: &str, password: &str, addr: &str) ->
     };
     let Some(user) = user.filter(|_| ok) else {
         state.throttle.fail(&shown, addr);
-        state.store.record_login_failure(&actor, &shown).await?;
+        state
+            .sessions()
+            .record_login_failure(&actor, &shown)
+            .await?;
         return Err(Error::BadRequest("登录名或密码不正确，或账号已停用".into()));
     };
     state.throttle.clear(&shown, addr);
@@ -213,7 +216,7 @@ pub async fn login(state: &AppState, login: &str, password: &str, addr: &str) ->
         user_id: Some(user.id),
         ..actor
     };
-    state.store.create_session(&actor, &session).await?;
+    state.sessions().create_session(&actor, &session).await?;
     Ok(NewLogin {
         token,
         session,
@@ -231,10 +234,10 @@ fn dummy_hash() -> &'static str {
 /// the API token used (revoked and audited; logging out is how a script says it is done).
 pub async fn logout(state: &AppState, p: &Principal) -> Result<()> {
     if let Some(hash) = &p.session_hash {
-        state.store.delete_session(&p.actor(), hash).await?;
+        state.sessions().delete_session(&p.actor(), hash).await?;
     }
     if let Some(id) = p.token_id {
-        state.store.revoke_api_token(&p.actor(), id).await?;
+        state.users().revoke_api_token(&p.actor(), id).await?;
     }
     Ok(())
 }
@@ -266,7 +269,7 @@ pub async fn change_password(
     policy::check_password_with(new, login, &state.frameworks.passwords)
         .map_err(|e| Error::BadRequest(e.to_string()))?;
     let mut hashes = vec![p.user.password_hash.clone()];
-    hashes.extend(state.store.password_history(p.user.id).await?);
+    hashes.extend(state.users().password_history(p.user.id).await?);
     let candidate = new.to_string();
     // Up to six argon2 verifications and a hash: off the async threads.
     let hash = tokio::task::spawn_blocking(move || {
@@ -279,7 +282,7 @@ pub async fn change_password(
     .map_err(|e| Error::Internal(format!("密码校验任务异常：{e}")))?
     .map_err(|e| Error::BadRequest(e.to_string()))?;
     state
-        .store
+        .users()
         .set_password(
             &p.actor(),
             p.user.id,
@@ -289,7 +292,7 @@ pub async fn change_password(
         .await?;
     // Whoever else was signed in with the old password is signed out; this browser stays.
     state
-        .store
+        .sessions()
         .end_sessions(&p.actor(), p.user.id, p.session_hash.as_deref())
         .await?;
     Ok(())
@@ -305,7 +308,7 @@ pub async fn create_api_token(
         policy::check_token_name(name).map_err(|e| Error::BadRequest(e.message("令牌名称")))?;
     let token = random_token("fz_");
     let row = state
-        .store
+        .users()
         .create_api_token(&p.actor(), p.user.id, &name, &token_hash(&token))
         .await?;
     Ok((row, token))
@@ -313,13 +316,13 @@ pub async fn create_api_token(
 
 /// The signed-in person's API tokens (their hashes never leave the store).
 pub async fn my_api_tokens(state: &AppState, p: &Principal) -> Result<Vec<fazhi_store::ApiToken>> {
-    Ok(state.store.api_tokens(p.user.id).await?)
+    Ok(state.users().api_tokens(p.user.id).await?)
 }
 
 /// Revokes one of the signed-in person's own API tokens; others' tokens are not found.
 pub async fn revoke_my_api_token(state: &AppState, p: &Principal, id: i64) -> Result<()> {
     let mine = state
-        .store
+        .users()
         .api_tokens(p.user.id)
         .await?
         .into_iter()
@@ -327,7 +330,7 @@ pub async fn revoke_my_api_token(state: &AppState, p: &Principal, id: i64) -> Re
     if !mine {
         return Err(Error::NotFound("令牌"));
     }
-    Ok(state.store.revoke_api_token(&p.actor(), id).await?)
+    Ok(state.users().revoke_api_token(&p.actor(), id).await?)
 }
 
 #[cfg(test)]

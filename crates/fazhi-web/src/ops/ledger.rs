@@ -109,7 +109,7 @@ async fn record_for<'a>(
     rid: RecordId,
     action: Action,
 ) -> Result<(UnitAccess<'a>, LedgerRow)> {
-    let row = match state.store.record(rid).await {
+    let row = match state.ledger_store().record(rid).await {
         Ok(row) => row,
         Err(fazhi_store::StoreError::NotFound(_)) => return Err(Error::NotFound("台账记录")),
         Err(e) => return Err(e.into()),
@@ -211,7 +211,7 @@ pub async fn list_records(
         0 => DEFAULT_PAGE,
         n => n.min(MAX_PAGE),
     };
-    Ok(state.store.records(&q).await?)
+    Ok(state.ledger_store().records(&q).await?)
 }
 
 /// One record, deleted or not, with its unit.
@@ -234,7 +234,7 @@ pub async fn create_record(
     let unit = unit_allowing(state, p, unit_id, Action::Write).await?;
     let (data, warnings) = checked(state, kind, &input)?;
     let row = state
-        .store
+        .ledger_store()
         .create_record(&unit.actor(), unit.id(), &data)
         .await?;
     Ok(Saved { row, warnings })
@@ -256,7 +256,7 @@ pub async fn update_record(
     }
     let (data, warnings) = checked(state, current.record.data.kind, &input)?;
     let row = state
-        .store
+        .ledger_store()
         .update_record(&unit.actor(), current.record.id, &data, version)
         .await?;
     Ok(Saved { row, warnings })
@@ -266,7 +266,7 @@ pub async fn update_record(
 pub async fn delete_record(state: &AppState, p: &Principal, rid: RecordId) -> Result<LedgerRow> {
     let (unit, row) = record_for(state, p, rid, Action::Write).await?;
     Ok(state
-        .store
+        .ledger_store()
         .delete_record(&unit.actor(), row.record.id)
         .await?)
 }
@@ -274,7 +274,7 @@ pub async fn delete_record(state: &AppState, p: &Principal, rid: RecordId) -> Re
 pub async fn restore_record(state: &AppState, p: &Principal, rid: RecordId) -> Result<LedgerRow> {
     let (unit, row) = record_for(state, p, rid, Action::Write).await?;
     Ok(state
-        .store
+        .ledger_store()
         .restore_record(&unit.actor(), row.record.id)
         .await?)
 }
@@ -301,7 +301,7 @@ pub struct Summary {
 /// The (not deleted) records of a unit, of one year or all.
 async fn records_of(state: &AppState, unit_id: UnitId, year: Option<i32>) -> Result<Vec<Record>> {
     let page = state
-        .store
+        .ledger_store()
         .records(&LedgerQuery {
             unit_id,
             year,
@@ -320,10 +320,12 @@ fn check_year_range(year: i32) -> Result<()> {
 pub async fn default_year(state: &AppState, p: &Principal, unit_id: UnitId) -> Result<i32> {
     use chrono::Datelike;
     unit_allowing(state, p, unit_id, Action::Read).await?;
-    Ok(match state.store.ledger_years(unit_id).await?.first() {
-        Some(y) => *y,
-        None => today().year(),
-    })
+    Ok(
+        match state.ledger_store().ledger_years(unit_id).await?.first() {
+            Some(y) => *y,
+            None => today().year(),
+        },
+    )
 }
 
 pub async fn summary(
@@ -342,7 +344,7 @@ pub async fn summary(
         .filter(|r| r.data.year == year)
         .cloned()
         .collect();
-    let mut years = state.store.ledger_years(unit_id).await?;
+    let mut years = state.ledger_store().ledger_years(unit_id).await?;
     if !years.contains(&year) {
         years.push(year);
     }
@@ -386,7 +388,7 @@ pub async fn figure_records(
         return Ok((unit, figure, Vec::new()));
     }
     let rows = state
-        .store
+        .ledger_store()
         .records(&LedgerQuery {
             unit_id,
             ids: Some(figure.record_ids.clone()),
@@ -451,7 +453,7 @@ pub async fn export(
     let mut q = q.clone();
     q.offset = 0;
     q.limit = 0;
-    let rows = state.store.records(&q).await?;
+    let rows = state.ledger_store().records(&q).await?;
     let records: Vec<Record> = rows.items.into_iter().map(|r| r.record).collect();
     let bytes = match format {
         fazhi_sheet::Format::Xlsx => {
@@ -547,7 +549,7 @@ pub async fn import(
     // A row identical to a record the unit already keeps (same year and fields) would count
     // the same work twice: importing the same file again imports nothing and says why.
     let existing = state
-        .store
+        .ledger_store()
         .records(&LedgerQuery {
             unit_id,
             kind: Some(kind),
@@ -576,7 +578,7 @@ pub async fn import(
     }
     let data: Vec<RecordData> = rows.into_iter().map(|r| r.data).collect();
     let count = state
-        .store
+        .ledger_store()
         .import_records(&unit.actor(), unit.id(), &data)
         .await?;
     Ok(ImportOutcome { count })
@@ -604,7 +606,7 @@ pub async fn add_attachment(
         t => t,
     };
     Ok(state
-        .store
+        .ledger_store()
         .add_attachment(
             &unit.actor(),
             row.record.id,
@@ -623,7 +625,7 @@ async fn attachment_for<'a>(
     aid: i64,
     action: Action,
 ) -> Result<(UnitAccess<'a>, Attachment, Vec<u8>)> {
-    let (att, bytes) = match state.store.attachment(aid).await {
+    let (att, bytes) = match state.ledger_store().attachment(aid).await {
         Ok(x) => x,
         Err(fazhi_store::StoreError::NotFound(_)) => return Err(Error::NotFound("附件")),
         Err(e) => return Err(e.into()),
@@ -651,7 +653,10 @@ pub async fn attachment(
 /// what was removed, so the page can go back to its record.
 pub async fn delete_attachment(state: &AppState, p: &Principal, aid: i64) -> Result<Attachment> {
     let (unit, att, _) = attachment_for(state, p, aid, Action::Write).await?;
-    state.store.delete_attachment(&unit.actor(), att.id).await?;
+    state
+        .ledger_store()
+        .delete_attachment(&unit.actor(), att.id)
+        .await?;
     Ok(att)
 }
 

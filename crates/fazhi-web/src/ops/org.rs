@@ -3,6 +3,7 @@
 
 use super::access::{
     readable_units, region_allowing, require_at_root, require_org_import, require_org_parent,
+    units_allowing,
 };
 use super::files::{clean_filename, file_slot};
 use crate::auth::Principal;
@@ -22,7 +23,7 @@ fn org_text(what: &str, value: &str, max: usize) -> Result<String> {
 /// The whole region tree (parents before children) for any signed-in person: the names of
 /// administrative divisions are public, and every role needs them to find its way.
 pub async fn all_regions(state: &AppState, _signed_in: &Principal) -> Result<Vec<Region>> {
-    Ok(state.store.regions().await?)
+    Ok(state.org().regions().await?)
 }
 
 /// An admin adds a region below one he manages (a top-level region: a root admin only).
@@ -52,13 +53,13 @@ pub async fn create_region(
         name,
         level,
     };
-    let region = state.store.create_region(&actor, &new).await?;
+    let region = state.org().create_region(&actor, &new).await?;
     if bootstrap {
         let grant = Grant {
             role: Role::Admin,
             node: Node::Region(region.id),
         };
-        state.store.grant(&actor, p.user.id, grant).await?;
+        state.users().grant(&actor, p.user.id, grant).await?;
     }
     Ok(region)
 }
@@ -73,7 +74,7 @@ pub async fn update_region(
     code: Option<&str>,
     name: Option<&str>,
 ) -> Result<Region> {
-    let region = state.store.region(id).await?;
+    let region = state.org().region(id).await?;
     let parent = require_org_parent(
         state,
         p,
@@ -83,7 +84,7 @@ pub async fn update_region(
     let code = org_text("区划代码", code.unwrap_or(&region.code), 64)?;
     let name = org_text("区划名称", name.unwrap_or(&region.name), 100)?;
     Ok(state
-        .store
+        .org()
         .update_region(&parent.actor(), region.id, &name, &code)
         .await?)
 }
@@ -95,7 +96,7 @@ pub async fn units_below(
     region: Option<RegionId>,
 ) -> Result<Vec<fazhi_store::Unit>> {
     if let Some(r) = region {
-        state.store.region(r).await?;
+        state.org().region(r).await?;
     }
     let units = readable_units(state, p).await?;
     Ok(match region {
@@ -133,7 +134,7 @@ pub async fn create_unit(
         region_id: region.id(),
         ..new
     };
-    Ok(state.store.create_unit(&region.actor(), &new).await?)
+    Ok(state.org().create_unit(&region.actor(), &new).await?)
 }
 
 /// An admin changes a unit (`change` turns the unit as it is into the unit as it will be);
@@ -144,14 +145,14 @@ pub async fn update_unit(
     id: UnitId,
     change: impl FnOnce(&fazhi_store::Unit) -> fazhi_store::NewUnit,
 ) -> Result<fazhi_store::Unit> {
-    let unit = state.store.unit(id).await?;
+    let unit = state.org().unit(id).await?;
     // Where it sits now: `ManageOrg` at its region (a unit always has one).
     let now = require_org_parent(state, p, &unit.region_path).await?;
     let new = clean_new_unit(&change(&unit))?;
     if new.region_id != unit.region_id {
         region_allowing(state, p, new.region_id, Action::ManageOrg).await?;
     }
-    Ok(state.store.update_unit(&now.actor(), unit.id, &new).await?)
+    Ok(state.org().update_unit(&now.actor(), unit.id, &new).await?)
 }
 
 /// Applies organisation rows (with their line numbers) all together or not at all. Every
@@ -174,7 +175,7 @@ pub async fn import_org_rows(
     // One plan against the organisation as it is (names and codes by the same rule as the
     // forms, every bad row at once); rights are checked where the plan reaches before any
     // refused row is shown, then the store applies the plan.
-    let snapshot = state.store.org_snapshot().await?;
+    let snapshot = state.org().org_snapshot().await?;
     let plan = match fazhi_domain::org::plan_import(&snapshot, rows) {
         Ok(plan) => plan,
         Err(refusal) => {
@@ -187,7 +188,7 @@ pub async fn import_org_rows(
     for path in plan.reach() {
         require_org_parent(state, p, path).await?;
     }
-    Ok(state.store.apply_org_plan(&p.actor(), &plan).await?)
+    Ok(state.org().apply_org_plan(&p.actor(), &plan).await?)
 }
 
 /// An organisation sheet (CSV or XLSX) read with `fazhi_sheet` and imported; every bad
@@ -231,7 +232,7 @@ pub async fn export_org(
     p: &Principal,
     format: fazhi_sheet::Format,
 ) -> Result<(String, &'static str, Vec<u8>)> {
-    let regions = state.store.regions().await?;
+    let regions = state.org().regions().await?;
     let managed: Vec<Region> = regions
         .iter()
         .filter(|r| p.can(Action::ManageOrg, &Placement::region(r.path.clone())))
@@ -242,7 +243,7 @@ pub async fn export_org(
     }
     let ids: std::collections::HashSet<RegionId> = managed.iter().map(|r| r.id).collect();
     let units: Vec<fazhi_store::Unit> = state
-        .store
+        .org()
         .units(None)
         .await?
         .into_iter()
@@ -279,12 +280,12 @@ pub async fn export_org(
 /// The name of the region or unit a grant sits at (`区划 12` when it vanished).
 pub async fn node_name(state: &AppState, node: Node) -> Result<String> {
     Ok(match node {
-        Node::Region(id) => match state.store.region(id).await {
+        Node::Region(id) => match state.org().region(id).await {
             Ok(r) => r.name,
             Err(fazhi_store::StoreError::NotFound(_)) => format!("区划 {id}"),
             Err(e) => return Err(e.into()),
         },
-        Node::Unit(id) => match state.store.unit(id).await {
+        Node::Unit(id) => match state.org().unit(id).await {
             Ok(u) => u.name,
             Err(fazhi_store::StoreError::NotFound(_)) => format!("单位 {id}"),
             Err(e) => return Err(e.into()),
@@ -295,7 +296,7 @@ pub async fn node_name(state: &AppState, node: Node) -> Result<String> {
 /// The name of every region and unit by node (for lists of grants).
 pub async fn node_names(state: &AppState) -> Result<HashMap<Node, String>> {
     let mut names: HashMap<Node, String> = state
-        .store
+        .org()
         .regions()
         .await?
         .into_iter()
@@ -303,7 +304,7 @@ pub async fn node_names(state: &AppState) -> Result<HashMap<Node, String>> {
         .collect();
     names.extend(
         state
-            .store
+            .org()
             .units(None)
             .await?
             .into_iter()
@@ -326,7 +327,7 @@ pub async fn my_units(state: &AppState, p: &Principal) -> Result<Vec<fazhi_store
     if mine.is_empty() {
         return Ok(Vec::new());
     }
-    let units = state.store.units(None).await?;
+    let units = state.org().units(None).await?;
     Ok(units.into_iter().filter(|u| mine.contains(&u.id)).collect())
 }
 
@@ -354,7 +355,7 @@ pub struct OrgTree {
 }
 
 pub async fn org_tree(state: &AppState, p: &Principal) -> Result<OrgTree> {
-    let regions = state.store.regions().await?;
+    let regions = state.org().regions().await?;
     // On an empty tree the first admin (without roles yet) may add the first region.
     let bootstrap = may_bootstrap(regions.is_empty(), &p.grants);
     if !bootstrap && require_org_import(p).is_err() {
@@ -382,17 +383,9 @@ pub async fn org_tree(state: &AppState, p: &Principal) -> Result<OrgTree> {
             }
         })
         .collect();
-    let units = state
-        .store
-        .units(None)
+    let units = units_allowing(state, p, Action::ManageOrg)
         .await?
         .into_iter()
-        .filter(|u| {
-            p.can(
-                Action::ManageOrg,
-                &Placement::unit(u.id, u.region_path.clone()),
-            )
-        })
         .map(|u| {
             let editable = p.can(Action::ManageOrg, &Placement::region(u.region_path.clone()));
             OrgUnit { unit: u, editable }

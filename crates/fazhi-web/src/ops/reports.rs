@@ -83,7 +83,7 @@ pub async fn upload_report(
             title: filename.clone(),
         },
     };
-    Ok(state.store.create_upload(&unit.actor(), &new).await?)
+    Ok(state.reports().create_upload(&unit.actor(), &new).await?)
 }
 
 /// The row to store for a report the engine read.
@@ -123,7 +123,7 @@ async fn readable_upload(
     viewer: Option<&Principal>,
     id: i64,
 ) -> Result<UploadDetail> {
-    let detail = state.store.upload(id).await?;
+    let detail = state.reports().upload(id).await?;
     let placement = Placement::unit(detail.unit.id, detail.unit.region_path.clone());
     let allowed = viewer.is_some_and(|p| p.can(Action::Read, &placement))
         || detail.summary.published_at.is_some();
@@ -159,7 +159,7 @@ pub async fn upload_original(
     id: i64,
 ) -> Result<(UploadSummary, String, Vec<u8>)> {
     let detail = readable_upload(state, viewer, id).await?;
-    let bytes = state.store.upload_bytes(id).await?;
+    let bytes = state.reports().upload_bytes(id).await?;
     Ok((detail.summary, detail.content_type, bytes))
 }
 
@@ -170,7 +170,7 @@ pub async fn unit_uploads(
     year: Option<i32>,
 ) -> Result<(fazhi_store::Unit, Vec<UploadSummary>)> {
     let unit = unit_allowing(state, p, unit_id, Action::Read).await?;
-    let uploads = state.store.uploads_of_unit(unit.id(), year).await?;
+    let uploads = state.reports().uploads_of_unit(unit.id(), year).await?;
     Ok((unit.into_unit(), uploads))
 }
 
@@ -181,14 +181,14 @@ pub async fn set_published(
     id: i64,
     publish: bool,
 ) -> Result<UploadSummary> {
-    let detail = state.store.upload(id).await?;
+    let detail = state.reports().upload(id).await?;
     let unit = unit_read_allowing(p, detail.unit, Action::Approve)?;
     if publish && detail.summary.status != UploadStatus::Checked {
         return Err(Error::BadRequest("无法读取的文件不能发布".into()));
     }
     let at = publish.then(Utc::now);
     Ok(state
-        .store
+        .reports()
         .set_published(&unit.actor(), detail.summary.id, at)
         .await?)
 }
@@ -209,7 +209,7 @@ pub async fn published_reports(
     limit: u32,
 ) -> Result<Page<UploadSummary>> {
     Ok(state
-        .store
+        .reports()
         .published_uploads(offset, limit.clamp(1, 100))
         .await?)
 }
@@ -218,7 +218,7 @@ pub async fn published_reports(
 /// are written in the first months of the year after the one they report on).
 pub async fn default_report_year(state: &AppState) -> Result<i32> {
     use chrono::Datelike;
-    Ok(match state.store.upload_years().await?.first() {
+    Ok(match state.reports().upload_years().await?.first() {
         Some(y) => *y,
         None => Utc::now().year() - 1,
     })
@@ -237,7 +237,7 @@ pub async fn region_unit_overview(
         limit: q.limit.clamp(1, 500),
         ..q.clone()
     };
-    let page = state.store.unit_overview(&q).await?;
+    let page = state.reports().unit_overview(&q).await?;
     Ok((region.into_region(), page))
 }
 
@@ -253,7 +253,7 @@ pub async fn region_units_uploaded(
         region_id: region.id(),
         ..q.clone()
     };
-    Ok(state.store.count_units_uploaded(&q).await?)
+    Ok(state.reports().count_units_uploaded(&q).await?)
 }
 
 /// The region of a supervisor's query, once he may supervise there.

@@ -1,7 +1,7 @@
 //! Accounts and their roles: create, disable, reset a password, grant and revoke, and the
 //! lists an admin manages.
 
-use super::access::{node_allowing, require_manage_user, require_user_admin};
+use super::access::{node_allowing, require_manage_user, require_user_admin, units_allowing};
 use super::auth::one_time_password;
 use super::org::node_name;
 use crate::auth::Principal;
@@ -35,7 +35,7 @@ pub async fn create_user(
     }
     let password = one_time_password();
     let user = state
-        .store
+        .users()
         .create_user(
             &p.actor(),
             &NewUser {
@@ -51,7 +51,7 @@ pub async fn create_user(
             role: *role,
             node: node.node(),
         };
-        state.store.grant(&node.actor(), user.id, grant).await?;
+        state.users().grant(&node.actor(), user.id, grant).await?;
     }
     Ok((user, password))
 }
@@ -67,7 +67,7 @@ pub async fn set_user_disabled(
     }
     let user = require_manage_user(state, p, id).await?;
     Ok(state
-        .store
+        .users()
         .set_disabled(&user.actor(), user.id(), disabled)
         .await?)
 }
@@ -79,7 +79,7 @@ pub async fn reset_password(state: &AppState, p: &Principal, id: UserId) -> Resu
     let user = require_manage_user(state, p, id).await?;
     let password = one_time_password();
     state
-        .store
+        .users()
         .set_password(
             &user.actor(),
             user.id(),
@@ -88,7 +88,7 @@ pub async fn reset_password(state: &AppState, p: &Principal, id: UserId) -> Resu
         )
         .await?;
     state
-        .store
+        .sessions()
         .end_sessions(&user.actor(), user.id(), None)
         .await?;
     Ok(password)
@@ -107,19 +107,19 @@ pub async fn grant_role(
         role,
         node: at.node(),
     };
-    Ok(state.store.grant(&at.actor(), user.id(), grant).await?)
+    Ok(state.users().grant(&at.actor(), user.id(), grant).await?)
 }
 
 pub async fn revoke_role(state: &AppState, p: &Principal, grant_id: i64) -> Result<()> {
     let grant = state
-        .store
+        .users()
         .all_grants()
         .await?
         .into_iter()
         .find(|g| g.id == grant_id)
         .ok_or(Error::NotFound("授权"))?;
     let at = node_allowing(state, p, grant.grant.node, Action::ManageUsers).await?;
-    Ok(state.store.revoke(&at.actor(), grant.id).await?)
+    Ok(state.users().revoke(&at.actor(), grant.id).await?)
 }
 
 /// The accounts an admin manages (each with its grants): those whose every role sits within
@@ -129,8 +129,8 @@ pub async fn manageable_users(
     p: &Principal,
 ) -> Result<Vec<(User, Vec<RoleGrant>)>> {
     let p = require_user_admin(p)?.principal();
-    let regions = state.store.regions().await?;
-    let units = state.store.units(None).await?;
+    let regions = state.org().regions().await?;
+    let units = state.org().units(None).await?;
     let root_admin = holds_at_root(
         &p.grants,
         Action::ManageUsers,
@@ -149,11 +149,11 @@ pub async fn manageable_users(
             .is_some_and(|path| p.can(Action::ManageUsers, &Placement::unit(u, path.to_vec()))),
     };
     let mut by_user: HashMap<UserId, Vec<RoleGrant>> = HashMap::new();
-    for g in state.store.all_grants().await? {
+    for g in state.users().all_grants().await? {
         by_user.entry(g.user_id).or_default().push(g);
     }
     Ok(state
-        .store
+        .users()
         .users()
         .await?
         .into_iter()
@@ -181,7 +181,7 @@ pub async fn user_with_grants(
 /// The signed-in person's own grants, each with the name of its node.
 pub async fn my_grants(state: &AppState, p: &Principal) -> Result<Vec<(RoleGrant, String)>> {
     let mut out = Vec::new();
-    for g in state.store.grants(p.user.id).await? {
+    for g in state.users().grants(p.user.id).await? {
         let name = node_name(state, g.grant.node).await?;
         out.push((g, name));
     }
@@ -195,23 +195,12 @@ pub async fn grantable_nodes(
 ) -> Result<(Vec<Region>, Vec<fazhi_store::Unit>)> {
     let p = require_user_admin(p)?.principal();
     let regions: Vec<Region> = state
-        .store
+        .org()
         .regions()
         .await?
         .into_iter()
         .filter(|r| p.can(Action::ManageUsers, &Placement::region(r.path.clone())))
         .collect();
-    let units = state
-        .store
-        .units(None)
-        .await?
-        .into_iter()
-        .filter(|u| {
-            p.can(
-                Action::ManageUsers,
-                &Placement::unit(u.id, u.region_path.clone()),
-            )
-        })
-        .collect();
+    let units = units_allowing(state, p, Action::ManageUsers).await?;
     Ok((regions, units))
 }

@@ -15,7 +15,7 @@ use axum::response::Response;
 use fazhi_report::check::{Finding, Severity};
 use fazhi_report::ingest::Format;
 use fazhi_report::{
-    display_number, AnnualReport, BlockKind, Checked, CoverageLevel, Genre, Location, Section,
+    display_number, AnnualReport, Checked, CoverageLevel, Genre, Location, Section,
 };
 use fazhi_store::{Unit, UploadStatus, UploadSummary};
 
@@ -116,25 +116,6 @@ struct Mark<'a> {
     sev: &'static str,
     rule: &'a str,
     message: &'a str,
-}
-
-fn severity_key(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Info => "info",
-    }
-}
-
-fn kind_key(k: BlockKind) -> &'static str {
-    match k {
-        BlockKind::Front => "front",
-        BlockKind::Title => "title",
-        BlockKind::Salutation => "salutation",
-        BlockKind::Heading => "heading",
-        BlockKind::Body => "body",
-        BlockKind::Signature => "signature",
-    }
 }
 
 fn format_label(f: &Format) -> String {
@@ -252,7 +233,7 @@ fn block_rows<'a>(r: &'a AnnualReport, findings: &'a [Finding]) -> Vec<BlockRow<
             if hits.is_empty() {
                 return BlockRow {
                     n,
-                    kind: kind_key(b.kind),
+                    kind: b.kind.key(),
                     hit: "",
                     text: &b.text,
                     segs: Vec::new(),
@@ -270,15 +251,15 @@ fn block_rows<'a>(r: &'a AnnualReport, findings: &'a [Finding]) -> Vec<BlockRow<
                 .collect();
             BlockRow {
                 n,
-                kind: kind_key(b.kind),
-                hit: severity_key(worst),
+                kind: b.kind.key(),
+                hit: worst.key(),
                 text: &b.text,
                 segs: segments(&b.text, &quotes),
                 marks: hits
                     .iter()
                     .map(|&k| Mark {
                         k,
-                        sev: severity_key(findings[k].severity),
+                        sev: findings[k].severity.key(),
                         rule: findings[k].rule,
                         message: &findings[k].message,
                     })
@@ -304,7 +285,7 @@ fn report_view<'a>(c: &'a Checked, fallback_title: &'a str) -> ReportView<'a> {
             let f = &findings[k];
             FindingRow {
                 k,
-                sev: severity_key(f.severity),
+                sev: f.severity.key(),
                 sev_label: f.severity.label(),
                 rule: f.rule,
                 message: &f.message,
