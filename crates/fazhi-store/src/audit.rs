@@ -160,13 +160,7 @@ impl<S: Backend> AuditStore for S {
         };
         qb.push(" ORDER BY id DESC LIMIT ")
             .push_bind(i64::from(limit));
-        qb.build()
-            .fetch_all(self.reader())
-            .await
-            .map_err(db)?
-            .iter()
-            .map(audit_row)
-            .collect()
+        qb.build().fetch_all_mapped(self.reader(), audit_row).await
     }
 
     async fn count_audit(&self) -> StoreResult<i64> {

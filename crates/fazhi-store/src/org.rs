@@ -215,12 +215,8 @@ impl<S: Backend> OrgStore for S {
     async fn regions(&self) -> StoreResult<Vec<Region>> {
         let sql = format!("SELECT {REGION_COLS} FROM regions ORDER BY path, id");
         query(&sql)
-            .fetch_all(self.reader())
+            .fetch_all_mapped(self.reader(), region_row)
             .await
-            .map_err(db)?
-            .iter()
-            .map(region_row)
-            .collect()
     }
 
     async fn create_unit(&self, actor: &Actor, new: &NewUnit) -> StoreResult<Unit> {
@@ -313,13 +309,7 @@ impl<S: Backend> OrgStore for S {
                 .push_bind(hi);
         }
         qb.push(" ORDER BY ur.path, un.name, un.id");
-        qb.build()
-            .fetch_all(self.reader())
-            .await
-            .map_err(db)?
-            .iter()
-            .map(unit_row)
-            .collect()
+        qb.build().fetch_all_mapped(self.reader(), unit_row).await
     }
 
     async fn import_org(

@@ -64,12 +64,8 @@ impl<S: Backend> SessionStore for S {
         let sql = format!("SELECT {SESSION_COLS} FROM sessions s WHERE s.token_hash = $1");
         let found = query(&sql)
             .bind(token_hash)
-            .fetch_optional(&mut tx)
-            .await
-            .map_err(db)?
-            .as_ref()
-            .map(session_row)
-            .transpose()?;
+            .fetch_optional_mapped(&mut tx, session_row)
+            .await?;
         // Logging out of a session that is already gone changes nothing: no entry.
         let Some(session) = found else {
             return Ok(());

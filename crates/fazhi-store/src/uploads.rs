@@ -142,13 +142,7 @@ impl<S: Backend> ReportStore for S {
             qb.push(" AND up.year = ").push_bind(y);
         }
         qb.push(" ORDER BY up.uploaded_at DESC, up.id DESC");
-        qb.build()
-            .fetch_all(self.reader())
-            .await
-            .map_err(db)?
-            .iter()
-            .map(upload_row)
-            .collect()
+        qb.build().fetch_all_mapped(self.reader(), upload_row).await
     }
 
     async fn set_published(

@@ -55,23 +55,13 @@ impl<S: Backend> UserStore for S {
         let sql = format!("SELECT {USER_COLS} FROM users u WHERE u.login = $1");
         query(&sql)
             .bind(login)
-            .fetch_optional(self.reader())
+            .fetch_optional_mapped(self.reader(), user_row)
             .await
-            .map_err(db)?
-            .as_ref()
-            .map(user_row)
-            .transpose()
     }
 
     async fn users(&self) -> StoreResult<Vec<User>> {
         let sql = format!("SELECT {USER_COLS} FROM users u ORDER BY u.id");
-        query(&sql)
-            .fetch_all(self.reader())
-            .await
-            .map_err(db)?
-            .iter()
-            .map(user_row)
-            .collect()
+        query(&sql).fetch_all_mapped(self.reader(), user_row).await
     }
 
     async fn count_users(&self) -> StoreResult<i64> {
@@ -96,12 +86,8 @@ impl<S: Backend> UserStore for S {
         );
         let before = query(&sql)
             .bind(id)
-            .fetch_optional(&mut tx)
-            .await
-            .map_err(db)?
-            .as_ref()
-            .map(user_row)
-            .transpose()?
+            .fetch_optional_mapped(&mut tx, user_row)
+            .await?
             .ok_or(StoreError::NotFound("账号"))?;
         query("UPDATE users SET password_hash = $1, must_change_password = $2 WHERE id = $3")
             .bind(password_hash)
@@ -268,12 +254,8 @@ impl<S: Backend> UserStore for S {
         let sql = format!("SELECT {GRANT_COLS} FROM role_grants WHERE id = $1");
         let rg = query(&sql)
             .bind(grant_id)
-            .fetch_optional(&mut tx)
-            .await
-            .map_err(db)?
-            .as_ref()
-            .map(grant_row)
-            .transpose()?
+            .fetch_optional_mapped(&mut tx, grant_row)
+            .await?
             .ok_or(StoreError::NotFound("授权"))?;
         // Where the grant sat; a node that vanished leaves the entry unplaced.
         let place = match node_placement(&mut tx, rg.grant.node).await {
@@ -306,23 +288,13 @@ impl<S: Backend> UserStore for S {
         let sql = format!("SELECT {GRANT_COLS} FROM role_grants WHERE user_id = $1 ORDER BY id");
         query(&sql)
             .bind(user_id)
-            .fetch_all(self.reader())
+            .fetch_all_mapped(self.reader(), grant_row)
             .await
-            .map_err(db)?
-            .iter()
-            .map(grant_row)
-            .collect()
     }
 
     async fn all_grants(&self) -> StoreResult<Vec<RoleGrant>> {
         let sql = format!("SELECT {GRANT_COLS} FROM role_grants ORDER BY user_id, id");
-        query(&sql)
-            .fetch_all(self.reader())
-            .await
-            .map_err(db)?
-            .iter()
-            .map(grant_row)
-            .collect()
+        query(&sql).fetch_all_mapped(self.reader(), grant_row).await
     }
 
     async fn create_api_token(
@@ -424,11 +396,7 @@ impl<S: Backend> UserStore for S {
             format!("SELECT {TOKEN_COLS} FROM api_tokens t WHERE t.user_id = $1 ORDER BY t.id");
         query(&sql)
             .bind(user_id)
-            .fetch_all(self.reader())
+            .fetch_all_mapped(self.reader(), token_row)
             .await
-            .map_err(db)?
-            .iter()
-            .map(token_row)
-            .collect()
     }
 }
