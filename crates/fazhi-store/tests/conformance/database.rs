@@ -96,11 +96,7 @@ pub(crate) async fn future_schema_is_refused(fx: &Fx) {
 
 pub(crate) async fn backup_copies_everything(fx: &Fx) {
     let s = fx.s();
-    let t = tree(s).await;
-    let u = s
-        .create_unit(&admin(), &unit(&t.county, "U1", "乙区司法局", ""))
-        .await
-        .unwrap();
+    let (_, u) = tree_with_unit(s).await;
     let up = s
         .create_upload(&admin(), &new_upload(&u, 2024, b"%PDF-1.7 report"))
         .await

@@ -440,6 +440,16 @@ async fn tree(s: &dyn Store) -> Tree {
     }
 }
 
+/// [`tree`] with the unit most cases start from: 乙区司法局 (`U1`) in 乙区.
+async fn tree_with_unit(s: &dyn Store) -> (Tree, Unit) {
+    let t = tree(s).await;
+    let u = s
+        .create_unit(&admin(), &unit(&t.county, "U1", "乙区司法局", ""))
+        .await
+        .unwrap();
+    (t, u)
+}
+
 fn new_user(login: &str) -> NewUser {
     NewUser {
         login: login.into(),

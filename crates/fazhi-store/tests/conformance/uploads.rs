@@ -4,11 +4,7 @@ use super::*;
 
 pub(crate) async fn uploads_dedup_detail_publish(fx: &Fx) {
     let s = fx.s();
-    let t = tree(s).await;
-    let u = s
-        .create_unit(&admin(), &unit(&t.county, "U1", "乙区司法局", ""))
-        .await
-        .unwrap();
+    let (t, u) = tree_with_unit(s).await;
     let other = s
         .create_unit(&admin(), &unit(&t.city2, "U2", "丙市教育局", ""))
         .await

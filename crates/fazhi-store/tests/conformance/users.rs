@@ -239,11 +239,7 @@ pub(crate) async fn password_history_and_token_revocation(fx: &Fx) {
 
 pub(crate) async fn grants_and_their_placement(fx: &Fx) {
     let s = fx.s();
-    let t = tree(s).await;
-    let u = s
-        .create_unit(&admin(), &unit(&t.county, "U1", "乙区司法局", ""))
-        .await
-        .unwrap();
+    let (t, u) = tree_with_unit(s).await;
     let bob = s.create_user(&admin(), &new_user("bob")).await.unwrap();
 
     let m = mark(s).await;
