@@ -148,8 +148,8 @@ impl<S: Backend> OrgStore for S {
             new.level,
         )
         .await?;
-        append_audit(
-            &mut tx,
+        audit_and_commit(
+            tx,
             actor,
             Change {
                 action: "region.create",
@@ -161,7 +161,6 @@ impl<S: Backend> OrgStore for S {
             },
         )
         .await?;
-        tx.commit().await.map_err(db)?;
         Ok(region)
     }
 
@@ -189,8 +188,8 @@ impl<S: Backend> OrgStore for S {
             code: code.to_string(),
             ..before.clone()
         };
-        append_audit(
-            &mut tx,
+        audit_and_commit(
+            tx,
             actor,
             Change {
                 action: "region.update",
@@ -202,7 +201,6 @@ impl<S: Backend> OrgStore for S {
             },
         )
         .await?;
-        tx.commit().await.map_err(db)?;
         Ok(after)
     }
 
@@ -235,8 +233,8 @@ impl<S: Backend> OrgStore for S {
             kind: new.kind,
             region_path: path_from_text(&path)?,
         };
-        append_audit(
-            &mut tx,
+        audit_and_commit(
+            tx,
             actor,
             Change {
                 action: "unit.create",
@@ -248,7 +246,6 @@ impl<S: Backend> OrgStore for S {
             },
         )
         .await?;
-        tx.commit().await.map_err(db)?;
         Ok(unit)
     }
 
@@ -271,8 +268,8 @@ impl<S: Backend> OrgStore for S {
             kind: new.kind,
             region_path: path_from_text(&path)?,
         };
-        append_audit(
-            &mut tx,
+        audit_and_commit(
+            tx,
             actor,
             Change {
                 action: "unit.update",
@@ -284,7 +281,6 @@ impl<S: Backend> OrgStore for S {
             },
         )
         .await?;
-        tx.commit().await.map_err(db)?;
         Ok(after)
     }
 

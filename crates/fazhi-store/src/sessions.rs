@@ -23,8 +23,8 @@ impl<S: Backend> SessionStore for S {
         .await
         .map_err(|e| unique_or(e, || "会话已存在".to_string()))?;
         let place = user_placement(&mut tx, session.user_id).await?;
-        append_audit(
-            &mut tx,
+        audit_and_commit(
+            tx,
             actor,
             Change {
                 action: "session.login",
@@ -36,7 +36,6 @@ impl<S: Backend> SessionStore for S {
             },
         )
         .await?;
-        tx.commit().await.map_err(db)?;
         Ok(())
     }
 
@@ -76,8 +75,8 @@ impl<S: Backend> SessionStore for S {
             .await
             .map_err(db)?;
         let place = user_placement(&mut tx, session.user_id).await?;
-        append_audit(
-            &mut tx,
+        audit_and_commit(
+            tx,
             actor,
             Change {
                 action: "session.logout",
@@ -89,7 +88,6 @@ impl<S: Backend> SessionStore for S {
             },
         )
         .await?;
-        tx.commit().await.map_err(db)?;
         Ok(())
     }
 
@@ -150,8 +148,8 @@ impl<S: Backend> SessionStore for S {
             Some(id) => user_placement(&mut tx, id).await?,
             None => Placement::default(),
         };
-        append_audit(
-            &mut tx,
+        audit_and_commit(
+            tx,
             actor,
             Change {
                 action: "session.login_failed",
@@ -163,7 +161,6 @@ impl<S: Backend> SessionStore for S {
             },
         )
         .await?;
-        tx.commit().await.map_err(db)?;
         Ok(())
     }
 }

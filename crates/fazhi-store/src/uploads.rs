@@ -78,8 +78,8 @@ impl<S: Backend> ReportStore for S {
         let summary = fetch_upload(&mut tx, id)
             .await?
             .ok_or(StoreError::NotFound("报告"))?;
-        append_audit(
-            &mut tx,
+        audit_and_commit(
+            tx,
             actor,
             Change {
                 action: "upload.create",
@@ -91,7 +91,6 @@ impl<S: Backend> ReportStore for S {
             },
         )
         .await?;
-        tx.commit().await.map_err(db)?;
         Ok(summary)
     }
 
@@ -167,8 +166,8 @@ impl<S: Backend> ReportStore for S {
         let place = unit_placement(&mut tx, after.unit_id)
             .await?
             .unwrap_or_default();
-        append_audit(
-            &mut tx,
+        audit_and_commit(
+            tx,
             actor,
             Change {
                 action: if at.is_some() {
@@ -184,7 +183,6 @@ impl<S: Backend> ReportStore for S {
             },
         )
         .await?;
-        tx.commit().await.map_err(db)?;
         Ok(after)
     }
 

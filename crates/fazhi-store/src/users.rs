@@ -28,8 +28,8 @@ impl<S: Backend> UserStore for S {
             must_change_password: new.must_change_password,
             created_at,
         };
-        append_audit(
-            &mut tx,
+        audit_and_commit(
+            tx,
             actor,
             Change {
                 action: "user.create",
@@ -41,7 +41,6 @@ impl<S: Backend> UserStore for S {
             },
         )
         .await?;
-        tx.commit().await.map_err(db)?;
         Ok(user)
     }
 
@@ -126,8 +125,8 @@ impl<S: Backend> UserStore for S {
             0
         };
         let place = user_placement(&mut tx, id).await?;
-        append_audit(
-            &mut tx,
+        audit_and_commit(
+            tx,
             actor,
             Change {
                 action: "user.password",
@@ -143,7 +142,6 @@ impl<S: Backend> UserStore for S {
             },
         )
         .await?;
-        tx.commit().await.map_err(db)?;
         Ok(tokens_revoked)
     }
 
@@ -187,8 +185,8 @@ impl<S: Backend> UserStore for S {
             ..before.clone()
         };
         let place = user_placement(&mut tx, id).await?;
-        append_audit(
-            &mut tx,
+        audit_and_commit(
+            tx,
             actor,
             Change {
                 action: if disabled {
@@ -204,7 +202,6 @@ impl<S: Backend> UserStore for S {
             },
         )
         .await?;
-        tx.commit().await.map_err(db)?;
         Ok(after)
     }
 
@@ -232,8 +229,8 @@ impl<S: Backend> UserStore for S {
             })
         })?;
         let rg = RoleGrant { id, user_id, grant };
-        append_audit(
-            &mut tx,
+        audit_and_commit(
+            tx,
             actor,
             Change {
                 action: "grant.create",
@@ -245,7 +242,6 @@ impl<S: Backend> UserStore for S {
             },
         )
         .await?;
-        tx.commit().await.map_err(db)?;
         Ok(rg)
     }
 
@@ -267,8 +263,8 @@ impl<S: Backend> UserStore for S {
             .execute(&mut tx)
             .await
             .map_err(db)?;
-        append_audit(
-            &mut tx,
+        audit_and_commit(
+            tx,
             actor,
             Change {
                 action: "grant.revoke",
@@ -280,7 +276,6 @@ impl<S: Backend> UserStore for S {
             },
         )
         .await?;
-        tx.commit().await.map_err(db)?;
         Ok(())
     }
 
@@ -329,8 +324,8 @@ impl<S: Backend> UserStore for S {
             revoked: false,
         };
         let place = user_placement(&mut tx, user_id).await?;
-        append_audit(
-            &mut tx,
+        audit_and_commit(
+            tx,
             actor,
             Change {
                 action: "token.create",
@@ -342,7 +337,6 @@ impl<S: Backend> UserStore for S {
             },
         )
         .await?;
-        tx.commit().await.map_err(db)?;
         Ok(token)
     }
 
@@ -374,8 +368,8 @@ impl<S: Backend> UserStore for S {
             ..before.clone()
         };
         let place = user_placement(&mut tx, before.user_id).await?;
-        append_audit(
-            &mut tx,
+        audit_and_commit(
+            tx,
             actor,
             Change {
                 action: "token.revoke",
@@ -387,7 +381,6 @@ impl<S: Backend> UserStore for S {
             },
         )
         .await?;
-        tx.commit().await.map_err(db)?;
         Ok(())
     }
 
