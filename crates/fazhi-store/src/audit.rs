@@ -78,6 +78,12 @@ pub(crate) async fn append_audit(c: &mut DbConn, actor: &Actor, ch: Change) -> S
     append_audits(c, actor, vec![ch]).await
 }
 
+/// Writes `ch` and commits `tx`: the last step of a change that writes one audit entry.
+pub(crate) async fn audit_and_commit(mut tx: DbConn, actor: &Actor, ch: Change) -> StoreResult<()> {
+    append_audit(&mut tx, actor, ch).await?;
+    tx.commit().await.map_err(db)
+}
+
 /// Several audit entries at once (the import), in the order given.
 pub(crate) async fn append_audits(
     c: &mut DbConn,
@@ -160,13 +166,7 @@ impl<S: Backend> AuditStore for S {
         };
         qb.push(" ORDER BY id DESC LIMIT ")
             .push_bind(i64::from(limit));
-        qb.build()
-            .fetch_all(self.reader())
-            .await
-            .map_err(db)?
-            .iter()
-            .map(audit_row)
-            .collect()
+        qb.build().fetch_all_mapped(self.reader(), audit_row).await
     }
 
     async fn count_audit(&self) -> StoreResult<i64> {

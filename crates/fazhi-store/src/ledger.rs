@@ -304,8 +304,8 @@ impl<S: Backend> LedgerStore for S {
         let row = insert_records(&mut tx, actor, unit_id, std::slice::from_ref(data), now())
             .await?
             .remove(0);
-        append_audit(
-            &mut tx,
+        audit_and_commit(
+            tx,
             actor,
             Change {
                 action: "record.create",
@@ -317,7 +317,6 @@ impl<S: Backend> LedgerStore for S {
             },
         )
         .await?;
-        tx.commit().await.map_err(db)?;
         Ok(row)
     }
 
@@ -381,8 +380,8 @@ impl<S: Backend> LedgerStore for S {
         let place = unit_placement(&mut tx, after.record.unit_id)
             .await?
             .unwrap_or_default();
-        append_audit(
-            &mut tx,
+        audit_and_commit(
+            tx,
             actor,
             Change {
                 action: "record.update",
@@ -394,7 +393,6 @@ impl<S: Backend> LedgerStore for S {
             },
         )
         .await?;
-        tx.commit().await.map_err(db)?;
         Ok(after)
     }
 
@@ -573,8 +571,8 @@ impl<S: Backend> LedgerStore for S {
             size: bytes.len() as i64,
             created_at: at,
         };
-        append_audit(
-            &mut tx,
+        audit_and_commit(
+            tx,
             actor,
             Change {
                 action: "attachment.create",
@@ -586,7 +584,6 @@ impl<S: Backend> LedgerStore for S {
             },
         )
         .await?;
-        tx.commit().await.map_err(db)?;
         Ok(attachment)
     }
 
@@ -622,8 +619,8 @@ impl<S: Backend> LedgerStore for S {
             .await
             .map_err(db)?;
         let place = unit_placement(&mut tx, unit_id).await?.unwrap_or_default();
-        append_audit(
-            &mut tx,
+        audit_and_commit(
+            tx,
             actor,
             Change {
                 action: "attachment.delete",
@@ -635,7 +632,6 @@ impl<S: Backend> LedgerStore for S {
             },
         )
         .await?;
-        tx.commit().await.map_err(db)?;
         Ok(())
     }
 
@@ -685,8 +681,8 @@ pub(crate) async fn set_record_deleted(
     let place = unit_placement(&mut tx, after.record.unit_id)
         .await?
         .unwrap_or_default();
-    append_audit(
-        &mut tx,
+    audit_and_commit(
+        tx,
         actor,
         Change {
             action: if deleted {
@@ -702,6 +698,5 @@ pub(crate) async fn set_record_deleted(
         },
     )
     .await?;
-    tx.commit().await.map_err(db)?;
     Ok(after)
 }

@@ -148,8 +148,8 @@ impl<S: Backend> OrgStore for S {
             new.level,
         )
         .await?;
-        append_audit(
-            &mut tx,
+        audit_and_commit(
+            tx,
             actor,
             Change {
                 action: "region.create",
@@ -161,7 +161,6 @@ impl<S: Backend> OrgStore for S {
             },
         )
         .await?;
-        tx.commit().await.map_err(db)?;
         Ok(region)
     }
 
@@ -189,8 +188,8 @@ impl<S: Backend> OrgStore for S {
             code: code.to_string(),
             ..before.clone()
         };
-        append_audit(
-            &mut tx,
+        audit_and_commit(
+            tx,
             actor,
             Change {
                 action: "region.update",
@@ -202,7 +201,6 @@ impl<S: Backend> OrgStore for S {
             },
         )
         .await?;
-        tx.commit().await.map_err(db)?;
         Ok(after)
     }
 
@@ -215,12 +213,8 @@ impl<S: Backend> OrgStore for S {
     async fn regions(&self) -> StoreResult<Vec<Region>> {
         let sql = format!("SELECT {REGION_COLS} FROM regions ORDER BY path, id");
         query(&sql)
-            .fetch_all(self.reader())
+            .fetch_all_mapped(self.reader(), region_row)
             .await
-            .map_err(db)?
-            .iter()
-            .map(region_row)
-            .collect()
     }
 
     async fn create_unit(&self, actor: &Actor, new: &NewUnit) -> StoreResult<Unit> {
@@ -239,8 +233,8 @@ impl<S: Backend> OrgStore for S {
             kind: new.kind,
             region_path: path_from_text(&path)?,
         };
-        append_audit(
-            &mut tx,
+        audit_and_commit(
+            tx,
             actor,
             Change {
                 action: "unit.create",
@@ -252,7 +246,6 @@ impl<S: Backend> OrgStore for S {
             },
         )
         .await?;
-        tx.commit().await.map_err(db)?;
         Ok(unit)
     }
 
@@ -275,8 +268,8 @@ impl<S: Backend> OrgStore for S {
             kind: new.kind,
             region_path: path_from_text(&path)?,
         };
-        append_audit(
-            &mut tx,
+        audit_and_commit(
+            tx,
             actor,
             Change {
                 action: "unit.update",
@@ -288,7 +281,6 @@ impl<S: Backend> OrgStore for S {
             },
         )
         .await?;
-        tx.commit().await.map_err(db)?;
         Ok(after)
     }
 
@@ -313,13 +305,7 @@ impl<S: Backend> OrgStore for S {
                 .push_bind(hi);
         }
         qb.push(" ORDER BY ur.path, un.name, un.id");
-        qb.build()
-            .fetch_all(self.reader())
-            .await
-            .map_err(db)?
-            .iter()
-            .map(unit_row)
-            .collect()
+        qb.build().fetch_all_mapped(self.reader(), unit_row).await
     }
 
     async fn import_org(

@@ -5,26 +5,14 @@ use crate::prelude::*;
 
 pub(crate) async fn all_regions(c: &mut DbConn) -> StoreResult<Vec<Region>> {
     let sql = format!("SELECT {REGION_COLS} FROM regions ORDER BY path, id");
-    query(&sql)
-        .fetch_all(&mut *c)
-        .await
-        .map_err(db)?
-        .iter()
-        .map(region_row)
-        .collect()
+    query(&sql).fetch_all_mapped(&mut *c, region_row).await
 }
 
 pub(crate) async fn all_units(c: &mut DbConn) -> StoreResult<Vec<Unit>> {
     let sql = format!(
         "SELECT {UNIT_COLS} FROM units un JOIN regions ur ON ur.id = un.region_id ORDER BY un.id"
     );
-    query(&sql)
-        .fetch_all(&mut *c)
-        .await
-        .map_err(db)?
-        .iter()
-        .map(unit_row)
-        .collect()
+    query(&sql).fetch_all_mapped(&mut *c, unit_row).await
 }
 
 /// The id of a region by code, in the transaction (rows created earlier in the batch count).

@@ -195,12 +195,8 @@ where
     let sql = format!("SELECT {REGION_COLS} FROM regions WHERE id = $1");
     query(&sql)
         .bind(id)
-        .fetch_optional(e)
+        .fetch_optional_mapped(e, region_row)
         .await
-        .map_err(db)?
-        .as_ref()
-        .map(region_row)
-        .transpose()
 }
 
 /// The path text (`/1/5/`) of a region, `None` when there is no such region.
@@ -225,14 +221,7 @@ pub(crate) async fn fetch_by_id<'e, E, T>(
 where
     E: Executor<'e>,
 {
-    query(sql)
-        .bind(id)
-        .fetch_optional(e)
-        .await
-        .map_err(db)?
-        .as_ref()
-        .map(map)
-        .transpose()
+    query(sql).bind(id).fetch_optional_mapped(e, map).await
 }
 
 pub(crate) async fn fetch_unit<'e, E>(e: E, id: UnitId) -> StoreResult<Option<Unit>>

@@ -23,8 +23,8 @@ impl<S: Backend> SessionStore for S {
         .await
         .map_err(|e| unique_or(e, || "会话已存在".to_string()))?;
         let place = user_placement(&mut tx, session.user_id).await?;
-        append_audit(
-            &mut tx,
+        audit_and_commit(
+            tx,
             actor,
             Change {
                 action: "session.login",
@@ -36,7 +36,6 @@ impl<S: Backend> SessionStore for S {
             },
         )
         .await?;
-        tx.commit().await.map_err(db)?;
         Ok(())
     }
 
@@ -64,12 +63,8 @@ impl<S: Backend> SessionStore for S {
         let sql = format!("SELECT {SESSION_COLS} FROM sessions s WHERE s.token_hash = $1");
         let found = query(&sql)
             .bind(token_hash)
-            .fetch_optional(&mut tx)
-            .await
-            .map_err(db)?
-            .as_ref()
-            .map(session_row)
-            .transpose()?;
+            .fetch_optional_mapped(&mut tx, session_row)
+            .await?;
         // Logging out of a session that is already gone changes nothing: no entry.
         let Some(session) = found else {
             return Ok(());
@@ -80,8 +75,8 @@ impl<S: Backend> SessionStore for S {
             .await
             .map_err(db)?;
         let place = user_placement(&mut tx, session.user_id).await?;
-        append_audit(
-            &mut tx,
+        audit_and_commit(
+            tx,
             actor,
             Change {
                 action: "session.logout",
@@ -93,7 +88,6 @@ impl<S: Backend> SessionStore for S {
             },
         )
         .await?;
-        tx.commit().await.map_err(db)?;
         Ok(())
     }
 
@@ -154,8 +148,8 @@ impl<S: Backend> SessionStore for S {
             Some(id) => user_placement(&mut tx, id).await?,
             None => Placement::default(),
         };
-        append_audit(
-            &mut tx,
+        audit_and_commit(
+            tx,
             actor,
             Change {
                 action: "session.login_failed",
@@ -167,7 +161,6 @@ impl<S: Backend> SessionStore for S {
             },
         )
         .await?;
-        tx.commit().await.map_err(db)?;
         Ok(())
     }
 }

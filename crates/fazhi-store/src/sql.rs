@@ -436,6 +436,34 @@ impl<'q> Query<'q> {
             .await?
             .ok_or(sqlx::Error::RowNotFound)
     }
+
+    /// Every row, each turned into a value by `map` (a `rows.rs` mapper).
+    pub(crate) async fn fetch_all_mapped<'e, T>(
+        self,
+        e: impl Executor<'e>,
+        map: impl Fn(&DbRow) -> StoreResult<T>,
+    ) -> StoreResult<Vec<T>> {
+        self.fetch_all(e)
+            .await
+            .map_err(db)?
+            .iter()
+            .map(map)
+            .collect()
+    }
+
+    /// The row if there is one, turned into a value by `map` (a `rows.rs` mapper).
+    pub(crate) async fn fetch_optional_mapped<'e, T>(
+        self,
+        e: impl Executor<'e>,
+        map: impl Fn(&DbRow) -> StoreResult<T>,
+    ) -> StoreResult<Option<T>> {
+        self.fetch_optional(e)
+            .await
+            .map_err(db)?
+            .as_ref()
+            .map(map)
+            .transpose()
+    }
 }
 
 /// A statement answering one column per row.

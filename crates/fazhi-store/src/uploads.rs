@@ -78,8 +78,8 @@ impl<S: Backend> ReportStore for S {
         let summary = fetch_upload(&mut tx, id)
             .await?
             .ok_or(StoreError::NotFound("报告"))?;
-        append_audit(
-            &mut tx,
+        audit_and_commit(
+            tx,
             actor,
             Change {
                 action: "upload.create",
@@ -91,7 +91,6 @@ impl<S: Backend> ReportStore for S {
             },
         )
         .await?;
-        tx.commit().await.map_err(db)?;
         Ok(summary)
     }
 
@@ -142,13 +141,7 @@ impl<S: Backend> ReportStore for S {
             qb.push(" AND up.year = ").push_bind(y);
         }
         qb.push(" ORDER BY up.uploaded_at DESC, up.id DESC");
-        qb.build()
-            .fetch_all(self.reader())
-            .await
-            .map_err(db)?
-            .iter()
-            .map(upload_row)
-            .collect()
+        qb.build().fetch_all_mapped(self.reader(), upload_row).await
     }
 
     async fn set_published(
@@ -173,8 +166,8 @@ impl<S: Backend> ReportStore for S {
         let place = unit_placement(&mut tx, after.unit_id)
             .await?
             .unwrap_or_default();
-        append_audit(
-            &mut tx,
+        audit_and_commit(
+            tx,
             actor,
             Change {
                 action: if at.is_some() {
@@ -190,7 +183,6 @@ impl<S: Backend> ReportStore for S {
             },
         )
         .await?;
-        tx.commit().await.map_err(db)?;
         Ok(after)
     }
 

@@ -28,8 +28,8 @@ impl<S: Backend> UserStore for S {
             must_change_password: new.must_change_password,
             created_at,
         };
-        append_audit(
-            &mut tx,
+        audit_and_commit(
+            tx,
             actor,
             Change {
                 action: "user.create",
@@ -41,7 +41,6 @@ impl<S: Backend> UserStore for S {
             },
         )
         .await?;
-        tx.commit().await.map_err(db)?;
         Ok(user)
     }
 
@@ -55,23 +54,13 @@ impl<S: Backend> UserStore for S {
         let sql = format!("SELECT {USER_COLS} FROM users u WHERE u.login = $1");
         query(&sql)
             .bind(login)
-            .fetch_optional(self.reader())
+            .fetch_optional_mapped(self.reader(), user_row)
             .await
-            .map_err(db)?
-            .as_ref()
-            .map(user_row)
-            .transpose()
     }
 
     async fn users(&self) -> StoreResult<Vec<User>> {
         let sql = format!("SELECT {USER_COLS} FROM users u ORDER BY u.id");
-        query(&sql)
-            .fetch_all(self.reader())
-            .await
-            .map_err(db)?
-            .iter()
-            .map(user_row)
-            .collect()
+        query(&sql).fetch_all_mapped(self.reader(), user_row).await
     }
 
     async fn count_users(&self) -> StoreResult<i64> {
@@ -96,12 +85,8 @@ impl<S: Backend> UserStore for S {
         );
         let before = query(&sql)
             .bind(id)
-            .fetch_optional(&mut tx)
-            .await
-            .map_err(db)?
-            .as_ref()
-            .map(user_row)
-            .transpose()?
+            .fetch_optional_mapped(&mut tx, user_row)
+            .await?
             .ok_or(StoreError::NotFound("账号"))?;
         query("UPDATE users SET password_hash = $1, must_change_password = $2 WHERE id = $3")
             .bind(password_hash)
@@ -140,8 +125,8 @@ impl<S: Backend> UserStore for S {
             0
         };
         let place = user_placement(&mut tx, id).await?;
-        append_audit(
-            &mut tx,
+        audit_and_commit(
+            tx,
             actor,
             Change {
                 action: "user.password",
@@ -157,7 +142,6 @@ impl<S: Backend> UserStore for S {
             },
         )
         .await?;
-        tx.commit().await.map_err(db)?;
         Ok(tokens_revoked)
     }
 
@@ -201,8 +185,8 @@ impl<S: Backend> UserStore for S {
             ..before.clone()
         };
         let place = user_placement(&mut tx, id).await?;
-        append_audit(
-            &mut tx,
+        audit_and_commit(
+            tx,
             actor,
             Change {
                 action: if disabled {
@@ -218,7 +202,6 @@ impl<S: Backend> UserStore for S {
             },
         )
         .await?;
-        tx.commit().await.map_err(db)?;
         Ok(after)
     }
 
@@ -246,8 +229,8 @@ impl<S: Backend> UserStore for S {
             })
         })?;
         let rg = RoleGrant { id, user_id, grant };
-        append_audit(
-            &mut tx,
+        audit_and_commit(
+            tx,
             actor,
             Change {
                 action: "grant.create",
@@ -259,7 +242,6 @@ impl<S: Backend> UserStore for S {
             },
         )
         .await?;
-        tx.commit().await.map_err(db)?;
         Ok(rg)
     }
 
@@ -268,12 +250,8 @@ impl<S: Backend> UserStore for S {
         let sql = format!("SELECT {GRANT_COLS} FROM role_grants WHERE id = $1");
         let rg = query(&sql)
             .bind(grant_id)
-            .fetch_optional(&mut tx)
-            .await
-            .map_err(db)?
-            .as_ref()
-            .map(grant_row)
-            .transpose()?
+            .fetch_optional_mapped(&mut tx, grant_row)
+            .await?
             .ok_or(StoreError::NotFound("授权"))?;
         // Where the grant sat; a node that vanished leaves the entry unplaced.
         let place = match node_placement(&mut tx, rg.grant.node).await {
@@ -285,8 +263,8 @@ impl<S: Backend> UserStore for S {
             .execute(&mut tx)
             .await
             .map_err(db)?;
-        append_audit(
-            &mut tx,
+        audit_and_commit(
+            tx,
             actor,
             Change {
                 action: "grant.revoke",
@@ -298,7 +276,6 @@ impl<S: Backend> UserStore for S {
             },
         )
         .await?;
-        tx.commit().await.map_err(db)?;
         Ok(())
     }
 
@@ -306,23 +283,13 @@ impl<S: Backend> UserStore for S {
         let sql = format!("SELECT {GRANT_COLS} FROM role_grants WHERE user_id = $1 ORDER BY id");
         query(&sql)
             .bind(user_id)
-            .fetch_all(self.reader())
+            .fetch_all_mapped(self.reader(), grant_row)
             .await
-            .map_err(db)?
-            .iter()
-            .map(grant_row)
-            .collect()
     }
 
     async fn all_grants(&self) -> StoreResult<Vec<RoleGrant>> {
         let sql = format!("SELECT {GRANT_COLS} FROM role_grants ORDER BY user_id, id");
-        query(&sql)
-            .fetch_all(self.reader())
-            .await
-            .map_err(db)?
-            .iter()
-            .map(grant_row)
-            .collect()
+        query(&sql).fetch_all_mapped(self.reader(), grant_row).await
     }
 
     async fn create_api_token(
@@ -357,8 +324,8 @@ impl<S: Backend> UserStore for S {
             revoked: false,
         };
         let place = user_placement(&mut tx, user_id).await?;
-        append_audit(
-            &mut tx,
+        audit_and_commit(
+            tx,
             actor,
             Change {
                 action: "token.create",
@@ -370,7 +337,6 @@ impl<S: Backend> UserStore for S {
             },
         )
         .await?;
-        tx.commit().await.map_err(db)?;
         Ok(token)
     }
 
@@ -402,8 +368,8 @@ impl<S: Backend> UserStore for S {
             ..before.clone()
         };
         let place = user_placement(&mut tx, before.user_id).await?;
-        append_audit(
-            &mut tx,
+        audit_and_commit(
+            tx,
             actor,
             Change {
                 action: "token.revoke",
@@ -415,7 +381,6 @@ impl<S: Backend> UserStore for S {
             },
         )
         .await?;
-        tx.commit().await.map_err(db)?;
         Ok(())
     }
 
@@ -424,11 +389,7 @@ impl<S: Backend> UserStore for S {
             format!("SELECT {TOKEN_COLS} FROM api_tokens t WHERE t.user_id = $1 ORDER BY t.id");
         query(&sql)
             .bind(user_id)
-            .fetch_all(self.reader())
+            .fetch_all_mapped(self.reader(), token_row)
             .await
-            .map_err(db)?
-            .iter()
-            .map(token_row)
-            .collect()
     }
 }
