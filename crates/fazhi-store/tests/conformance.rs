@@ -30,12 +30,12 @@
 
 use chrono::{DateTime, Duration, NaiveDate, SubsecRound, TimeZone, Utc};
 use fazhi_domain::ledger::{parse_fields, RecordData, RecordId, RecordKind};
-use fazhi_domain::{Grant, Node, RegionLevel, Role, UnitKind};
+use fazhi_domain::{Grant, Node, RegionId, RegionLevel, Role, UnitId, UnitKind, UserId};
 use fazhi_store::{
     open, open_postgres, open_sqlite, Actor, AdminStore, AuditEntry, AuditFilter, AuditStore,
     DbTarget, LedgerQuery, NewRegion, NewUnit, NewUpload, NewUser, OrgRow, OrgStore, PasswordSet,
     PgStore, Region, ReportStore, Session, SqliteStore, Store, StoreError, Timestamp, Unit,
-    UnitOverviewQuery, UnitSort, UploadStatus, MAX_ATTACHMENT_BYTES, PASSWORD_HISTORY,
+    UnitOverviewQuery, UnitSort, UploadId, UploadStatus, MAX_ATTACHMENT_BYTES, PASSWORD_HISTORY,
     SCHEMA_VERSION,
 };
 use sha2::{Digest, Sha256};
@@ -461,7 +461,7 @@ fn new_upload(unit: &Unit, year: i32, bytes: &[u8]) -> NewUpload {
 fn session(user_id: i64, token: &str, expires_at: Timestamp) -> Session {
     Session {
         token_hash: format!("sesshash-{token}"),
-        user_id,
+        user_id: UserId(user_id),
         csrf_token: format!("csrf-{token}"),
         created_at: now(),
         expires_at,
@@ -516,7 +516,7 @@ async fn regions_create_update_and_list(fx: &Fx) {
     assert_eq!(prov.path, vec![prov.id]);
     let e = one_entry(s, m, "region.create").await;
     assert_eq!(e.entity, "region");
-    assert_eq!(e.entity_id, Some(prov.id));
+    assert_eq!(e.entity_id, Some(prov.id.0));
     assert_eq!(e.region_path, vec![prov.id]);
     assert_eq!(e.unit_id, None);
     assert_eq!(e.actor_login, "admin");
@@ -557,7 +557,7 @@ async fn regions_create_update_and_list(fx: &Fx) {
     );
     assert_eq!(s.region(county.id).await.unwrap(), county);
     assert!(matches!(
-        s.region(999_999).await,
+        s.region(RegionId(999_999)).await,
         Err(StoreError::NotFound(_))
     ));
 
@@ -601,7 +601,7 @@ async fn regions_create_update_and_list(fx: &Fx) {
         .create_region(
             &admin(),
             &NewRegion {
-                parent_id: Some(999_999),
+                parent_id: Some(RegionId(999_999)),
                 ..region(None, "X1", "无", RegionLevel::City)
             },
         )
@@ -609,7 +609,8 @@ async fn regions_create_update_and_list(fx: &Fx) {
         .unwrap_err();
     assert!(matches!(err, StoreError::Invalid(_)), "{err:?}");
     assert!(matches!(
-        s.update_region(&admin(), 999_999, "无", "X2").await,
+        s.update_region(&admin(), RegionId(999_999), "无", "X2")
+            .await,
         Err(StoreError::NotFound(_))
     ));
     assert_eq!(mark(s).await, m);
@@ -629,7 +630,7 @@ async fn units_create_update_and_list(fx: &Fx) {
     assert_eq!(u.short_name, "区司法局");
     let e = one_entry(s, m, "unit.create").await;
     assert_eq!(e.entity, "unit");
-    assert_eq!(e.entity_id, Some(u.id));
+    assert_eq!(e.entity_id, Some(u.id.0));
     assert_eq!(e.unit_id, Some(u.id));
     assert_eq!(e.region_path, t.county.path);
     assert_eq!(e.after, Some(json(&u)));
@@ -661,7 +662,7 @@ async fn units_create_update_and_list(fx: &Fx) {
     assert_eq!(names(s.units(Some(t.city2.id)).await.unwrap()), vec!["U3"]);
     assert_eq!(names(s.units(Some(t.county.id)).await.unwrap()), vec!["U1"]);
     assert!(matches!(
-        s.units(Some(999_999)).await,
+        s.units(Some(RegionId(999_999))).await,
         Err(StoreError::NotFound(_))
     ));
 
@@ -706,7 +707,7 @@ async fn units_create_update_and_list(fx: &Fx) {
         .create_unit(
             &admin(),
             &NewUnit {
-                region_id: 999_999,
+                region_id: RegionId(999_999),
                 ..unit(&t.city, "U9", "无", "")
             },
         )
@@ -717,19 +718,19 @@ async fn units_create_update_and_list(fx: &Fx) {
             &admin(),
             u2.id,
             &NewUnit {
-                region_id: 999_999,
+                region_id: RegionId(999_999),
                 ..unit(&t.city, "U2", "无", "")
             },
         )
         .await;
     assert!(matches!(err, Err(StoreError::Invalid(_))), "{err:?}");
     assert!(matches!(
-        s.update_unit(&admin(), 999_999, &unit(&t.city, "U9", "无", ""))
+        s.update_unit(&admin(), UnitId(999_999), &unit(&t.city, "U9", "无", ""))
             .await,
         Err(StoreError::NotFound(_))
     ));
     assert!(matches!(
-        s.unit(999_999).await,
+        s.unit(UnitId(999_999)).await,
         Err(StoreError::NotFound(_))
     ));
     assert_eq!(mark(s).await, m);
@@ -1035,7 +1036,7 @@ async fn users_passwords_and_disabling(fx: &Fx) {
     assert_eq!(alice.password_hash, "$argon2id$secret-alice");
     let e = one_entry(s, m, "user.create").await;
     assert_eq!(e.entity, "user");
-    assert_eq!(e.entity_id, Some(alice.id));
+    assert_eq!(e.entity_id, Some(alice.id.0));
     assert_eq!(e.after, Some(json(&alice)));
     assert_eq!(e.region_path, Vec::<i64>::new());
 
@@ -1066,7 +1067,7 @@ async fn users_passwords_and_disabling(fx: &Fx) {
     assert_eq!(s.user_by_login("bob").await.unwrap(), Some(bob.clone()));
     assert_eq!(s.user_by_login("nobody").await.unwrap(), None);
     assert!(matches!(
-        s.user(999_999).await,
+        s.user(UserId(999_999)).await,
         Err(StoreError::NotFound(_))
     ));
     assert_eq!(s.users().await.unwrap(), vec![alice.clone(), bob.clone()]);
@@ -1087,12 +1088,12 @@ async fn users_passwords_and_disabling(fx: &Fx) {
     let e = one_entry(s, m, "user.password").await;
     assert_eq!(e.after.as_ref().unwrap()["password_changed"], true);
     assert!(matches!(
-        s.set_password(&admin(), 999_999, "x", OWN).await,
+        s.set_password(&admin(), UserId(999_999), "x", OWN).await,
         Err(StoreError::NotFound(_))
     ));
 
     // Disabling ends sessions and revokes tokens.
-    let sess = session(alice.id, "a1", now() + Duration::hours(8));
+    let sess = session(alice.id.0, "a1", now() + Duration::hours(8));
     s.create_session(&admin(), &sess).await.unwrap();
     let token = s
         .create_api_token(&admin(), alice.id, "脚本", "tokhash-a")
@@ -1124,7 +1125,7 @@ async fn users_passwords_and_disabling(fx: &Fx) {
     assert!(s.session(&sess.token_hash, now()).await.unwrap().is_none());
     assert!(s.api_token_user("tokhash-a").await.unwrap().is_none());
     assert!(matches!(
-        s.set_disabled(&admin(), 999_999, true).await,
+        s.set_disabled(&admin(), UserId(999_999), true).await,
         Err(StoreError::NotFound(_))
     ));
     let _ = token;
@@ -1175,7 +1176,11 @@ async fn password_history_and_token_revocation(fx: &Fx) {
         .await;
     assert_eq!(kept, 5, "older rows are deleted, not only hidden");
     assert!(s.password_history(bob.id).await.unwrap().is_empty());
-    assert!(s.password_history(999_999).await.unwrap().is_empty());
+    assert!(s
+        .password_history(UserId(999_999))
+        .await
+        .unwrap()
+        .is_empty());
 
     // An own change keeps the API tokens unless asked; a reset revokes every one of the
     // account's tokens (not others'), said in its one audit entry.
@@ -1253,8 +1258,13 @@ async fn password_history_and_token_revocation(fx: &Fx) {
     // Nothing of a failed change stays.
     let m = mark(s).await;
     assert!(matches!(
-        s.set_password(&admin(), 999_999, "$argon2id$secret-x", PasswordSet::Reset)
-            .await,
+        s.set_password(
+            &admin(),
+            UserId(999_999),
+            "$argon2id$secret-x",
+            PasswordSet::Reset
+        )
+        .await,
         Err(StoreError::NotFound(_))
     ));
     assert_eq!(mark(s).await, m);
@@ -1321,7 +1331,7 @@ async fn grants_and_their_placement(fx: &Fx) {
     let err = s
         .grant(
             &admin(),
-            999_999,
+            UserId(999_999),
             Grant {
                 role: Role::Admin,
                 node: Node::Region(t.city.id),
@@ -1335,7 +1345,7 @@ async fn grants_and_their_placement(fx: &Fx) {
             bob.id,
             Grant {
                 role: Role::Admin,
-                node: Node::Region(999_999),
+                node: Node::Region(RegionId(999_999)),
             },
         )
         .await;
@@ -1346,7 +1356,7 @@ async fn grants_and_their_placement(fx: &Fx) {
             bob.id,
             Grant {
                 role: Role::Admin,
-                node: Node::Unit(999_999),
+                node: Node::Unit(UnitId(999_999)),
             },
         )
         .await;
@@ -1379,7 +1389,7 @@ async fn grants_and_their_placement(fx: &Fx) {
         .await
         .unwrap();
     assert_eq!(s.all_grants().await.unwrap(), vec![g1, g2, g3, g4]);
-    assert!(s.grants(999_999).await.unwrap().is_empty());
+    assert!(s.grants(UserId(999_999)).await.unwrap().is_empty());
 
     // An account sits where all of its grants meet: bob's are in 甲市 and 丙市 → 示范省.
     let m = mark(s).await;
@@ -1440,7 +1450,7 @@ async fn api_tokens(fx: &Fx) {
         Err(StoreError::Conflict(_))
     ));
     assert!(matches!(
-        s.create_api_token(&admin(), 999_999, "无", "tokhash-x")
+        s.create_api_token(&admin(), UserId(999_999), "无", "tokhash-x")
             .await,
         Err(StoreError::NotFound(_))
     ));
@@ -1492,13 +1502,13 @@ async fn sessions_expiry_logout_and_failures(fx: &Fx) {
     };
 
     let expires = now() + Duration::hours(8);
-    let s1 = session(alice.id, "s1", expires);
+    let s1 = session(alice.id.0, "s1", expires);
     let m = mark(s).await;
     s.create_session(&me, &s1).await.unwrap();
     let e = one_entry(s, m, "session.login").await;
     assert_eq!(e.actor_user_id, Some(alice.id));
     assert_eq!(e.entity, "session");
-    assert_eq!(e.entity_id, Some(alice.id));
+    assert_eq!(e.entity_id, Some(alice.id.0));
     assert_eq!(e.region_path, t.county.path);
     assert!(e.after.as_ref().unwrap().get("token_hash").is_none());
 
@@ -1539,7 +1549,7 @@ async fn sessions_expiry_logout_and_failures(fx: &Fx) {
     s.delete_session(&me, &s1.token_hash).await.unwrap();
     let e = one_entry(s, m, "session.logout").await;
     assert_eq!(e.after, None);
-    assert_eq!(e.before.as_ref().unwrap()["user_id"], alice.id);
+    assert_eq!(e.before.as_ref().unwrap()["user_id"], alice.id.0);
     assert!(s.session(&s1.token_hash, now()).await.unwrap().is_none());
     let m = mark(s).await;
     s.delete_session(&me, &s1.token_hash).await.unwrap();
@@ -1552,9 +1562,9 @@ async fn sessions_expiry_logout_and_failures(fx: &Fx) {
     // Purge removes only the expired ones, and is not audited.
     let old = Session {
         created_at: now() - Duration::days(2),
-        ..session(alice.id, "old", now() - Duration::days(1))
+        ..session(alice.id.0, "old", now() - Duration::days(1))
     };
-    let live = session(alice.id, "live", now() + Duration::hours(1));
+    let live = session(alice.id.0, "live", now() + Duration::hours(1));
     s.create_session(&me, &old).await.unwrap();
     s.create_session(&me, &live).await.unwrap();
     let m = mark(s).await;
@@ -1564,7 +1574,7 @@ async fn sessions_expiry_logout_and_failures(fx: &Fx) {
     assert!(s.session(&live.token_hash, now()).await.unwrap().is_some());
 
     // Changing a password ends the account's other sessions, keeping the current one.
-    let other = session(alice.id, "other", now() + Duration::hours(1));
+    let other = session(alice.id.0, "other", now() + Duration::hours(1));
     s.create_session(&me, &other).await.unwrap();
     let m = mark(s).await;
     assert_eq!(
@@ -1574,7 +1584,7 @@ async fn sessions_expiry_logout_and_failures(fx: &Fx) {
         1
     );
     let e = one_entry(s, m, "session.end_all").await;
-    assert_eq!(e.entity_id, Some(alice.id));
+    assert_eq!(e.entity_id, Some(alice.id.0));
     assert_eq!(e.before, Some(serde_json::json!({ "sessions": 1 })));
     assert!(s.session(&other.token_hash, now()).await.unwrap().is_none());
     assert!(s.session(&live.token_hash, now()).await.unwrap().is_some());
@@ -1589,7 +1599,7 @@ async fn sessions_expiry_logout_and_failures(fx: &Fx) {
 
     // A disabled account's session does not authenticate (even one created after disabling).
     s.set_disabled(&admin(), alice.id, true).await.unwrap();
-    let late = session(alice.id, "late", now() + Duration::hours(1));
+    let late = session(alice.id.0, "late", now() + Duration::hours(1));
     s.create_session(&me, &late).await.unwrap();
     assert!(s.session(&late.token_hash, now()).await.unwrap().is_none());
 
@@ -1599,7 +1609,7 @@ async fn sessions_expiry_logout_and_failures(fx: &Fx) {
         .await
         .unwrap();
     let e = one_entry(s, m, "session.login_failed").await;
-    assert_eq!(e.entity_id, Some(alice.id));
+    assert_eq!(e.entity_id, Some(alice.id.0));
     assert_eq!(e.after, Some(serde_json::json!({ "login": "alice" })));
     assert_eq!(e.region_path, t.county.path);
     let m = mark(s).await;
@@ -1613,7 +1623,7 @@ async fn sessions_expiry_logout_and_failures(fx: &Fx) {
     // It sits nowhere in the tree, so the root region's log shows it and a city's does not.
     let in_region = |region: i64| {
         let filter = AuditFilter {
-            region_id: Some(region),
+            region_id: Some(RegionId(region)),
             action_prefix: Some("session.login_failed".into()),
             limit: 100,
             ..Default::default()
@@ -1624,8 +1634,8 @@ async fn sessions_expiry_logout_and_failures(fx: &Fx) {
         v.iter()
             .any(|e| e.after == Some(serde_json::json!({ "login": "ghost" })))
     };
-    assert!(ghost(&in_region(t.prov.id).await));
-    assert!(!ghost(&in_region(t.city.id).await));
+    assert!(ghost(&in_region(t.prov.id.0).await));
+    assert!(!ghost(&in_region(t.city.id.0).await));
     assert_no_secrets_in_audit(s).await;
 }
 
@@ -1667,7 +1677,7 @@ async fn uploads_dedup_detail_publish(fx: &Fx) {
     assert_eq!(a.published_at, None);
     let e = one_entry(s, m, "upload.create").await;
     assert_eq!(e.entity, "upload");
-    assert_eq!(e.entity_id, Some(a.id));
+    assert_eq!(e.entity_id, Some(a.id.0));
     assert_eq!(e.unit_id, Some(u.id));
     assert_eq!(e.region_path, t.county.path);
     assert_eq!(e.after, Some(json(&a)));
@@ -1708,11 +1718,11 @@ async fn uploads_dedup_detail_publish(fx: &Fx) {
     assert_eq!(s.upload_bytes(b.id).await.unwrap(), b"report A");
     assert_eq!(s.upload_bytes(c.id).await.unwrap(), b"broken");
     assert!(matches!(
-        s.upload(999_999).await,
+        s.upload(UploadId(999_999)).await,
         Err(StoreError::NotFound(_))
     ));
     assert!(matches!(
-        s.upload_bytes(999_999).await,
+        s.upload_bytes(UploadId(999_999)).await,
         Err(StoreError::NotFound(_))
     ));
 
@@ -1739,7 +1749,7 @@ async fn uploads_dedup_detail_publish(fx: &Fx) {
         Err(StoreError::Invalid(_))
     ));
     let nowhere = Unit {
-        id: 999_999,
+        id: UnitId(999_999),
         ..u.clone()
     };
     assert!(matches!(
@@ -1782,7 +1792,7 @@ async fn uploads_dedup_detail_publish(fx: &Fx) {
         vec![c.id]
     );
     assert!(matches!(
-        s.set_published(&who, 999_999, Some(t1)).await,
+        s.set_published(&who, UploadId(999_999), Some(t1)).await,
         Err(StoreError::NotFound(_))
     ));
 }
@@ -1987,7 +1997,7 @@ async fn unit_overview_sorts_pages_searches_subtrees(fx: &Fx) {
 
     let err = s
         .unit_overview(&UnitOverviewQuery {
-            region_id: 999_999,
+            region_id: RegionId(999_999),
             ..q(UnitSort::Name, false)
         })
         .await;
@@ -2038,7 +2048,7 @@ async fn audit_filters_and_keyset_paging(fx: &Fx) {
         .unwrap();
     let mut ids: Vec<Option<i64>> = in_city.iter().map(|e| e.entity_id).collect();
     ids.sort();
-    let mut expect = vec![Some(t.city.id), Some(t.county.id), Some(ub.id)];
+    let mut expect = vec![Some(t.city.id.0), Some(t.county.id.0), Some(ub.id.0)];
     expect.sort();
     assert_eq!(ids, expect);
     let in_city2 = s
@@ -2050,7 +2060,7 @@ async fn audit_filters_and_keyset_paging(fx: &Fx) {
         .await
         .unwrap();
     assert_eq!(in_city2.len(), 2);
-    assert_eq!(in_city2[0].entity_id, Some(uc.id));
+    assert_eq!(in_city2[0].entity_id, Some(uc.id.0));
     let in_prov = s
         .audit(&AuditFilter {
             region_id: Some(t.prov.id),
@@ -2062,7 +2072,7 @@ async fn audit_filters_and_keyset_paging(fx: &Fx) {
     assert_eq!(in_prov.len(), 6);
     assert!(matches!(
         s.audit(&AuditFilter {
-            region_id: Some(999_999),
+            region_id: Some(RegionId(999_999)),
             ..Default::default()
         })
         .await,
@@ -2172,7 +2182,7 @@ async fn audit_filters_and_keyset_paging(fx: &Fx) {
         .await
         .unwrap();
     assert_eq!(both.len(), 1);
-    assert_eq!(both[0].entity_id, Some(ub.id));
+    assert_eq!(both[0].entity_id, Some(ub.id.0));
 
     // Keyset paging.
     for i in 0..25 {
@@ -2534,7 +2544,7 @@ async fn ledger_create_update_and_conflicts(fx: &Fx) {
     assert_eq!(read, row);
     let e = one_entry(s, m, "record.create").await;
     assert_eq!(e.entity, "record");
-    assert_eq!(e.entity_id, Some(row.record.id));
+    assert_eq!(e.entity_id, Some(row.record.id.0));
     assert_eq!(e.unit_id, Some(u.id));
     assert_eq!(e.region_path, vec![t.prov.id, t.city.id]);
     assert_eq!(e.actor_login, "alice");
@@ -2639,15 +2649,15 @@ async fn ledger_create_update_and_conflicts(fx: &Fx) {
         Err(StoreError::Invalid(_))
     ));
     assert!(matches!(
-        s.create_record(&alice, 999_999, &data).await,
+        s.create_record(&alice, UnitId(999_999), &data).await,
         Err(StoreError::NotFound("单位"))
     ));
     assert!(matches!(
-        s.record(999_999).await,
+        s.record(RecordId(999_999)).await,
         Err(StoreError::NotFound(_))
     ));
     assert!(matches!(
-        s.update_record(&alice, 999_999, &data, 1).await,
+        s.update_record(&alice, RecordId(999_999), &data, 1).await,
         Err(StoreError::NotFound(_))
     ));
     assert_eq!(mark(s).await, m + 1, "refusals write nothing");
@@ -2681,7 +2691,7 @@ async fn ledger_delete_and_restore(fx: &Fx) {
     assert_eq!(deleted.updated_by, "bob");
     assert_eq!(deleted.record, row.record);
     let e = one_entry(s, m, "record.delete").await;
-    assert_eq!(e.entity_id, Some(row.record.id));
+    assert_eq!(e.entity_id, Some(row.record.id.0));
     assert_eq!(e.unit_id, Some(u.id));
     assert_eq!(e.before.unwrap()["deleted_at"], serde_json::Value::Null);
     assert!(!e.after.unwrap()["deleted_at"].is_null());
@@ -2734,11 +2744,11 @@ async fn ledger_delete_and_restore(fx: &Fx) {
         .await
         .unwrap();
     assert!(matches!(
-        s.delete_record(&a, 999_999).await,
+        s.delete_record(&a, RecordId(999_999)).await,
         Err(StoreError::NotFound(_))
     ));
     assert!(matches!(
-        s.restore_record(&a, 999_999).await,
+        s.restore_record(&a, RecordId(999_999)).await,
         Err(StoreError::NotFound(_))
     ));
 }
@@ -2916,7 +2926,7 @@ async fn ledger_list_filters_order_and_paging(fx: &Fx) {
     assert!(ids_of(s, &by(&|q| q.ids = Some(Vec::new())))
         .await
         .is_empty());
-    let many: Vec<RecordId> = (1..=5000).chain([id["s2"]]).collect();
+    let many: Vec<RecordId> = (1..=5000).map(RecordId).chain([id["s2"]]).collect();
     assert!(ids_of(s, &by(&|q| q.ids = Some(many.clone())))
         .await
         .contains(&id["s2"]));
@@ -2954,7 +2964,10 @@ async fn ledger_list_filters_order_and_paging(fx: &Fx) {
         .unwrap();
     assert_eq!((page.items.len(), page.total), (0, 8));
     assert_eq!(s.ledger_years(u.id).await.unwrap(), vec![2025, 2024]);
-    assert_eq!(s.ledger_years(999_999).await.unwrap(), Vec::<i32>::new());
+    assert_eq!(
+        s.ledger_years(UnitId(999_999)).await.unwrap(),
+        Vec::<i32>::new()
+    );
 }
 
 async fn ledger_import_is_all_or_nothing(fx: &Fx) {
@@ -2998,7 +3011,7 @@ async fn ledger_import_is_all_or_nothing(fx: &Fx) {
             .is_some_and(|v| v.get("attachments").is_none())));
     let mut created: Vec<i64> = entries[..40].iter().map(|e| e.entity_id.unwrap()).collect();
     created.sort();
-    let mut listed: Vec<i64> = page.items.iter().map(|r| r.record.id).collect();
+    let mut listed: Vec<i64> = page.items.iter().map(|r| r.record.id.0).collect();
     listed.sort();
     assert_eq!(created, listed);
     let summary = &entries[40];
@@ -3036,7 +3049,7 @@ async fn ledger_import_is_all_or_nothing(fx: &Fx) {
     assert_eq!(errs.iter().map(|e| e.line).collect::<Vec<_>>(), vec![4, 8]);
     assert!(errs[0].message.contains("3000"), "{errs:?}");
     assert!(matches!(
-        s.import_records(&a, 999_999, &rows).await,
+        s.import_records(&a, UnitId(999_999), &rows).await,
         Err(StoreError::NotFound("单位"))
     ));
     assert_eq!(s.import_records(&a, u.id, &[]).await.unwrap(), 0);
@@ -3206,7 +3219,7 @@ async fn ledger_attachments_dedup_and_unlink(fx: &Fx) {
         "{err:?}"
     );
     assert!(matches!(
-        s.add_attachment(&a, 999_999, "a.txt", "text/plain", b"x")
+        s.add_attachment(&a, RecordId(999_999), "a.txt", "text/plain", b"x")
             .await,
         Err(StoreError::NotFound(_))
     ));
@@ -3287,7 +3300,7 @@ async fn seed_fixture(s: &dyn Store) {
         &a,
         &Session {
             token_hash: FIXTURE_SESSION.into(),
-            ..session(user.id, "fixture", far)
+            ..session(user.id.0, "fixture", far)
         },
     )
     .await

@@ -4,7 +4,7 @@
 mod common;
 
 use common::api::{assert_error, json, method, Account, ApiWorld, MAX_UPLOAD, PASSWORD, REPORT};
-use fazhi_domain::{Node, Role};
+use fazhi_domain::{Node, RegionId, Role, UnitId};
 use reqwest::{header, Method, StatusCode};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
@@ -1264,7 +1264,7 @@ async fn admin_manages_the_organisation() {
 async fn a_county_admin_changes_only_what_lies_below_his_county() {
     let app = ApiWorld::spawn().await;
     let county = app
-        .account("east_admin", Role::Admin, Node::Region(app.east))
+        .account("east_admin", Role::Admin, Node::Region(RegionId(app.east)))
         .await;
     let head = "类别,代码,名称,简称,类型,上级代码\n";
 
@@ -1743,7 +1743,7 @@ async fn a_locked_account_with_a_token_may_only_change_its_password() {
                 password_hash: fazhi_domain::password::hash_password("Temp-Once-2025"),
                 must_change_password: true,
             },
-            &[(Role::UnitStaff, Node::Unit(app.unit_a))],
+            &[(Role::UnitStaff, Node::Unit(UnitId(app.unit_a)))],
         )
         .await;
     let token = app.api_token(user.id, "脚本").await;

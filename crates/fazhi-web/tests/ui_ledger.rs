@@ -6,7 +6,7 @@ mod common;
 
 use common::{Browser, Page, TestApp, World};
 use fazhi_domain::ledger::{parse_fields, Record, RecordData, RecordKind};
-use fazhi_domain::Framework;
+use fazhi_domain::{Framework, RecordId, UnitId};
 use reqwest::StatusCode;
 use std::collections::BTreeMap;
 
@@ -37,7 +37,7 @@ fn record_id(page: &Page) -> i64 {
         .unwrap_or_else(|| panic!("not a record: {loc}"))
 }
 
-async fn create_study(b: &Browser, unit: i64, date: &str, topic: &str) -> i64 {
+async fn create_study(b: &Browser, unit: UnitId, date: &str, topic: &str) -> i64 {
     let csrf = b.csrf().await;
     let page = b
         .post_form(
@@ -563,8 +563,8 @@ fn study_records(rows: &[(&str, &str)]) -> Vec<Record> {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
             Record {
-                id: i as i64 + 1,
-                unit_id: 1,
+                id: RecordId(i as i64 + 1),
+                unit_id: UnitId(1),
                 data: RecordData {
                     kind: RecordKind::Study,
                     year: 2025,
@@ -576,7 +576,7 @@ fn study_records(rows: &[(&str, &str)]) -> Vec<Record> {
         .collect()
 }
 
-async fn import(b: &Browser, unit: i64, year: &str, name: &str, bytes: Vec<u8>) -> Page {
+async fn import(b: &Browser, unit: UnitId, year: &str, name: &str, bytes: Vec<u8>) -> Page {
     let csrf = b.csrf().await;
     let form = reqwest::multipart::Form::new()
         .text("csrf_token", csrf)

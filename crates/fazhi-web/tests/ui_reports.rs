@@ -6,7 +6,13 @@ mod common;
 use common::{upload_form, upload_id_from, Browser, TestApp, World, REPORT_TXT};
 use reqwest::StatusCode;
 
-async fn upload(b: &Browser, unit: i64, year: i32, name: &str, bytes: Vec<u8>) -> common::Page {
+async fn upload(
+    b: &Browser,
+    unit: fazhi_domain::UnitId,
+    year: i32,
+    name: &str,
+    bytes: Vec<u8>,
+) -> common::Page {
     let csrf = b.csrf().await;
     let resp = b
         .raw
