@@ -608,7 +608,7 @@ fn checked_upload(
 ) -> NewUpload {
     let summary = checked.summary(&filename);
     NewUpload {
-        unit_id: 0,
+        unit_id: UnitId(0),
         year,
         title: summary.title,
         filename,

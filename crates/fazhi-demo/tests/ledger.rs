@@ -10,7 +10,7 @@ use fazhi_domain::ledger::{
     check_record, check_year, due_items, statistics, Record, RecordId, RecordKind, RuleContext,
     Statistics,
 };
-use fazhi_domain::{HolidayCalendar, ProcedureSettings, RuleSettings};
+use fazhi_domain::{HolidayCalendar, ProcedureSettings, RuleSettings, UnitId};
 use fazhi_report::Engine;
 use fazhi_store::{open, DbTarget, LedgerQuery, Store};
 use std::collections::{BTreeMap, BTreeSet};
@@ -58,8 +58,8 @@ fn numbered(l: &UnitLedger) -> Vec<Record> {
         .iter()
         .enumerate()
         .map(|(i, data)| Record {
-            id: i as RecordId + 1,
-            unit_id: 1,
+            id: RecordId(i as i64 + 1),
+            unit_id: UnitId(1),
             data: data.clone(),
         })
         .collect()

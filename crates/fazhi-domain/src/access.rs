@@ -67,7 +67,13 @@ mod tests {
     //          └ 3 西城区
     // 5 another root
     fn paths() -> Vec<Vec<RegionId>> {
-        vec![vec![1], vec![1, 2], vec![1, 3], vec![1, 2, 4], vec![5]]
+        vec![
+            vec![RegionId(1)],
+            vec![RegionId(1), RegionId(2)],
+            vec![RegionId(1), RegionId(3)],
+            vec![RegionId(1), RegionId(2), RegionId(4)],
+            vec![RegionId(5)],
+        ]
     }
 
     fn g(role: Role, region: RegionId) -> Grant {
@@ -82,22 +88,22 @@ mod tests {
         let p = paths();
         let all = || p.iter().map(Vec::as_slice);
         assert!(holds_at_root(
-            &[g(Role::Admin, 1)],
+            &[g(Role::Admin, RegionId(1))],
             Action::ManageOrg,
             all()
         ));
         assert!(holds_at_root(
-            &[g(Role::Admin, 5)],
+            &[g(Role::Admin, RegionId(5))],
             Action::ManageUsers,
             all()
         ));
         assert!(!holds_at_root(
-            &[g(Role::Admin, 2)],
+            &[g(Role::Admin, RegionId(2))],
             Action::ManageOrg,
             all()
         ));
         assert!(!holds_at_root(
-            &[g(Role::Supervisor, 1)],
+            &[g(Role::Supervisor, RegionId(1))],
             Action::ManageOrg,
             all()
         ));
@@ -108,23 +114,23 @@ mod tests {
     fn bootstrap_only_on_an_empty_tree_without_roles() {
         assert!(may_bootstrap(true, &[]));
         assert!(!may_bootstrap(false, &[]));
-        assert!(!may_bootstrap(true, &[g(Role::Admin, 1)]));
+        assert!(!may_bootstrap(true, &[g(Role::Admin, RegionId(1))]));
     }
 
     #[test]
     fn top_regions_drop_those_below_another() {
         let p = paths();
         let grants = [
-            g(Role::Supervisor, 2),
-            g(Role::Supervisor, 4),
-            g(Role::Admin, 3),
+            g(Role::Supervisor, RegionId(2)),
+            g(Role::Supervisor, RegionId(4)),
+            g(Role::Admin, RegionId(3)),
         ];
         let top = top_regions(&p, |r| r.as_slice(), &grants, Action::Supervise);
         assert_eq!(top, vec![&vec![1, 2], &vec![1, 3]]);
         let top = top_regions(
             &p,
             |r| r.as_slice(),
-            &[g(Role::Admin, 1)],
+            &[g(Role::Admin, RegionId(1))],
             Action::ReadAudit,
         );
         assert_eq!(top, vec![&vec![1]]);

@@ -9,6 +9,7 @@ pub mod calendar;
 mod error;
 pub mod framework;
 pub mod frameworks;
+mod id;
 pub mod ledger;
 pub mod org;
 mod outline;
@@ -25,6 +26,7 @@ pub use calendar::HolidayCalendar;
 pub use error::DomainError;
 pub use framework::{Framework, Indicator};
 pub use frameworks::{FrameworkError, FrameworkFile, Frameworks, PasswordList};
+pub use id::{AuditId, RecordId, UploadId};
 pub use org::{
     allows, Action, Grant, Node, OrgRow, OrgSnapshot, Placement, Region, RegionId, RegionLevel,
     Role, RowError, Unit, UnitId, UnitKind, UserId,

@@ -14,9 +14,7 @@ pub use import::{
 };
 pub use tree::{OrgRow, OrgSnapshot, Region, RowError, Unit};
 
-pub type RegionId = i64;
-pub type UnitId = i64;
-pub type UserId = i64;
+pub use crate::id::{RegionId, UnitId, UserId};
 
 /// 行政区划层级.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -278,10 +276,10 @@ mod tests {
     //                └ 3 西城区 ─ unit 30
     //       unit 10 attached to 1 (市科工局)
     fn p_unit(u: UnitId) -> Placement {
-        match u {
-            10 => Placement::unit(10, vec![1]),
-            20 | 21 => Placement::unit(u, vec![1, 2]),
-            30 => Placement::unit(30, vec![1, 3]),
+        match u.0 {
+            10 => Placement::unit(UnitId(10), vec![RegionId(1)]),
+            20 | 21 => Placement::unit(u, vec![RegionId(1), RegionId(2)]),
+            30 => Placement::unit(UnitId(30), vec![RegionId(1), RegionId(3)]),
             _ => unreachable!(),
         }
     }
@@ -292,57 +290,65 @@ mod tests {
 
     #[test]
     fn staff_reach_only_their_unit() {
-        let grants = [g(Role::UnitStaff, Node::Unit(20))];
-        assert!(allows(&grants, Action::Write, &p_unit(20)));
-        assert!(allows(&grants, Action::Read, &p_unit(20)));
-        assert!(!allows(&grants, Action::Approve, &p_unit(20)));
+        let grants = [g(Role::UnitStaff, Node::Unit(UnitId(20)))];
+        assert!(allows(&grants, Action::Write, &p_unit(UnitId(20))));
+        assert!(allows(&grants, Action::Read, &p_unit(UnitId(20))));
+        assert!(!allows(&grants, Action::Approve, &p_unit(UnitId(20))));
         for other in [10, 21, 30] {
             assert!(
-                !allows(&grants, Action::Read, &p_unit(other)),
+                !allows(&grants, Action::Read, &p_unit(UnitId(other))),
                 "unit {other}"
             );
         }
         assert!(!allows(
             &grants,
             Action::Supervise,
-            &Placement::region(vec![1, 2])
+            &Placement::region(vec![RegionId(1), RegionId(2)])
         ));
     }
 
     #[test]
     fn supervisor_reads_his_region_only_and_never_writes() {
-        let grants = [g(Role::Supervisor, Node::Region(2))];
-        assert!(allows(&grants, Action::Read, &p_unit(20)));
-        assert!(allows(&grants, Action::Read, &p_unit(21)));
+        let grants = [g(Role::Supervisor, Node::Region(RegionId(2)))];
+        assert!(allows(&grants, Action::Read, &p_unit(UnitId(20))));
+        assert!(allows(&grants, Action::Read, &p_unit(UnitId(21))));
         assert!(allows(
             &grants,
             Action::Supervise,
-            &Placement::region(vec![1, 2])
+            &Placement::region(vec![RegionId(1), RegionId(2)])
         ));
-        assert!(!allows(&grants, Action::Read, &p_unit(30)));
-        assert!(!allows(&grants, Action::Read, &p_unit(10)));
+        assert!(!allows(&grants, Action::Read, &p_unit(UnitId(30))));
+        assert!(!allows(&grants, Action::Read, &p_unit(UnitId(10))));
         assert!(!allows(
             &grants,
             Action::Supervise,
-            &Placement::region(vec![1])
+            &Placement::region(vec![RegionId(1)])
         ));
-        assert!(!allows(&grants, Action::Write, &p_unit(20)));
-        assert!(!allows(&grants, Action::ManageOrg, &p_unit(20)));
+        assert!(!allows(&grants, Action::Write, &p_unit(UnitId(20))));
+        assert!(!allows(&grants, Action::ManageOrg, &p_unit(UnitId(20))));
     }
 
     #[test]
     fn admin_at_root_reaches_everything_but_nothing_above() {
-        let grants = [g(Role::Admin, Node::Region(1))];
+        let grants = [g(Role::Admin, Node::Region(RegionId(1)))];
         for u in [10, 20, 21, 30] {
-            assert!(allows(&grants, Action::ManageOrg, &p_unit(u)));
+            assert!(allows(&grants, Action::ManageOrg, &p_unit(UnitId(u))));
         }
-        let county_admin = [g(Role::Admin, Node::Region(3))];
-        assert!(allows(&county_admin, Action::ManageUsers, &p_unit(30)));
-        assert!(!allows(&county_admin, Action::ManageUsers, &p_unit(20)));
+        let county_admin = [g(Role::Admin, Node::Region(RegionId(3)))];
+        assert!(allows(
+            &county_admin,
+            Action::ManageUsers,
+            &p_unit(UnitId(30))
+        ));
+        assert!(!allows(
+            &county_admin,
+            Action::ManageUsers,
+            &p_unit(UnitId(20))
+        ));
         assert!(!allows(
             &county_admin,
             Action::ManageOrg,
-            &Placement::region(vec![1])
+            &Placement::region(vec![RegionId(1)])
         ));
     }
 
@@ -354,7 +360,7 @@ mod tests {
             Action::Supervise,
             Action::ReadAudit,
         ] {
-            assert!(!allows(&[], a, &p_unit(20)));
+            assert!(!allows(&[], a, &p_unit(UnitId(20))));
         }
     }
 

@@ -193,6 +193,7 @@ pub fn org_rows(regions: &[Region], units: &[Unit]) -> Vec<Vec<String>> {
 mod tests {
     use super::*;
     use crate::{read_csv, read_xlsx, write_csv, write_xlsx, Limits};
+    use fazhi_domain::{RegionId, UnitId};
 
     fn rows(text: &str) -> Vec<Row> {
         read_csv(text.as_bytes(), &Limits::default()).unwrap()
@@ -201,12 +202,12 @@ mod tests {
     fn tree() -> (Vec<Region>, Vec<Unit>) {
         let region =
             |id, parent: Option<i64>, code: &str, name: &str, level, path: Vec<i64>| Region {
-                id,
-                parent_id: parent,
+                id: RegionId(id),
+                parent_id: parent.map(RegionId),
                 code: code.into(),
                 name: name.into(),
                 level,
-                path,
+                path: path.into_iter().map(RegionId).collect(),
             };
         let regions = vec![
             region(1, None, "991000", "青川市", RegionLevel::City, vec![1]),
@@ -229,13 +230,13 @@ mod tests {
         ];
         let unit =
             |id, region_id, code: &str, name: &str, short: &str, kind, path: Vec<i64>| Unit {
-                id,
-                region_id,
+                id: UnitId(id),
+                region_id: RegionId(region_id),
                 code: code.into(),
                 name: name.into(),
                 short_name: short.into(),
                 kind,
-                region_path: path,
+                region_path: path.into_iter().map(RegionId).collect(),
             };
         let units = vec![
             unit(

@@ -8,7 +8,7 @@ use common::{data_2025, fw, raw, sample_study};
 use fazhi_domain::ledger::{
     format_hours, parse_fields, FieldType, Record, RecordData, RecordKind, MAX_LIST_ITEMS,
 };
-use fazhi_domain::Framework;
+use fazhi_domain::{Framework, RecordId, UnitId};
 use fazhi_sheet::ledger::{
     export_csv, export_xlsx, headers, parse_import, problems_csv, template_xlsx, LedgerSheetError,
     RowProblem, MAX_IMPORT_ROWS, NOTES_SHEET,
@@ -126,8 +126,8 @@ fn records(data: &[RecordData]) -> Vec<Record> {
     data.iter()
         .enumerate()
         .map(|(i, d)| Record {
-            id: i as i64 + 1,
-            unit_id: 3,
+            id: RecordId(i as i64 + 1),
+            unit_id: UnitId(3),
             data: d.clone(),
         })
         .collect()
@@ -351,8 +351,8 @@ fn payload_records(kind: RecordKind) -> Vec<Record> {
                 ("note", p),
             ]);
             Record {
-                id: i as i64 + 1,
-                unit_id: 1,
+                id: RecordId(i as i64 + 1),
+                unit_id: UnitId(1),
                 data: data_2025(kind, &raw, &[&format!("n{}", i % 4)]),
             }
         })
@@ -463,8 +463,8 @@ fn an_honest_20000_row_export_of_the_widest_kind_imports() {
                 })
                 .collect();
             Record {
-                id: i as i64 + 1,
-                unit_id: 1,
+                id: RecordId(i as i64 + 1),
+                unit_id: UnitId(1),
                 data: data_2025(kind, &raw, &["thought", "decision.procedure"]),
             }
         })

@@ -10,8 +10,8 @@
 //! `cargo bench -p fazhi-store --bench ledger_import` (results in docs/PERFORMANCE.md).
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
-use fazhi_domain::ledger::{parse_fields, Record, RecordData, RecordKind};
-use fazhi_domain::{Framework, RegionLevel, UnitKind};
+use fazhi_domain::ledger::{parse_fields, Record, RecordData, RecordId, RecordKind};
+use fazhi_domain::{Framework, RegionLevel, UnitId, UnitKind};
 use fazhi_sheet::ledger::{export_xlsx, parse_import, ImportedRow};
 use fazhi_sheet::Limits;
 use fazhi_store::{open_sqlite, Actor, LedgerStore, NewRegion, NewUnit, OrgStore};
@@ -60,8 +60,8 @@ fn record(id: usize, kind: RecordKind, pairs: &[(&str, String)]) -> Record {
         .map(|(k, v)| (k.to_string(), v.clone()))
         .collect();
     Record {
-        id: id as i64,
-        unit_id: 1,
+        id: RecordId(id as i64),
+        unit_id: UnitId(1),
         data: RecordData {
             kind,
             year: 2025,

@@ -108,7 +108,7 @@ async fn seed(store: &Arc<dyn Store>, actor: &Actor) {
             for u in &chunk {
                 for y in YEARS {
                     // Most units upload once a year, some twice, some never.
-                    let n = match (u.id + i64::from(y)) % 10 {
+                    let n = match (u.id.0 + i64::from(y)) % 10 {
                         0 => 0,
                         1 => 2,
                         _ => 1,
@@ -126,9 +126,9 @@ async fn seed(store: &Arc<dyn Store>, actor: &Actor) {
                             status: UploadStatus::Checked,
                             error: None,
                             checked_json: Some(checked),
-                            score: Some(((u.id * 7 + i64::from(y)) % 100) as i32),
-                            errors: (u.id % 5) as i32,
-                            warnings: (u.id % 3) as i32,
+                            score: Some(((u.id.0 * 7 + i64::from(y)) % 100) as i32),
+                            errors: (u.id.0 % 5) as i32,
+                            warnings: (u.id.0 % 3) as i32,
                             infos: 1,
                             title: format!("{}{y}年度报告", u.name),
                         };
@@ -192,7 +192,7 @@ async fn measure(store: &Arc<dyn Store>) {
         .await
         .unwrap()
         .iter()
-        .map(|u| u.id)
+        .map(|u| u.id.0)
         .collect();
     let n = 20_000;
     let t = Instant::now();
@@ -202,7 +202,10 @@ async fn measure(store: &Arc<dyn Store>) {
         let ids = ids.clone();
         tasks.push(tokio::spawn(async move {
             for i in 0..n / 4 {
-                store.upload(ids[(i + w) % ids.len()]).await.unwrap();
+                store
+                    .upload(fazhi_domain::UploadId(ids[(i + w) % ids.len()]))
+                    .await
+                    .unwrap();
             }
         }));
     }

@@ -56,7 +56,10 @@ pub(crate) async fn user_placement(c: &mut DbConn, user_id: UserId) -> StoreResu
             "unit" => Some(col::<i64>(r, "node_id")?),
             _ => None,
         };
-        places.push(Placement { unit, regions });
+        places.push(Placement {
+            unit: unit.map(UnitId),
+            regions,
+        });
     }
     Ok(common_placement(&places))
 }

@@ -21,8 +21,8 @@ pub(crate) fn ledger_row(r: &DbRow) -> StoreResult<LedgerRow> {
         .map_err(|e| StoreError::Backend(format!("台账记录的指标无法读取：{e}")))?;
     Ok(LedgerRow {
         record: Record {
-            id: col(r, "r_id")?,
-            unit_id: col(r, "r_unit_id")?,
+            id: id_col(r, "r_id")?,
+            unit_id: id_col(r, "r_unit_id")?,
             data: RecordData {
                 kind,
                 year: col(r, "r_year")?,
@@ -47,7 +47,7 @@ pub(crate) const ATTACHMENT_COLS: &str = "a.id AS a_id, a.record_id AS a_record_
 pub(crate) fn attachment_row(r: &DbRow) -> StoreResult<Attachment> {
     Ok(Attachment {
         id: col(r, "a_id")?,
-        record_id: col(r, "a_record_id")?,
+        record_id: id_col(r, "a_record_id")?,
         filename: col(r, "a_filename")?,
         content_type: col(r, "a_content_type")?,
         sha256: col(r, "a_sha256")?,
@@ -110,7 +110,7 @@ pub(crate) async fn fetch_record(
         "SELECT {LEDGER_COLS} FROM ledger_records r WHERE r.id = $1{}",
         if lock { c.lock_row() } else { "" }
     );
-    fetch_by_id(&mut *c, &sql, id, ledger_row)
+    fetch_by_id(&mut *c, &sql, id.0, ledger_row)
         .await?
         .ok_or(StoreError::NotFound(RECORD_NOT_FOUND))
 }
@@ -202,7 +202,7 @@ pub(crate) async fn insert_records(
         .zip(ids)
         .map(|(data, id)| LedgerRow {
             record: Record {
-                id,
+                id: RecordId(id.0),
                 unit_id,
                 data: data.clone(),
             },
@@ -310,7 +310,7 @@ impl<S: Backend> LedgerStore for S {
             Change {
                 action: "record.create",
                 entity: "record",
-                entity_id: Some(row.record.id),
+                entity_id: Some(row.record.id.0),
                 place,
                 before: None,
                 after: Some(record_json(&row)),
@@ -386,7 +386,7 @@ impl<S: Backend> LedgerStore for S {
             Change {
                 action: "record.update",
                 entity: "record",
-                entity_id: Some(id),
+                entity_id: Some(id.0),
                 place,
                 before: Some(record_json(&before)),
                 after: Some(record_json(&after)),
@@ -484,7 +484,7 @@ impl<S: Backend> LedgerStore for S {
             .map(|row| Change {
                 action: "record.create",
                 entity: "record",
-                entity_id: Some(row.record.id),
+                entity_id: Some(row.record.id.0),
                 place: place.clone(),
                 before: None,
                 after: Some(record_json(row)),
@@ -618,7 +618,9 @@ impl<S: Backend> LedgerStore for S {
             .execute(&mut tx)
             .await
             .map_err(db)?;
-        let place = unit_placement(&mut tx, unit_id).await?.unwrap_or_default();
+        let place = unit_placement(&mut tx, UnitId(unit_id))
+            .await?
+            .unwrap_or_default();
         audit_and_commit(
             tx,
             actor,
@@ -691,7 +693,7 @@ pub(crate) async fn set_record_deleted(
                 "record.restore"
             },
             entity: "record",
-            entity_id: Some(id),
+            entity_id: Some(id.0),
             place,
             before: Some(record_json(&before)),
             after: Some(record_json(&after)),

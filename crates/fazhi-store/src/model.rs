@@ -9,8 +9,7 @@ pub use fazhi_domain::org::{OrgRow, Region, RowError, Unit};
 use serde::{Deserialize, Serialize};
 
 pub type Timestamp = DateTime<Utc>;
-pub type UploadId = i64;
-pub type AuditId = i64;
+pub use fazhi_domain::{AuditId, UploadId};
 
 /// Who makes a change and from where; every mutating store method takes one and writes
 /// the audit entry in the same transaction as the change.

@@ -40,7 +40,7 @@ pub(crate) async fn insert_region(
         .await
         .map_err(db)?;
     Ok(Region {
-        id,
+        id: RegionId(id),
         parent_id,
         code: code.to_string(),
         name: name.to_string(),
@@ -95,7 +95,7 @@ pub(crate) async fn move_region(
 }
 
 pub(crate) async fn insert_unit(c: &mut DbConn, new: &NewUnit) -> StoreResult<UnitId> {
-    query_scalar(
+    query_scalar::<i64>(
         "INSERT INTO units (region_id, code, name, short_name, kind) VALUES ($1, $2, $3, $4, $5) \
          RETURNING id",
     )
@@ -106,6 +106,7 @@ pub(crate) async fn insert_unit(c: &mut DbConn, new: &NewUnit) -> StoreResult<Un
     .bind(new.kind.key())
     .fetch_one(&mut *c)
     .await
+    .map(UnitId)
     .map_err(|e| unique_or(e, || format!("单位代码“{}”已存在", new.code)))
 }
 
@@ -154,7 +155,7 @@ impl<S: Backend> OrgStore for S {
             Change {
                 action: "region.create",
                 entity: "region",
-                entity_id: Some(region.id),
+                entity_id: Some(region.id.0),
                 place: Placement::region(region.path.clone()),
                 before: None,
                 after: Some(to_json(&region)),
@@ -194,7 +195,7 @@ impl<S: Backend> OrgStore for S {
             Change {
                 action: "region.update",
                 entity: "region",
-                entity_id: Some(id),
+                entity_id: Some(id.0),
                 place: Placement::region(after.path.clone()),
                 before: Some(to_json(&before)),
                 after: Some(to_json(&after)),
@@ -239,7 +240,7 @@ impl<S: Backend> OrgStore for S {
             Change {
                 action: "unit.create",
                 entity: "unit",
-                entity_id: Some(id),
+                entity_id: Some(id.0),
                 place: Placement::unit(id, unit.region_path.clone()),
                 before: None,
                 after: Some(to_json(&unit)),
@@ -274,7 +275,7 @@ impl<S: Backend> OrgStore for S {
             Change {
                 action: "unit.update",
                 entity: "unit",
-                entity_id: Some(id),
+                entity_id: Some(id.0),
                 place: Placement::unit(id, after.region_path.clone()),
                 before: Some(to_json(&before)),
                 after: Some(to_json(&after)),

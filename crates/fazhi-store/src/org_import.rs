@@ -17,11 +17,12 @@ pub(crate) async fn all_units(c: &mut DbConn) -> StoreResult<Vec<Unit>> {
 
 /// The id of a region by code, in the transaction (rows created earlier in the batch count).
 pub(crate) async fn region_id_by_code(c: &mut DbConn, code: &str) -> StoreResult<RegionId> {
-    query_scalar("SELECT id FROM regions WHERE code = $1")
+    query_scalar::<i64>("SELECT id FROM regions WHERE code = $1")
         .bind(code)
         .fetch_optional(&mut *c)
         .await
         .map_err(db)?
+        .map(RegionId)
         .ok_or(StoreError::NotFound("区划"))
 }
 
@@ -108,7 +109,7 @@ async fn create_region_row(
         Change {
             action: "region.create",
             entity: "region",
-            entity_id: Some(region.id),
+            entity_id: Some(region.id.0),
             place: place.clone(),
             before: None,
             after: Some(to_json(&region)),
@@ -157,7 +158,7 @@ async fn update_region_row(
         Change {
             action: "region.update",
             entity: "region",
-            entity_id: Some(id),
+            entity_id: Some(id.0),
             place: place.clone(),
             before: Some(to_json(&before)),
             after: Some(to_json(&after)),
@@ -196,7 +197,7 @@ async fn create_unit_row(
         Change {
             action: "unit.create",
             entity: "unit",
-            entity_id: Some(id),
+            entity_id: Some(id.0),
             place: place.clone(),
             before: None,
             after: Some(to_json(&unit)),
@@ -245,7 +246,7 @@ async fn update_unit_row(
         Change {
             action: "unit.update",
             entity: "unit",
-            entity_id: Some(id),
+            entity_id: Some(id.0),
             place: place.clone(),
             before: Some(to_json(&before)),
             after: Some(to_json(&after)),

@@ -7,7 +7,7 @@ pub(crate) use crate::org::*;
 pub(crate) use crate::org_import::*;
 pub(crate) use crate::rows::*;
 pub(crate) use crate::sql::{
-    query, query_scalar, Col, DbConn, DbRow, Executor, Kind, QueryBuilder, BATCH_ROWS,
+    query, query_scalar, Col, DbConn, DbRow, Executor, IdCol, Kind, QueryBuilder, BATCH_ROWS,
 };
 pub(crate) use crate::util::{
     common_placement, db, dec_json, kind_from_key, level_from_key, like_escape, now,

@@ -8,6 +8,11 @@ pub(crate) fn col<T: Col>(row: &DbRow, name: &str) -> StoreResult<T> {
     row.try_get(name).map_err(db)
 }
 
+/// Reads one id column (or an optional one) as its domain type.
+pub(crate) fn id_col<T: IdCol>(row: &DbRow, name: &str) -> StoreResult<T> {
+    col::<T::Raw>(row, name).map(T::from_raw)
+}
+
 pub(crate) fn col_ts(row: &DbRow, name: &str) -> StoreResult<Timestamp> {
     row.ts(name)
 }
@@ -23,8 +28,8 @@ pub(crate) const REGION_COLS: &str = "id, parent_id, code, name, level, path";
 
 pub(crate) fn region_row(r: &DbRow) -> StoreResult<Region> {
     Ok(Region {
-        id: col(r, "id")?,
-        parent_id: col(r, "parent_id")?,
+        id: id_col(r, "id")?,
+        parent_id: id_col(r, "parent_id")?,
         code: col(r, "code")?,
         name: col(r, "name")?,
         level: level_from_key(&col::<String>(r, "level")?)?,
@@ -39,8 +44,8 @@ pub(crate) const UNIT_COLS: &str =
 
 pub(crate) fn unit_row(r: &DbRow) -> StoreResult<Unit> {
     Ok(Unit {
-        id: col(r, "un_id")?,
-        region_id: col(r, "un_region_id")?,
+        id: id_col(r, "un_id")?,
+        region_id: id_col(r, "un_region_id")?,
         code: col(r, "un_code")?,
         name: col(r, "un_name")?,
         short_name: col(r, "un_short_name")?,
@@ -56,7 +61,7 @@ pub(crate) const USER_COLS: &str =
 
 pub(crate) fn user_row(r: &DbRow) -> StoreResult<User> {
     Ok(User {
-        id: col(r, "u_id")?,
+        id: id_col(r, "u_id")?,
         login: col(r, "u_login")?,
         display_name: col(r, "u_display_name")?,
         password_hash: col(r, "u_password_hash")?,
@@ -71,13 +76,13 @@ pub(crate) const GRANT_COLS: &str = "id, user_id, role, node_type, node_id";
 pub(crate) fn grant_row(r: &DbRow) -> StoreResult<RoleGrant> {
     let node_id: i64 = col(r, "node_id")?;
     let node = match col::<String>(r, "node_type")?.as_str() {
-        "region" => Node::Region(node_id),
-        "unit" => Node::Unit(node_id),
+        "region" => Node::Region(RegionId(node_id)),
+        "unit" => Node::Unit(UnitId(node_id)),
         other => return Err(StoreError::Backend(format!("未知的授权节点类型：{other}"))),
     };
     Ok(RoleGrant {
         id: col(r, "id")?,
-        user_id: col(r, "user_id")?,
+        user_id: id_col(r, "user_id")?,
         grant: Grant {
             role: role_from_key(&col::<String>(r, "role")?)?,
             node,
@@ -87,8 +92,8 @@ pub(crate) fn grant_row(r: &DbRow) -> StoreResult<RoleGrant> {
 
 pub(crate) fn node_key(node: Node) -> (&'static str, i64) {
     match node {
-        Node::Region(id) => ("region", id),
-        Node::Unit(id) => ("unit", id),
+        Node::Region(id) => ("region", id.0),
+        Node::Unit(id) => ("unit", id.0),
     }
 }
 
@@ -98,7 +103,7 @@ pub(crate) const TOKEN_COLS: &str = "t.id AS t_id, t.user_id AS t_user_id, t.nam
 pub(crate) fn token_row(r: &DbRow) -> StoreResult<ApiToken> {
     Ok(ApiToken {
         id: col(r, "t_id")?,
-        user_id: col(r, "t_user_id")?,
+        user_id: id_col(r, "t_user_id")?,
         name: col(r, "t_name")?,
         token_hash: col(r, "t_token_hash")?,
         created_at: col_ts(r, "t_created_at")?,
@@ -113,7 +118,7 @@ pub(crate) const SESSION_COLS: &str = "s.token_hash AS s_token_hash, s.user_id A
 pub(crate) fn session_row(r: &DbRow) -> StoreResult<Session> {
     Ok(Session {
         token_hash: col(r, "s_token_hash")?,
-        user_id: col(r, "s_user_id")?,
+        user_id: id_col(r, "s_user_id")?,
         csrf_token: col(r, "s_csrf_token")?,
         created_at: col_ts(r, "s_created_at")?,
         expires_at: col_ts(r, "s_expires_at")?,
@@ -143,8 +148,8 @@ pub(crate) const UPLOAD_COLS: &str =
 
 pub(crate) fn upload_row(r: &DbRow) -> StoreResult<UploadSummary> {
     Ok(UploadSummary {
-        id: col(r, "up_id")?,
-        unit_id: col(r, "up_unit_id")?,
+        id: id_col(r, "up_id")?,
+        unit_id: id_col(r, "up_unit_id")?,
         unit_name: col(r, "up_unit_name")?,
         year: col(r, "up_year")?,
         filename: col(r, "up_filename")?,
@@ -157,7 +162,7 @@ pub(crate) fn upload_row(r: &DbRow) -> StoreResult<UploadSummary> {
         errors: col(r, "up_errors")?,
         warnings: col(r, "up_warnings")?,
         infos: col(r, "up_infos")?,
-        uploaded_by: col(r, "up_uploaded_by")?,
+        uploaded_by: id_col(r, "up_uploaded_by")?,
         uploaded_by_login: col(r, "up_uploaded_by_login")?,
         uploaded_at: col_ts(r, "up_uploaded_at")?,
         published_at: col_ts_opt(r, "up_published_at")?,
@@ -170,15 +175,15 @@ pub(crate) const AUDIT_COLS: &str =
 
 pub(crate) fn audit_row(r: &DbRow) -> StoreResult<AuditEntry> {
     Ok(AuditEntry {
-        id: col(r, "id")?,
+        id: id_col(r, "id")?,
         at: col_ts(r, "at")?,
-        actor_user_id: col(r, "actor_user_id")?,
+        actor_user_id: id_col(r, "actor_user_id")?,
         actor_login: col(r, "actor_login")?,
         addr: col(r, "addr")?,
         action: col(r, "action")?,
         entity: col(r, "entity")?,
         entity_id: col(r, "entity_id")?,
-        unit_id: col(r, "unit_id")?,
+        unit_id: id_col(r, "unit_id")?,
         region_path: path_from_text(&col::<String>(r, "region_path")?)?,
         before: dec_json(col::<Option<Json<Value>>>(r, "before")?),
         after: dec_json(col::<Option<Json<Value>>>(r, "after")?),
@@ -231,7 +236,7 @@ where
     let sql = format!(
         "SELECT {UNIT_COLS} FROM units un JOIN regions ur ON ur.id = un.region_id WHERE un.id = $1"
     );
-    fetch_by_id(e, &sql, id, unit_row).await
+    fetch_by_id(e, &sql, id.0, unit_row).await
 }
 
 pub(crate) async fn fetch_user<'e, E>(e: E, id: UserId) -> StoreResult<Option<User>>
@@ -239,7 +244,7 @@ where
     E: Executor<'e>,
 {
     let sql = format!("SELECT {USER_COLS} FROM users u WHERE u.id = $1");
-    fetch_by_id(e, &sql, id, user_row).await
+    fetch_by_id(e, &sql, id.0, user_row).await
 }
 
 pub(crate) async fn fetch_upload<'e, E>(e: E, id: UploadId) -> StoreResult<Option<UploadSummary>>
@@ -249,7 +254,7 @@ where
     let sql = format!(
         "SELECT {UPLOAD_COLS} FROM uploads up JOIN units un ON un.id = up.unit_id WHERE up.id = $1"
     );
-    fetch_by_id(e, &sql, id, upload_row).await
+    fetch_by_id(e, &sql, id.0, upload_row).await
 }
 
 pub(crate) async fn fetch_token<'e, E>(e: E, id: i64) -> StoreResult<Option<ApiToken>>

@@ -29,7 +29,7 @@ impl<S: Backend> SessionStore for S {
             Change {
                 action: "session.login",
                 entity: "session",
-                entity_id: Some(session.user_id),
+                entity_id: Some(session.user_id.0),
                 place,
                 before: None,
                 after: Some(session_json(session)),
@@ -81,7 +81,7 @@ impl<S: Backend> SessionStore for S {
             Change {
                 action: "session.logout",
                 entity: "session",
-                entity_id: Some(session.user_id),
+                entity_id: Some(session.user_id.0),
                 place,
                 before: Some(session_json(&session)),
                 after: None,
@@ -113,7 +113,7 @@ impl<S: Backend> SessionStore for S {
                 Change {
                     action: "session.end_all",
                     entity: "session",
-                    entity_id: Some(user_id),
+                    entity_id: Some(user_id.0),
                     place,
                     before: Some(serde_json::json!({ "sessions": n })),
                     after: None,
@@ -145,7 +145,7 @@ impl<S: Backend> SessionStore for S {
             .await
             .map_err(db)?;
         let place = match user_id {
-            Some(id) => user_placement(&mut tx, id).await?,
+            Some(id) => user_placement(&mut tx, UserId(id)).await?,
             None => Placement::default(),
         };
         audit_and_commit(

@@ -19,6 +19,8 @@
 use crate::util::db;
 use crate::{StoreError, StoreResult, Timestamp};
 use chrono::{DateTime, NaiveDate, Utc};
+use fazhi_domain::ledger::RecordId;
+use fazhi_domain::{AuditId, RegionId, UnitId, UploadId, UserId};
 use serde_json::Value;
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgArguments, PgConnection, PgPool, PgRow};
@@ -129,11 +131,12 @@ impl DbConn {
     }
 
     /// `n` new ids for `ledger_records`, for a multi-row insert with explicit ids.
-    pub(crate) async fn reserve_record_ids(&mut self, n: usize) -> StoreResult<Vec<i64>> {
-        match self {
+    pub(crate) async fn reserve_record_ids(&mut self, n: usize) -> StoreResult<Vec<RecordId>> {
+        let ids = match self {
             DbConn::Sqlite(h) => crate::sqlite::reserve_record_ids(h.conn(), n).await,
             DbConn::Postgres(h) => crate::postgres::reserve_record_ids(h.conn(), n).await,
-        }
+        }?;
+        Ok(ids.into_iter().map(RecordId).collect())
     }
 }
 
@@ -323,6 +326,42 @@ into_val! {
     Timestamp => Ts(|t| t),
     NaiveDate => Date(|d| d),
 }
+
+/// An id column: the domain's id types are `BIGINT` in both schemas, read as `i64` and
+/// wrapped (sqlx's traits cannot be implemented here for the domain's types).
+pub(crate) trait IdCol: Sized {
+    type Raw: Col;
+    fn from_raw(raw: Self::Raw) -> Self;
+}
+
+macro_rules! id_cols {
+    ($($t:ident),*) => {$(
+        impl<'q> IntoVal<'q> for $t {
+            fn into_val(self) -> Val<'q> {
+                Val::I64(Some(self.0))
+            }
+        }
+        impl<'q> IntoVal<'q> for Option<$t> {
+            fn into_val(self) -> Val<'q> {
+                Val::I64(self.map(|v| v.0))
+            }
+        }
+        impl IdCol for $t {
+            type Raw = i64;
+            fn from_raw(raw: i64) -> Self {
+                $t(raw)
+            }
+        }
+        impl IdCol for Option<$t> {
+            type Raw = Option<i64>;
+            fn from_raw(raw: Option<i64>) -> Self {
+                raw.map($t)
+            }
+        }
+    )*};
+}
+
+id_cols!(RegionId, UnitId, UserId, RecordId, UploadId, AuditId);
 
 /// A statement with its bound values, run by `execute` or a `fetch_*`.
 pub(crate) struct Query<'q> {
@@ -563,15 +602,16 @@ impl<'q> QueryBuilder<'q> {
 
     /// `col` is one of `ids`, bound as one parameter whatever the set's size (a figure's
     /// thousands of records): `json_each` in SQLite, `ANY` in PostgreSQL.
-    pub(crate) fn push_id_set(&mut self, kind: Kind, col: &str, ids: &[i64]) -> &mut Self {
+    pub(crate) fn push_id_set(&mut self, kind: Kind, col: &str, ids: &[RecordId]) -> &mut Self {
+        let ids: Vec<i64> = ids.iter().map(|id| id.0).collect();
         match kind {
             Kind::Sqlite => {
                 self.push(format_args!("{col} IN (SELECT value FROM json_each("));
-                self.push_bind(Val::Ids(ids.to_vec())).push("))")
+                self.push_bind(Val::Ids(ids.clone())).push("))")
             }
             Kind::Postgres => {
                 self.push(format_args!("{col} = ANY("));
-                self.push_bind(Val::Ids(ids.to_vec())).push(")")
+                self.push_bind(Val::Ids(ids)).push(")")
             }
         }
     }

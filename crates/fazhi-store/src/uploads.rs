@@ -75,7 +75,7 @@ impl<S: Backend> ReportStore for S {
                 .await
                 .map_err(db)?;
         }
-        let summary = fetch_upload(&mut tx, id)
+        let summary = fetch_upload(&mut tx, UploadId(id))
             .await?
             .ok_or(StoreError::NotFound("报告"))?;
         audit_and_commit(
@@ -176,7 +176,7 @@ impl<S: Backend> ReportStore for S {
                     "upload.withdraw"
                 },
                 entity: "upload",
-                entity_id: Some(id),
+                entity_id: Some(id.0),
                 place,
                 before: Some(to_json(&before)),
                 after: Some(to_json(&after)),

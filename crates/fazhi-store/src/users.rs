@@ -20,7 +20,7 @@ impl<S: Backend> UserStore for S {
         .await
         .map_err(|e| unique_or(e, || format!("登录名“{}”已被使用", new.login)))?;
         let user = User {
-            id,
+            id: UserId(id),
             login: new.login.clone(),
             display_name: new.display_name.clone(),
             password_hash: new.password_hash.clone(),
@@ -131,7 +131,7 @@ impl<S: Backend> UserStore for S {
             Change {
                 action: "user.password",
                 entity: "user",
-                entity_id: Some(id),
+                entity_id: Some(id.0),
                 place,
                 before: Some(json!({ "must_change_password": before.must_change_password })),
                 after: Some(json!({
@@ -195,7 +195,7 @@ impl<S: Backend> UserStore for S {
                     "user.enable"
                 },
                 entity: "user",
-                entity_id: Some(id),
+                entity_id: Some(id.0),
                 place,
                 before: Some(to_json(&before)),
                 after: Some(to_json(&after)),

@@ -181,10 +181,11 @@ pub(crate) fn to_json<T: serde::Serialize>(v: &T) -> serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use fazhi_domain::UnitId;
 
     #[test]
     fn paths_round_trip() {
-        assert_eq!(path_to_text(&[1, 5]), "/1/5/");
+        assert_eq!(path_to_text(&[RegionId(1), RegionId(5)]), "/1/5/");
         assert_eq!(path_from_text("/1/5/").unwrap(), vec![1, 5]);
         assert_eq!(path_to_text(&[]), "");
         assert!(path_from_text("").unwrap().is_empty());
@@ -206,11 +207,14 @@ mod tests {
 
     #[test]
     fn common_placement_is_the_shared_prefix() {
-        let a = Placement::unit(7, vec![1, 2, 3]);
-        let b = Placement::unit(7, vec![1, 2, 3]);
+        let a = Placement::unit(UnitId(7), vec![RegionId(1), RegionId(2), RegionId(3)]);
+        let b = Placement::unit(UnitId(7), vec![RegionId(1), RegionId(2), RegionId(3)]);
         assert_eq!(common_placement(&[a.clone(), b]), a);
-        let c = Placement::region(vec![1, 2, 4]);
-        assert_eq!(common_placement(&[a, c]), Placement::region(vec![1, 2]));
+        let c = Placement::region(vec![RegionId(1), RegionId(2), RegionId(4)]);
+        assert_eq!(
+            common_placement(&[a, c]),
+            Placement::region(vec![RegionId(1), RegionId(2)])
+        );
         assert_eq!(common_placement(&[]), Placement::default());
     }
 

@@ -9,7 +9,13 @@ use fazhi_domain::ledger::RecordKind;
 use fazhi_domain::Framework;
 use reqwest::StatusCode;
 
-async fn import(b: &Browser, unit: i64, year: &str, name: &str, bytes: Vec<u8>) -> Page {
+async fn import(
+    b: &Browser,
+    unit: fazhi_domain::UnitId,
+    year: &str,
+    name: &str,
+    bytes: Vec<u8>,
+) -> Page {
     let csrf = b.csrf().await;
     let form = reqwest::multipart::Form::new()
         .text("csrf_token", csrf)

@@ -6,7 +6,13 @@ mod common;
 use common::{upload_form, upload_id_from, Browser, TestApp, World, REPORT_TXT};
 use reqwest::StatusCode;
 
-async fn upload(b: &Browser, unit: i64, year: i32, name: &str, bytes: Vec<u8>) -> common::Page {
+async fn upload(
+    b: &Browser,
+    unit: fazhi_domain::UnitId,
+    year: i32,
+    name: &str,
+    bytes: Vec<u8>,
+) -> common::Page {
     let csrf = b.csrf().await;
     let resp = b
         .raw
@@ -132,7 +138,7 @@ async fn upload_then_read_the_findings() {
 /// Uploads a 2024 report as htmx does: the CSRF token in a header.
 async fn htmx_upload(
     b: &Browser,
-    unit: i64,
+    unit: fazhi_domain::UnitId,
     csrf: &str,
     name: &'static str,
     bytes: Vec<u8>,

@@ -10,7 +10,7 @@ use reqwest::StatusCode;
 /// A report with one part only: it scores low and has errors.
 const THIN_REPORT: &str = "青川市东湖区教育局2024年度法治政府建设情况报告\n\n一、主要举措和成效\n我局深入学习贯彻习近平法治思想，全面推进依法行政，取得了明显成效。\n";
 
-async fn upload(b: &Browser, unit: i64, text: &str) {
+async fn upload(b: &Browser, unit: fazhi_domain::UnitId, text: &str) {
     let csrf = b.csrf().await;
     let resp = b
         .raw

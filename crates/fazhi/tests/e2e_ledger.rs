@@ -13,7 +13,7 @@ use e2e_common::{pct, Auth, Body, Client, Demo};
 use fazhi_demo::ledger::{ledger_year, UnitLedger};
 use fazhi_demo::DemoOptions;
 use fazhi_domain::ledger::{check_year, Record, RecordId, RuleContext};
-use fazhi_domain::{HolidayCalendar, ProcedureSettings, RuleSettings};
+use fazhi_domain::{HolidayCalendar, ProcedureSettings, RuleSettings, UnitId};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
@@ -183,8 +183,8 @@ fn walk_through() {
         .iter()
         .enumerate()
         .map(|(i, d)| Record {
-            id: i as RecordId + 1,
-            unit_id: kgj,
+            id: RecordId(i as i64 + 1),
+            unit_id: UnitId(kgj),
             data: d.clone(),
         })
         .collect();

@@ -324,6 +324,7 @@ pub(crate) fn year_end(year: i32) -> NaiveDate {
 pub(crate) mod test_support {
     use super::*;
     use crate::ledger::{parse_fields, FieldType};
+    use crate::UnitId;
 
     pub fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -353,7 +354,7 @@ pub(crate) mod test_support {
     pub fn rec(id: RecordId, kind: RecordKind, year: i32, pairs: &[(&str, &str)]) -> Record {
         Record {
             id,
-            unit_id: 1,
+            unit_id: UnitId(1),
             data: data(kind, year, pairs),
         }
     }
@@ -680,22 +681,22 @@ mod tests {
     #[test]
     fn year_training_hours_lists_the_short_officers() {
         let records = vec![
-            officer(1, 2025, "张三", "A001", "2028-12-31"),
-            officer(2, 2025, "李四", "A002", "2028-12-31"),
-            officer(3, 2025, "王五", "A003", "2028-12-31"),
+            officer(RecordId(1), 2025, "张三", "A001", "2028-12-31"),
+            officer(RecordId(2), 2025, "李四", "A002", "2028-12-31"),
+            officer(RecordId(3), 2025, "王五", "A003", "2028-12-31"),
             // Certificate ended before the year: not an officer of 2025.
-            officer(4, 2025, "赵六", "A004", "2024-12-31"),
+            officer(RecordId(4), 2025, "赵六", "A004", "2024-12-31"),
             // Certificate ended during the year: counts (and is expired by today).
-            officer(5, 2025, "钱七", "A005", "2025-03-31"),
+            officer(RecordId(5), 2025, "钱七", "A005", "2025-03-31"),
             // An officer of another year.
-            officer(6, 2024, "孙八", "A006", "2028-12-31"),
-            training(10, 2025, "A001", "40"),
-            training(11, 2025, "a 001", "20.5"),
-            training(12, 2025, "A002", "48"),
-            training(13, 2024, "A002", "30"),
-            training(14, 2025, "A005", "60"),
+            officer(RecordId(6), 2024, "孙八", "A006", "2028-12-31"),
+            training(RecordId(10), 2025, "A001", "40"),
+            training(RecordId(11), 2025, "a 001", "20.5"),
+            training(RecordId(12), 2025, "A002", "48"),
+            training(RecordId(13), 2024, "A002", "30"),
+            training(RecordId(14), 2025, "A005", "60"),
             // Someone not on the roster.
-            training(15, 2025, "B999", "80"),
+            training(RecordId(15), 2025, "B999", "80"),
         ];
         let ctx = ctx("2025-12-31");
         let hours = officer_hours(&records, 2025);
@@ -706,10 +707,10 @@ mod tests {
         assert_eq!(
             got,
             [
-                ("张三", 60.5, &[10, 11][..]),
-                ("李四", 48.0, &[12][..]),
+                ("张三", 60.5, &[RecordId(10), RecordId(11)][..]),
+                ("李四", 48.0, &[RecordId(12)][..]),
                 ("王五", 0.0, &[][..]),
-                ("钱七", 60.0, &[14][..]),
+                ("钱七", 60.0, &[RecordId(14)][..]),
             ]
         );
 
@@ -738,15 +739,15 @@ mod tests {
     #[test]
     fn year_without_shortfall_has_no_training_violation() {
         let records = vec![
-            officer(1, 2025, "张三", "A001", "2028-12-31"),
-            training(2, 2025, "A001", "60"),
+            officer(RecordId(1), 2025, "张三", "A001", "2028-12-31"),
+            training(RecordId(2), 2025, "A001", "60"),
         ];
         assert!(check_year(&records, 2025, &ctx("2025-12-31")).is_empty());
         // A duplicate entry of the same officer counts once, and both records are named.
         let records = vec![
-            officer(1, 2025, "张三", "A001", "2028-12-31"),
-            officer(7, 2025, "张三", "A001", "2028-12-31"),
-            training(2, 2025, "A001", "10"),
+            officer(RecordId(1), 2025, "张三", "A001", "2028-12-31"),
+            officer(RecordId(7), 2025, "张三", "A001", "2028-12-31"),
+            training(RecordId(2), 2025, "A001", "10"),
         ];
         let vs = check_year(&records, 2025, &ctx("2025-12-31"));
         assert_eq!(vs.len(), 1);

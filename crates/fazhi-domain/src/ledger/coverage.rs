@@ -116,21 +116,21 @@ name = "乙一1"
         )
         .unwrap();
         let records = vec![
-            tagged(1, &["b.x.1"]),
-            tagged(2, &["b.x", "b.x.1", "a"]),
-            tagged(3, &["b"]),
-            tagged(4, &["nowhere"]),
-            tagged(5, &[]),
+            tagged(RecordId(1), &["b.x.1"]),
+            tagged(RecordId(2), &["b.x", "b.x.1", "a"]),
+            tagged(RecordId(3), &["b"]),
+            tagged(RecordId(4), &["nowhere"]),
+            tagged(RecordId(5), &[]),
         ];
         let cov = coverage(&fw, &records);
-        let got: Vec<(&str, &str, usize, Vec<RecordId>)> = cov
+        let got: Vec<(&str, &str, usize, Vec<i64>)> = cov
             .iter()
             .map(|c| {
                 (
                     c.code.as_str(),
                     c.name.as_str(),
                     c.depth,
-                    c.record_ids.clone(),
+                    c.record_ids.iter().map(|r| r.0).collect::<Vec<_>>(),
                 )
             })
             .collect();
@@ -150,8 +150,8 @@ name = "乙一1"
     fn builtin_framework_coverage_shows_the_gaps() {
         let fw = Framework::builtin();
         let records = vec![
-            tagged(1, &["decision.procedure"]),
-            tagged(2, &["decision.procedure", "rules.normative"]),
+            tagged(RecordId(1), &["decision.procedure"]),
+            tagged(RecordId(2), &["decision.procedure", "rules.normative"]),
         ];
         let cov = coverage(&fw, &records);
         assert_eq!(cov.len(), fw.nodes().len());

@@ -131,25 +131,25 @@ mod tests {
     #[rustfmt::skip]
     fn records() -> Vec<Record> {
         vec![
-            rec(1, Suggestion, 2025, &[("category", "人大代表建议"), ("assigned", "2025-09-10")]),
-            rec(2, Suggestion, 2025, &[("category", "人大代表建议"), ("assigned", "2025-06-01")]),
+            rec(RecordId(1), Suggestion, 2025, &[("category", "人大代表建议"), ("assigned", "2025-09-10")]),
+            rec(RecordId(2), Suggestion, 2025, &[("category", "人大代表建议"), ("assigned", "2025-06-01")]),
             // Due 2026-01-15: beyond the horizon.
-            rec(3, Suggestion, 2025, &[("category", "人大代表建议"), ("assigned", "2025-10-15")]),
-            rec(4, Suggestion, 2025, &[("category", "人大代表建议"), ("assigned", "2025-06-01"), ("answered", "2025-12-01")]),
+            rec(RecordId(3), Suggestion, 2025, &[("category", "人大代表建议"), ("assigned", "2025-10-15")]),
+            rec(RecordId(4), Suggestion, 2025, &[("category", "人大代表建议"), ("assigned", "2025-06-01"), ("answered", "2025-12-01")]),
             // 20 working days from 2025-11-20 end on 2025-12-18.
-            rec(5, DisclosureRequest, 2025, &[("received", "2025-11-20"), ("content", "预算信息")]),
-            rec(7, Normative, 2025, &[("title", "关于优化营商环境的若干措施"), ("market", "否"), ("issued", "2025-11-10")]),
-            rec(8, Normative, 2025, &[("market", "否"), ("issued", "2025-11-10"), ("filed", "2025-11-20")]),
-            rec(9, Officer, 2025, &[("name", "张三"), ("cert_no", "A1"), ("valid_until", "2025-12-31")]),
-            rec(10, Officer, 2025, &[("name", "李四"), ("cert_no", "A2"), ("valid_until", "2026-01-01")]),
-            rec(11, Officer, 2025, &[("name", "王五"), ("cert_no", "A3"), ("valid_until", "2025-03-01")]),
-            rec(12, EnterpriseRequest, 2025, &[("received", "2025-11-20"), ("due", "2025-12-02")]),
-            rec(13, EnterpriseRequest, 2025, &[("received", "2025-11-01"), ("due", "2025-11-30"), ("resolved", "2025-11-29")]),
+            rec(RecordId(5), DisclosureRequest, 2025, &[("received", "2025-11-20"), ("content", "预算信息")]),
+            rec(RecordId(7), Normative, 2025, &[("title", "关于优化营商环境的若干措施"), ("market", "否"), ("issued", "2025-11-10")]),
+            rec(RecordId(8), Normative, 2025, &[("market", "否"), ("issued", "2025-11-10"), ("filed", "2025-11-20")]),
+            rec(RecordId(9), Officer, 2025, &[("name", "张三"), ("cert_no", "A1"), ("valid_until", "2025-12-31")]),
+            rec(RecordId(10), Officer, 2025, &[("name", "李四"), ("cert_no", "A2"), ("valid_until", "2026-01-01")]),
+            rec(RecordId(11), Officer, 2025, &[("name", "王五"), ("cert_no", "A3"), ("valid_until", "2025-03-01")]),
+            rec(RecordId(12), EnterpriseRequest, 2025, &[("received", "2025-11-20"), ("due", "2025-12-02")]),
+            rec(RecordId(13), EnterpriseRequest, 2025, &[("received", "2025-11-01"), ("due", "2025-11-30"), ("resolved", "2025-11-29")]),
             // No time limit recorded: nothing falls due.
-            rec(16, EnterpriseRequest, 2025, &[("received", "2025-11-01")]),
-            rec(14, Rectification, 2025, &[("source", "自查"), ("status", "整改中"), ("deadline", "2025-12-01")]),
-            rec(15, Rectification, 2025, &[("source", "自查"), ("status", "已完成"), ("deadline", "2025-11-01"), ("completed", "2025-10-20")]),
-            rec(17, Study, 2025, &[("date", "2025-12-05"), ("form", "集中学法")]),
+            rec(RecordId(16), EnterpriseRequest, 2025, &[("received", "2025-11-01")]),
+            rec(RecordId(14), Rectification, 2025, &[("source", "自查"), ("status", "整改中"), ("deadline", "2025-12-01")]),
+            rec(RecordId(15), Rectification, 2025, &[("source", "自查"), ("status", "已完成"), ("deadline", "2025-11-01"), ("completed", "2025-10-20")]),
+            rec(RecordId(17), Study, 2025, &[("date", "2025-12-05"), ("form", "集中学法")]),
         ]
     }
 
@@ -157,9 +157,9 @@ mod tests {
     fn overdue_and_coming_within_the_horizon_soonest_first() {
         let records = records();
         let items = due_items(&records, &ctx("2025-12-01"), 30);
-        let got: Vec<(RecordId, &str, NaiveDate, bool)> = items
+        let got: Vec<(i64, &str, NaiveDate, bool)> = items
             .iter()
-            .map(|i| (i.record_id, i.what.as_str(), i.due, i.overdue))
+            .map(|i| (i.record_id.0, i.what.as_str(), i.due, i.overdue))
             .collect();
         assert_eq!(
             got,
@@ -176,13 +176,17 @@ mod tests {
                 (9, "执法证有效期", d("2025-12-31"), false),
             ]
         );
-        let seven = items.iter().find(|i| i.record_id == 7).unwrap();
+        let seven = items.iter().find(|i| i.record_id == RecordId(7)).unwrap();
         assert_eq!(
             (seven.kind, seven.title.as_str()),
             (Normative, "关于优化营商环境的若干措施")
         );
         assert_eq!(
-            items.iter().find(|i| i.record_id == 5).unwrap().title,
+            items
+                .iter()
+                .find(|i| i.record_id == RecordId(5))
+                .unwrap()
+                .title,
             "预算信息"
         );
         // A shorter horizon keeps the overdue ones and drops the later ones.
@@ -198,7 +202,7 @@ mod tests {
         // The period from 2026-12-15 runs into 2027, which the calendar lacks: counted on
         // weekdays it ends on 2027-01-12.
         let records = vec![rec(
-            1,
+            RecordId(1),
             DisclosureRequest,
             2026,
             &[("received", "2026-12-15")],
@@ -218,7 +222,7 @@ mod tests {
         assert!(later[0].overdue);
         // The extension adds 20 more weekdays.
         let extended = vec![rec(
-            1,
+            RecordId(1),
             DisclosureRequest,
             2026,
             &[("received", "2026-12-15"), ("extended", "是")],

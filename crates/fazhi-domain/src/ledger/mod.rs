@@ -21,7 +21,7 @@ pub use value::*;
 use crate::UnitId;
 use serde::Serialize;
 
-pub type RecordId = i64;
+pub use crate::id::RecordId;
 
 /// A record as the user means it, before it has an id: what forms, Excel rows and API bodies
 /// become once parsed.

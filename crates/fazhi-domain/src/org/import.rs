@@ -501,17 +501,22 @@ mod tests {
     fn snapshot() -> OrgSnapshot {
         OrgSnapshot {
             regions: vec![
-                region(1, None, "P", vec![1]),
-                region(2, Some(1), "C", vec![1, 2]),
+                region(RegionId(1), None, "P", vec![RegionId(1)]),
+                region(
+                    RegionId(2),
+                    Some(RegionId(1)),
+                    "C",
+                    vec![RegionId(1), RegionId(2)],
+                ),
             ],
             units: vec![Unit {
-                id: 7,
-                region_id: 2,
+                id: UnitId(7),
+                region_id: RegionId(2),
                 code: "U".into(),
                 name: "单位U".into(),
                 short_name: String::new(),
                 kind: UnitKind::ALL[0],
-                region_path: vec![1, 2],
+                region_path: vec![RegionId(1), RegionId(2)],
             }],
         }
     }
@@ -547,7 +552,10 @@ mod tests {
         assert!(plan.reach().is_empty());
         assert!(matches!(
             plan.rows()[0].step,
-            ImportStep::UpdateRegion { id: 2, .. }
+            ImportStep::UpdateRegion {
+                id: RegionId(2),
+                ..
+            }
         ));
     }
 
@@ -568,7 +576,7 @@ mod tests {
         assert!(refusal.errors[2]
             .message
             .contains("不能把区划“P”移到它自己的下级区划“C”之下"));
-        assert!(refusal.reach.contains(&vec![1]));
+        assert!(refusal.reach.contains(&vec![RegionId(1)]));
     }
 
     #[test]

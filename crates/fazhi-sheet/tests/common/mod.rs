@@ -2,8 +2,9 @@
 //! limits, records built from field texts, the XML of a workbook's part.
 #![allow(dead_code)]
 
+use fazhi_domain::ledger::RecordId;
 use fazhi_domain::ledger::{parse_fields, Record, RecordData, RecordKind};
-use fazhi_domain::Framework;
+use fazhi_domain::{Framework, UnitId};
 use fazhi_sheet::ledger::{parse_import, ImportedRow, LedgerSheetError, RowProblem};
 use fazhi_sheet::Limits;
 use std::collections::BTreeMap;
@@ -79,8 +80,8 @@ pub fn sample_study(id: i64) -> Record {
         ("note", "第一行\n第二行，含逗号,\"引号\""),
     ]);
     Record {
-        id,
-        unit_id: 1,
+        id: RecordId(id),
+        unit_id: UnitId(1),
         data: data_2025(RecordKind::Study, &raw, &["thought", "leadership.capacity"]),
     }
 }

@@ -43,7 +43,7 @@ pub(crate) async fn audit_filters_and_keyset_paging(fx: &Fx) {
         .unwrap();
     let mut ids: Vec<Option<i64>> = in_city.iter().map(|e| e.entity_id).collect();
     ids.sort();
-    let mut expect = vec![Some(t.city.id), Some(t.county.id), Some(ub.id)];
+    let mut expect = vec![Some(t.city.id.0), Some(t.county.id.0), Some(ub.id.0)];
     expect.sort();
     assert_eq!(ids, expect);
     let in_city2 = s
@@ -55,7 +55,7 @@ pub(crate) async fn audit_filters_and_keyset_paging(fx: &Fx) {
         .await
         .unwrap();
     assert_eq!(in_city2.len(), 2);
-    assert_eq!(in_city2[0].entity_id, Some(uc.id));
+    assert_eq!(in_city2[0].entity_id, Some(uc.id.0));
     let in_prov = s
         .audit(&AuditFilter {
             region_id: Some(t.prov.id),
@@ -67,7 +67,7 @@ pub(crate) async fn audit_filters_and_keyset_paging(fx: &Fx) {
     assert_eq!(in_prov.len(), 6);
     assert!(matches!(
         s.audit(&AuditFilter {
-            region_id: Some(999_999),
+            region_id: Some(RegionId(999_999)),
             ..Default::default()
         })
         .await,
@@ -177,7 +177,7 @@ pub(crate) async fn audit_filters_and_keyset_paging(fx: &Fx) {
         .await
         .unwrap();
     assert_eq!(both.len(), 1);
-    assert_eq!(both[0].entity_id, Some(ub.id));
+    assert_eq!(both[0].entity_id, Some(ub.id.0));
 
     // Keyset paging.
     for i in 0..25 {

@@ -108,7 +108,7 @@ pub(crate) async fn ledger_create_update_and_conflicts(fx: &Fx) {
     assert_eq!(read, row);
     let e = one_entry(s, m, "record.create").await;
     assert_eq!(e.entity, "record");
-    assert_eq!(e.entity_id, Some(row.record.id));
+    assert_eq!(e.entity_id, Some(row.record.id.0));
     assert_eq!(e.unit_id, Some(u.id));
     assert_eq!(e.region_path, vec![t.prov.id, t.city.id]);
     assert_eq!(e.actor_login, "alice");
@@ -213,15 +213,15 @@ pub(crate) async fn ledger_create_update_and_conflicts(fx: &Fx) {
         Err(StoreError::Invalid(_))
     ));
     assert!(matches!(
-        s.create_record(&alice, 999_999, &data).await,
+        s.create_record(&alice, UnitId(999_999), &data).await,
         Err(StoreError::NotFound("单位"))
     ));
     assert!(matches!(
-        s.record(999_999).await,
+        s.record(RecordId(999_999)).await,
         Err(StoreError::NotFound(_))
     ));
     assert!(matches!(
-        s.update_record(&alice, 999_999, &data, 1).await,
+        s.update_record(&alice, RecordId(999_999), &data, 1).await,
         Err(StoreError::NotFound(_))
     ));
     assert_eq!(mark(s).await, m + 1, "refusals write nothing");
@@ -255,7 +255,7 @@ pub(crate) async fn ledger_delete_and_restore(fx: &Fx) {
     assert_eq!(deleted.updated_by, "bob");
     assert_eq!(deleted.record, row.record);
     let e = one_entry(s, m, "record.delete").await;
-    assert_eq!(e.entity_id, Some(row.record.id));
+    assert_eq!(e.entity_id, Some(row.record.id.0));
     assert_eq!(e.unit_id, Some(u.id));
     assert_eq!(e.before.unwrap()["deleted_at"], serde_json::Value::Null);
     assert!(!e.after.unwrap()["deleted_at"].is_null());
@@ -308,11 +308,11 @@ pub(crate) async fn ledger_delete_and_restore(fx: &Fx) {
         .await
         .unwrap();
     assert!(matches!(
-        s.delete_record(&a, 999_999).await,
+        s.delete_record(&a, RecordId(999_999)).await,
         Err(StoreError::NotFound(_))
     ));
     assert!(matches!(
-        s.restore_record(&a, 999_999).await,
+        s.restore_record(&a, RecordId(999_999)).await,
         Err(StoreError::NotFound(_))
     ));
 }
@@ -490,7 +490,7 @@ pub(crate) async fn ledger_list_filters_order_and_paging(fx: &Fx) {
     assert!(ids_of(s, &by(&|q| q.ids = Some(Vec::new())))
         .await
         .is_empty());
-    let many: Vec<RecordId> = (1..=5000).chain([id["s2"]]).collect();
+    let many: Vec<RecordId> = (1..=5000).map(RecordId).chain([id["s2"]]).collect();
     assert!(ids_of(s, &by(&|q| q.ids = Some(many.clone())))
         .await
         .contains(&id["s2"]));
@@ -528,5 +528,8 @@ pub(crate) async fn ledger_list_filters_order_and_paging(fx: &Fx) {
         .unwrap();
     assert_eq!((page.items.len(), page.total), (0, 8));
     assert_eq!(s.ledger_years(u.id).await.unwrap(), vec![2025, 2024]);
-    assert_eq!(s.ledger_years(999_999).await.unwrap(), Vec::<i32>::new());
+    assert_eq!(
+        s.ledger_years(UnitId(999_999)).await.unwrap(),
+        Vec::<i32>::new()
+    );
 }

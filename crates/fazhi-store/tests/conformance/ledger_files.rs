@@ -44,7 +44,7 @@ pub(crate) async fn ledger_import_is_all_or_nothing(fx: &Fx) {
             .is_some_and(|v| v.get("attachments").is_none())));
     let mut created: Vec<i64> = entries[..40].iter().map(|e| e.entity_id.unwrap()).collect();
     created.sort();
-    let mut listed: Vec<i64> = page.items.iter().map(|r| r.record.id).collect();
+    let mut listed: Vec<i64> = page.items.iter().map(|r| r.record.id.0).collect();
     listed.sort();
     assert_eq!(created, listed);
     let summary = &entries[40];
@@ -82,7 +82,7 @@ pub(crate) async fn ledger_import_is_all_or_nothing(fx: &Fx) {
     assert_eq!(errs.iter().map(|e| e.line).collect::<Vec<_>>(), vec![4, 8]);
     assert!(errs[0].message.contains("3000"), "{errs:?}");
     assert!(matches!(
-        s.import_records(&a, 999_999, &rows).await,
+        s.import_records(&a, UnitId(999_999), &rows).await,
         Err(StoreError::NotFound("单位"))
     ));
     assert_eq!(s.import_records(&a, u.id, &[]).await.unwrap(), 0);
@@ -252,7 +252,7 @@ pub(crate) async fn ledger_attachments_dedup_and_unlink(fx: &Fx) {
         "{err:?}"
     );
     assert!(matches!(
-        s.add_attachment(&a, 999_999, "a.txt", "text/plain", b"x")
+        s.add_attachment(&a, RecordId(999_999), "a.txt", "text/plain", b"x")
             .await,
         Err(StoreError::NotFound(_))
     ));

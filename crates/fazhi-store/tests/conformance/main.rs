@@ -30,12 +30,12 @@
 
 use chrono::{DateTime, Duration, NaiveDate, SubsecRound, TimeZone, Utc};
 use fazhi_domain::ledger::{parse_fields, RecordData, RecordId, RecordKind};
-use fazhi_domain::{Grant, Node, RegionLevel, Role, UnitKind};
+use fazhi_domain::{Grant, Node, RegionId, RegionLevel, Role, UnitId, UnitKind, UserId};
 use fazhi_store::{
     open, open_postgres, open_sqlite, Actor, AdminStore, AuditEntry, AuditFilter, AuditStore,
     DbTarget, LedgerQuery, NewRegion, NewUnit, NewUpload, NewUser, OrgRow, OrgStore, PasswordSet,
     PgStore, Region, ReportStore, Session, SqliteStore, Store, StoreError, Timestamp, Unit,
-    UnitOverviewQuery, UnitSort, UploadStatus, MAX_ATTACHMENT_BYTES, PASSWORD_HISTORY,
+    UnitOverviewQuery, UnitSort, UploadId, UploadStatus, MAX_ATTACHMENT_BYTES, PASSWORD_HISTORY,
     SCHEMA_VERSION,
 };
 use sha2::{Digest, Sha256};
@@ -482,7 +482,7 @@ fn new_upload(unit: &Unit, year: i32, bytes: &[u8]) -> NewUpload {
 fn session(user_id: i64, token: &str, expires_at: Timestamp) -> Session {
     Session {
         token_hash: format!("sesshash-{token}"),
-        user_id,
+        user_id: UserId(user_id),
         csrf_token: format!("csrf-{token}"),
         created_at: now(),
         expires_at,

@@ -60,7 +60,7 @@ pub(crate) async fn seed_fixture(s: &dyn Store) {
         &a,
         &Session {
             token_hash: FIXTURE_SESSION.into(),
-            ..session(user.id, "fixture", far)
+            ..session(user.id.0, "fixture", far)
         },
     )
     .await

@@ -16,7 +16,7 @@ pub(crate) async fn regions_create_update_and_list(fx: &Fx) {
     assert_eq!(prov.path, vec![prov.id]);
     let e = one_entry(s, m, "region.create").await;
     assert_eq!(e.entity, "region");
-    assert_eq!(e.entity_id, Some(prov.id));
+    assert_eq!(e.entity_id, Some(prov.id.0));
     assert_eq!(e.region_path, vec![prov.id]);
     assert_eq!(e.unit_id, None);
     assert_eq!(e.actor_login, "admin");
@@ -57,7 +57,7 @@ pub(crate) async fn regions_create_update_and_list(fx: &Fx) {
     );
     assert_eq!(s.region(county.id).await.unwrap(), county);
     assert!(matches!(
-        s.region(999_999).await,
+        s.region(RegionId(999_999)).await,
         Err(StoreError::NotFound(_))
     ));
 
@@ -101,7 +101,7 @@ pub(crate) async fn regions_create_update_and_list(fx: &Fx) {
         .create_region(
             &admin(),
             &NewRegion {
-                parent_id: Some(999_999),
+                parent_id: Some(RegionId(999_999)),
                 ..region(None, "X1", "无", RegionLevel::City)
             },
         )
@@ -109,7 +109,8 @@ pub(crate) async fn regions_create_update_and_list(fx: &Fx) {
         .unwrap_err();
     assert!(matches!(err, StoreError::Invalid(_)), "{err:?}");
     assert!(matches!(
-        s.update_region(&admin(), 999_999, "无", "X2").await,
+        s.update_region(&admin(), RegionId(999_999), "无", "X2")
+            .await,
         Err(StoreError::NotFound(_))
     ));
     assert_eq!(mark(s).await, m);
@@ -129,7 +130,7 @@ pub(crate) async fn units_create_update_and_list(fx: &Fx) {
     assert_eq!(u.short_name, "区司法局");
     let e = one_entry(s, m, "unit.create").await;
     assert_eq!(e.entity, "unit");
-    assert_eq!(e.entity_id, Some(u.id));
+    assert_eq!(e.entity_id, Some(u.id.0));
     assert_eq!(e.unit_id, Some(u.id));
     assert_eq!(e.region_path, t.county.path);
     assert_eq!(e.after, Some(json(&u)));
@@ -161,7 +162,7 @@ pub(crate) async fn units_create_update_and_list(fx: &Fx) {
     assert_eq!(names(s.units(Some(t.city2.id)).await.unwrap()), vec!["U3"]);
     assert_eq!(names(s.units(Some(t.county.id)).await.unwrap()), vec!["U1"]);
     assert!(matches!(
-        s.units(Some(999_999)).await,
+        s.units(Some(RegionId(999_999))).await,
         Err(StoreError::NotFound(_))
     ));
 
@@ -206,7 +207,7 @@ pub(crate) async fn units_create_update_and_list(fx: &Fx) {
         .create_unit(
             &admin(),
             &NewUnit {
-                region_id: 999_999,
+                region_id: RegionId(999_999),
                 ..unit(&t.city, "U9", "无", "")
             },
         )
@@ -217,19 +218,19 @@ pub(crate) async fn units_create_update_and_list(fx: &Fx) {
             &admin(),
             u2.id,
             &NewUnit {
-                region_id: 999_999,
+                region_id: RegionId(999_999),
                 ..unit(&t.city, "U2", "无", "")
             },
         )
         .await;
     assert!(matches!(err, Err(StoreError::Invalid(_))), "{err:?}");
     assert!(matches!(
-        s.update_unit(&admin(), 999_999, &unit(&t.city, "U9", "无", ""))
+        s.update_unit(&admin(), UnitId(999_999), &unit(&t.city, "U9", "无", ""))
             .await,
         Err(StoreError::NotFound(_))
     ));
     assert!(matches!(
-        s.unit(999_999).await,
+        s.unit(UnitId(999_999)).await,
         Err(StoreError::NotFound(_))
     ));
     assert_eq!(mark(s).await, m);

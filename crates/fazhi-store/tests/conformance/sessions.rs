@@ -23,13 +23,13 @@ pub(crate) async fn sessions_expiry_logout_and_failures(fx: &Fx) {
     };
 
     let expires = now() + Duration::hours(8);
-    let s1 = session(alice.id, "s1", expires);
+    let s1 = session(alice.id.0, "s1", expires);
     let m = mark(s).await;
     s.create_session(&me, &s1).await.unwrap();
     let e = one_entry(s, m, "session.login").await;
     assert_eq!(e.actor_user_id, Some(alice.id));
     assert_eq!(e.entity, "session");
-    assert_eq!(e.entity_id, Some(alice.id));
+    assert_eq!(e.entity_id, Some(alice.id.0));
     assert_eq!(e.region_path, t.county.path);
     assert!(e.after.as_ref().unwrap().get("token_hash").is_none());
 
@@ -70,7 +70,7 @@ pub(crate) async fn sessions_expiry_logout_and_failures(fx: &Fx) {
     s.delete_session(&me, &s1.token_hash).await.unwrap();
     let e = one_entry(s, m, "session.logout").await;
     assert_eq!(e.after, None);
-    assert_eq!(e.before.as_ref().unwrap()["user_id"], alice.id);
+    assert_eq!(e.before.as_ref().unwrap()["user_id"], alice.id.0);
     assert!(s.session(&s1.token_hash, now()).await.unwrap().is_none());
     let m = mark(s).await;
     s.delete_session(&me, &s1.token_hash).await.unwrap();
@@ -83,9 +83,9 @@ pub(crate) async fn sessions_expiry_logout_and_failures(fx: &Fx) {
     // Purge removes only the expired ones, and is not audited.
     let old = Session {
         created_at: now() - Duration::days(2),
-        ..session(alice.id, "old", now() - Duration::days(1))
+        ..session(alice.id.0, "old", now() - Duration::days(1))
     };
-    let live = session(alice.id, "live", now() + Duration::hours(1));
+    let live = session(alice.id.0, "live", now() + Duration::hours(1));
     s.create_session(&me, &old).await.unwrap();
     s.create_session(&me, &live).await.unwrap();
     let m = mark(s).await;
@@ -95,7 +95,7 @@ pub(crate) async fn sessions_expiry_logout_and_failures(fx: &Fx) {
     assert!(s.session(&live.token_hash, now()).await.unwrap().is_some());
 
     // Changing a password ends the account's other sessions, keeping the current one.
-    let other = session(alice.id, "other", now() + Duration::hours(1));
+    let other = session(alice.id.0, "other", now() + Duration::hours(1));
     s.create_session(&me, &other).await.unwrap();
     let m = mark(s).await;
     assert_eq!(
@@ -105,7 +105,7 @@ pub(crate) async fn sessions_expiry_logout_and_failures(fx: &Fx) {
         1
     );
     let e = one_entry(s, m, "session.end_all").await;
-    assert_eq!(e.entity_id, Some(alice.id));
+    assert_eq!(e.entity_id, Some(alice.id.0));
     assert_eq!(e.before, Some(serde_json::json!({ "sessions": 1 })));
     assert!(s.session(&other.token_hash, now()).await.unwrap().is_none());
     assert!(s.session(&live.token_hash, now()).await.unwrap().is_some());
@@ -120,7 +120,7 @@ pub(crate) async fn sessions_expiry_logout_and_failures(fx: &Fx) {
 
     // A disabled account's session does not authenticate (even one created after disabling).
     s.set_disabled(&admin(), alice.id, true).await.unwrap();
-    let late = session(alice.id, "late", now() + Duration::hours(1));
+    let late = session(alice.id.0, "late", now() + Duration::hours(1));
     s.create_session(&me, &late).await.unwrap();
     assert!(s.session(&late.token_hash, now()).await.unwrap().is_none());
 
@@ -130,7 +130,7 @@ pub(crate) async fn sessions_expiry_logout_and_failures(fx: &Fx) {
         .await
         .unwrap();
     let e = one_entry(s, m, "session.login_failed").await;
-    assert_eq!(e.entity_id, Some(alice.id));
+    assert_eq!(e.entity_id, Some(alice.id.0));
     assert_eq!(e.after, Some(serde_json::json!({ "login": "alice" })));
     assert_eq!(e.region_path, t.county.path);
     let m = mark(s).await;
@@ -144,7 +144,7 @@ pub(crate) async fn sessions_expiry_logout_and_failures(fx: &Fx) {
     // It sits nowhere in the tree, so the root region's log shows it and a city's does not.
     let in_region = |region: i64| {
         let filter = AuditFilter {
-            region_id: Some(region),
+            region_id: Some(RegionId(region)),
             action_prefix: Some("session.login_failed".into()),
             limit: 100,
             ..Default::default()
@@ -155,7 +155,7 @@ pub(crate) async fn sessions_expiry_logout_and_failures(fx: &Fx) {
         v.iter()
             .any(|e| e.after == Some(serde_json::json!({ "login": "ghost" })))
     };
-    assert!(ghost(&in_region(t.prov.id).await));
-    assert!(!ghost(&in_region(t.city.id).await));
+    assert!(ghost(&in_region(t.prov.id.0).await));
+    assert!(!ghost(&in_region(t.city.id.0).await));
     assert_no_secrets_in_audit(s).await;
 }

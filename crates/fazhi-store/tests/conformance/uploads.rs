@@ -33,7 +33,7 @@ pub(crate) async fn uploads_dedup_detail_publish(fx: &Fx) {
     assert_eq!(a.published_at, None);
     let e = one_entry(s, m, "upload.create").await;
     assert_eq!(e.entity, "upload");
-    assert_eq!(e.entity_id, Some(a.id));
+    assert_eq!(e.entity_id, Some(a.id.0));
     assert_eq!(e.unit_id, Some(u.id));
     assert_eq!(e.region_path, t.county.path);
     assert_eq!(e.after, Some(json(&a)));
@@ -74,11 +74,11 @@ pub(crate) async fn uploads_dedup_detail_publish(fx: &Fx) {
     assert_eq!(s.upload_bytes(b.id).await.unwrap(), b"report A");
     assert_eq!(s.upload_bytes(c.id).await.unwrap(), b"broken");
     assert!(matches!(
-        s.upload(999_999).await,
+        s.upload(UploadId(999_999)).await,
         Err(StoreError::NotFound(_))
     ));
     assert!(matches!(
-        s.upload_bytes(999_999).await,
+        s.upload_bytes(UploadId(999_999)).await,
         Err(StoreError::NotFound(_))
     ));
 
@@ -105,7 +105,7 @@ pub(crate) async fn uploads_dedup_detail_publish(fx: &Fx) {
         Err(StoreError::Invalid(_))
     ));
     let nowhere = Unit {
-        id: 999_999,
+        id: UnitId(999_999),
         ..u.clone()
     };
     assert!(matches!(
@@ -148,7 +148,7 @@ pub(crate) async fn uploads_dedup_detail_publish(fx: &Fx) {
         vec![c.id]
     );
     assert!(matches!(
-        s.set_published(&who, 999_999, Some(t1)).await,
+        s.set_published(&who, UploadId(999_999), Some(t1)).await,
         Err(StoreError::NotFound(_))
     ));
 }
@@ -353,7 +353,7 @@ pub(crate) async fn unit_overview_sorts_pages_searches_subtrees(fx: &Fx) {
 
     let err = s
         .unit_overview(&UnitOverviewQuery {
-            region_id: 999_999,
+            region_id: RegionId(999_999),
             ..q(UnitSort::Name, false)
         })
         .await;

@@ -11,7 +11,7 @@ pub(crate) async fn users_passwords_and_disabling(fx: &Fx) {
     assert_eq!(alice.password_hash, "$argon2id$secret-alice");
     let e = one_entry(s, m, "user.create").await;
     assert_eq!(e.entity, "user");
-    assert_eq!(e.entity_id, Some(alice.id));
+    assert_eq!(e.entity_id, Some(alice.id.0));
     assert_eq!(e.after, Some(json(&alice)));
     assert_eq!(e.region_path, Vec::<i64>::new());
 
@@ -42,7 +42,7 @@ pub(crate) async fn users_passwords_and_disabling(fx: &Fx) {
     assert_eq!(s.user_by_login("bob").await.unwrap(), Some(bob.clone()));
     assert_eq!(s.user_by_login("nobody").await.unwrap(), None);
     assert!(matches!(
-        s.user(999_999).await,
+        s.user(UserId(999_999)).await,
         Err(StoreError::NotFound(_))
     ));
     assert_eq!(s.users().await.unwrap(), vec![alice.clone(), bob.clone()]);
@@ -63,12 +63,12 @@ pub(crate) async fn users_passwords_and_disabling(fx: &Fx) {
     let e = one_entry(s, m, "user.password").await;
     assert_eq!(e.after.as_ref().unwrap()["password_changed"], true);
     assert!(matches!(
-        s.set_password(&admin(), 999_999, "x", OWN).await,
+        s.set_password(&admin(), UserId(999_999), "x", OWN).await,
         Err(StoreError::NotFound(_))
     ));
 
     // Disabling ends sessions and revokes tokens.
-    let sess = session(alice.id, "a1", now() + Duration::hours(8));
+    let sess = session(alice.id.0, "a1", now() + Duration::hours(8));
     s.create_session(&admin(), &sess).await.unwrap();
     let token = s
         .create_api_token(&admin(), alice.id, "脚本", "tokhash-a")
@@ -100,7 +100,7 @@ pub(crate) async fn users_passwords_and_disabling(fx: &Fx) {
     assert!(s.session(&sess.token_hash, now()).await.unwrap().is_none());
     assert!(s.api_token_user("tokhash-a").await.unwrap().is_none());
     assert!(matches!(
-        s.set_disabled(&admin(), 999_999, true).await,
+        s.set_disabled(&admin(), UserId(999_999), true).await,
         Err(StoreError::NotFound(_))
     ));
     let _ = token;
@@ -151,7 +151,11 @@ pub(crate) async fn password_history_and_token_revocation(fx: &Fx) {
         .await;
     assert_eq!(kept, 5, "older rows are deleted, not only hidden");
     assert!(s.password_history(bob.id).await.unwrap().is_empty());
-    assert!(s.password_history(999_999).await.unwrap().is_empty());
+    assert!(s
+        .password_history(UserId(999_999))
+        .await
+        .unwrap()
+        .is_empty());
 
     // An own change keeps the API tokens unless asked; a reset revokes every one of the
     // account's tokens (not others'), said in its one audit entry.
@@ -229,8 +233,13 @@ pub(crate) async fn password_history_and_token_revocation(fx: &Fx) {
     // Nothing of a failed change stays.
     let m = mark(s).await;
     assert!(matches!(
-        s.set_password(&admin(), 999_999, "$argon2id$secret-x", PasswordSet::Reset)
-            .await,
+        s.set_password(
+            &admin(),
+            UserId(999_999),
+            "$argon2id$secret-x",
+            PasswordSet::Reset
+        )
+        .await,
         Err(StoreError::NotFound(_))
     ));
     assert_eq!(mark(s).await, m);
@@ -293,7 +302,7 @@ pub(crate) async fn grants_and_their_placement(fx: &Fx) {
     let err = s
         .grant(
             &admin(),
-            999_999,
+            UserId(999_999),
             Grant {
                 role: Role::Admin,
                 node: Node::Region(t.city.id),
@@ -307,7 +316,7 @@ pub(crate) async fn grants_and_their_placement(fx: &Fx) {
             bob.id,
             Grant {
                 role: Role::Admin,
-                node: Node::Region(999_999),
+                node: Node::Region(RegionId(999_999)),
             },
         )
         .await;
@@ -318,7 +327,7 @@ pub(crate) async fn grants_and_their_placement(fx: &Fx) {
             bob.id,
             Grant {
                 role: Role::Admin,
-                node: Node::Unit(999_999),
+                node: Node::Unit(UnitId(999_999)),
             },
         )
         .await;
@@ -351,7 +360,7 @@ pub(crate) async fn grants_and_their_placement(fx: &Fx) {
         .await
         .unwrap();
     assert_eq!(s.all_grants().await.unwrap(), vec![g1, g2, g3, g4]);
-    assert!(s.grants(999_999).await.unwrap().is_empty());
+    assert!(s.grants(UserId(999_999)).await.unwrap().is_empty());
 
     // An account sits where all of its grants meet: bob's are in 甲市 and 丙市 → 示范省.
     let m = mark(s).await;
@@ -412,7 +421,7 @@ pub(crate) async fn api_tokens(fx: &Fx) {
         Err(StoreError::Conflict(_))
     ));
     assert!(matches!(
-        s.create_api_token(&admin(), 999_999, "无", "tokhash-x")
+        s.create_api_token(&admin(), UserId(999_999), "无", "tokhash-x")
             .await,
         Err(StoreError::NotFound(_))
     ));

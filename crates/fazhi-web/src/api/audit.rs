@@ -8,6 +8,7 @@ use crate::{ops, AppState};
 use axum::extract::State;
 use axum::Json;
 use chrono::{DateTime, Days, FixedOffset, NaiveDate, Utc};
+use fazhi_domain::{AuditId, RegionId};
 use fazhi_store::AuditFilter;
 
 /// Entries a page holds when the caller does not say.
@@ -74,13 +75,13 @@ pub async fn audit(
         .transpose()?;
     let limit = q.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
     let filter = AuditFilter {
-        region_id: q.region,
+        region_id: q.region.map(RegionId),
         actor_login: text(q.actor),
         action_prefix: text(q.action),
         entity: text(q.entity),
         from,
         until,
-        before_id: q.before_id,
+        before_id: q.before_id.map(AuditId),
         limit,
     };
     let entries = ops::audit::audit(&state, &p, &filter).await?;
@@ -91,7 +92,7 @@ pub async fn audit(
     };
     Ok(Json(AuditPage {
         items: entries.into_iter().map(AuditEntry::from).collect(),
-        next_before_id,
+        next_before_id: next_before_id.map(|v| v.0),
     }))
 }
 

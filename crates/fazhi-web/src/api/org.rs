@@ -13,6 +13,7 @@ use axum::extract::{FromRequest, Request, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
+use fazhi_domain::{RegionId, UnitId};
 use std::collections::HashMap;
 
 /// 区划列表
@@ -56,7 +57,7 @@ pub async fn create_region(
     let region = ops::org::create_region(
         &state,
         &p,
-        body.parent_id,
+        body.parent_id.map(RegionId),
         &body.code,
         &body.name,
         body.level.into(),
@@ -90,8 +91,14 @@ pub async fn update_region(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<RegionPatch>,
 ) -> Result<Json<Region>> {
-    let region =
-        ops::org::update_region(&state, &p, id, body.code.as_deref(), body.name.as_deref()).await?;
+    let region = ops::org::update_region(
+        &state,
+        &p,
+        RegionId(id),
+        body.code.as_deref(),
+        body.name.as_deref(),
+    )
+    .await?;
     Ok(Json(with_path_names(&state, &p, &region).await?))
 }
 
@@ -101,7 +108,7 @@ async fn with_path_names(
     region: &fazhi_store::Region,
 ) -> Result<Region> {
     let all = ops::org::all_regions(state, p).await?;
-    let names: HashMap<i64, &str> = all.iter().map(|r| (r.id, r.name.as_str())).collect();
+    let names: HashMap<RegionId, &str> = all.iter().map(|r| (r.id, r.name.as_str())).collect();
     Ok(Region::with_names(region, &names))
 }
 
@@ -124,7 +131,7 @@ pub async fn list_units(
     p: Principal,
     ApiQuery(q): ApiQuery<UnitsQuery>,
 ) -> Result<Json<Vec<Unit>>> {
-    let units = ops::org::units_below(&state, &p, q.region).await?;
+    let units = ops::org::units_below(&state, &p, q.region.map(RegionId)).await?;
     Ok(Json(units.iter().map(Unit::from).collect()))
 }
 
@@ -145,7 +152,7 @@ pub async fn get_unit(
     p: Principal,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Unit>> {
-    let unit = ops::access::unit_for(&state, &p, id).await?;
+    let unit = ops::access::unit_for(&state, &p, UnitId(id)).await?;
     Ok(Json(Unit::from(&unit)))
 }
 
@@ -195,7 +202,7 @@ pub async fn update_unit(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<UnitPatch>,
 ) -> Result<Json<Unit>> {
-    let unit = ops::org::update_unit(&state, &p, id, |u| body.apply(u)).await?;
+    let unit = ops::org::update_unit(&state, &p, UnitId(id), |u| body.apply(u)).await?;
     Ok(Json(Unit::from(&unit)))
 }
 

@@ -16,6 +16,7 @@ use axum::http::header::LOCATION;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use fazhi_domain::{RegionId, UnitId};
 use fazhi_store::UnitOverviewQuery;
 
 fn detail_dto(
@@ -60,7 +61,7 @@ pub async fn unit_uploads(
     ApiPath(id): ApiPath<i64>,
     ApiQuery(q): ApiQuery<YearQuery>,
 ) -> Result<Json<UnitUploads>> {
-    let (unit, uploads) = ops::reports::unit_uploads(&state, &p, id, q.year).await?;
+    let (unit, uploads) = ops::reports::unit_uploads(&state, &p, UnitId(id), q.year).await?;
     Ok(Json(UnitUploads {
         unit: Unit::from(&unit),
         uploads: uploads.iter().map(UploadSummary::internal).collect(),
@@ -94,7 +95,7 @@ pub async fn upload(
     req: Request,
 ) -> Result<Response> {
     // The right first: the body is read only for someone who may upload to the unit.
-    ops::access::unit_allowing(&state, &p, unit_id, fazhi_domain::Action::Write).await?;
+    ops::access::unit_allowing(&state, &p, UnitId(unit_id), fazhi_domain::Action::Write).await?;
     let mut form = UploadForm::from_request(req, &state).await?;
     let year = form
         .field("year")
@@ -105,14 +106,14 @@ pub async fn upload(
     let summary = ops::reports::upload_report(
         &state,
         &p,
-        unit_id,
+        UnitId(unit_id),
         year,
         &file.filename,
         &file.content_type,
         file.bytes,
     )
     .await?;
-    let (detail, checked) = ops::reports::upload_detail(&state, Some(&p), summary.id).await?;
+    let (detail, checked) = ops::reports::upload_detail(&state, Some(&p), summary.id.0).await?;
     let body = detail_dto(&detail, checked.as_ref(), true)?;
     let location = format!("/api/v1/uploads/{}", summary.id);
     Ok((StatusCode::CREATED, [(LOCATION, location)], Json(body)).into_response())
@@ -241,7 +242,7 @@ pub async fn overview(
         None => ops::reports::default_report_year(&state).await?,
     };
     let query = UnitOverviewQuery {
-        region_id,
+        region_id: RegionId(region_id),
         year,
         sort: q.sort.map(Into::into).unwrap_or_default(),
         descending: q.desc.unwrap_or(false),

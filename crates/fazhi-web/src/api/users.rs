@@ -10,6 +10,7 @@ use crate::{ops, AppState};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use fazhi_domain::UserId;
 
 /// 账号列表
 ///
@@ -91,7 +92,7 @@ pub async fn get_user(
     p: Principal,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<UserWithGrants>> {
-    let (user, grants) = ops::users::user_with_grants(&state, &p, id).await?;
+    let (user, grants) = ops::users::user_with_grants(&state, &p, UserId(id)).await?;
     let names = ops::org::node_names(&state).await?;
     Ok(Json(UserWithGrants {
         user: User::from(&user),
@@ -118,7 +119,7 @@ pub async fn disable_user(
     p: Principal,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<User>> {
-    let user = ops::users::set_user_disabled(&state, &p, id, true).await?;
+    let user = ops::users::set_user_disabled(&state, &p, UserId(id), true).await?;
     Ok(Json(User::from(&user)))
 }
 
@@ -139,7 +140,7 @@ pub async fn enable_user(
     p: Principal,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<User>> {
-    let user = ops::users::set_user_disabled(&state, &p, id, false).await?;
+    let user = ops::users::set_user_disabled(&state, &p, UserId(id), false).await?;
     Ok(Json(User::from(&user)))
 }
 
@@ -162,7 +163,7 @@ pub async fn reset_password(
     p: Principal,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<OneTimePassword>> {
-    let password = ops::users::reset_password(&state, &p, id).await?;
+    let password = ops::users::reset_password(&state, &p, UserId(id)).await?;
     Ok(Json(OneTimePassword { password }))
 }
 
@@ -189,7 +190,7 @@ pub async fn grant_role(
     ApiJson(body): ApiJson<NewGrant>,
 ) -> Result<(StatusCode, Json<Grant>)> {
     let grant: fazhi_domain::Grant = body.into();
-    let row = ops::users::grant_role(&state, &p, id, grant.role, grant.node).await?;
+    let row = ops::users::grant_role(&state, &p, UserId(id), grant.role, grant.node).await?;
     let name = ops::org::node_name(&state, grant.node).await?;
     Ok((StatusCode::CREATED, Json(Grant::new(&row, name))))
 }

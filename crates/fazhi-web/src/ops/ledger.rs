@@ -663,6 +663,7 @@ pub async fn delete_attachment(state: &AppState, p: &Principal, aid: i64) -> Res
 #[cfg(test)]
 mod tests {
     use super::*;
+    use fazhi_domain::RegionId;
 
     fn input(year: i32, fields: &[(&str, &str)], indicators: &[&str]) -> RecordInput {
         RecordInput {
@@ -757,13 +758,13 @@ mod tests {
     #[test]
     fn file_names_use_the_short_name_without_path_characters() {
         let unit = |name: &str, short: &str| fazhi_store::Unit {
-            id: 1,
-            region_id: 1,
+            id: UnitId(1),
+            region_id: RegionId(1),
             code: "1".into(),
             name: name.into(),
             short_name: short.into(),
             kind: fazhi_domain::UnitKind::Department,
-            region_path: vec![1],
+            region_path: vec![RegionId(1)],
         };
         assert_eq!(
             file_unit_name(&unit("某市科学技术局", "市科工局")),

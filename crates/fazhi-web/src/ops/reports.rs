@@ -7,6 +7,7 @@ use crate::auth::Principal;
 use crate::error::{Error, Result};
 use crate::AppState;
 use chrono::Utc;
+use fazhi_domain::UploadId;
 use fazhi_domain::{Action, Placement, UnitId};
 use fazhi_report::Checked;
 use fazhi_store::{
@@ -123,7 +124,7 @@ async fn readable_upload(
     viewer: Option<&Principal>,
     id: i64,
 ) -> Result<UploadDetail> {
-    let detail = state.reports().upload(id).await?;
+    let detail = state.reports().upload(UploadId(id)).await?;
     let placement = Placement::unit(detail.unit.id, detail.unit.region_path.clone());
     let allowed = viewer.is_some_and(|p| p.can(Action::Read, &placement))
         || detail.summary.published_at.is_some();
@@ -159,7 +160,7 @@ pub async fn upload_original(
     id: i64,
 ) -> Result<(UploadSummary, String, Vec<u8>)> {
     let detail = readable_upload(state, viewer, id).await?;
-    let bytes = state.reports().upload_bytes(id).await?;
+    let bytes = state.reports().upload_bytes(UploadId(id)).await?;
     Ok((detail.summary, detail.content_type, bytes))
 }
 
@@ -181,7 +182,7 @@ pub async fn set_published(
     id: i64,
     publish: bool,
 ) -> Result<UploadSummary> {
-    let detail = state.reports().upload(id).await?;
+    let detail = state.reports().upload(UploadId(id)).await?;
     let unit = unit_read_allowing(p, detail.unit, Action::Approve)?;
     if publish && detail.summary.status != UploadStatus::Checked {
         return Err(Error::BadRequest("无法读取的文件不能发布".into()));

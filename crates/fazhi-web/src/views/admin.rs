@@ -15,6 +15,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use fazhi_domain::{Grant, Node, RegionLevel, Role, UnitKind};
+use fazhi_domain::{RegionId, UnitId, UserId};
 use fazhi_store::{ImportSummary, NewUnit, Region, RowError};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -114,12 +115,12 @@ async fn org_view(
         .min()
         .unwrap_or(1);
     let mut units_of: HashMap<i64, Vec<ops::org::OrgUnit>> = HashMap::new();
-    let region_ids: std::collections::HashSet<i64> =
+    let region_ids: std::collections::HashSet<RegionId> =
         tree.regions.iter().map(|r| r.region.id).collect();
     let mut loose = Vec::new();
     for u in tree.units {
         if region_ids.contains(&u.unit.region_id) {
-            units_of.entry(u.unit.region_id).or_default().push(u);
+            units_of.entry(u.unit.region_id.0).or_default().push(u);
         } else {
             loose.push(u);
         }
@@ -129,7 +130,7 @@ async fn org_view(
     for r in tree.regions {
         let depth = r.region.path.len().saturating_sub(base).min(6);
         parents.push((
-            r.region.id,
+            r.region.id.0,
             format!("{}{}", "　".repeat(depth), r.region.name),
         ));
         let id = r.region.id;
@@ -139,7 +140,7 @@ async fn org_view(
             unit: None,
             editable: r.editable,
         });
-        for u in units_of.remove(&id).unwrap_or_default() {
+        for u in units_of.remove(&id.0).unwrap_or_default() {
             rows.push(OrgRowView {
                 depth: (depth + 1).min(6),
                 region: None,
@@ -239,7 +240,15 @@ pub async fn region_create(
             "" | "root" => None,
             s => Some(parse_id(s, "上级区域")?),
         };
-        ops::org::create_region(&state, &p, parent, &f.code, &f.name, parse_level(&f.level)?).await
+        ops::org::create_region(
+            &state,
+            &p,
+            parent.map(RegionId),
+            &f.code,
+            &f.name,
+            parse_level(&f.level)?,
+        )
+        .await
     }
     .await;
     org_outcome(&state, &p, hx, result, "region_created").await
@@ -252,7 +261,8 @@ pub async fn region_update(
     Id(id): Id,
     F(f): F<RegionForm>,
 ) -> Result<Response> {
-    let result = ops::org::update_region(&state, &p, id, Some(&f.code), Some(&f.name)).await;
+    let result =
+        ops::org::update_region(&state, &p, RegionId(id), Some(&f.code), Some(&f.name)).await;
     org_outcome(&state, &p, hx, result, "region_updated").await
 }
 
@@ -273,7 +283,7 @@ pub struct UnitForm {
 impl UnitForm {
     fn parse(&self) -> Result<NewUnit> {
         Ok(NewUnit {
-            region_id: parse_id(&self.region, "所属区域")?,
+            region_id: RegionId(parse_id(&self.region, "所属区域")?),
             code: self.code.clone(),
             name: self.name.clone(),
             short_name: self.short_name.clone(),
@@ -301,7 +311,7 @@ pub async fn unit_update(
 ) -> Result<Response> {
     let result = async {
         let new = f.parse()?;
-        ops::org::update_unit(&state, &p, id, |_| new).await
+        ops::org::update_unit(&state, &p, UnitId(id), |_| new).await
     }
     .await;
     org_outcome(&state, &p, hx, result, "unit_updated").await
@@ -445,8 +455,8 @@ fn parse_node(s: &str) -> Result<Node> {
     let bad = || Error::BadRequest("请选择授权的区域或单位".into());
     let id = |rest: &str| rest.parse::<i64>().map_err(|_| bad());
     match s.split_at_checked(1) {
-        Some(("r", rest)) => Ok(Node::Region(id(rest)?)),
-        Some(("u", rest)) => Ok(Node::Unit(id(rest)?)),
+        Some(("r", rest)) => Ok(Node::Region(RegionId(id(rest)?))),
+        Some(("u", rest)) => Ok(Node::Unit(UnitId(id(rest)?))),
         _ => Err(bad()),
     }
 }
@@ -481,7 +491,7 @@ async fn users_view(
             });
         }
     }
-    let listed: std::collections::HashSet<i64> = regions.iter().map(|r| r.id).collect();
+    let listed: std::collections::HashSet<RegionId> = regions.iter().map(|r| r.id).collect();
     for u in &units {
         names.insert(Node::Unit(u.id), u.name.clone());
         if !listed.contains(&u.region_id) {
@@ -494,7 +504,7 @@ async fn users_view(
     let accounts = accounts
         .into_iter()
         .map(|(user, grants)| AccountRow {
-            id: user.id,
+            id: user.id.0,
             is_self: user.id == p.user.id,
             login: user.login,
             display_name: user.display_name,
@@ -600,7 +610,7 @@ pub async fn user_set_disabled<const DISABLE: bool>(
     hx: Hx,
     Id(id): Id,
 ) -> Result<Response> {
-    let result = ops::users::set_user_disabled(&state, &p, id, DISABLE).await;
+    let result = ops::users::set_user_disabled(&state, &p, UserId(id), DISABLE).await;
     let done = if DISABLE {
         "user_disabled"
     } else {
@@ -614,8 +624,8 @@ pub async fn user_reset_password(
     p: Principal,
     Id(id): Id,
 ) -> Result<Response> {
-    let password = ops::users::reset_password(&state, &p, id).await?;
-    let (user, _) = ops::users::user_with_grants(&state, &p, id).await?;
+    let password = ops::users::reset_password(&state, &p, UserId(id)).await?;
+    let (user, _) = ops::users::user_with_grants(&state, &p, UserId(id)).await?;
     let secret = Some((user.login, password, "密码已重置"));
     Ok(super::no_store(html(
         &users_view(&state, &p, None, None, secret).await?,
@@ -638,7 +648,14 @@ pub async fn user_grant(
     F(f): F<GrantForm>,
 ) -> Result<Response> {
     let result = async {
-        ops::users::grant_role(&state, &p, id, parse_role(&f.role)?, parse_node(&f.node)?).await
+        ops::users::grant_role(
+            &state,
+            &p,
+            UserId(id),
+            parse_role(&f.role)?,
+            parse_node(&f.node)?,
+        )
+        .await
     }
     .await;
     users_outcome(&state, &p, hx, result, "granted").await
@@ -660,7 +677,7 @@ mod tests {
 
     #[test]
     fn nodes_round_trip() {
-        for n in [Node::Region(7), Node::Unit(12)] {
+        for n in [Node::Region(RegionId(7)), Node::Unit(UnitId(12))] {
             assert_eq!(parse_node(&node_value(n)).unwrap(), n);
         }
         assert!(parse_node("x1").is_err());

@@ -9,6 +9,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use chrono::NaiveDate;
+use fazhi_domain::RegionId;
 use fazhi_store::{AuditEntry, AuditFilter, Region};
 use serde::Deserialize;
 use serde_json::Value;
@@ -72,7 +73,7 @@ fn filter(q: &AuditParams, limit: u32) -> Result<AuditFilter> {
         }
     }
     Ok(AuditFilter {
-        region_id,
+        region_id: region_id.map(RegionId),
         actor_login: text(&q.actor),
         action_prefix: text(&q.action),
         entity: text(&q.entity),
@@ -216,7 +217,7 @@ impl AuditRow {
 impl From<&AuditEntry> for AuditRow {
     fn from(e: &AuditEntry) -> Self {
         AuditRow {
-            id: e.id,
+            id: e.id.0,
             at: fmt_time_secs(&e.at),
             actor: e.actor_login.clone(),
             addr: e.addr.clone(),
@@ -287,8 +288,8 @@ impl AuditPage {
         }
     }
 
-    fn region_is(&self, id: &i64) -> bool {
-        self.region == Some(*id)
+    fn region_is(&self, id: &RegionId) -> bool {
+        self.region == Some(id.0)
     }
 }
 
@@ -309,7 +310,7 @@ pub async fn audit_page(
     };
     let page = AuditPage {
         chrome: Chrome::new(&state, Some(&p), Nav::Audit),
-        region: f.region_id,
+        region: f.region_id.map(|v| v.0),
         regions,
         actor: f.actor_login.clone().unwrap_or_default(),
         action: f.action_prefix.clone().unwrap_or_default(),
@@ -322,7 +323,7 @@ pub async fn audit_page(
             .map(|a| (*a, action_label(a)))
             .collect(),
         rows: entries.iter().map(AuditRow::from).collect(),
-        older,
+        older: older.map(|v| v.0),
         first_page: f.before_id.is_none(),
     };
     Ok(view(hx, &page, page.as_entries()))

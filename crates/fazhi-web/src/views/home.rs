@@ -82,7 +82,7 @@ pub async fn home(
             .enumerate()
             .map(|(i, u)| PortalRow {
                 n: (page - 1) * PORTAL_PAGE + i as u32 + 1,
-                id: u.id,
+                id: u.id.0,
                 unit_name: u.unit_name,
                 year: u.year,
                 title: u.title,
@@ -110,7 +110,7 @@ pub async fn home(
             for u in ops::org::my_units(&state, p).await? {
                 let (_, uploads) = ops::reports::unit_uploads(&state, p, u.id, Some(year)).await?;
                 units.push(DashUnit {
-                    id: u.id,
+                    id: u.id.0,
                     name: u.name,
                     uploads: uploads.iter().map(UploadRow::from).collect(),
                 });

@@ -12,6 +12,7 @@ use crate::{ops, AppState};
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
+use fazhi_domain::RegionId;
 use fazhi_store::{Region, UnitOverviewQuery, UnitOverviewRow, UnitSort};
 use serde::Deserialize;
 
@@ -114,7 +115,7 @@ async fn settings(state: &AppState, q: &OverviewParams) -> Result<Settings> {
 
 fn store_query(region_id: i64, s: &Settings, offset: u32) -> UnitOverviewQuery {
     UnitOverviewQuery {
-        region_id,
+        region_id: RegionId(region_id),
         year: s.year,
         sort: s.sort,
         descending: s.desc,
@@ -262,7 +263,7 @@ pub async fn overview(
     let rows: Vec<OverviewRow> = numbered(first, page_rows.items)
         .map(|(n, row)| OverviewRow {
             n,
-            unit_id: row.unit.id,
+            unit_id: row.unit.id.0,
             unit_name: row.unit.name,
             region_name: row.region_name,
             uploads: row.uploads,

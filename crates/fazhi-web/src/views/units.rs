@@ -14,6 +14,7 @@ use askama::Template;
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::State;
 use axum::response::Response;
+use fazhi_domain::UnitId;
 use fazhi_store::{Unit, UploadStatus, UploadSummary};
 use serde::Deserialize;
 
@@ -37,7 +38,7 @@ pub struct UploadRow {
 impl From<&UploadSummary> for UploadRow {
     fn from(u: &UploadSummary) -> Self {
         UploadRow {
-            id: u.id,
+            id: u.id.0,
             year: u.year,
             title: u.title.clone(),
             filename: u.filename.clone(),
@@ -106,7 +107,7 @@ async fn unit_view(
     year: Option<i32>,
     uploaded: Option<UploadRow>,
 ) -> Result<UnitPage> {
-    let (unit, uploads) = ops::reports::unit_uploads(state, p, unit_id, year).await?;
+    let (unit, uploads) = ops::reports::unit_uploads(state, p, UnitId(unit_id), year).await?;
     Ok(UnitPage {
         chrome: Chrome::new(state, Some(p), Nav::Home),
         rights: ops::access::unit_rights(Some(p), &unit),
@@ -141,7 +142,7 @@ pub async fn upload(
     multipart: std::result::Result<Multipart, MultipartRejection>,
 ) -> Result<Response> {
     // The right first: the form is read only for someone who may upload to the unit.
-    ops::access::unit_allowing(&state, &p, id, fazhi_domain::Action::Write).await?;
+    ops::access::unit_allowing(&state, &p, UnitId(id), fazhi_domain::Action::Write).await?;
     let mut mp = multipart
         .map_err(|_| Error::BadRequest("请使用上传表单（multipart/form-data）提交文件".into()))?;
     let mut year = None;
@@ -180,9 +181,16 @@ pub async fn upload(
             "请选择要上传的报告文件（.docx、.pdf 或 .txt）".into(),
         ));
     };
-    let summary =
-        ops::reports::upload_report(&state, &p, id, year, &name, &content_type, bytes.to_vec())
-            .await?;
+    let summary = ops::reports::upload_report(
+        &state,
+        &p,
+        UnitId(id),
+        year,
+        &name,
+        &content_type,
+        bytes.to_vec(),
+    )
+    .await?;
     if hx.0 {
         let page = unit_view(&state, &p, id, Some(year), Some(UploadRow::from(&summary))).await?;
         let resp = html(&page.as_uploads());

@@ -168,7 +168,10 @@ async fn a_locked_account_with_a_token_may_only_change_its_password() {
                 password_hash: fazhi_domain::password::hash_password("Temp-Once-2025"),
                 must_change_password: true,
             },
-            &[(Role::UnitStaff, Node::Unit(app.unit_a))],
+            &[(
+                Role::UnitStaff,
+                Node::Unit(fazhi_domain::UnitId(app.unit_a)),
+            )],
         )
         .await;
     let token = app.api_token(user.id, "脚本").await;

@@ -171,7 +171,11 @@ async fn admin_manages_the_organisation() {
 async fn a_county_admin_changes_only_what_lies_below_his_county() {
     let app = ApiWorld::spawn().await;
     let county = app
-        .account("east_admin", Role::Admin, Node::Region(app.east))
+        .account(
+            "east_admin",
+            Role::Admin,
+            Node::Region(fazhi_domain::RegionId(app.east)),
+        )
         .await;
     let head = "类别,代码,名称,简称,类型,上级代码\n";
 

@@ -139,9 +139,12 @@ async fn every_kind_is_created_read_listed_updated_deleted_and_restored() {
         let n = entries.iter().filter(|e| e.action == action).count();
         assert_eq!(n, RecordKind::ALL.len(), "{action}");
     }
-    assert!(entries
-        .iter()
-        .all(|e| e.actor_login == "staff_a" && e.unit_id == Some(app.unit_a)));
+    assert!(
+        entries
+            .iter()
+            .all(|e| e.actor_login == "staff_a"
+                && e.unit_id == Some(fazhi_domain::UnitId(app.unit_a)))
+    );
 }
 
 #[tokio::test]

@@ -128,11 +128,11 @@ impl ApiWorld {
         let supervisor = account(&app, "supervisor", Role::Supervisor, Node::Region(east.id)).await;
         ApiWorld {
             app,
-            city: city.id,
-            east: east.id,
-            west: west.id,
-            unit_a: unit_a.id,
-            unit_b: unit_b.id,
+            city: city.id.0,
+            east: east.id.0,
+            west: west.id.0,
+            unit_a: unit_a.id.0,
+            unit_b: unit_b.id.0,
             admin,
             staff_a,
             leader_a,
@@ -275,7 +275,7 @@ async fn account(app: &TestApp, login: &str, role: Role, node: Node) -> Account 
         .await;
     let token = app.api_token(user.id, "测试令牌").await;
     Account {
-        id: user.id,
+        id: user.id.0,
         login: login.to_string(),
         token,
     }

@@ -3,6 +3,7 @@
 
 use super::{Browser, Page};
 use fazhi_domain::ledger::{parse_fields, Record, RecordData, RecordKind};
+use fazhi_domain::{RecordId, UnitId};
 use reqwest::StatusCode;
 use std::collections::BTreeMap;
 
@@ -33,7 +34,7 @@ pub fn record_id(page: &Page) -> i64 {
         .unwrap_or_else(|| panic!("not a record: {loc}"))
 }
 
-pub async fn create_study(b: &Browser, unit: i64, date: &str, topic: &str) -> i64 {
+pub async fn create_study(b: &Browser, unit: UnitId, date: &str, topic: &str) -> i64 {
     let csrf = b.csrf().await;
     let page = b
         .post_form(
@@ -59,8 +60,8 @@ pub fn study_records(rows: &[(&str, &str)]) -> Vec<Record> {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
             Record {
-                id: i as i64 + 1,
-                unit_id: 1,
+                id: RecordId(i as i64 + 1),
+                unit_id: UnitId(1),
                 data: RecordData {
                     kind: RecordKind::Study,
                     year: 2025,

@@ -255,7 +255,7 @@ impl TestApp {
     }
 
     /// A new API token of `user`, as its secret.
-    pub async fn api_token(&self, user: i64, name: &str) -> String {
+    pub async fn api_token(&self, user: fazhi_domain::UserId, name: &str) -> String {
         let token = fazhi_web::ops::random_token("fz_");
         self.store
             .create_api_token(&system(), user, name, &fazhi_web::auth::token_hash(&token))

@@ -7,66 +7,66 @@ use RecordKind::*;
 fn year() -> Vec<Record> {
     vec![
         // 学法
-        rec(1, Study, 2025, &[("date", "2025-01-10"), ("form", "党组会学法"), ("leader_present", "是"), ("attendees", "12"), ("hours", "2")]),
-        rec(2, Study, 2025, &[("date", "2025-03-10"), ("form", "党组会学法"), ("leader_present", "否"), ("attendees", "10")]),
-        rec(3, Study, 2025, &[("date", "2025-04-10"), ("form", "专题讲座"), ("leader_present", "是"), ("attendees", "50"), ("hours", "3")]),
-        rec(4, Study, 2024, &[("date", "2024-04-10"), ("form", "党组会学法")]),
+        rec(RecordId(1), Study, 2025, &[("date", "2025-01-10"), ("form", "党组会学法"), ("leader_present", "是"), ("attendees", "12"), ("hours", "2")]),
+        rec(RecordId(2), Study, 2025, &[("date", "2025-03-10"), ("form", "党组会学法"), ("leader_present", "否"), ("attendees", "10")]),
+        rec(RecordId(3), Study, 2025, &[("date", "2025-04-10"), ("form", "专题讲座"), ("leader_present", "是"), ("attendees", "50"), ("hours", "3")]),
+        rec(RecordId(4), Study, 2024, &[("date", "2024-04-10"), ("form", "党组会学法")]),
         // 集体决策
-        rec(5, Collective, 2025, &[("date", "2025-02-01"), ("meeting", "班子会议"), ("category", "重大决策")]),
+        rec(RecordId(5), Collective, 2025, &[("date", "2025-02-01"), ("meeting", "班子会议"), ("category", "重大决策")]),
         // 重大行政决策
-        rec(6, MajorDecision, 2025, &[("comment_from", "2025-03-01"), ("comment_to", "2025-03-31"), ("expert_date", "2025-04-02"), ("review_done", "2025-04-20"), ("discussed", "2025-05-01"), ("leader_conclusion", "同意"), ("published", "2025-05-10")]),
-        rec(7, MajorDecision, 2025, &[("risk_date", "2025-06-01"), ("review_done", "2025-06-20")]),
+        rec(RecordId(6), MajorDecision, 2025, &[("comment_from", "2025-03-01"), ("comment_to", "2025-03-31"), ("expert_date", "2025-04-02"), ("review_done", "2025-04-20"), ("discussed", "2025-05-01"), ("leader_conclusion", "同意"), ("published", "2025-05-10")]),
+        rec(RecordId(7), MajorDecision, 2025, &[("risk_date", "2025-06-01"), ("review_done", "2025-06-20")]),
         // 规范性文件
-        rec(8, Normative, 2025, &[("market", "是"), ("review_done", "2025-02-10"), ("fair_review", "2025-02-15"), ("issued", "2025-03-01"), ("filed", "2025-03-20")]),
-        rec(9, Normative, 2025, &[("market", "是"), ("review_done", "2025-04-10"), ("issued", "2025-05-01")]),
-        rec(10, Normative, 2025, &[("market", "否"), ("review_done", "2025-06-10"), ("issued", "2025-07-01"), ("filed", "2025-07-15")]),
-        rec(11, Normative, 2025, &[("market", "否"), ("drafted", "2025-10-01")]),
+        rec(RecordId(8), Normative, 2025, &[("market", "是"), ("review_done", "2025-02-10"), ("fair_review", "2025-02-15"), ("issued", "2025-03-01"), ("filed", "2025-03-20")]),
+        rec(RecordId(9), Normative, 2025, &[("market", "是"), ("review_done", "2025-04-10"), ("issued", "2025-05-01")]),
+        rec(RecordId(10), Normative, 2025, &[("market", "否"), ("review_done", "2025-06-10"), ("issued", "2025-07-01"), ("filed", "2025-07-15")]),
+        rec(RecordId(11), Normative, 2025, &[("market", "否"), ("drafted", "2025-10-01")]),
         // 执法人员 and 培训
-        rec(20, Officer, 2025, &[("name", "张三"), ("cert_no", "A001"), ("valid_until", "2028-12-31")]),
-        rec(21, Officer, 2025, &[("name", "李四"), ("cert_no", "A002"), ("valid_until", "2025-06-30")]),
-        rec(22, Officer, 2025, &[("name", "王五"), ("cert_no", "A003"), ("valid_until", "2026-01-05")]),
-        rec(30, Training, 2025, &[("cert_no", "A001"), ("date", "2025-03-01"), ("hours", "62")]),
-        rec(31, Training, 2025, &[("cert_no", "A002"), ("date", "2025-03-01"), ("hours", "20")]),
-        rec(32, Training, 2025, &[("cert_no", "A003"), ("date", "2025-03-01"), ("hours", "30.5")]),
-        rec(33, Training, 2025, &[("cert_no", "A003"), ("date", "2025-09-01"), ("hours", "30")]),
+        rec(RecordId(20), Officer, 2025, &[("name", "张三"), ("cert_no", "A001"), ("valid_until", "2028-12-31")]),
+        rec(RecordId(21), Officer, 2025, &[("name", "李四"), ("cert_no", "A002"), ("valid_until", "2025-06-30")]),
+        rec(RecordId(22), Officer, 2025, &[("name", "王五"), ("cert_no", "A003"), ("valid_until", "2026-01-05")]),
+        rec(RecordId(30), Training, 2025, &[("cert_no", "A001"), ("date", "2025-03-01"), ("hours", "62")]),
+        rec(RecordId(31), Training, 2025, &[("cert_no", "A002"), ("date", "2025-03-01"), ("hours", "20")]),
+        rec(RecordId(32), Training, 2025, &[("cert_no", "A003"), ("date", "2025-03-01"), ("hours", "30.5")]),
+        rec(RecordId(33), Training, 2025, &[("cert_no", "A003"), ("date", "2025-09-01"), ("hours", "30")]),
         // 普法
-        rec(40, Popularization, 2025, &[("date", "2025-12-04"), ("campaign", "宪法宣传周"), ("audience", "300"), ("enterprises", "18"), ("materials", "500")]),
-        rec(41, Popularization, 2025, &[("date", "2025-06-01"), ("campaign", "安全生产月"), ("audience", "120"), ("materials", "0")]),
+        rec(RecordId(40), Popularization, 2025, &[("date", "2025-12-04"), ("campaign", "宪法宣传周"), ("audience", "300"), ("enterprises", "18"), ("materials", "500")]),
+        rec(RecordId(41), Popularization, 2025, &[("date", "2025-06-01"), ("campaign", "安全生产月"), ("audience", "120"), ("materials", "0")]),
         // 建议提案
-        rec(50, Suggestion, 2025, &[("category", "人大代表建议"), ("assigned", "2025-03-01"), ("answered", "2025-05-20"), ("satisfaction", "满意")]),
-        rec(51, Suggestion, 2025, &[("category", "人大代表建议"), ("assigned", "2025-03-01"), ("answered", "2025-07-01"), ("satisfaction", "基本满意")]),
-        rec(52, Suggestion, 2025, &[("category", "政协委员提案"), ("assigned", "2025-04-01"), ("answered", "2025-06-01"), ("satisfaction", "不满意")]),
-        rec(53, Suggestion, 2025, &[("category", "政协委员提案"), ("assigned", "2025-11-01")]),
-        rec(54, Suggestion, 2025, &[("category", "政协委员提案"), ("assigned", "2025-05-01")]),
-        rec(55, Suggestion, 2025, &[("category", "人大代表建议"), ("assigned", "2025-03-01"), ("answered", "2025-04-01"), ("satisfaction", "未反馈")]),
+        rec(RecordId(50), Suggestion, 2025, &[("category", "人大代表建议"), ("assigned", "2025-03-01"), ("answered", "2025-05-20"), ("satisfaction", "满意")]),
+        rec(RecordId(51), Suggestion, 2025, &[("category", "人大代表建议"), ("assigned", "2025-03-01"), ("answered", "2025-07-01"), ("satisfaction", "基本满意")]),
+        rec(RecordId(52), Suggestion, 2025, &[("category", "政协委员提案"), ("assigned", "2025-04-01"), ("answered", "2025-06-01"), ("satisfaction", "不满意")]),
+        rec(RecordId(53), Suggestion, 2025, &[("category", "政协委员提案"), ("assigned", "2025-11-01")]),
+        rec(RecordId(54), Suggestion, 2025, &[("category", "政协委员提案"), ("assigned", "2025-05-01")]),
+        rec(RecordId(55), Suggestion, 2025, &[("category", "人大代表建议"), ("assigned", "2025-03-01"), ("answered", "2025-04-01"), ("satisfaction", "未反馈")]),
         // 政务公开
-        rec(60, Publication, 2025, &[("date", "2025-01-05"), ("category", "决策公开")]),
-        rec(61, Publication, 2025, &[("date", "2025-02-05"), ("category", "决策公开")]),
-        rec(62, Publication, 2025, &[("date", "2025-03-05"), ("category", "结果公开")]),
+        rec(RecordId(60), Publication, 2025, &[("date", "2025-01-05"), ("category", "决策公开")]),
+        rec(RecordId(61), Publication, 2025, &[("date", "2025-02-05"), ("category", "决策公开")]),
+        rec(RecordId(62), Publication, 2025, &[("date", "2025-03-05"), ("category", "结果公开")]),
         // 依申请公开
-        rec(70, DisclosureRequest, 2025, &[("received", "2025-09-25"), ("replied", "2025-10-29")]),
-        rec(71, DisclosureRequest, 2025, &[("received", "2025-09-25"), ("replied", "2025-10-30")]),
-        rec(72, DisclosureRequest, 2025, &[("received", "2025-12-20")]),
+        rec(RecordId(70), DisclosureRequest, 2025, &[("received", "2025-09-25"), ("replied", "2025-10-29")]),
+        rec(RecordId(71), DisclosureRequest, 2025, &[("received", "2025-09-25"), ("replied", "2025-10-30")]),
+        rec(RecordId(72), DisclosureRequest, 2025, &[("received", "2025-12-20")]),
         // 企业诉求
-        rec(80, EnterpriseRequest, 2025, &[("received", "2025-03-01"), ("resolved", "2025-03-10")]),
-        rec(81, EnterpriseRequest, 2025, &[("received", "2025-03-01")]),
-        rec(82, EnterpriseRequest, 2025, &[("received", "2025-04-01"), ("resolved", "2025-04-10")]),
+        rec(RecordId(80), EnterpriseRequest, 2025, &[("received", "2025-03-01"), ("resolved", "2025-03-10")]),
+        rec(RecordId(81), EnterpriseRequest, 2025, &[("received", "2025-03-01")]),
+        rec(RecordId(82), EnterpriseRequest, 2025, &[("received", "2025-04-01"), ("resolved", "2025-04-10")]),
         // 政务服务事项
-        rec(90, ServiceItem, 2025, &[("list", "权责清单事项"), ("item_type", "行政许可"), ("guide", "是")]),
-        rec(91, ServiceItem, 2025, &[("list", "政务服务事项"), ("item_type", "公共服务"), ("guide", "是")]),
-        rec(92, ServiceItem, 2025, &[("list", "政务服务事项"), ("item_type", "公共服务"), ("guide", "否")]),
+        rec(RecordId(90), ServiceItem, 2025, &[("list", "权责清单事项"), ("item_type", "行政许可"), ("guide", "是")]),
+        rec(RecordId(91), ServiceItem, 2025, &[("list", "政务服务事项"), ("item_type", "公共服务"), ("guide", "是")]),
+        rec(RecordId(92), ServiceItem, 2025, &[("list", "政务服务事项"), ("item_type", "公共服务"), ("guide", "否")]),
         // 执法检查与案件
-        rec(100, Inspection, 2025, &[("date", "2025-03-01"), ("category", "执法检查")]),
-        rec(101, Inspection, 2025, &[("date", "2025-04-01"), ("category", "执法检查")]),
-        rec(102, Inspection, 2025, &[("date", "2025-05-01"), ("category", "行政处罚案件")]),
+        rec(RecordId(100), Inspection, 2025, &[("date", "2025-03-01"), ("category", "执法检查")]),
+        rec(RecordId(101), Inspection, 2025, &[("date", "2025-04-01"), ("category", "执法检查")]),
+        rec(RecordId(102), Inspection, 2025, &[("date", "2025-05-01"), ("category", "行政处罚案件")]),
         // 复议应诉
-        rec(110, ReviewCase, 2025, &[("category", "行政复议"), ("received", "2025-03-01")]),
-        rec(111, ReviewCase, 2025, &[("category", "行政应诉"), ("received", "2025-04-01"), ("leader_appeared", "是")]),
-        rec(112, ReviewCase, 2025, &[("category", "行政应诉"), ("received", "2025-05-01"), ("leader_appeared", "否")]),
+        rec(RecordId(110), ReviewCase, 2025, &[("category", "行政复议"), ("received", "2025-03-01")]),
+        rec(RecordId(111), ReviewCase, 2025, &[("category", "行政应诉"), ("received", "2025-04-01"), ("leader_appeared", "是")]),
+        rec(RecordId(112), ReviewCase, 2025, &[("category", "行政应诉"), ("received", "2025-05-01"), ("leader_appeared", "否")]),
         // 整改
-        rec(120, Rectification, 2025, &[("source", "上年度报告"), ("status", "已完成"), ("deadline", "2025-06-30"), ("completed", "2025-06-01")]),
-        rec(121, Rectification, 2025, &[("source", "上年度报告"), ("status", "整改中"), ("deadline", "2025-06-30")]),
-        rec(122, Rectification, 2025, &[("source", "自查"), ("status", "未开始"), ("deadline", "2026-06-30")]),
+        rec(RecordId(120), Rectification, 2025, &[("source", "上年度报告"), ("status", "已完成"), ("deadline", "2025-06-30"), ("completed", "2025-06-01")]),
+        rec(RecordId(121), Rectification, 2025, &[("source", "上年度报告"), ("status", "整改中"), ("deadline", "2025-06-30")]),
+        rec(RecordId(122), Rectification, 2025, &[("source", "自查"), ("status", "未开始"), ("deadline", "2026-06-30")]),
     ]
 }
 
@@ -80,78 +80,238 @@ fn the_figures_of_a_year_match_a_count_by_hand() {
         .map(|f| (f.key.as_str(), f.text.as_str(), f.record_ids.clone()))
         .collect();
     let expected: Vec<(&str, &str, Vec<RecordId>)> = vec![
-        ("study.total", "3 次", vec![1, 2, 3]),
-        ("study.form.party_group", "2 次", vec![1, 2]),
-        ("study.form.lecture", "1 次", vec![3]),
-        ("study.leader_present", "2 次", vec![1, 3]),
-        ("study.attendees", "72 人次", vec![1, 2, 3]),
-        ("study.hours", "5 学时", vec![1, 3]),
-        ("collective.total", "1 次", vec![5]),
-        ("major_decision.total", "2 项", vec![6, 7]),
-        ("major_decision.public_participation", "1 项", vec![6]),
-        ("major_decision.expert", "1 项", vec![6]),
-        ("major_decision.risk", "1 项", vec![7]),
-        ("major_decision.legality_review", "2 项", vec![6, 7]),
-        ("major_decision.discussed", "1 项", vec![6]),
-        ("major_decision.published", "1 项", vec![6]),
-        ("normative.total", "4 件", vec![8, 9, 10, 11]),
-        ("normative.issued", "3 件", vec![8, 9, 10]),
-        ("normative.legality_review", "3 件", vec![8, 9, 10]),
-        ("normative.market", "2 件", vec![8, 9]),
-        ("normative.fair_review", "1 件", vec![8]),
-        ("normative.filed", "2 件", vec![8, 10]),
-        ("normative.filing_rate", "66.7%", vec![8, 9, 10]),
-        ("officer.total", "3 名", vec![20, 21, 22]),
+        (
+            "study.total",
+            "3 次",
+            vec![RecordId(1), RecordId(2), RecordId(3)],
+        ),
+        (
+            "study.form.party_group",
+            "2 次",
+            vec![RecordId(1), RecordId(2)],
+        ),
+        ("study.form.lecture", "1 次", vec![RecordId(3)]),
+        (
+            "study.leader_present",
+            "2 次",
+            vec![RecordId(1), RecordId(3)],
+        ),
+        (
+            "study.attendees",
+            "72 人次",
+            vec![RecordId(1), RecordId(2), RecordId(3)],
+        ),
+        ("study.hours", "5 学时", vec![RecordId(1), RecordId(3)]),
+        ("collective.total", "1 次", vec![RecordId(5)]),
+        (
+            "major_decision.total",
+            "2 项",
+            vec![RecordId(6), RecordId(7)],
+        ),
+        (
+            "major_decision.public_participation",
+            "1 项",
+            vec![RecordId(6)],
+        ),
+        ("major_decision.expert", "1 项", vec![RecordId(6)]),
+        ("major_decision.risk", "1 项", vec![RecordId(7)]),
+        (
+            "major_decision.legality_review",
+            "2 项",
+            vec![RecordId(6), RecordId(7)],
+        ),
+        ("major_decision.discussed", "1 项", vec![RecordId(6)]),
+        ("major_decision.published", "1 项", vec![RecordId(6)]),
+        (
+            "normative.total",
+            "4 件",
+            vec![RecordId(8), RecordId(9), RecordId(10), RecordId(11)],
+        ),
+        (
+            "normative.issued",
+            "3 件",
+            vec![RecordId(8), RecordId(9), RecordId(10)],
+        ),
+        (
+            "normative.legality_review",
+            "3 件",
+            vec![RecordId(8), RecordId(9), RecordId(10)],
+        ),
+        ("normative.market", "2 件", vec![RecordId(8), RecordId(9)]),
+        ("normative.fair_review", "1 件", vec![RecordId(8)]),
+        ("normative.filed", "2 件", vec![RecordId(8), RecordId(10)]),
+        (
+            "normative.filing_rate",
+            "66.7%",
+            vec![RecordId(8), RecordId(9), RecordId(10)],
+        ),
+        (
+            "officer.total",
+            "3 名",
+            vec![RecordId(20), RecordId(21), RecordId(22)],
+        ),
         // 王五's certificate ends 2026-01-05: valid through the report year.
-        ("officer.expired", "1 名", vec![21]),
-        ("training.total_hours", "142.5 学时", vec![30, 31, 32, 33]),
+        ("officer.expired", "1 名", vec![RecordId(21)]),
+        (
+            "training.total_hours",
+            "142.5 学时",
+            vec![RecordId(30), RecordId(31), RecordId(32), RecordId(33)],
+        ),
         // (62 + 20 + 60.5) / 3 officers.
-        ("training.avg_hours", "47.5 学时", vec![20, 21, 22]),
-        ("training.short", "1 名", vec![21]),
-        ("popularization.total", "2 场", vec![40, 41]),
-        ("popularization.audience", "420 人次", vec![40, 41]),
-        ("popularization.enterprises", "18 家", vec![40]),
-        ("popularization.materials", "500 份", vec![40]),
-        ("suggestion.total", "6 件", vec![50, 51, 52, 53, 54, 55]),
-        ("suggestion.npc", "3 件", vec![50, 51, 55]),
-        ("suggestion.cppcc", "3 件", vec![52, 53, 54]),
-        ("suggestion.answered", "4 件", vec![50, 51, 52, 55]),
+        (
+            "training.avg_hours",
+            "47.5 学时",
+            vec![RecordId(20), RecordId(21), RecordId(22)],
+        ),
+        ("training.short", "1 名", vec![RecordId(21)]),
+        (
+            "popularization.total",
+            "2 场",
+            vec![RecordId(40), RecordId(41)],
+        ),
+        (
+            "popularization.audience",
+            "420 人次",
+            vec![RecordId(40), RecordId(41)],
+        ),
+        ("popularization.enterprises", "18 家", vec![RecordId(40)]),
+        ("popularization.materials", "500 份", vec![RecordId(40)]),
+        (
+            "suggestion.total",
+            "6 件",
+            vec![
+                RecordId(50),
+                RecordId(51),
+                RecordId(52),
+                RecordId(53),
+                RecordId(54),
+                RecordId(55),
+            ],
+        ),
+        (
+            "suggestion.npc",
+            "3 件",
+            vec![RecordId(50), RecordId(51), RecordId(55)],
+        ),
+        (
+            "suggestion.cppcc",
+            "3 件",
+            vec![RecordId(52), RecordId(53), RecordId(54)],
+        ),
+        (
+            "suggestion.answered",
+            "4 件",
+            vec![RecordId(50), RecordId(51), RecordId(52), RecordId(55)],
+        ),
         (
             "suggestion.answer_rate",
             "66.7%",
-            vec![50, 51, 52, 53, 54, 55],
+            vec![
+                RecordId(50),
+                RecordId(51),
+                RecordId(52),
+                RecordId(53),
+                RecordId(54),
+                RecordId(55),
+            ],
         ),
         // Decided: answered (50, 51 late, 52, 55) or past due unanswered (54); 53 is
         // still within its 3 months.
-        ("suggestion.on_time_rate", "60%", vec![50, 51, 52, 54, 55]),
-        ("suggestion.satisfaction_rate", "66.7%", vec![50, 51, 52]),
-        ("publication.total", "3 条", vec![60, 61, 62]),
-        ("publication.decision", "2 条", vec![60, 61]),
-        ("publication.result", "1 条", vec![62]),
-        ("disclosure_request.total", "3 件", vec![70, 71, 72]),
-        ("disclosure_request.replied", "2 件", vec![70, 71]),
-        ("disclosure_request.on_time", "1 件", vec![70]),
-        ("disclosure_request.overdue", "1 件", vec![71]),
-        ("enterprise_request.total", "3 件", vec![80, 81, 82]),
-        ("enterprise_request.resolved", "2 件", vec![80, 82]),
-        ("enterprise_request.resolve_rate", "66.7%", vec![80, 81, 82]),
-        ("service_item.power_list", "1 项", vec![90]),
-        ("service_item.service", "2 项", vec![91, 92]),
-        ("service_item.with_guide", "2 项", vec![90, 91]),
-        ("inspection.inspections", "2 次", vec![100, 101]),
-        ("inspection.cases", "1 件", vec![102]),
-        ("review_case.reconsideration", "1 件", vec![110]),
-        ("review_case.litigation", "2 件", vec![111, 112]),
-        ("review_case.leader_appeared", "1 次", vec![111]),
-        ("review_case.appearance_rate", "50%", vec![111, 112]),
-        ("rectification.total", "3 项", vec![120, 121, 122]),
-        ("rectification.completed", "1 项", vec![120]),
+        (
+            "suggestion.on_time_rate",
+            "60%",
+            vec![
+                RecordId(50),
+                RecordId(51),
+                RecordId(52),
+                RecordId(54),
+                RecordId(55),
+            ],
+        ),
+        (
+            "suggestion.satisfaction_rate",
+            "66.7%",
+            vec![RecordId(50), RecordId(51), RecordId(52)],
+        ),
+        (
+            "publication.total",
+            "3 条",
+            vec![RecordId(60), RecordId(61), RecordId(62)],
+        ),
+        (
+            "publication.decision",
+            "2 条",
+            vec![RecordId(60), RecordId(61)],
+        ),
+        ("publication.result", "1 条", vec![RecordId(62)]),
+        (
+            "disclosure_request.total",
+            "3 件",
+            vec![RecordId(70), RecordId(71), RecordId(72)],
+        ),
+        (
+            "disclosure_request.replied",
+            "2 件",
+            vec![RecordId(70), RecordId(71)],
+        ),
+        ("disclosure_request.on_time", "1 件", vec![RecordId(70)]),
+        ("disclosure_request.overdue", "1 件", vec![RecordId(71)]),
+        (
+            "enterprise_request.total",
+            "3 件",
+            vec![RecordId(80), RecordId(81), RecordId(82)],
+        ),
+        (
+            "enterprise_request.resolved",
+            "2 件",
+            vec![RecordId(80), RecordId(82)],
+        ),
+        (
+            "enterprise_request.resolve_rate",
+            "66.7%",
+            vec![RecordId(80), RecordId(81), RecordId(82)],
+        ),
+        ("service_item.power_list", "1 项", vec![RecordId(90)]),
+        (
+            "service_item.service",
+            "2 项",
+            vec![RecordId(91), RecordId(92)],
+        ),
+        (
+            "service_item.with_guide",
+            "2 项",
+            vec![RecordId(90), RecordId(91)],
+        ),
+        (
+            "inspection.inspections",
+            "2 次",
+            vec![RecordId(100), RecordId(101)],
+        ),
+        ("inspection.cases", "1 件", vec![RecordId(102)]),
+        ("review_case.reconsideration", "1 件", vec![RecordId(110)]),
+        (
+            "review_case.litigation",
+            "2 件",
+            vec![RecordId(111), RecordId(112)],
+        ),
+        ("review_case.leader_appeared", "1 次", vec![RecordId(111)]),
+        (
+            "review_case.appearance_rate",
+            "50%",
+            vec![RecordId(111), RecordId(112)],
+        ),
+        (
+            "rectification.total",
+            "3 项",
+            vec![RecordId(120), RecordId(121), RecordId(122)],
+        ),
+        ("rectification.completed", "1 项", vec![RecordId(120)]),
         (
             "rectification.completion_rate",
             "33.3%",
-            vec![120, 121, 122],
+            vec![RecordId(120), RecordId(121), RecordId(122)],
         ),
-        ("rectification.overdue", "1 项", vec![121]),
+        ("rectification.overdue", "1 项", vec![RecordId(121)]),
     ];
     assert_eq!(got, expected);
 
@@ -183,8 +343,8 @@ fn another_year_counts_only_its_own_records() {
     assert_eq!(
         got,
         [
-            ("study.total", "1 次", vec![4]),
-            ("study.form.party_group", "1 次", vec![4]),
+            ("study.total", "1 次", vec![RecordId(4)]),
+            ("study.form.party_group", "1 次", vec![RecordId(4)]),
             ("study.leader_present", "0 次", vec![]),
         ]
     );
@@ -201,15 +361,15 @@ fn rates_without_a_denominator_are_left_out_and_whole_rates_read_100() {
     let feedback_pending = [answered.as_slice(), &[("satisfaction", "未反馈")]].concat();
     let records = vec![
         rec(
-            1,
+            RecordId(1),
             ReviewCase,
             2025,
             &[("category", "行政复议"), ("received", "2025-03-01")],
         ),
-        rec(2, Suggestion, 2025, &answered),
-        rec(3, Suggestion, 2025, &feedback_pending),
+        rec(RecordId(2), Suggestion, 2025, &answered),
+        rec(RecordId(3), Suggestion, 2025, &feedback_pending),
         rec(
-            4,
+            RecordId(4),
             Normative,
             2025,
             &[("market", "否"), ("drafted", "2025-10-01")],
@@ -241,7 +401,7 @@ fn rates_without_a_denominator_are_left_out_and_whole_rates_read_100() {
 fn officers_without_training_are_all_short() {
     let records = vec![
         rec(
-            1,
+            RecordId(1),
             Officer,
             2025,
             &[
@@ -251,7 +411,7 @@ fn officers_without_training_are_all_short() {
             ],
         ),
         rec(
-            2,
+            RecordId(2),
             Officer,
             2025,
             &[
@@ -266,13 +426,13 @@ fn officers_without_training_are_all_short() {
     let total = stats.figure("officer.total").unwrap();
     assert_eq!(
         (total.text.as_str(), total.record_ids.as_slice()),
-        ("1 名", &[1, 2][..])
+        ("1 名", &[RecordId(1), RecordId(2)][..])
     );
     assert!(stats.figure("training.total_hours").is_none());
     assert_eq!(stats.figure("training.avg_hours").unwrap().text, "0 学时");
     let short = stats.figure("training.short").unwrap();
     assert_eq!(
         (short.text.as_str(), short.record_ids.as_slice()),
-        ("1 名", &[1, 2][..])
+        ("1 名", &[RecordId(1), RecordId(2)][..])
     );
 }

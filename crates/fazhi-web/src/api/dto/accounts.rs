@@ -17,7 +17,7 @@ pub struct User {
 impl From<&s::User> for User {
     fn from(u: &s::User) -> Self {
         User {
-            id: u.id,
+            id: u.id.0,
             login: u.login.clone(),
             display_name: u.display_name.clone(),
             disabled: u.disabled,
@@ -44,7 +44,7 @@ impl Grant {
     pub fn new(g: &s::RoleGrant, node_name: String) -> Grant {
         Grant {
             id: g.id,
-            user_id: g.user_id,
+            user_id: g.user_id.0,
             role: g.grant.role.into(),
             role_label: g.grant.role.label().to_string(),
             node: g.grant.node.into(),

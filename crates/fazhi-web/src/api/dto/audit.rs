@@ -50,16 +50,16 @@ pub struct AuditEntry {
 impl From<s::AuditEntry> for AuditEntry {
     fn from(e: s::AuditEntry) -> Self {
         AuditEntry {
-            id: e.id,
+            id: e.id.0,
             at: e.at,
-            actor_user_id: e.actor_user_id,
+            actor_user_id: e.actor_user_id.map(|v| v.0),
             actor_login: e.actor_login,
             addr: e.addr,
             action: e.action,
             entity: e.entity,
             entity_id: e.entity_id,
-            unit_id: e.unit_id,
-            region_path: e.region_path,
+            unit_id: e.unit_id.map(|v| v.0),
+            region_path: e.region_path.iter().map(|v| v.0).collect(),
             before: e.before,
             after: e.after,
         }

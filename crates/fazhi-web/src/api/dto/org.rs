@@ -1,6 +1,7 @@
 //! The organisation: regions, units, import and export.
 
 use super::*;
+use fazhi_domain::RegionId;
 
 /// 区划（省、市、县区、乡镇）。
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -23,22 +24,23 @@ pub struct Region {
 impl Region {
     /// Every region with the names along its path, from the full list of regions.
     pub fn list(regions: &[s::Region]) -> Vec<Region> {
-        let names: HashMap<i64, &str> = regions.iter().map(|r| (r.id, r.name.as_str())).collect();
+        let names: HashMap<RegionId, &str> =
+            regions.iter().map(|r| (r.id, r.name.as_str())).collect();
         regions
             .iter()
             .map(|r| Region::with_names(r, &names))
             .collect()
     }
 
-    pub fn with_names(r: &s::Region, names: &HashMap<i64, &str>) -> Region {
+    pub fn with_names(r: &s::Region, names: &HashMap<RegionId, &str>) -> Region {
         Region {
-            id: r.id,
-            parent_id: r.parent_id,
+            id: r.id.0,
+            parent_id: r.parent_id.map(|v| v.0),
             code: r.code.clone(),
             name: r.name.clone(),
             level: r.level.into(),
             level_label: r.level.label().to_string(),
-            path: r.path.clone(),
+            path: r.path.iter().map(|v| v.0).collect(),
             path_names: r
                 .path
                 .iter()
@@ -96,14 +98,14 @@ pub struct Unit {
 impl From<&s::Unit> for Unit {
     fn from(u: &s::Unit) -> Self {
         Unit {
-            id: u.id,
-            region_id: u.region_id,
+            id: u.id.0,
+            region_id: u.region_id.0,
             code: u.code.clone(),
             name: u.name.clone(),
             short_name: u.short_name.clone(),
             kind: u.kind.into(),
             kind_label: u.kind.label().to_string(),
-            region_path: u.region_path.clone(),
+            region_path: u.region_path.iter().map(|v| v.0).collect(),
         }
     }
 }
@@ -123,7 +125,7 @@ pub struct NewUnit {
 impl From<NewUnit> for s::NewUnit {
     fn from(n: NewUnit) -> Self {
         s::NewUnit {
-            region_id: n.region_id,
+            region_id: RegionId(n.region_id),
             code: n.code,
             name: n.name,
             short_name: n.short_name,
@@ -152,7 +154,7 @@ impl UnitPatch {
     /// The unit as it will be after the patch.
     pub fn apply(self, u: &s::Unit) -> s::NewUnit {
         s::NewUnit {
-            region_id: self.region_id.unwrap_or(u.region_id),
+            region_id: self.region_id.map(RegionId).unwrap_or(u.region_id),
             code: self.code.unwrap_or_else(|| u.code.clone()),
             name: self.name.unwrap_or_else(|| u.name.clone()),
             short_name: self.short_name.unwrap_or_else(|| u.short_name.clone()),

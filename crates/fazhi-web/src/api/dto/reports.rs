@@ -60,8 +60,8 @@ impl UploadSummary {
     /// As the unit's people and supervisors see it.
     pub fn internal(u: &s::UploadSummary) -> Self {
         UploadSummary {
-            id: u.id,
-            unit_id: u.unit_id,
+            id: u.id.0,
+            unit_id: u.unit_id.0,
             unit_name: u.unit_name.clone(),
             year: u.year,
             filename: u.filename.clone(),
@@ -74,7 +74,7 @@ impl UploadSummary {
             errors: u.errors,
             warnings: u.warnings,
             infos: u.infos,
-            uploaded_by: u.uploaded_by,
+            uploaded_by: u.uploaded_by.map(|v| v.0),
             uploaded_by_login: Some(u.uploaded_by_login.clone()),
             uploaded_at: u.uploaded_at,
             published_at: u.published_at,

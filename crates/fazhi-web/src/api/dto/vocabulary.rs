@@ -1,6 +1,7 @@
 //! The vocabulary: roles, region levels, unit kinds, nodes.
 
 use super::*;
+use fazhi_domain::{RegionId, UnitId};
 
 /// 角色：admin 系统管理员；unit_staff 单位填报员；unit_leader 单位负责人；supervisor 督察员。
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -122,11 +123,11 @@ impl From<d::Node> for Node {
         match n {
             d::Node::Region(id) => Node {
                 node_type: NodeType::Region,
-                id,
+                id: id.0,
             },
             d::Node::Unit(id) => Node {
                 node_type: NodeType::Unit,
-                id,
+                id: id.0,
             },
         }
     }
@@ -135,8 +136,8 @@ impl From<d::Node> for Node {
 impl From<Node> for d::Node {
     fn from(n: Node) -> Self {
         match n.node_type {
-            NodeType::Region => d::Node::Region(n.id),
-            NodeType::Unit => d::Node::Unit(n.id),
+            NodeType::Region => d::Node::Region(RegionId(n.id)),
+            NodeType::Unit => d::Node::Unit(UnitId(n.id)),
         }
     }
 }

@@ -18,6 +18,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use fazhi_domain::ledger::{FieldError, FieldType, RecordKind};
+use fazhi_domain::{RecordId, UnitId};
 use fazhi_store::LedgerQuery;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -90,7 +91,7 @@ fn query_of(unit_id: i64, kind: RecordKind, f: Filters) -> LedgerQuery {
     let nonempty = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     let deleted = f.deleted.unwrap_or(false);
     LedgerQuery {
-        unit_id,
+        unit_id: UnitId(unit_id),
         year: f.year,
         kind: Some(kind),
         q: nonempty(f.q),
@@ -284,7 +285,7 @@ pub async fn create(
         fields: fields_text(kind, &body.fields)?,
         indicators: body.indicators,
     };
-    let saved = ledger::create_record(&state, &p, unit_id, kind, input).await?;
+    let saved = ledger::create_record(&state, &p, UnitId(unit_id), kind, input).await?;
     let location = format!("/api/v1/ledger/records/{}", saved.row.record.id);
     Ok((
         StatusCode::CREATED,
@@ -314,7 +315,7 @@ pub async fn get_record(
     p: Principal,
     ApiPath(rid): ApiPath<i64>,
 ) -> Result<Json<LedgerRecord>> {
-    let (_, row) = ledger::get_record(&state, &p, rid).await?;
+    let (_, row) = ledger::get_record(&state, &p, RecordId(rid)).await?;
     Ok(Json(LedgerRecord::from(&row)))
 }
 
@@ -345,14 +346,14 @@ pub async fn update_record(
 ) -> Result<Json<SavedRecord>> {
     // The record's kind names the fields in errors (and a record one may not read is 404
     // before anything else is said about the body).
-    let (_, current) = ledger::get_record(&state, &p, rid).await?;
+    let (_, current) = ledger::get_record(&state, &p, RecordId(rid)).await?;
     let kind = current.record.data.kind;
     let input = RecordInput {
         year: body.year,
         fields: fields_text(kind, &body.fields)?,
         indicators: body.indicators,
     };
-    let saved = ledger::update_record(&state, &p, rid, input, body.version).await?;
+    let saved = ledger::update_record(&state, &p, RecordId(rid), input, body.version).await?;
     Ok(Json(SavedRecord::from(&saved)))
 }
 
@@ -376,7 +377,7 @@ pub async fn delete_record(
     p: Principal,
     ApiPath(rid): ApiPath<i64>,
 ) -> Result<Json<LedgerRecord>> {
-    let row = ledger::delete_record(&state, &p, rid).await?;
+    let row = ledger::delete_record(&state, &p, RecordId(rid)).await?;
     Ok(Json(LedgerRecord::from(&row)))
 }
 
@@ -400,7 +401,7 @@ pub async fn restore_record(
     p: Principal,
     ApiPath(rid): ApiPath<i64>,
 ) -> Result<Json<LedgerRecord>> {
-    let row = ledger::restore_record(&state, &p, rid).await?;
+    let row = ledger::restore_record(&state, &p, RecordId(rid)).await?;
     Ok(Json(LedgerRecord::from(&row)))
 }
 
@@ -428,9 +429,9 @@ pub async fn summary(
 ) -> Result<Json<LedgerSummary>> {
     let year = match q.year {
         Some(y) => y,
-        None => ledger::default_year(&state, &p, unit_id).await?,
+        None => ledger::default_year(&state, &p, UnitId(unit_id)).await?,
     };
-    let summary = ledger::summary(&state, &p, unit_id, year).await?;
+    let summary = ledger::summary(&state, &p, UnitId(unit_id), year).await?;
     Ok(Json(LedgerSummary::from(&summary)))
 }
 
@@ -459,7 +460,7 @@ pub async fn template(
     ApiPath((unit_id, kind)): ApiPath<(i64, String)>,
 ) -> Result<Response> {
     let kind = kind_of(&kind)?;
-    let (bytes, name) = ledger::template(&state, &p, unit_id, kind).await?;
+    let (bytes, name) = ledger::template(&state, &p, UnitId(unit_id), kind).await?;
     Ok(file_response(
         fazhi_sheet::Format::Xlsx.content_type(),
         &name,
@@ -550,7 +551,8 @@ pub async fn import(
 ) -> Result<Json<LedgerImportResult>> {
     let kind = kind_of(&kind)?;
     // The right first: the body is read only for someone who may write the unit's ledger.
-    crate::ops::access::unit_allowing(&state, &p, unit_id, fazhi_domain::Action::Write).await?;
+    crate::ops::access::unit_allowing(&state, &p, UnitId(unit_id), fazhi_domain::Action::Write)
+        .await?;
     let file = RawFile::from_request(req, &state).await?;
     let filename = match q.filename.filter(|f| !f.trim().is_empty()) {
         Some(f) => f,
@@ -566,7 +568,16 @@ pub async fn import(
         }
     };
     let year = q.year.unwrap_or_else(|| ledger::today().year());
-    let outcome = ledger::import(&state, &p, unit_id, kind, year, &filename, &file.bytes).await?;
+    let outcome = ledger::import(
+        &state,
+        &p,
+        UnitId(unit_id),
+        kind,
+        year,
+        &filename,
+        &file.bytes,
+    )
+    .await?;
     Ok(Json(LedgerImportResult {
         count: outcome.count,
     }))
@@ -599,12 +610,12 @@ pub async fn add_attachment(
     req: Request,
 ) -> Result<Response> {
     // The right first: the body is read only for someone who may write the record.
-    ledger::require_attach(&state, &p, rid).await?;
+    ledger::require_attach(&state, &p, RecordId(rid)).await?;
     let file = RawFile::from_request(req, &state).await?;
     let att = ledger::add_attachment(
         &state,
         &p,
-        rid,
+        RecordId(rid),
         &q.filename,
         &file.content_type,
         &file.bytes,

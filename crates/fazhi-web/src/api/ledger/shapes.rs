@@ -84,7 +84,7 @@ impl From<&fazhi_store::Attachment> for LedgerAttachment {
     fn from(a: &fazhi_store::Attachment) -> Self {
         LedgerAttachment {
             id: a.id,
-            record_id: a.record_id,
+            record_id: a.record_id.0,
             filename: a.filename.clone(),
             content_type: a.content_type.clone(),
             sha256: a.sha256.clone(),
@@ -144,8 +144,8 @@ impl From<&fazhi_store::LedgerRow> for LedgerRecord {
             .map(|(k, v)| (k.clone(), v.display()))
             .collect();
         LedgerRecord {
-            id: r.id,
-            unit_id: r.unit_id,
+            id: r.id.0,
+            unit_id: r.unit_id.0,
             kind: r.data.kind.code().to_string(),
             kind_label: r.data.kind.label().to_string(),
             year: r.data.year,
@@ -397,7 +397,7 @@ impl From<&ledger::Summary> for LedgerSummary {
                     value: f.value,
                     unit: f.unit.to_string(),
                     text: f.text.clone(),
-                    record_ids: f.record_ids.clone(),
+                    record_ids: f.record_ids.iter().map(|v| v.0).collect(),
                 })
                 .collect(),
             coverage: s
@@ -407,7 +407,7 @@ impl From<&ledger::Summary> for LedgerSummary {
                     code: c.code.clone(),
                     name: c.name.clone(),
                     depth: c.depth,
-                    record_ids: c.record_ids.clone(),
+                    record_ids: c.record_ids.iter().map(|v| v.0).collect(),
                 })
                 .collect(),
             violations: s
@@ -415,7 +415,7 @@ impl From<&ledger::Summary> for LedgerSummary {
                 .iter()
                 .map(|v| LedgerYearViolation {
                     kind: v.kind.code().to_string(),
-                    record_ids: v.record_ids.clone(),
+                    record_ids: v.record_ids.iter().map(|v| v.0).collect(),
                     violation: LedgerViolation::from(&v.violation),
                 })
                 .collect(),
@@ -423,7 +423,7 @@ impl From<&ledger::Summary> for LedgerSummary {
                 .due
                 .iter()
                 .map(|d| LedgerDueItem {
-                    record_id: d.record_id,
+                    record_id: d.record_id.0,
                     kind: d.kind.code().to_string(),
                     title: d.title.clone(),
                     what: d.what.clone(),

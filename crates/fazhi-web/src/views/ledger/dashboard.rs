@@ -1,6 +1,7 @@
 //! The unit's year: `/units/{id}/ledger`.
 
 use super::*;
+use fazhi_domain::{RecordId, UnitId};
 
 #[derive(Template)]
 #[template(path = "ledger_dashboard.html", blocks = ["dash"])]
@@ -88,9 +89,9 @@ pub async fn dashboard(
 ) -> Result<Response> {
     let year = match parse_year(q.year.as_deref())? {
         Some(y) => y,
-        None => ledger::default_year(&state, &p, id).await?,
+        None => ledger::default_year(&state, &p, UnitId(id)).await?,
     };
-    let s = ledger::summary(&state, &p, id, year).await?;
+    let s = ledger::summary(&state, &p, UnitId(id), year).await?;
     let fw = &state.ledger.framework;
     let titles = violation_titles(&state, &p, id, &s).await?;
     let base = format!("/units/{id}/ledger");
@@ -170,7 +171,7 @@ async fn violation_titles(
             state,
             p,
             &LedgerQuery {
-                unit_id: id,
+                unit_id: UnitId(id),
                 ids: Some(wanted),
                 limit: ledger::MAX_PAGE,
                 ..LedgerQuery::default()

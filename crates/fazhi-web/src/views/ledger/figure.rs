@@ -1,6 +1,7 @@
 //! The records behind a figure or an indicator.
 
 use super::*;
+use fazhi_domain::UnitId;
 
 #[derive(Template)]
 #[template(path = "ledger_figure.html", blocks = ["figure"])]
@@ -25,7 +26,7 @@ pub async fn figure(
     Q(q): Q<YearQuery>,
 ) -> Result<Response> {
     let year = q.year_or_current()?;
-    let (unit, figure, rows) = ledger::figure_records(&state, &p, id, year, &key).await?;
+    let (unit, figure, rows) = ledger::figure_records(&state, &p, UnitId(id), year, &key).await?;
     let page = RecordsPage {
         chrome: Chrome::new(&state, Some(&p), Nav::Home),
         crumb: format!("统计数据：{}", figure.label),
@@ -61,12 +62,12 @@ pub async fn indicator(
         .get(&code)
         .map(|i| i.name.clone())
         .ok_or(Error::NotFound("指标"))?;
-    let unit = ops::access::unit_for(&state, &p, id).await?;
+    let unit = ops::access::unit_for(&state, &p, UnitId(id)).await?;
     let rows = ledger::list_records(
         &state,
         &p,
         &LedgerQuery {
-            unit_id: id,
+            unit_id: UnitId(id),
             year: Some(year),
             indicator: Some(code),
             limit: ledger::MAX_PAGE,

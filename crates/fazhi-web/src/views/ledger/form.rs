@@ -1,6 +1,7 @@
 //! The record form (new and edit), generated from the kind's field catalogue.
 
 use super::*;
+use fazhi_domain::UnitId;
 
 /// One input of the form.
 pub(super) struct InputView {
@@ -296,7 +297,7 @@ pub async fn new_form(
     Q(q): Q<YearQuery>,
 ) -> Result<Response> {
     let year = q.year_or_current()?;
-    let unit = ops::access::unit_for(&state, &p, id).await?;
+    let unit = ops::access::unit_for(&state, &p, UnitId(id)).await?;
     if !ops::access::unit_rights(Some(&p), &unit).write {
         return Err(Error::Forbidden);
     }
@@ -321,14 +322,14 @@ pub async fn create(
     F(pairs): F<Vec<(String, String)>>,
 ) -> Result<Response> {
     let input = FormInput::from_pairs(kind, pairs);
-    match ledger::create_record(&state, &p, id, kind, input.record_input()).await {
+    match ledger::create_record(&state, &p, UnitId(id), kind, input.record_input()).await {
         Ok(saved) => Ok(see_other(
             hx,
             &format!("/ledger/{}?done=created", saved.row.record.id),
         )),
         Err(e) => {
             let (status, problems) = FormProblems::of(e)?;
-            let unit = ops::access::unit_for(&state, &p, id).await?;
+            let unit = ops::access::unit_for(&state, &p, UnitId(id)).await?;
             let page = new_page(&state, &p, unit, kind, &input, problems);
             Ok(html_status(status, &page))
         }

@@ -1,6 +1,7 @@
 //! Import: `POST /units/{id}/ledger/{kind}/import`.
 
 use super::*;
+use fazhi_domain::UnitId;
 
 #[derive(Template)]
 #[template(path = "ledger_import.html", blocks = ["result"])]
@@ -24,7 +25,7 @@ pub async fn import(
     multipart: std::result::Result<Multipart, MultipartRejection>,
 ) -> Result<Response> {
     // The right first: the form is read only for someone who may write the unit's ledger.
-    ops::access::unit_allowing(&state, &p, id, fazhi_domain::Action::Write).await?;
+    ops::access::unit_allowing(&state, &p, UnitId(id), fazhi_domain::Action::Write).await?;
     let up = read_multipart(&state, multipart).await?;
     let year = parse_year(up.texts.get("year").map(String::as_str))?
         .ok_or_else(|| Error::BadRequest("请选择计入年度".into()))?;
@@ -33,8 +34,8 @@ pub async fn import(
             "请选择要导入的 Excel（.xlsx）或 CSV 文件".into(),
         ));
     };
-    let unit = ops::access::unit_for(&state, &p, id).await?;
-    let result = ledger::import(&state, &p, id, kind, year, &filename, &bytes).await;
+    let unit = ops::access::unit_for(&state, &p, UnitId(id)).await?;
+    let result = ledger::import(&state, &p, UnitId(id), kind, year, &filename, &bytes).await;
     let (status, imported, message, problems) = match result {
         Ok(outcome) => (
             StatusCode::OK,

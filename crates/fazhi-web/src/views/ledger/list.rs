@@ -1,6 +1,7 @@
 //! The list of one kind: `/units/{id}/ledger/{kind}`, its exports and its template.
 
 use super::*;
+use fazhi_domain::{RecordId, UnitId};
 
 #[derive(Deserialize, Default)]
 pub struct ListParams {
@@ -80,7 +81,7 @@ impl Filters {
         until: Option<NaiveDate>,
     ) -> LedgerQuery {
         LedgerQuery {
-            unit_id,
+            unit_id: UnitId(unit_id),
             year: self.year,
             kind: Some(kind),
             q: (!self.q.is_empty()).then(|| self.q.clone()),
@@ -210,7 +211,7 @@ pub async fn list(
 ) -> Result<Response> {
     let fw = &state.ledger.framework;
     let (filters, from, until) = Filters::parse(fw, &q)?;
-    let unit = ops::access::unit_for(&state, &p, id).await?;
+    let unit = ops::access::unit_for(&state, &p, UnitId(id)).await?;
     let rows = ledger::list_records(&state, &p, &filters.query(id, kind, from, until)).await?;
     let columns = key_columns(kind);
     let pages = page_count(rows.total, PAGE_SIZE);
@@ -314,7 +315,7 @@ pub async fn template(
     p: Principal,
     KindPath(id, kind): KindPath,
 ) -> Result<Response> {
-    let (bytes, name) = ledger::template(&state, &p, id, kind).await?;
+    let (bytes, name) = ledger::template(&state, &p, UnitId(id), kind).await?;
     Ok(attachment(
         &name,
         fazhi_sheet::Format::Xlsx.content_type(),

@@ -2,6 +2,7 @@
 
 use super::form::{form_view, FormInput, FormProblems, FormView};
 use super::*;
+use fazhi_domain::RecordId;
 
 #[derive(Template)]
 #[template(path = "ledger_record.html", blocks = ["record", "form"])]
@@ -137,7 +138,7 @@ pub async fn record(
     Id(rid): Id,
     Q(q): Q<YearQuery>,
 ) -> Result<Response> {
-    let (unit, row) = ledger::get_record(&state, &p, rid).await?;
+    let (unit, row) = ledger::get_record(&state, &p, RecordId(rid)).await?;
     let page = record_page(&state, &p, unit, &row, q.done.as_deref(), None);
     Ok(view(hx, &page, page.as_record()))
 }
@@ -151,19 +152,19 @@ pub async fn update(
     Id(rid): Id,
     F(pairs): F<Vec<(String, String)>>,
 ) -> Result<Response> {
-    let (_, current) = ledger::get_record(&state, &p, rid).await?;
+    let (_, current) = ledger::get_record(&state, &p, RecordId(rid)).await?;
     let input = FormInput::from_pairs(current.record.kind(), pairs);
     let version = input
         .version
         .as_deref()
         .and_then(|v| v.trim().parse::<i64>().ok())
         .ok_or_else(|| Error::BadRequest("表单缺少版本号，请刷新页面后重新修改".into()))?;
-    match ledger::update_record(&state, &p, rid, input.record_input(), version).await {
+    match ledger::update_record(&state, &p, RecordId(rid), input.record_input(), version).await {
         Ok(_) => Ok(see_other(hx, &format!("/ledger/{rid}?done=updated"))),
         Err(e) => {
             let (status, problems) = FormProblems::of(e)?;
             // Reread: after a conflict the page shows the record as it is now.
-            let (unit, row) = ledger::get_record(&state, &p, rid).await?;
+            let (unit, row) = ledger::get_record(&state, &p, RecordId(rid)).await?;
             let page = record_page(&state, &p, unit, &row, None, Some((&input, problems)));
             Ok(html_status(status, &page))
         }
@@ -177,7 +178,7 @@ pub async fn delete(
     hx: Hx,
     Id(rid): Id,
 ) -> Result<Response> {
-    ledger::delete_record(&state, &p, rid).await?;
+    ledger::delete_record(&state, &p, RecordId(rid)).await?;
     Ok(see_other(hx, &format!("/ledger/{rid}?done=deleted")))
 }
 
@@ -188,7 +189,7 @@ pub async fn restore(
     hx: Hx,
     Id(rid): Id,
 ) -> Result<Response> {
-    ledger::restore_record(&state, &p, rid).await?;
+    ledger::restore_record(&state, &p, RecordId(rid)).await?;
     Ok(see_other(hx, &format!("/ledger/{rid}?done=restored")))
 }
 
@@ -204,12 +205,12 @@ pub async fn attachment_upload(
     multipart: std::result::Result<Multipart, MultipartRejection>,
 ) -> Result<Response> {
     // The right first: the form is read only for someone who may write the record.
-    ledger::require_attach(&state, &p, rid).await?;
+    ledger::require_attach(&state, &p, RecordId(rid)).await?;
     let up = read_multipart(&state, multipart).await?;
     let Some((filename, content_type, bytes)) = up.file else {
         return Err(Error::BadRequest("请选择要上传的附件".into()));
     };
-    ledger::add_attachment(&state, &p, rid, &filename, &content_type, &bytes).await?;
+    ledger::add_attachment(&state, &p, RecordId(rid), &filename, &content_type, &bytes).await?;
     Ok(see_other(
         hx,
         &format!("/ledger/{rid}?done=attached#attachments"),
