@@ -607,7 +607,7 @@ impl<'q> QueryBuilder<'q> {
         match kind {
             Kind::Sqlite => {
                 self.push(format_args!("{col} IN (SELECT value FROM json_each("));
-                self.push_bind(Val::Ids(ids.clone())).push("))")
+                self.push_bind(Val::Ids(ids)).push("))")
             }
             Kind::Postgres => {
                 self.push(format_args!("{col} = ANY("));

@@ -16,7 +16,7 @@ use axum::http::header::LOCATION;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use fazhi_domain::{RegionId, UnitId};
+use fazhi_domain::{RegionId, UnitId, UploadId};
 use fazhi_store::UnitOverviewQuery;
 
 fn detail_dto(
@@ -113,7 +113,7 @@ pub async fn upload(
         file.bytes,
     )
     .await?;
-    let (detail, checked) = ops::reports::upload_detail(&state, Some(&p), summary.id.0).await?;
+    let (detail, checked) = ops::reports::upload_detail(&state, Some(&p), summary.id).await?;
     let body = detail_dto(&detail, checked.as_ref(), true)?;
     let location = format!("/api/v1/uploads/{}", summary.id);
     Ok((StatusCode::CREATED, [(LOCATION, location)], Json(body)).into_response())
@@ -140,7 +140,7 @@ pub async fn get_upload(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<UploadDetail>> {
     let viewer = viewer.0.as_ref();
-    let (detail, checked) = ops::reports::upload_detail(&state, viewer, id).await?;
+    let (detail, checked) = ops::reports::upload_detail(&state, viewer, UploadId(id)).await?;
     let internal = ops::access::reads_unit(viewer, &detail.unit);
     Ok(Json(detail_dto(&detail, checked.as_ref(), internal)?))
 }
@@ -165,7 +165,7 @@ pub async fn original(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Response> {
     let (summary, content_type, bytes) =
-        ops::reports::upload_original(&state, viewer.0.as_ref(), id).await?;
+        ops::reports::upload_original(&state, viewer.0.as_ref(), UploadId(id)).await?;
     Ok(attachment(&content_type, &summary.filename, bytes))
 }
 
@@ -189,7 +189,7 @@ pub async fn publish(
     p: Principal,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<UploadSummary>> {
-    let summary = ops::reports::set_published(&state, &p, id, true).await?;
+    let summary = ops::reports::set_published(&state, &p, UploadId(id), true).await?;
     Ok(Json(UploadSummary::internal(&summary)))
 }
 
@@ -212,7 +212,7 @@ pub async fn withdraw(
     p: Principal,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<UploadSummary>> {
-    let summary = ops::reports::set_published(&state, &p, id, false).await?;
+    let summary = ops::reports::set_published(&state, &p, UploadId(id), false).await?;
     Ok(Json(UploadSummary::internal(&summary)))
 }
 

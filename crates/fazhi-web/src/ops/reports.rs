@@ -122,9 +122,9 @@ fn new_upload_checked(
 async fn readable_upload(
     state: &AppState,
     viewer: Option<&Principal>,
-    id: i64,
+    id: UploadId,
 ) -> Result<UploadDetail> {
-    let detail = state.reports().upload(UploadId(id)).await?;
+    let detail = state.reports().upload(id).await?;
     let placement = Placement::unit(detail.unit.id, detail.unit.region_path.clone());
     let allowed = viewer.is_some_and(|p| p.can(Action::Read, &placement))
         || detail.summary.published_at.is_some();
@@ -140,7 +140,7 @@ async fn readable_upload(
 pub async fn upload_detail(
     state: &AppState,
     viewer: Option<&Principal>,
-    id: i64,
+    id: UploadId,
 ) -> Result<(UploadDetail, Option<Checked>)> {
     let detail = readable_upload(state, viewer, id).await?;
     let checked = match &detail.checked_json {
@@ -157,10 +157,10 @@ pub async fn upload_detail(
 pub async fn upload_original(
     state: &AppState,
     viewer: Option<&Principal>,
-    id: i64,
+    id: UploadId,
 ) -> Result<(UploadSummary, String, Vec<u8>)> {
     let detail = readable_upload(state, viewer, id).await?;
-    let bytes = state.reports().upload_bytes(UploadId(id)).await?;
+    let bytes = state.reports().upload_bytes(id).await?;
     Ok((detail.summary, detail.content_type, bytes))
 }
 
@@ -179,10 +179,10 @@ pub async fn unit_uploads(
 pub async fn set_published(
     state: &AppState,
     p: &Principal,
-    id: i64,
+    id: UploadId,
     publish: bool,
 ) -> Result<UploadSummary> {
-    let detail = state.reports().upload(UploadId(id)).await?;
+    let detail = state.reports().upload(id).await?;
     let unit = unit_read_allowing(p, detail.unit, Action::Approve)?;
     if publish && detail.summary.status != UploadStatus::Checked {
         return Err(Error::BadRequest("无法读取的文件不能发布".into()));

@@ -14,7 +14,7 @@ use askama::Template;
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::State;
 use axum::response::Response;
-use fazhi_domain::UnitId;
+use fazhi_domain::{UnitId, UploadId};
 use fazhi_store::{Unit, UploadStatus, UploadSummary};
 use serde::Deserialize;
 
@@ -215,7 +215,7 @@ pub async fn set_published<const PUBLISH: bool>(
     Id(id): Id,
     F(form): F<BackForm>,
 ) -> Result<Response> {
-    ops::reports::set_published(&state, &p, id, PUBLISH).await?;
+    ops::reports::set_published(&state, &p, UploadId(id), PUBLISH).await?;
     let fallback = format!("/uploads/{id}");
     let to = form
         .back

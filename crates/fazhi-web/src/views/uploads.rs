@@ -12,6 +12,7 @@ use crate::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
+use fazhi_domain::UploadId;
 use fazhi_report::check::{Finding, Severity};
 use fazhi_report::ingest::Format;
 use fazhi_report::{
@@ -374,7 +375,7 @@ pub async fn upload(
     Id(id): Id,
 ) -> Result<Response> {
     let p = viewer.0.as_ref();
-    let (detail, checked) = ops::reports::upload_detail(&state, p, id).await?;
+    let (detail, checked) = ops::reports::upload_detail(&state, p, UploadId(id)).await?;
     let page = UploadPage {
         chrome: Chrome::new(&state, p, Nav::Home),
         s: &detail.summary,
@@ -413,7 +414,7 @@ pub async fn original(
     Id(id): Id,
 ) -> Result<Response> {
     let (summary, _claimed, bytes) =
-        ops::reports::upload_original(&state, viewer.0.as_ref(), id).await?;
+        ops::reports::upload_original(&state, viewer.0.as_ref(), UploadId(id)).await?;
     Ok(attachment(
         &summary.filename,
         content_type_of(&summary.filename),
