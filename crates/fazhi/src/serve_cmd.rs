@@ -80,13 +80,14 @@ async fn go(args: &ServeArgs) -> Outcome {
     let banner = args.demo.then(|| DEMO_BANNER.to_string());
     let state =
         fazhi_web::AppState::with_frameworks(store.clone(), engine, config.web(banner), frameworks);
+    let shutdown = shutdown_signal()?;
     {
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "Fazhi 已启动：http://{addr}/");
         let _ = out.flush();
     }
     tracing::info!(%addr, "开始服务");
-    let served = fazhi_web::serve(listener, state, shutdown_signal()).await;
+    let served = fazhi_web::serve(listener, state, shutdown).await;
     store.close().await;
     served.map_err(|e| Failure::new(format!("服务异常停止：{e}")))?;
     tracing::info!("服务已停止");
@@ -132,25 +133,31 @@ async fn first_admin(store: &dyn Store) -> Outcome {
     Ok(())
 }
 
-/// Resolves on Ctrl-C (SIGINT) or SIGTERM; the server then finishes running requests.
-async fn shutdown_signal() {
-    let interrupt = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Installs the SIGINT and SIGTERM handlers now, before the start line is printed (a
+/// supervisor may send SIGTERM as soon as it reads that line), and returns a future that
+/// resolves on either signal; the server then finishes running requests.
+fn shutdown_signal() -> Result<impl std::future::Future<Output = ()>, Failure> {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let install = |kind: SignalKind| {
+            signal(kind).map_err(|e| Failure::new(format!("无法安装停止信号处理：{e}")))
+        };
+        let mut interrupt = install(SignalKind::interrupt())?;
+        let mut terminate = install(SignalKind::terminate())?;
+        Ok(async move {
+            tokio::select! {
+                _ = interrupt.recv() => {}
+                _ = terminate.recv() => {}
             }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        _ = interrupt => {}
-        _ = terminate => {}
+            tracing::info!("收到停止信号，正在停止服务");
+        })
     }
-    tracing::info!("收到停止信号，正在停止服务");
+    #[cfg(not(unix))]
+    {
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+            tracing::info!("收到停止信号，正在停止服务");
+        })
+    }
 }
