@@ -77,6 +77,43 @@ pub(crate) struct Change {
     pub(crate) after: Option<Value>,
 }
 
+impl Change {
+    /// An entry for `action` on `entity` (its row id, when it has one) at `place`, with no
+    /// state recorded; [`Change::before`] and [`Change::after`] add the states.
+    pub(crate) fn new(
+        action: &'static str,
+        entity: &'static str,
+        entity_id: Option<i64>,
+        place: Placement,
+    ) -> Change {
+        Change {
+            action,
+            entity,
+            entity_id,
+            place,
+            before: None,
+            after: None,
+        }
+    }
+
+    /// The state before the change.
+    pub(crate) fn before(mut self, state: Value) -> Change {
+        self.before = Some(state);
+        self
+    }
+
+    /// The states before and after the change.
+    pub(crate) fn states<T: serde::Serialize>(self, before: &T, after: &T) -> Change {
+        self.before(to_json(before)).after(to_json(after))
+    }
+
+    /// The state after the change.
+    pub(crate) fn after(mut self, state: Value) -> Change {
+        self.after = Some(state);
+        self
+    }
+}
+
 pub(crate) async fn append_audit(c: &mut DbConn, actor: &Actor, ch: Change) -> StoreResult<()> {
     append_audits(c, actor, vec![ch]).await
 }

@@ -37,7 +37,7 @@ impl Db {
 
     /// Raw SQL on the write pool, outside the store's rules (the `test-hooks` feature).
     #[cfg(feature = "test-hooks")]
-    pub(crate) async fn raw_execute(&self, sql: &str) -> StoreResult<u64> {
+    pub async fn raw_execute(&self, sql: &str) -> StoreResult<u64> {
         Ok(match &self.writer {
             DbPool::Sqlite(p) => sqlx::raw_sql(sql)
                 .execute(p)
@@ -54,7 +54,7 @@ impl Db {
 
     /// A raw query answering one integer, on the write pool (the `test-hooks` feature).
     #[cfg(feature = "test-hooks")]
-    pub(crate) async fn raw_scalar(&self, sql: &str) -> StoreResult<i64> {
+    pub async fn raw_scalar(&self, sql: &str) -> StoreResult<i64> {
         query_scalar(sql).fetch_one(&self.writer).await.map_err(db)
     }
 

@@ -307,14 +307,8 @@ impl<S: Backend> LedgerStore for S {
         audit_and_commit(
             tx,
             actor,
-            Change {
-                action: "record.create",
-                entity: "record",
-                entity_id: Some(row.record.id.0),
-                place,
-                before: None,
-                after: Some(record_json(&row)),
-            },
+            Change::new("record.create", "record", Some(row.record.id.0), place)
+                .after(record_json(&row)),
         )
         .await?;
         Ok(row)
@@ -383,14 +377,9 @@ impl<S: Backend> LedgerStore for S {
         audit_and_commit(
             tx,
             actor,
-            Change {
-                action: "record.update",
-                entity: "record",
-                entity_id: Some(id.0),
-                place,
-                before: Some(record_json(&before)),
-                after: Some(record_json(&after)),
-            },
+            Change::new("record.update", "record", Some(id.0), place)
+                .before(record_json(&before))
+                .after(record_json(&after)),
         )
         .await?;
         Ok(after)
@@ -481,25 +470,22 @@ impl<S: Backend> LedgerStore for S {
         let inserted = insert_records(&mut tx, actor, unit_id, rows, now()).await?;
         let mut changes: Vec<Change> = inserted
             .iter()
-            .map(|row| Change {
-                action: "record.create",
-                entity: "record",
-                entity_id: Some(row.record.id.0),
-                place: place.clone(),
-                before: None,
-                after: Some(record_json(row)),
+            .map(|row| {
+                Change::new(
+                    "record.create",
+                    "record",
+                    Some(row.record.id.0),
+                    place.clone(),
+                )
+                .after(record_json(row))
             })
             .collect();
         let first = rows[0].kind;
         let kind = rows.iter().all(|r| r.kind == first).then(|| first.code());
-        changes.push(Change {
-            action: "record.import",
-            entity: "record",
-            entity_id: None,
-            place,
-            before: None,
-            after: Some(json!({ "kind": kind, "count": rows.len() })),
-        });
+        changes.push(
+            Change::new("record.import", "record", None, place)
+                .after(json!({ "kind": kind, "count": rows.len() })),
+        );
         append_audits(&mut tx, actor, changes).await?;
         tx.commit().await.map_err(db)?;
         Ok(rows.len() as u64)
@@ -574,14 +560,8 @@ impl<S: Backend> LedgerStore for S {
         audit_and_commit(
             tx,
             actor,
-            Change {
-                action: "attachment.create",
-                entity: "attachment",
-                entity_id: Some(id),
-                place,
-                before: None,
-                after: Some(to_json(&attachment)),
-            },
+            Change::new("attachment.create", "attachment", Some(id), place)
+                .after(to_json(&attachment)),
         )
         .await?;
         Ok(attachment)
@@ -624,14 +604,8 @@ impl<S: Backend> LedgerStore for S {
         audit_and_commit(
             tx,
             actor,
-            Change {
-                action: "attachment.delete",
-                entity: "attachment",
-                entity_id: Some(id),
-                place,
-                before: Some(to_json(&attachment)),
-                after: None,
-            },
+            Change::new("attachment.delete", "attachment", Some(id), place)
+                .before(to_json(&attachment)),
         )
         .await?;
         Ok(())
@@ -683,21 +657,17 @@ pub(crate) async fn set_record_deleted(
     let place = unit_placement(&mut tx, after.record.unit_id)
         .await?
         .unwrap_or_default();
+    let action = if deleted {
+        "record.delete"
+    } else {
+        "record.restore"
+    };
     audit_and_commit(
         tx,
         actor,
-        Change {
-            action: if deleted {
-                "record.delete"
-            } else {
-                "record.restore"
-            },
-            entity: "record",
-            entity_id: Some(id.0),
-            place,
-            before: Some(record_json(&before)),
-            after: Some(record_json(&after)),
-        },
+        Change::new(action, "record", Some(id.0), place)
+            .before(record_json(&before))
+            .after(record_json(&after)),
     )
     .await?;
     Ok(after)

@@ -152,14 +152,13 @@ impl<S: Backend> OrgStore for S {
         audit_and_commit(
             tx,
             actor,
-            Change {
-                action: "region.create",
-                entity: "region",
-                entity_id: Some(region.id.0),
-                place: Placement::region(region.path.clone()),
-                before: None,
-                after: Some(to_json(&region)),
-            },
+            Change::new(
+                "region.create",
+                "region",
+                Some(region.id.0),
+                Placement::region(region.path.clone()),
+            )
+            .after(to_json(&region)),
         )
         .await?;
         Ok(region)
@@ -192,14 +191,13 @@ impl<S: Backend> OrgStore for S {
         audit_and_commit(
             tx,
             actor,
-            Change {
-                action: "region.update",
-                entity: "region",
-                entity_id: Some(id.0),
-                place: Placement::region(after.path.clone()),
-                before: Some(to_json(&before)),
-                after: Some(to_json(&after)),
-            },
+            Change::new(
+                "region.update",
+                "region",
+                Some(id.0),
+                Placement::region(after.path.clone()),
+            )
+            .states(&before, &after),
         )
         .await?;
         Ok(after)
@@ -221,30 +219,19 @@ impl<S: Backend> OrgStore for S {
     async fn create_unit(&self, actor: &Actor, new: &NewUnit) -> StoreResult<Unit> {
         let mut tx = self.begin_write().await?;
         tx.lock_org().await?;
-        let path = region_path(&mut tx, new.region_id).await?.ok_or_else(|| {
-            StoreError::Invalid(format!("所属区划（编号 {}）不存在", new.region_id))
-        })?;
+        let path = unit_region_path(&mut tx, new).await?;
         let id = insert_unit(&mut tx, new).await?;
-        let unit = Unit {
-            id,
-            region_id: new.region_id,
-            code: new.code.clone(),
-            name: new.name.clone(),
-            short_name: new.short_name.clone(),
-            kind: new.kind,
-            region_path: path_from_text(&path)?,
-        };
+        let unit = unit_of(id, new, &path)?;
         audit_and_commit(
             tx,
             actor,
-            Change {
-                action: "unit.create",
-                entity: "unit",
-                entity_id: Some(id.0),
-                place: Placement::unit(id, unit.region_path.clone()),
-                before: None,
-                after: Some(to_json(&unit)),
-            },
+            Change::new(
+                "unit.create",
+                "unit",
+                Some(id.0),
+                Placement::unit(id, unit.region_path.clone()),
+            )
+            .after(to_json(&unit)),
         )
         .await?;
         Ok(unit)
@@ -256,30 +243,19 @@ impl<S: Backend> OrgStore for S {
         let before = fetch_unit(&mut tx, id)
             .await?
             .ok_or(StoreError::NotFound("单位"))?;
-        let path = region_path(&mut tx, new.region_id).await?.ok_or_else(|| {
-            StoreError::Invalid(format!("所属区划（编号 {}）不存在", new.region_id))
-        })?;
+        let path = unit_region_path(&mut tx, new).await?;
         write_unit(&mut tx, id, new).await?;
-        let after = Unit {
-            id,
-            region_id: new.region_id,
-            code: new.code.clone(),
-            name: new.name.clone(),
-            short_name: new.short_name.clone(),
-            kind: new.kind,
-            region_path: path_from_text(&path)?,
-        };
+        let after = unit_of(id, new, &path)?;
         audit_and_commit(
             tx,
             actor,
-            Change {
-                action: "unit.update",
-                entity: "unit",
-                entity_id: Some(id.0),
-                place: Placement::unit(id, after.region_path.clone()),
-                before: Some(to_json(&before)),
-                after: Some(to_json(&after)),
-            },
+            Change::new(
+                "unit.update",
+                "unit",
+                Some(id.0),
+                Placement::unit(id, after.region_path.clone()),
+            )
+            .states(&before, &after),
         )
         .await?;
         Ok(after)
@@ -354,3 +330,23 @@ impl<S: Backend> OrgStore for S {
 
 /// An import plan refused because the organisation changed since it was made.
 const ORG_CHANGED: &str = "组织机构在导入期间已被修改，请重新导入";
+
+/// The path of the region a unit is placed in, refused when the region does not exist.
+async fn unit_region_path(c: &mut DbConn, new: &NewUnit) -> StoreResult<String> {
+    region_path(c, new.region_id)
+        .await?
+        .ok_or_else(|| StoreError::Invalid(format!("所属区划（编号 {}）不存在", new.region_id)))
+}
+
+/// The unit `id` as written from `new`, placed at `path`.
+fn unit_of(id: UnitId, new: &NewUnit, path: &str) -> StoreResult<Unit> {
+    Ok(Unit {
+        id,
+        region_id: new.region_id,
+        code: new.code.clone(),
+        name: new.name.clone(),
+        short_name: new.short_name.clone(),
+        kind: new.kind,
+        region_path: path_from_text(path)?,
+    })
+}

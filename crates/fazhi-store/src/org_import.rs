@@ -106,14 +106,8 @@ async fn create_region_row(
     append_audit(
         c,
         actor,
-        Change {
-            action: "region.create",
-            entity: "region",
-            entity_id: Some(region.id.0),
-            place: place.clone(),
-            before: None,
-            after: Some(to_json(&region)),
-        },
+        Change::new("region.create", "region", Some(region.id.0), place.clone())
+            .after(to_json(&region)),
     )
     .await?;
     Ok(Some(place))
@@ -155,14 +149,7 @@ async fn update_region_row(
     append_audit(
         c,
         actor,
-        Change {
-            action: "region.update",
-            entity: "region",
-            entity_id: Some(id.0),
-            place: place.clone(),
-            before: Some(to_json(&before)),
-            after: Some(to_json(&after)),
-        },
+        Change::new("region.update", "region", Some(id.0), place.clone()).states(&before, &after),
     )
     .await?;
     Ok(Some(place))
@@ -194,14 +181,7 @@ async fn create_unit_row(
     append_audit(
         c,
         actor,
-        Change {
-            action: "unit.create",
-            entity: "unit",
-            entity_id: Some(id.0),
-            place: place.clone(),
-            before: None,
-            after: Some(to_json(&unit)),
-        },
+        Change::new("unit.create", "unit", Some(id.0), place.clone()).after(to_json(&unit)),
     )
     .await?;
     Ok(Some(place))
@@ -243,14 +223,7 @@ async fn update_unit_row(
     append_audit(
         c,
         actor,
-        Change {
-            action: "unit.update",
-            entity: "unit",
-            entity_id: Some(id.0),
-            place: place.clone(),
-            before: Some(to_json(&before)),
-            after: Some(to_json(&after)),
-        },
+        Change::new("unit.update", "unit", Some(id.0), place.clone()).states(&before, &after),
     )
     .await?;
     Ok(Some(place))
@@ -279,14 +252,7 @@ pub(crate) async fn apply_plan(
     append_audit(
         c,
         actor,
-        Change {
-            action: "org.import",
-            entity: "org",
-            entity_id: None,
-            place: common_placement(&places),
-            before: None,
-            after: Some(to_json(&sum)),
-        },
+        Change::new("org.import", "org", None, common_placement(&places)).after(to_json(&sum)),
     )
     .await?;
     Ok(sum)

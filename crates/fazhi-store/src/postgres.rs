@@ -81,17 +81,11 @@ impl Backend for PgStore {
 }
 
 impl PgStore {
-    /// Runs raw SQL outside the store's rules. For tests only (e.g. to show that the audit
-    /// log refuses an `UPDATE`).
+    /// The database under the store, for raw SQL outside the store's rules. For tests only
+    /// (e.g. to show that the audit log refuses an `UPDATE`).
     #[cfg(feature = "test-hooks")]
-    pub async fn raw_execute(&self, sql: &str) -> StoreResult<u64> {
-        self.db.raw_execute(sql).await
-    }
-
-    /// Runs a raw query answering one integer (a count, a version). For tests only.
-    #[cfg(feature = "test-hooks")]
-    pub async fn raw_scalar(&self, sql: &str) -> StoreResult<i64> {
-        self.db.raw_scalar(sql).await
+    pub fn raw_db(&self) -> &Db {
+        &self.db
     }
 }
 

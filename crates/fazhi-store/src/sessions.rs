@@ -26,14 +26,8 @@ impl<S: Backend> SessionStore for S {
         audit_and_commit(
             tx,
             actor,
-            Change {
-                action: "session.login",
-                entity: "session",
-                entity_id: Some(session.user_id.0),
-                place,
-                before: None,
-                after: Some(session_json(session)),
-            },
+            Change::new("session.login", "session", Some(session.user_id.0), place)
+                .after(session_json(session)),
         )
         .await?;
         Ok(())
@@ -78,14 +72,8 @@ impl<S: Backend> SessionStore for S {
         audit_and_commit(
             tx,
             actor,
-            Change {
-                action: "session.logout",
-                entity: "session",
-                entity_id: Some(session.user_id.0),
-                place,
-                before: Some(session_json(&session)),
-                after: None,
-            },
+            Change::new("session.logout", "session", Some(session.user_id.0), place)
+                .before(session_json(&session)),
         )
         .await?;
         Ok(())
@@ -110,14 +98,8 @@ impl<S: Backend> SessionStore for S {
             append_audit(
                 &mut tx,
                 actor,
-                Change {
-                    action: "session.end_all",
-                    entity: "session",
-                    entity_id: Some(user_id.0),
-                    place,
-                    before: Some(serde_json::json!({ "sessions": n })),
-                    after: None,
-                },
+                Change::new("session.end_all", "session", Some(user_id.0), place)
+                    .before(serde_json::json!({ "sessions": n })),
             )
             .await?;
         }
@@ -151,14 +133,8 @@ impl<S: Backend> SessionStore for S {
         audit_and_commit(
             tx,
             actor,
-            Change {
-                action: "session.login_failed",
-                entity: "session",
-                entity_id: user_id,
-                place,
-                before: None,
-                after: Some(json!({ "login": login })),
-            },
+            Change::new("session.login_failed", "session", user_id, place)
+                .after(json!({ "login": login })),
         )
         .await?;
         Ok(())

@@ -390,29 +390,27 @@ pub(crate) fn query(sql: &str) -> Query<'_> {
 macro_rules! on_backend {
     ($self:ident, $exec:expr, |$q:ident, $e:ident| $body:expr) => {{
         let Query { sql, args } = $self;
+        // The four arms differ in the executor's type, so each binds on its own.
+        macro_rules! bound {
+            ($bind:ident) => {
+                args.into_iter().fold(sqlx::query(&sql), |q, v| v.$bind(q))
+            };
+        }
         match $exec.exec() {
             Exec::SqlitePool($e) => {
-                let $q = args
-                    .into_iter()
-                    .fold(sqlx::query(&sql), |q, v| v.bind_sqlite(q));
+                let $q = bound!(bind_sqlite);
                 $body
             }
             Exec::Sqlite($e) => {
-                let $q = args
-                    .into_iter()
-                    .fold(sqlx::query(&sql), |q, v| v.bind_sqlite(q));
+                let $q = bound!(bind_sqlite);
                 $body
             }
             Exec::PgPool($e) => {
-                let $q = args
-                    .into_iter()
-                    .fold(sqlx::query(&sql), |q, v| v.bind_pg(q));
+                let $q = bound!(bind_pg);
                 $body
             }
             Exec::Pg($e) => {
-                let $q = args
-                    .into_iter()
-                    .fold(sqlx::query(&sql), |q, v| v.bind_pg(q));
+                let $q = bound!(bind_pg);
                 $body
             }
         }

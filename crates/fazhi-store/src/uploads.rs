@@ -81,14 +81,7 @@ impl<S: Backend> ReportStore for S {
         audit_and_commit(
             tx,
             actor,
-            Change {
-                action: "upload.create",
-                entity: "upload",
-                entity_id: Some(id),
-                place,
-                before: None,
-                after: Some(to_json(&summary)),
-            },
+            Change::new("upload.create", "upload", Some(id), place).after(to_json(&summary)),
         )
         .await?;
         Ok(summary)
@@ -166,21 +159,15 @@ impl<S: Backend> ReportStore for S {
         let place = unit_placement(&mut tx, after.unit_id)
             .await?
             .unwrap_or_default();
+        let action = if at.is_some() {
+            "upload.publish"
+        } else {
+            "upload.withdraw"
+        };
         audit_and_commit(
             tx,
             actor,
-            Change {
-                action: if at.is_some() {
-                    "upload.publish"
-                } else {
-                    "upload.withdraw"
-                },
-                entity: "upload",
-                entity_id: Some(id.0),
-                place,
-                before: Some(to_json(&before)),
-                after: Some(to_json(&after)),
-            },
+            Change::new(action, "upload", Some(id.0), place).states(&before, &after),
         )
         .await?;
         Ok(after)

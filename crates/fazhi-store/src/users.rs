@@ -31,14 +31,8 @@ impl<S: Backend> UserStore for S {
         audit_and_commit(
             tx,
             actor,
-            Change {
-                action: "user.create",
-                entity: "user",
-                entity_id: Some(id),
-                place: Placement::default(),
-                before: None,
-                after: Some(to_json(&user)),
-            },
+            Change::new("user.create", "user", Some(id), Placement::default())
+                .after(to_json(&user)),
         )
         .await?;
         Ok(user)
@@ -128,18 +122,13 @@ impl<S: Backend> UserStore for S {
         audit_and_commit(
             tx,
             actor,
-            Change {
-                action: "user.password",
-                entity: "user",
-                entity_id: Some(id.0),
-                place,
-                before: Some(json!({ "must_change_password": before.must_change_password })),
-                after: Some(json!({
+            Change::new("user.password", "user", Some(id.0), place)
+                .before(json!({ "must_change_password": before.must_change_password }))
+                .after(json!({
                     "password_changed": true,
                     "must_change_password": must_change,
                     "tokens_revoked": tokens_revoked,
                 })),
-            },
         )
         .await?;
         Ok(tokens_revoked)
@@ -185,21 +174,15 @@ impl<S: Backend> UserStore for S {
             ..before.clone()
         };
         let place = user_placement(&mut tx, id).await?;
+        let action = if disabled {
+            "user.disable"
+        } else {
+            "user.enable"
+        };
         audit_and_commit(
             tx,
             actor,
-            Change {
-                action: if disabled {
-                    "user.disable"
-                } else {
-                    "user.enable"
-                },
-                entity: "user",
-                entity_id: Some(id.0),
-                place,
-                before: Some(to_json(&before)),
-                after: Some(to_json(&after)),
-            },
+            Change::new(action, "user", Some(id.0), place).states(&before, &after),
         )
         .await?;
         Ok(after)
@@ -232,14 +215,7 @@ impl<S: Backend> UserStore for S {
         audit_and_commit(
             tx,
             actor,
-            Change {
-                action: "grant.create",
-                entity: "grant",
-                entity_id: Some(id),
-                place,
-                before: None,
-                after: Some(to_json(&rg)),
-            },
+            Change::new("grant.create", "grant", Some(id), place).after(to_json(&rg)),
         )
         .await?;
         Ok(rg)
@@ -266,14 +242,7 @@ impl<S: Backend> UserStore for S {
         audit_and_commit(
             tx,
             actor,
-            Change {
-                action: "grant.revoke",
-                entity: "grant",
-                entity_id: Some(grant_id),
-                place,
-                before: Some(to_json(&rg)),
-                after: None,
-            },
+            Change::new("grant.revoke", "grant", Some(grant_id), place).before(to_json(&rg)),
         )
         .await?;
         Ok(())
@@ -327,14 +296,7 @@ impl<S: Backend> UserStore for S {
         audit_and_commit(
             tx,
             actor,
-            Change {
-                action: "token.create",
-                entity: "api_token",
-                entity_id: Some(id),
-                place,
-                before: None,
-                after: Some(to_json(&token)),
-            },
+            Change::new("token.create", "api_token", Some(id), place).after(to_json(&token)),
         )
         .await?;
         Ok(token)
@@ -371,14 +333,7 @@ impl<S: Backend> UserStore for S {
         audit_and_commit(
             tx,
             actor,
-            Change {
-                action: "token.revoke",
-                entity: "api_token",
-                entity_id: Some(id),
-                place,
-                before: Some(to_json(&before)),
-                after: Some(to_json(&after)),
-            },
+            Change::new("token.revoke", "api_token", Some(id), place).states(&before, &after),
         )
         .await?;
         Ok(())

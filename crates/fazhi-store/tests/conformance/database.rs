@@ -132,7 +132,11 @@ pub(crate) async fn backup_copies_everything(fx: &Fx) {
             );
             assert_eq!(copy.schema_version().await.unwrap(), SCHEMA_VERSION);
             // The copy is a working database, with its audit log still append-only.
-            assert!(copy.raw_execute("DELETE FROM audit_log").await.is_err());
+            assert!(copy
+                .raw_db()
+                .raw_execute("DELETE FROM audit_log")
+                .await
+                .is_err());
             copy.create_region(
                 &admin(),
                 &region(None, "Z", "备份后新建", RegionLevel::Province),

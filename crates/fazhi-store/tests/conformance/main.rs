@@ -82,15 +82,15 @@ impl Handle {
 
     async fn raw(&self, sql: &str) -> Result<u64, StoreError> {
         match self {
-            Handle::Sqlite(s) => s.raw_execute(sql).await,
-            Handle::Pg(s) => s.raw_execute(sql).await,
+            Handle::Sqlite(s) => s.raw_db().raw_execute(sql).await,
+            Handle::Pg(s) => s.raw_db().raw_execute(sql).await,
         }
     }
 
     async fn scalar(&self, sql: &str) -> i64 {
         match self {
-            Handle::Sqlite(s) => s.raw_scalar(sql).await,
-            Handle::Pg(s) => s.raw_scalar(sql).await,
+            Handle::Sqlite(s) => s.raw_db().raw_scalar(sql).await,
+            Handle::Pg(s) => s.raw_db().raw_scalar(sql).await,
         }
         .unwrap_or_else(|e| panic!("{sql}: {e}"))
     }
