@@ -676,23 +676,20 @@ mod tests {
         }
     }
 
+    /// A 2025 study session on `date` (集中学法, 民法典) with the chosen `indicators`.
+    fn study(date: &str, indicators: &[&str]) -> RecordInput {
+        input(
+            2025,
+            &[("date", date), ("form", "集中学法"), ("topic", "民法典")],
+            indicators,
+        )
+    }
+
     #[test]
     fn a_record_without_indicators_gets_its_kinds_defaults() {
         let ctx = LedgerContext::builtin();
-        let data = parse_input(
-            &ctx,
-            RecordKind::Study,
-            &input(
-                2025,
-                &[
-                    ("date", "2025年3月6日"),
-                    ("form", "集中学法"),
-                    ("topic", "民法典"),
-                ],
-                &[" ", ""],
-            ),
-        )
-        .unwrap();
+        let data =
+            parse_input(&ctx, RecordKind::Study, &study("2025年3月6日", &[" ", ""])).unwrap();
         assert_eq!(data.indicators, ["thought", "leadership.capacity"]);
         assert_eq!(data.fields.display("date"), "2025-03-06");
     }
@@ -703,13 +700,8 @@ mod tests {
         let data = parse_input(
             &ctx,
             RecordKind::Study,
-            &input(
-                2025,
-                &[
-                    ("date", "2025-03-06"),
-                    ("form", "集中学法"),
-                    ("topic", "民法典"),
-                ],
+            &study(
+                "2025-03-06",
                 &[" decision.procedure", "decision.procedure", "thought"],
             ),
         )

@@ -38,24 +38,17 @@ pub(super) static FIGURES: &[(RecordKind, KindFigures)] = &[
 
 /// 学法: `study.*`.
 fn study(study: &[&Record], _: &Year, out: &mut Figures) {
-    let k = RecordKind::Study;
-    out.count(k, "study.total", "学法", "次", study);
+    let mut out = out.of(RecordKind::Study);
+    out.count("study.total", "学法", "次", study);
     for (form, suffix) in STUDY_FORMS.iter().zip(STUDY_FORM_KEYS) {
         let rs = with_text(study, "form", form);
         if !rs.is_empty() {
-            out.count(k, &format!("study.form.{suffix}"), form, "次", &rs);
+            out.count(&format!("study.form.{suffix}"), form, "次", &rs);
         }
     }
     let leader = with_flag(study, "leader_present");
-    out.count(
-        k,
-        "study.leader_present",
-        "主要负责人参加学法",
-        "次",
-        &leader,
-    );
+    out.count("study.leader_present", "主要负责人参加学法", "次", &leader);
     out.sum(
-        k,
         "study.attendees",
         "参加学法",
         "人次",
@@ -64,7 +57,6 @@ fn study(study: &[&Record], _: &Year, out: &mut Figures) {
         |r| r.data.fields.count("attendees").map(|n| n as f64),
     );
     out.sum(
-        k,
         "study.hours",
         "学法学时",
         "学时",
@@ -76,19 +68,14 @@ fn study(study: &[&Record], _: &Year, out: &mut Figures) {
 
 /// 集体决策: `collective.*`.
 fn collective(collective: &[&Record], _: &Year, out: &mut Figures) {
-    out.count(
-        RecordKind::Collective,
-        "collective.total",
-        "集体研究决策会议",
-        "次",
-        collective,
-    );
+    let mut out = out.of(RecordKind::Collective);
+    out.count("collective.total", "集体研究决策会议", "次", collective);
 }
 
 /// 重大行政决策: `major_decision.*`.
 fn major_decision(decisions: &[&Record], _: &Year, out: &mut Figures) {
-    let k = RecordKind::MajorDecision;
-    out.count(k, "major_decision.total", "重大行政决策", "项", decisions);
+    let mut out = out.of(RecordKind::MajorDecision);
+    out.count("major_decision.total", "重大行政决策", "项", decisions);
     for (key, label, field) in [
         (
             "major_decision.public_participation",
@@ -106,37 +93,31 @@ fn major_decision(decisions: &[&Record], _: &Year, out: &mut Figures) {
         ("major_decision.published", "决策公布", "published"),
     ] {
         let rs = with_date(decisions, field);
-        out.count(k, key, label, "项", &rs);
+        out.count(key, label, "项", &rs);
     }
 }
 
 /// 规范性文件: `normative.*`.
 fn normative(normative: &[&Record], _: &Year, out: &mut Figures) {
-    let k = RecordKind::Normative;
-    out.count(k, "normative.total", "规范性文件", "件", normative);
+    let mut out = out.of(RecordKind::Normative);
+    out.count("normative.total", "规范性文件", "件", normative);
     let issued = with_date(normative, "issued");
-    out.count(k, "normative.issued", "印发规范性文件", "件", &issued);
+    out.count("normative.issued", "印发规范性文件", "件", &issued);
     let reviewed = with_date(normative, "review_done");
-    out.count(
-        k,
-        "normative.legality_review",
-        "经合法性审核",
-        "件",
-        &reviewed,
-    );
+    out.count("normative.legality_review", "经合法性审核", "件", &reviewed);
     let market = with_flag(normative, "market");
-    out.count(k, "normative.market", "涉及经营主体经济活动", "件", &market);
+    out.count("normative.market", "涉及经营主体经济活动", "件", &market);
     let fair = with_date(&market, "fair_review");
-    out.count(k, "normative.fair_review", "经公平竞争审查", "件", &fair);
+    out.count("normative.fair_review", "经公平竞争审查", "件", &fair);
     let filed = with_date(normative, "filed");
-    out.count(k, "normative.filed", "报送备案", "件", &filed);
+    out.count("normative.filed", "报送备案", "件", &filed);
     let issued_filed = with_date(&issued, "filed");
-    out.rate(k, "normative.filing_rate", "备案率", &issued_filed, &issued);
+    out.rate("normative.filing_rate", "备案率", &issued_filed, &issued);
 }
 
 /// 执法人员: `officer.*`.
 fn officer(officers: &[&Record], y: &Year, out: &mut Figures) {
-    let k = RecordKind::Officer;
+    let mut out = out.of(RecordKind::Officer);
     let mut distinct: Vec<&Record> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for r in officers {
@@ -147,7 +128,6 @@ fn officer(officers: &[&Record], y: &Year, out: &mut Figures) {
     }
     // Every officer record is behind the total; the value counts distinct certificates.
     out.push_count(
-        k,
         "officer.total",
         "持证执法人员",
         "名",
@@ -160,17 +140,17 @@ fn officer(officers: &[&Record], y: &Year, out: &mut Figures) {
             .date("valid_until")
             .is_some_and(|d| d < y.as_of)
     });
-    out.count(k, "officer.expired", "执法证已过期", "名", &expired);
+    out.count("officer.expired", "执法证已过期", "名", &expired);
 }
 
 /// 执法培训: `training.total_hours`, over the year's training records.
 fn training(training: &[&Record], _: &Year, out: &mut Figures) {
+    let mut out = out.of(RecordKind::Training);
     let total: f64 = training
         .iter()
         .map(|r| r.data.fields.hours("hours").unwrap_or(0.0))
         .sum();
     out.push(
-        RecordKind::Training,
         "training.total_hours",
         "执法培训",
         "学时",
@@ -182,7 +162,7 @@ fn training(training: &[&Record], _: &Year, out: &mut Figures) {
 /// 执法培训: `training.avg_hours` and `training.short`, over the year's officers (see
 /// [`officer_hours`]), whether or not training is recorded.
 fn training_of_officers(_: &[&Record], y: &Year, out: &mut Figures) {
-    let k = RecordKind::Training;
+    let mut out = out.of(RecordKind::Training);
     let roster = officer_hours(y.records, y.year);
     if roster.is_empty() {
         return;
@@ -190,7 +170,6 @@ fn training_of_officers(_: &[&Record], y: &Year, out: &mut Figures) {
     let sum: f64 = roster.iter().map(|o| o.hours).sum();
     let avg = round1(sum / roster.len() as f64);
     out.push(
-        k,
         "training.avg_hours",
         "执法人员人均培训",
         "学时",
@@ -200,7 +179,6 @@ fn training_of_officers(_: &[&Record], y: &Year, out: &mut Figures) {
     let required = f64::from(y.ctx.training_hours);
     let short: Vec<_> = roster.iter().filter(|o| o.hours < required).collect();
     out.push_count(
-        k,
         "training.short",
         &format!("培训不足 {} 学时", y.ctx.training_hours),
         "名",
@@ -211,8 +189,8 @@ fn training_of_officers(_: &[&Record], y: &Year, out: &mut Figures) {
 
 /// 普法: `popularization.*`.
 fn popularization(pop: &[&Record], _: &Year, out: &mut Figures) {
-    let k = RecordKind::Popularization;
-    out.count(k, "popularization.total", "普法活动", "场", pop);
+    let mut out = out.of(RecordKind::Popularization);
+    out.count("popularization.total", "普法活动", "场", pop);
     for (key, label, unit, field) in [
         ("popularization.audience", "普法受众", "人次", "audience"),
         (
@@ -228,7 +206,7 @@ fn popularization(pop: &[&Record], _: &Year, out: &mut Figures) {
             "materials",
         ),
     ] {
-        out.sum(k, key, label, unit, pop, Empty::Zero, |r| {
+        out.sum(key, label, unit, pop, Empty::Zero, |r| {
             r.data.fields.count(field).map(|n| n as f64)
         });
     }
@@ -236,16 +214,16 @@ fn popularization(pop: &[&Record], _: &Year, out: &mut Figures) {
 
 /// 建议提案: `suggestion.*`.
 fn suggestion(sugg: &[&Record], y: &Year, out: &mut Figures) {
-    let k = RecordKind::Suggestion;
+    let mut out = out.of(RecordKind::Suggestion);
     let f = |r: &Record, key: &str| r.data.fields.date(key);
-    out.count(k, "suggestion.total", "承办建议提案", "件", sugg);
+    out.count("suggestion.total", "承办建议提案", "件", sugg);
     let npc = with_text(sugg, "category", SUGGESTION_KINDS[0]);
-    out.count(k, "suggestion.npc", "人大代表建议", "件", &npc);
+    out.count("suggestion.npc", "人大代表建议", "件", &npc);
     let cppcc = with_text(sugg, "category", SUGGESTION_KINDS[1]);
-    out.count(k, "suggestion.cppcc", "政协委员提案", "件", &cppcc);
+    out.count("suggestion.cppcc", "政协委员提案", "件", &cppcc);
     let answered = with_date(sugg, "answered");
-    out.count(k, "suggestion.answered", "已答复", "件", &answered);
-    out.rate(k, "suggestion.answer_rate", "答复率", &answered, sugg);
+    out.count("suggestion.answered", "已答复", "件", &answered);
+    out.rate("suggestion.answer_rate", "答复率", &answered, sugg);
     let mut decided = Vec::new();
     let mut on_time = Vec::new();
     for r in sugg {
@@ -268,13 +246,7 @@ fn suggestion(sugg: &[&Record], y: &Year, out: &mut Figures) {
             None => {}
         }
     }
-    out.rate(
-        k,
-        "suggestion.on_time_rate",
-        "按时答复率",
-        &on_time,
-        &decided,
-    );
+    out.rate("suggestion.on_time_rate", "按时答复率", &on_time, &decided);
     let with_feedback = select(sugg, |r| {
         r.data
             .fields
@@ -288,7 +260,6 @@ fn suggestion(sugg: &[&Record], y: &Year, out: &mut Figures) {
         )
     });
     out.rate(
-        k,
         "suggestion.satisfaction_rate",
         "满意率",
         &satisfied,
@@ -298,28 +269,27 @@ fn suggestion(sugg: &[&Record], y: &Year, out: &mut Figures) {
 
 /// 政务公开: `publication.*`.
 fn publication(publ: &[&Record], _: &Year, out: &mut Figures) {
-    let k = RecordKind::Publication;
-    out.count(k, "publication.total", "主动公开政府信息", "条", publ);
+    let mut out = out.of(RecordKind::Publication);
+    out.count("publication.total", "主动公开政府信息", "条", publ);
     for (cat, suffix) in FIVE_OPEN.iter().zip(FIVE_OPEN_KEYS) {
         let rs = with_text(publ, "category", cat);
         if !rs.is_empty() {
-            out.count(k, &format!("publication.{suffix}"), cat, "条", &rs);
+            out.count(&format!("publication.{suffix}"), cat, "条", &rs);
         }
     }
 }
 
 /// 依申请公开: `disclosure_request.*`.
 fn disclosure_request(disc: &[&Record], y: &Year, out: &mut Figures) {
-    let k = RecordKind::DisclosureRequest;
+    let mut out = out.of(RecordKind::DisclosureRequest);
     out.count(
-        k,
         "disclosure_request.total",
         "收到政府信息公开申请",
         "件",
         disc,
     );
     let replied = with_date(disc, "replied");
-    out.count(k, "disclosure_request.replied", "已答复", "件", &replied);
+    out.count("disclosure_request.replied", "已答复", "件", &replied);
     let mut on_time = Vec::new();
     let mut overdue = Vec::new();
     for r in disc {
@@ -341,73 +311,59 @@ fn disclosure_request(disc: &[&Record], y: &Year, out: &mut Figures) {
             None => {}
         }
     }
-    out.count(k, "disclosure_request.on_time", "按期答复", "件", &on_time);
-    out.count(k, "disclosure_request.overdue", "答复逾期", "件", &overdue);
+    out.count("disclosure_request.on_time", "按期答复", "件", &on_time);
+    out.count("disclosure_request.overdue", "答复逾期", "件", &overdue);
 }
 
 /// 企业诉求: `enterprise_request.*`.
 fn enterprise_request(ent: &[&Record], _: &Year, out: &mut Figures) {
-    let k = RecordKind::EnterpriseRequest;
-    out.count(k, "enterprise_request.total", "受理企业诉求", "件", ent);
+    let mut out = out.of(RecordKind::EnterpriseRequest);
+    out.count("enterprise_request.total", "受理企业诉求", "件", ent);
     let resolved = with_date(ent, "resolved");
-    out.count(k, "enterprise_request.resolved", "已办结", "件", &resolved);
-    out.rate(
-        k,
-        "enterprise_request.resolve_rate",
-        "办结率",
-        &resolved,
-        ent,
-    );
+    out.count("enterprise_request.resolved", "已办结", "件", &resolved);
+    out.rate("enterprise_request.resolve_rate", "办结率", &resolved, ent);
 }
 
 /// 政务服务事项: `service_item.*`.
 fn service_item(items: &[&Record], _: &Year, out: &mut Figures) {
-    let k = RecordKind::ServiceItem;
+    let mut out = out.of(RecordKind::ServiceItem);
     let power = with_text(items, "list", SERVICE_LISTS[0]);
-    out.count(k, "service_item.power_list", "权责清单事项", "项", &power);
+    out.count("service_item.power_list", "权责清单事项", "项", &power);
     let service = with_text(items, "list", SERVICE_LISTS[1]);
-    out.count(k, "service_item.service", "政务服务事项", "项", &service);
+    out.count("service_item.service", "政务服务事项", "项", &service);
     let guide = with_flag(items, "guide");
-    out.count(k, "service_item.with_guide", "已公布办事指南", "项", &guide);
+    out.count("service_item.with_guide", "已公布办事指南", "项", &guide);
 }
 
 /// 执法检查与案件: `inspection.*`.
 fn inspection(insp: &[&Record], _: &Year, out: &mut Figures) {
-    let k = RecordKind::Inspection;
+    let mut out = out.of(RecordKind::Inspection);
     let checks = with_text(insp, "category", "执法检查");
-    out.count(k, "inspection.inspections", "执法检查", "次", &checks);
+    out.count("inspection.inspections", "执法检查", "次", &checks);
     let cases = select(insp, |r| {
         r.data
             .fields
             .text("category")
             .is_some_and(|c| c != "执法检查")
     });
-    out.count(k, "inspection.cases", "办理执法案件", "件", &cases);
+    out.count("inspection.cases", "办理执法案件", "件", &cases);
 }
 
 /// 行政复议与应诉: `review_case.*`.
 fn review_case(review: &[&Record], _: &Year, out: &mut Figures) {
-    let k = RecordKind::ReviewCase;
+    let mut out = out.of(RecordKind::ReviewCase);
     let recon = with_text(review, "category", "行政复议");
-    out.count(
-        k,
-        "review_case.reconsideration",
-        "行政复议案件",
-        "件",
-        &recon,
-    );
+    out.count("review_case.reconsideration", "行政复议案件", "件", &recon);
     let lit = with_text(review, "category", "行政应诉");
-    out.count(k, "review_case.litigation", "行政应诉案件", "件", &lit);
+    out.count("review_case.litigation", "行政应诉案件", "件", &lit);
     let appeared = with_flag(&lit, "leader_appeared");
     out.count(
-        k,
         "review_case.leader_appeared",
         "负责人出庭应诉",
         "次",
         &appeared,
     );
     out.rate(
-        k,
         "review_case.appearance_rate",
         "负责人出庭应诉率",
         &appeared,
@@ -417,17 +373,11 @@ fn review_case(review: &[&Record], _: &Year, out: &mut Figures) {
 
 /// 整改: `rectification.*`.
 fn rectification(rect: &[&Record], y: &Year, out: &mut Figures) {
-    let k = RecordKind::Rectification;
-    out.count(k, "rectification.total", "整改事项", "项", rect);
+    let mut out = out.of(RecordKind::Rectification);
+    out.count("rectification.total", "整改事项", "项", rect);
     let done = with_text(rect, "status", "已完成");
-    out.count(k, "rectification.completed", "已完成整改", "项", &done);
-    out.rate(
-        k,
-        "rectification.completion_rate",
-        "整改完成率",
-        &done,
-        rect,
-    );
+    out.count("rectification.completed", "已完成整改", "项", &done);
+    out.rate("rectification.completion_rate", "整改完成率", &done, rect);
     let overdue = select(rect, |r| {
         r.data.fields.text("status") != Some("已完成")
             && r.data
@@ -435,5 +385,5 @@ fn rectification(rect: &[&Record], y: &Year, out: &mut Figures) {
                 .date("deadline")
                 .is_some_and(|d| y.ctx.today > d)
     });
-    out.count(k, "rectification.overdue", "逾期未完成整改", "项", &overdue);
+    out.count("rectification.overdue", "逾期未完成整改", "项", &overdue);
 }

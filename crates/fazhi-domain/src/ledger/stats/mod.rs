@@ -172,9 +172,21 @@ enum Empty {
 }
 
 impl Figures {
+    /// The figures of `kind`'s records, written through [`Of`].
+    fn of(&mut self, kind: RecordKind) -> Of<'_> {
+        Of { kind, out: self }
+    }
+}
+
+/// [`Figures`] while one kind's figures are written: each figure is of `kind`.
+struct Of<'a> {
+    kind: RecordKind,
+    out: &'a mut Figures,
+}
+
+impl Of<'_> {
     fn push(
         &mut self,
-        kind: RecordKind,
         key: &str,
         label: &str,
         unit: &'static str,
@@ -187,9 +199,9 @@ impl Figures {
         } else {
             format!("{} {unit}", format_hours(value))
         };
-        self.0.push(Figure {
+        self.out.0.push(Figure {
             key: key.to_string(),
-            kind,
+            kind: self.kind,
             label: label.to_string(),
             value,
             unit,
@@ -200,34 +212,24 @@ impl Figures {
 
     fn push_count(
         &mut self,
-        kind: RecordKind,
         key: &str,
         label: &str,
         unit: &'static str,
         n: usize,
         record_ids: Vec<RecordId>,
     ) {
-        self.push(kind, key, label, unit, n as f64, record_ids);
+        self.push(key, label, unit, n as f64, record_ids);
     }
 
     /// The number of records `rs`.
-    fn count(
-        &mut self,
-        kind: RecordKind,
-        key: &str,
-        label: &str,
-        unit: &'static str,
-        rs: &[&Record],
-    ) {
-        self.push_count(kind, key, label, unit, rs.len(), ids(rs));
+    fn count(&mut self, key: &str, label: &str, unit: &'static str, rs: &[&Record]) {
+        self.push_count(key, label, unit, rs.len(), ids(rs));
     }
 
     /// The sum of a number over `rs`; ids = the records with a number above 0. When no
     /// record has the number at all: 0, or left out ([`Empty`]).
-    #[allow(clippy::too_many_arguments)]
     fn sum(
         &mut self,
-        kind: RecordKind,
         key: &str,
         label: &str,
         unit: &'static str,
@@ -240,16 +242,16 @@ impl Figures {
         }
         let with: Vec<&Record> = select(rs, |r| value(r).is_some_and(|v| v > 0.0));
         let total: f64 = with.iter().filter_map(|r| value(r)).sum();
-        self.push(kind, key, label, unit, total, ids(&with));
+        self.push(key, label, unit, total, ids(&with));
     }
 
     /// `num / den` as a percentage; left out when `den` is empty. ids = the denominator's.
-    fn rate(&mut self, kind: RecordKind, key: &str, label: &str, num: &[&Record], den: &[&Record]) {
+    fn rate(&mut self, key: &str, label: &str, num: &[&Record], den: &[&Record]) {
         if den.is_empty() {
             return;
         }
         let value = num.len() as f64 * 100.0 / den.len() as f64;
-        self.push(kind, key, label, "%", value, ids(den));
+        self.push(key, label, "%", value, ids(den));
     }
 }
 #[cfg(test)]
