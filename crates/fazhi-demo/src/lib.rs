@@ -101,6 +101,8 @@ pub enum DemoError {
     Report { index: usize, message: String },
     #[error("演示账号的密码无法加密：{0}")]
     Password(String),
+    #[error("演示账号“{0}”的登录名无效：{1}")]
+    Login(String, fazhi_domain::policy::LoginProblem),
     #[error("{0}")]
     Ledger(String),
 }
@@ -470,11 +472,13 @@ async fn create_accounts(
             .get(account.password.as_str())
             .cloned()
             .ok_or_else(|| DemoError::Password(account.login.clone()))?;
+        let login = fazhi_domain::policy::check_login(&account.login)
+            .map_err(|e| DemoError::Login(account.login.clone(), e))?;
         let user = store
             .create_user(
                 actor,
                 &NewUser {
-                    login: account.login.clone(),
+                    login,
                     display_name: account.display_name.clone(),
                     password_hash: hash,
                     must_change_password: false,

@@ -26,7 +26,7 @@ pub use calendar::HolidayCalendar;
 pub use error::DomainError;
 pub use framework::{Framework, Indicator};
 pub use frameworks::{FrameworkError, FrameworkFile, Frameworks, PasswordList};
-pub use id::{AuditId, RecordId, UploadId};
+pub use id::{AttachmentId, AuditId, GrantId, RecordId, TokenId, UploadId};
 pub use org::{
     allows, Action, Grant, Node, OrgRow, OrgSnapshot, Placement, Region, RegionId, RegionLevel,
     Role, RowError, Unit, UnitId, UnitKind, UserId,

@@ -9,7 +9,7 @@ pub use fazhi_domain::org::{OrgRow, Region, RowError, Unit};
 use serde::{Deserialize, Serialize};
 
 pub type Timestamp = DateTime<Utc>;
-pub use fazhi_domain::{AuditId, UploadId};
+pub use fazhi_domain::{AttachmentId, AuditId, GrantId, TokenId, UploadId};
 
 /// Who makes a change and from where; every mutating store method takes one and writes
 /// the audit entry in the same transaction as the change.
@@ -74,7 +74,8 @@ pub struct User {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewUser {
-    pub login: String,
+    /// Parsed at the edge ([`fazhi_domain::policy::check_login`]).
+    pub login: fazhi_domain::policy::Login,
     pub display_name: String,
     pub password_hash: String,
     pub must_change_password: bool,
@@ -108,7 +109,7 @@ impl PasswordSet {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoleGrant {
-    pub id: i64,
+    pub id: GrantId,
     pub user_id: UserId,
     pub grant: Grant,
 }
@@ -128,7 +129,7 @@ pub struct Session {
 /// An API token for `Authorization: Bearer …`; the store keeps only its SHA-256.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiToken {
-    pub id: i64,
+    pub id: TokenId,
     pub user_id: UserId,
     pub name: String,
     #[serde(skip_serializing)]
@@ -295,7 +296,7 @@ pub struct LedgerRow {
 /// A file kept with a ledger record (bytes in `blobs`, deduplicated by SHA-256).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Attachment {
-    pub id: i64,
+    pub id: AttachmentId,
     pub record_id: fazhi_domain::ledger::RecordId,
     pub filename: String,
     pub content_type: String,

@@ -452,7 +452,7 @@ async fn tree_with_unit(s: &dyn Store) -> (Tree, Unit) {
 
 fn new_user(login: &str) -> NewUser {
     NewUser {
-        login: login.into(),
+        login: fazhi_domain::policy::check_login(login).expect("a valid login"),
         display_name: format!("{login} 的名字"),
         password_hash: format!("$argon2id$secret-{login}"),
         must_change_password: false,
