@@ -17,7 +17,7 @@ pub use names::{build as build_tree, Area, RegionSpec, Tree, UnitSpec, CITY, CIT
 pub use text::{write as write_report, Defect, Draft};
 
 use chrono::{Datelike, NaiveDate, TimeZone, Utc};
-use fazhi_domain::{Grant, Node, RegionId, Role, UnitId};
+use fazhi_domain::{Grant, Node, RegionId, ReportYear, Role, UnitId};
 use fazhi_report::{Checked, Engine};
 use fazhi_store::{Actor, NewUpload, NewUser, Store, StoreError, Timestamp};
 use rand::{Rng, SeedableRng};
@@ -593,7 +593,8 @@ fn prepare(
     });
     let sha256 = hex::encode(Sha256::digest(&bytes));
     // The unit's id is set by the writer, which knows the store's ids.
-    let upload = checked_upload(job.year, filename, sha256, bytes, &checked);
+    let year = ReportYear::parse(job.year).map_err(|e| DemoError::Options(e.to_string()))?;
+    let upload = checked_upload(year, filename, sha256, bytes, &checked);
     Ok(Ready {
         upload,
         publish,
@@ -604,7 +605,7 @@ fn prepare(
 /// The row of a generated report the engine read, stored as the web stores an upload it
 /// checked (the unit's id is set by the writer, which knows the store's ids).
 fn checked_upload(
-    year: i32,
+    year: ReportYear,
     filename: String,
     sha256: String,
     bytes: Vec<u8>,

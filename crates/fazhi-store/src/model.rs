@@ -187,7 +187,8 @@ pub enum UploadStatus {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NewUpload {
     pub unit_id: UnitId,
-    pub year: i32,
+    /// Parsed at the edge (the upload form or API, the demo).
+    pub year: fazhi_domain::ReportYear,
     pub filename: String,
     pub content_type: String,
     pub sha256: String,

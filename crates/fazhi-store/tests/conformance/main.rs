@@ -462,7 +462,7 @@ fn new_user(login: &str) -> NewUser {
 fn new_upload(unit: &Unit, year: i32, bytes: &[u8]) -> NewUpload {
     NewUpload {
         unit_id: unit.id,
-        year,
+        year: fazhi_domain::ReportYear::parse(year).expect("a report year"),
         filename: "报告.docx".into(),
         content_type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
             .into(),

@@ -103,6 +103,8 @@ pub async fn upload(
         .parse::<i32>()
         .map_err(|_| Error::BadRequest("报告年度须为四位数字，如 2024".into()))?;
     let file = form.take_file()?;
+    let year =
+        fazhi_domain::ReportYear::parse(year).map_err(|e| Error::BadRequest(e.to_string()))?;
     let summary = ops::reports::upload_report(
         &state,
         &p,

@@ -181,11 +181,20 @@ pub async fn upload(
             "请选择要上传的报告文件（.docx、.pdf 或 .txt）".into(),
         ));
     };
+    let year =
+        fazhi_domain::ReportYear::parse(year).map_err(|e| Error::BadRequest(e.to_string()))?;
     let summary =
         ops::reports::upload_report(&state, &p, id, year, &name, &content_type, bytes.to_vec())
             .await?;
     if hx.0 {
-        let page = unit_view(&state, &p, id, Some(year), Some(UploadRow::from(&summary))).await?;
+        let page = unit_view(
+            &state,
+            &p,
+            id,
+            Some(year.get()),
+            Some(UploadRow::from(&summary)),
+        )
+        .await?;
         let resp = html(&page.as_uploads());
         Ok(resp)
     } else {
