@@ -81,7 +81,7 @@ pub trait OrgStore: Send + Sync {
         actor: &Actor,
         id: RegionId,
         name: &str,
-        code: &str,
+        code: &fazhi_domain::RegionCode,
     ) -> StoreResult<Region>;
     async fn region(&self, id: RegionId) -> StoreResult<Region>;
     /// All regions, ordered by path (a pre-order walk of the tree: parents before children).

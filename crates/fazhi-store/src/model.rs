@@ -36,7 +36,8 @@ impl Actor {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewRegion {
     pub parent_id: Option<RegionId>,
-    pub code: String,
+    /// Parsed at the edge ([`fazhi_domain::RegionCode::parse`]).
+    pub code: fazhi_domain::RegionCode,
     pub name: String,
     pub level: RegionLevel,
 }

@@ -390,7 +390,7 @@ async fn mark(s: &dyn Store) -> i64 {
 fn region(parent: Option<&Region>, code: &str, name: &str, level: RegionLevel) -> NewRegion {
     NewRegion {
         parent_id: parent.map(|p| p.id),
-        code: code.into(),
+        code: fazhi_domain::RegionCode::parse(code).expect("a region code"),
         name: name.into(),
         level,
     }

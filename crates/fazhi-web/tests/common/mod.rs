@@ -166,7 +166,7 @@ impl TestApp {
                 &system(),
                 &NewRegion {
                     parent_id: parent.map(|p| p.id),
-                    code: code.into(),
+                    code: fazhi_domain::RegionCode::parse(code).expect("a region code"),
                     name: name.into(),
                     level,
                 },
