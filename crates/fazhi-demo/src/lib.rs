@@ -17,7 +17,7 @@ pub use names::{build as build_tree, Area, RegionSpec, Tree, UnitSpec, CITY, CIT
 pub use text::{write as write_report, Defect, Draft};
 
 use chrono::{Datelike, NaiveDate, TimeZone, Utc};
-use fazhi_domain::{Grant, Node, RegionId, Role, UnitId};
+use fazhi_domain::{Grant, Node, RegionId, ReportYear, Role, UnitId};
 use fazhi_report::{Checked, Engine};
 use fazhi_store::{Actor, NewUpload, NewUser, Store, StoreError, Timestamp};
 use rand::{Rng, SeedableRng};
@@ -101,6 +101,8 @@ pub enum DemoError {
     Report { index: usize, message: String },
     #[error("演示账号的密码无法加密：{0}")]
     Password(String),
+    #[error("演示账号“{0}”的登录名无效：{1}")]
+    Login(String, fazhi_domain::policy::LoginProblem),
     #[error("{0}")]
     Ledger(String),
 }
@@ -470,11 +472,13 @@ async fn create_accounts(
             .get(account.password.as_str())
             .cloned()
             .ok_or_else(|| DemoError::Password(account.login.clone()))?;
+        let login = fazhi_domain::policy::check_login(&account.login)
+            .map_err(|e| DemoError::Login(account.login.clone(), e))?;
         let user = store
             .create_user(
                 actor,
                 &NewUser {
-                    login: account.login.clone(),
+                    login,
                     display_name: account.display_name.clone(),
                     password_hash: hash,
                     must_change_password: false,
@@ -589,7 +593,8 @@ fn prepare(
     });
     let sha256 = hex::encode(Sha256::digest(&bytes));
     // The unit's id is set by the writer, which knows the store's ids.
-    let upload = checked_upload(job.year, filename, sha256, bytes, &checked);
+    let year = ReportYear::parse(job.year).map_err(|e| DemoError::Options(e.to_string()))?;
+    let upload = checked_upload(year, filename, sha256, bytes, &checked);
     Ok(Ready {
         upload,
         publish,
@@ -600,7 +605,7 @@ fn prepare(
 /// The row of a generated report the engine read, stored as the web stores an upload it
 /// checked (the unit's id is set by the writer, which knows the store's ids).
 fn checked_upload(
-    year: i32,
+    year: ReportYear,
     filename: String,
     sha256: String,
     bytes: Vec<u8>,

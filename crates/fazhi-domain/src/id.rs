@@ -63,6 +63,12 @@ ids! {
     UploadId;
     /// An audit log entry.
     AuditId;
+    /// A role grant (an account's role at a node).
+    GrantId;
+    /// An API token row (never the token itself).
+    TokenId;
+    /// A ledger record's attachment.
+    AttachmentId;
 }
 
 #[cfg(test)]

@@ -26,10 +26,10 @@ pub use calendar::HolidayCalendar;
 pub use error::DomainError;
 pub use framework::{Framework, Indicator};
 pub use frameworks::{FrameworkError, FrameworkFile, Frameworks, PasswordList};
-pub use id::{AuditId, RecordId, UploadId};
+pub use id::{AttachmentId, AuditId, GrantId, RecordId, TokenId, UploadId};
 pub use org::{
-    allows, Action, Grant, Node, OrgRow, OrgSnapshot, Placement, Region, RegionId, RegionLevel,
-    Role, RowError, Unit, UnitId, UnitKind, UserId,
+    allows, Action, Grant, Node, OrgRow, OrgSnapshot, Placement, Region, RegionCode, RegionId,
+    RegionLevel, Role, RowError, Unit, UnitCode, UnitId, UnitKind, UserId,
 };
 pub use outline::{Outline, OutlinePart};
 pub use part::{Part, FIVE_PARTS};

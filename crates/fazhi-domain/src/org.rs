@@ -5,9 +5,11 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+mod code;
 mod import;
 mod tree;
 
+pub use code::{RegionCode, UnitCode, MAX_CODE_CHARS};
 pub use import::{
     hidden_text_errors, plan_import, plan_tree_changes, ImportPlan, ImportRefusal, ImportStep,
     PlannedRow,

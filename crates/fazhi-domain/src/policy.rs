@@ -215,11 +215,32 @@ fn unleet(s: &str) -> String {
 // ---------------------------------------------------------------------------------------
 // Login names
 
-/// A login name that passed [`check_login`].
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// A login name that passed [`check_login`]: a plain string on the wire, checked again when
+/// read.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct Login(String);
 
+impl TryFrom<String> for Login {
+    type Error = LoginProblem;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        check_login(&s)
+    }
+}
+
+impl From<Login> for String {
+    fn from(l: Login) -> String {
+        l.0
+    }
+}
+
 impl Login {
+    /// `admin`, the first account's login name (`fazhi serve` on an empty database).
+    pub fn admin() -> Login {
+        Login("admin".to_string())
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -442,6 +463,7 @@ mod tests {
             assert_eq!(check_login(ok).map(Login::into_string), Ok(ok.to_string()));
         }
         assert_eq!(check_login(""), Err(LoginProblem::Empty));
+        assert_eq!(check_login("admin"), Ok(Login::admin()));
         assert_eq!(
             check_login(&"a".repeat(64)).map(|l| l.as_str().len()),
             Ok(64)

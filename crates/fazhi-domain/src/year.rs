@@ -7,9 +7,26 @@ use serde::{Deserialize, Serialize};
 ///
 /// The database schema's CHECK (1949–2100) is wider on purpose: a backstop against a bug,
 /// never the rule a person meets.
+///
+/// A bare number on the wire; reading one outside the range fails with the same message as
+/// [`ReportYear::parse`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
+#[serde(try_from = "i32", into = "i32")]
 pub struct ReportYear(i32);
+
+impl TryFrom<i32> for ReportYear {
+    type Error = DomainError;
+
+    fn try_from(y: i32) -> Result<Self, Self::Error> {
+        Self::parse(y)
+    }
+}
+
+impl From<ReportYear> for i32 {
+    fn from(y: ReportYear) -> i32 {
+        y.0
+    }
+}
 
 impl ReportYear {
     /// The first year accepted.
@@ -73,5 +90,14 @@ mod tests {
             ReportYear::check(2101),
             Err("年度 2101 不在 2000—2100 之间".to_string())
         );
+    }
+
+    #[test]
+    fn a_bare_number_checked_when_read() {
+        let y = ReportYear::parse(2024).unwrap();
+        assert_eq!(serde_json::to_string(&y).unwrap(), "2024");
+        assert_eq!(serde_json::from_str::<ReportYear>("2024").unwrap(), y);
+        let e = serde_json::from_str::<ReportYear>("1999").unwrap_err();
+        assert!(e.to_string().contains("年度 1999 不在 2000—2100 之间"));
     }
 }

@@ -154,7 +154,7 @@ async fn end_to_end(kind: RecordKind, xlsx: &[u8], framework: &Framework, db: &s
             &actor,
             &NewRegion {
                 parent_id: None,
-                code: "991000".into(),
+                code: fazhi_domain::RegionCode::parse("991000").unwrap(),
                 name: "青川市".into(),
                 level: RegionLevel::City,
             },

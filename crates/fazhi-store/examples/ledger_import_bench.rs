@@ -40,7 +40,7 @@ async fn main() {
             &actor,
             &NewRegion {
                 parent_id: None,
-                code: format!("BENCH-{suffix}"),
+                code: fazhi_domain::RegionCode::parse(&format!("BENCH-{suffix}")).unwrap(),
                 name: "基准省".into(),
                 level: RegionLevel::Province,
             },

@@ -118,7 +118,7 @@ async fn seed(store: &Arc<dyn Store>, actor: &Actor) {
                         let checked = "{\"findings\":[".to_string() + &"{\"rule\":\"x\",\"text\":\"某某市人民政府关于二〇二四年度法治政府建设情况的报告\"},".repeat(300) + "{}]}";
                         let new = NewUpload {
                             unit_id: u.id,
-                            year: y,
+                            year: fazhi_domain::ReportYear::parse(y).expect("a report year"),
                             filename: "report.docx".into(),
                             content_type: "application/octet-stream".into(),
                             sha256: Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect(),

@@ -46,7 +46,7 @@ pub(crate) const ATTACHMENT_COLS: &str = "a.id AS a_id, a.record_id AS a_record_
 
 pub(crate) fn attachment_row(r: &DbRow) -> StoreResult<Attachment> {
     Ok(Attachment {
-        id: col(r, "a_id")?,
+        id: id_col(r, "a_id")?,
         record_id: id_col(r, "a_record_id")?,
         filename: col(r, "a_filename")?,
         content_type: col(r, "a_content_type")?,
@@ -535,7 +535,7 @@ impl<S: Backend> LedgerStore for S {
         .await
         .map_err(db)?;
         let at = now();
-        let id: i64 = query_scalar(
+        let id = query_scalar::<i64>(
             "INSERT INTO ledger_attachments (record_id, filename, content_type, sha256, size, \
              created_at, deleted_at) VALUES ($1, $2, $3, $4, $5, $6, NULL) RETURNING id",
         )
@@ -548,6 +548,7 @@ impl<S: Backend> LedgerStore for S {
         .fetch_one(&mut tx)
         .await
         .map_err(db)?;
+        let id = AttachmentId(id);
         let attachment = Attachment {
             id,
             record_id,
@@ -560,26 +561,26 @@ impl<S: Backend> LedgerStore for S {
         audit_and_commit(
             tx,
             actor,
-            Change::new("attachment.create", "attachment", Some(id), place)
+            Change::new("attachment.create", "attachment", Some(id.0), place)
                 .after(to_json(&attachment)),
         )
         .await?;
         Ok(attachment)
     }
 
-    async fn attachment(&self, id: i64) -> StoreResult<(Attachment, Vec<u8>)> {
+    async fn attachment(&self, id: AttachmentId) -> StoreResult<(Attachment, Vec<u8>)> {
         let sql = format!(
             "SELECT {ATTACHMENT_COLS}, b.bytes AS a_bytes FROM ledger_attachments a \
              JOIN blobs b ON b.sha256 = a.sha256 WHERE a.id = $1 AND a.deleted_at IS NULL"
         );
-        fetch_by_id(self.reader(), &sql, id, |r| {
+        fetch_by_id(self.reader(), &sql, id.0, |r| {
             Ok((attachment_row(r)?, col::<Vec<u8>>(r, "a_bytes")?))
         })
         .await?
         .ok_or(StoreError::NotFound("附件"))
     }
 
-    async fn delete_attachment(&self, actor: &Actor, id: i64) -> StoreResult<()> {
+    async fn delete_attachment(&self, actor: &Actor, id: AttachmentId) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let sql = format!(
             "SELECT {ATTACHMENT_COLS}, r.unit_id AS a_unit_id FROM ledger_attachments a \
@@ -587,7 +588,7 @@ impl<S: Backend> LedgerStore for S {
              WHERE a.id = $1 AND a.deleted_at IS NULL{}",
             tx.lock_row()
         );
-        let (attachment, unit_id) = fetch_by_id(&mut tx, &sql, id, |r| {
+        let (attachment, unit_id) = fetch_by_id(&mut tx, &sql, id.0, |r| {
             Ok((attachment_row(r)?, col::<i64>(r, "a_unit_id")?))
         })
         .await?
@@ -604,7 +605,7 @@ impl<S: Backend> LedgerStore for S {
         audit_and_commit(
             tx,
             actor,
-            Change::new("attachment.delete", "attachment", Some(id), place)
+            Change::new("attachment.delete", "attachment", Some(id.0), place)
                 .before(to_json(&attachment)),
         )
         .await?;

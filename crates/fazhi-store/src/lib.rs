@@ -81,7 +81,7 @@ pub trait OrgStore: Send + Sync {
         actor: &Actor,
         id: RegionId,
         name: &str,
-        code: &str,
+        code: &fazhi_domain::RegionCode,
     ) -> StoreResult<Region>;
     async fn region(&self, id: RegionId) -> StoreResult<Region>;
     /// All regions, ordered by path (a pre-order walk of the tree: parents before children).
@@ -146,7 +146,7 @@ pub trait UserStore: Send + Sync {
     async fn set_disabled(&self, actor: &Actor, id: UserId, disabled: bool) -> StoreResult<User>;
 
     async fn grant(&self, actor: &Actor, user_id: UserId, grant: Grant) -> StoreResult<RoleGrant>;
-    async fn revoke(&self, actor: &Actor, grant_id: i64) -> StoreResult<()>;
+    async fn revoke(&self, actor: &Actor, grant_id: GrantId) -> StoreResult<()>;
     async fn grants(&self, user_id: UserId) -> StoreResult<Vec<RoleGrant>>;
     /// Every grant of every user (the admin's accounts page).
     async fn all_grants(&self) -> StoreResult<Vec<RoleGrant>>;
@@ -161,7 +161,7 @@ pub trait UserStore: Send + Sync {
     ) -> StoreResult<ApiToken>;
     /// The token and its (enabled) user, or `None` when unknown, revoked or the user disabled.
     async fn api_token_user(&self, token_hash: &str) -> StoreResult<Option<(ApiToken, User)>>;
-    async fn revoke_api_token(&self, actor: &Actor, id: i64) -> StoreResult<()>;
+    async fn revoke_api_token(&self, actor: &Actor, id: TokenId) -> StoreResult<()>;
     async fn api_tokens(&self, user_id: UserId) -> StoreResult<Vec<ApiToken>>;
 }
 
@@ -304,9 +304,9 @@ pub trait LedgerStore: Send + Sync {
         bytes: &[u8],
     ) -> StoreResult<Attachment>;
     /// The attachment and its bytes ([`StoreError::NotFound`] once deleted).
-    async fn attachment(&self, id: i64) -> StoreResult<(Attachment, Vec<u8>)>;
+    async fn attachment(&self, id: AttachmentId) -> StoreResult<(Attachment, Vec<u8>)>;
     /// Unlinks an attachment (the bytes stay in `blobs` for the audit trail).
-    async fn delete_attachment(&self, actor: &Actor, id: i64) -> StoreResult<()>;
+    async fn delete_attachment(&self, actor: &Actor, id: AttachmentId) -> StoreResult<()>;
     /// Years in which a unit has at least one (not deleted) record, newest first.
     async fn ledger_years(&self, unit_id: UnitId) -> StoreResult<Vec<i32>>;
 }

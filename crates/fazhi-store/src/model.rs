@@ -9,7 +9,7 @@ pub use fazhi_domain::org::{OrgRow, Region, RowError, Unit};
 use serde::{Deserialize, Serialize};
 
 pub type Timestamp = DateTime<Utc>;
-pub use fazhi_domain::{AuditId, UploadId};
+pub use fazhi_domain::{AttachmentId, AuditId, GrantId, TokenId, UploadId};
 
 /// Who makes a change and from where; every mutating store method takes one and writes
 /// the audit entry in the same transaction as the change.
@@ -36,7 +36,8 @@ impl Actor {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewRegion {
     pub parent_id: Option<RegionId>,
-    pub code: String,
+    /// Parsed at the edge ([`fazhi_domain::RegionCode::parse`]).
+    pub code: fazhi_domain::RegionCode,
     pub name: String,
     pub level: RegionLevel,
 }
@@ -74,7 +75,8 @@ pub struct User {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewUser {
-    pub login: String,
+    /// Parsed at the edge ([`fazhi_domain::policy::check_login`]).
+    pub login: fazhi_domain::policy::Login,
     pub display_name: String,
     pub password_hash: String,
     pub must_change_password: bool,
@@ -108,7 +110,7 @@ impl PasswordSet {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoleGrant {
-    pub id: i64,
+    pub id: GrantId,
     pub user_id: UserId,
     pub grant: Grant,
 }
@@ -128,7 +130,7 @@ pub struct Session {
 /// An API token for `Authorization: Bearer …`; the store keeps only its SHA-256.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiToken {
-    pub id: i64,
+    pub id: TokenId,
     pub user_id: UserId,
     pub name: String,
     #[serde(skip_serializing)]
@@ -186,7 +188,8 @@ pub enum UploadStatus {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NewUpload {
     pub unit_id: UnitId,
-    pub year: i32,
+    /// Parsed at the edge (the upload form or API, the demo).
+    pub year: fazhi_domain::ReportYear,
     pub filename: String,
     pub content_type: String,
     pub sha256: String,
@@ -295,7 +298,7 @@ pub struct LedgerRow {
 /// A file kept with a ledger record (bytes in `blobs`, deduplicated by SHA-256).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Attachment {
-    pub id: i64,
+    pub id: AttachmentId,
     pub record_id: fazhi_domain::ledger::RecordId,
     pub filename: String,
     pub content_type: String,

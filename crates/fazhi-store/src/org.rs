@@ -144,7 +144,7 @@ impl<S: Backend> OrgStore for S {
             &mut tx,
             new.parent_id,
             &parent_path,
-            &new.code,
+            new.code.as_str(),
             &new.name,
             new.level,
         )
@@ -169,8 +169,9 @@ impl<S: Backend> OrgStore for S {
         actor: &Actor,
         id: RegionId,
         name: &str,
-        code: &str,
+        code: &fazhi_domain::RegionCode,
     ) -> StoreResult<Region> {
+        let code = code.as_str();
         let mut tx = self.begin_write().await?;
         tx.lock_org().await?;
         let before = fetch_region(&mut tx, id)

@@ -27,7 +27,8 @@ pub(crate) use chrono::NaiveDate;
 pub(crate) use fazhi_domain::ledger::{Fields, Record, RecordData, RecordId, RecordKind};
 pub(crate) use fazhi_domain::org::{ImportPlan, ImportStep, OrgSnapshot};
 pub(crate) use fazhi_domain::{
-    Grant, Node, Placement, RegionId, RegionLevel, UnitId, UnitKind, UserId,
+    AttachmentId, Grant, GrantId, Node, Placement, RegionId, RegionLevel, TokenId, UnitId,
+    UnitKind, UserId,
 };
 pub(crate) use serde_json::{json, Value};
 pub(crate) use sqlx::types::Json;

@@ -81,7 +81,7 @@ pub(crate) fn grant_row(r: &DbRow) -> StoreResult<RoleGrant> {
         other => return Err(StoreError::Backend(format!("未知的授权节点类型：{other}"))),
     };
     Ok(RoleGrant {
-        id: col(r, "id")?,
+        id: id_col(r, "id")?,
         user_id: id_col(r, "user_id")?,
         grant: Grant {
             role: role_from_key(&col::<String>(r, "role")?)?,
@@ -102,7 +102,7 @@ pub(crate) const TOKEN_COLS: &str = "t.id AS t_id, t.user_id AS t_user_id, t.nam
 
 pub(crate) fn token_row(r: &DbRow) -> StoreResult<ApiToken> {
     Ok(ApiToken {
-        id: col(r, "t_id")?,
+        id: id_col(r, "t_id")?,
         user_id: id_col(r, "t_user_id")?,
         name: col(r, "t_name")?,
         token_hash: col(r, "t_token_hash")?,
@@ -257,10 +257,10 @@ where
     fetch_by_id(e, &sql, id.0, upload_row).await
 }
 
-pub(crate) async fn fetch_token<'e, E>(e: E, id: i64) -> StoreResult<Option<ApiToken>>
+pub(crate) async fn fetch_token<'e, E>(e: E, id: TokenId) -> StoreResult<Option<ApiToken>>
 where
     E: Executor<'e>,
 {
     let sql = format!("SELECT {TOKEN_COLS} FROM api_tokens t WHERE t.id = $1");
-    fetch_by_id(e, &sql, id, token_row).await
+    fetch_by_id(e, &sql, id.0, token_row).await
 }

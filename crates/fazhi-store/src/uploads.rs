@@ -49,7 +49,7 @@ impl<S: Backend> ReportStore for S {
              RETURNING id",
         )
         .bind(new.unit_id)
-        .bind(new.year)
+        .bind(new.year.get())
         .bind(&new.filename)
         .bind(&new.content_type)
         .bind(&digest)

@@ -11,7 +11,7 @@ impl<S: Backend> UserStore for S {
             "INSERT INTO users (login, display_name, password_hash, disabled, must_change_password, \
              created_at) VALUES ($1, $2, $3, FALSE, $4, $5) RETURNING id",
         )
-        .bind(&new.login)
+        .bind(new.login.as_str())
         .bind(&new.display_name)
         .bind(&new.password_hash)
         .bind(new.must_change_password)
@@ -21,7 +21,7 @@ impl<S: Backend> UserStore for S {
         .map_err(|e| unique_or(e, || format!("登录名“{}”已被使用", new.login)))?;
         let user = User {
             id: UserId(id),
-            login: new.login.clone(),
+            login: new.login.to_string(),
             display_name: new.display_name.clone(),
             password_hash: new.password_hash.clone(),
             disabled: false,
@@ -211,7 +211,11 @@ impl<S: Backend> UserStore for S {
                 format!("该账号在此处已有“{}”角色", grant.role.label())
             })
         })?;
-        let rg = RoleGrant { id, user_id, grant };
+        let rg = RoleGrant {
+            id: GrantId(id),
+            user_id,
+            grant,
+        };
         audit_and_commit(
             tx,
             actor,
@@ -221,7 +225,7 @@ impl<S: Backend> UserStore for S {
         Ok(rg)
     }
 
-    async fn revoke(&self, actor: &Actor, grant_id: i64) -> StoreResult<()> {
+    async fn revoke(&self, actor: &Actor, grant_id: GrantId) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let sql = format!("SELECT {GRANT_COLS} FROM role_grants WHERE id = $1");
         let rg = query(&sql)
@@ -242,7 +246,7 @@ impl<S: Backend> UserStore for S {
         audit_and_commit(
             tx,
             actor,
-            Change::new("grant.revoke", "grant", Some(grant_id), place).before(to_json(&rg)),
+            Change::new("grant.revoke", "grant", Some(grant_id.0), place).before(to_json(&rg)),
         )
         .await?;
         Ok(())
@@ -285,7 +289,7 @@ impl<S: Backend> UserStore for S {
         .await
         .map_err(|e| unique_or(e, || "该 API 令牌已存在".to_string()))?;
         let token = ApiToken {
-            id,
+            id: TokenId(id),
             user_id,
             name: name.to_string(),
             token_hash: token_hash.to_string(),
@@ -315,7 +319,7 @@ impl<S: Backend> UserStore for S {
         row.map(|r| Ok((token_row(&r)?, user_row(&r)?))).transpose()
     }
 
-    async fn revoke_api_token(&self, actor: &Actor, id: i64) -> StoreResult<()> {
+    async fn revoke_api_token(&self, actor: &Actor, id: TokenId) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let before = fetch_token(&mut tx, id)
             .await?
@@ -333,7 +337,7 @@ impl<S: Backend> UserStore for S {
         audit_and_commit(
             tx,
             actor,
-            Change::new("token.revoke", "api_token", Some(id), place).states(&before, &after),
+            Change::new("token.revoke", "api_token", Some(id.0), place).states(&before, &after),
         )
         .await?;
         Ok(())

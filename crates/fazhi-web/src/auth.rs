@@ -40,7 +40,7 @@ pub struct Principal {
     /// SHA-256 of the session token (for logout), `None` for API tokens.
     pub session_hash: Option<String>,
     /// The API token's id (logout revokes it), `None` for sessions.
-    pub token_id: Option<i64>,
+    pub token_id: Option<fazhi_domain::TokenId>,
     /// Client address, for the audit log.
     pub addr: String,
 }

@@ -14,7 +14,7 @@ async fn user_with_token(app: &TestApp, login: &str) -> String {
     let user = app
         .create_user(
             NewUser {
-                login: login.into(),
+                login: fazhi_domain::policy::check_login(login).expect("a valid login"),
                 display_name: login.into(),
                 password_hash: quick_hash("Bootstrap-2025"),
                 must_change_password: false,

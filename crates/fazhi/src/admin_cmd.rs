@@ -88,7 +88,7 @@ async fn create(args: &AdminCreateArgs) -> Outcome {
         .create_user(
             &actor,
             &NewUser {
-                login: login.into_string(),
+                login: login.clone(),
                 display_name: args
                     .name
                     .clone()

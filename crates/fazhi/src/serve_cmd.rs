@@ -109,7 +109,7 @@ async fn first_admin(store: &dyn Store) -> Outcome {
         .create_user(
             &actor,
             &NewUser {
-                login: "admin".to_string(),
+                login: fazhi_domain::policy::Login::admin(),
                 display_name: "系统管理员".to_string(),
                 password_hash: hash,
                 must_change_password: true,

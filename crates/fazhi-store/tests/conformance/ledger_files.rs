@@ -170,7 +170,7 @@ pub(crate) async fn ledger_attachments_dedup_and_unlink(fx: &Fx) {
     assert_eq!(a1.size, bytes.len() as i64);
     let e = one_entry(s, m, "attachment.create").await;
     assert_eq!(e.entity, "attachment");
-    assert_eq!(e.entity_id, Some(a1.id));
+    assert_eq!(e.entity_id, Some(a1.id.0));
     assert_eq!(e.unit_id, Some(u.id));
     assert_eq!(e.after, Some(json(&a1)));
     let a2 = s

@@ -390,7 +390,7 @@ async fn mark(s: &dyn Store) -> i64 {
 fn region(parent: Option<&Region>, code: &str, name: &str, level: RegionLevel) -> NewRegion {
     NewRegion {
         parent_id: parent.map(|p| p.id),
-        code: code.into(),
+        code: fazhi_domain::RegionCode::parse(code).expect("a region code"),
         name: name.into(),
         level,
     }
@@ -452,7 +452,7 @@ async fn tree_with_unit(s: &dyn Store) -> (Tree, Unit) {
 
 fn new_user(login: &str) -> NewUser {
     NewUser {
-        login: login.into(),
+        login: fazhi_domain::policy::check_login(login).expect("a valid login"),
         display_name: format!("{login} 的名字"),
         password_hash: format!("$argon2id$secret-{login}"),
         must_change_password: false,
@@ -462,7 +462,7 @@ fn new_user(login: &str) -> NewUser {
 fn new_upload(unit: &Unit, year: i32, bytes: &[u8]) -> NewUpload {
     NewUpload {
         unit_id: unit.id,
-        year,
+        year: fazhi_domain::ReportYear::parse(year).expect("a report year"),
         filename: "报告.docx".into(),
         content_type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
             .into(),

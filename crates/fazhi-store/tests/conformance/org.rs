@@ -63,7 +63,7 @@ pub(crate) async fn regions_create_update_and_list(fx: &Fx) {
 
     let m = mark(s).await;
     let renamed = s
-        .update_region(&admin(), city.id, "甲市（新）", "650100X")
+        .update_region(&admin(), city.id, "甲市（新）", &code("650100X"))
         .await
         .unwrap();
     assert_eq!(renamed.name, "甲市（新）");
@@ -90,7 +90,7 @@ pub(crate) async fn regions_create_update_and_list(fx: &Fx) {
         "{err:?}"
     );
     let err = s
-        .update_region(&admin(), county.id, "乙区", "650200")
+        .update_region(&admin(), county.id, "乙区", &code("650200"))
         .await
         .unwrap_err();
     assert!(
@@ -109,7 +109,7 @@ pub(crate) async fn regions_create_update_and_list(fx: &Fx) {
         .unwrap_err();
     assert!(matches!(err, StoreError::Invalid(_)), "{err:?}");
     assert!(matches!(
-        s.update_region(&admin(), RegionId(999_999), "无", "X2")
+        s.update_region(&admin(), RegionId(999_999), "无", &code("X2"))
             .await,
         Err(StoreError::NotFound(_))
     ));
@@ -236,4 +236,8 @@ pub(crate) async fn units_create_update_and_list(fx: &Fx) {
     assert_eq!(mark(s).await, m);
     assert_eq!(s.unit(u2.id).await.unwrap(), u2);
     let _ = u3;
+}
+
+fn code(c: &str) -> fazhi_domain::RegionCode {
+    fazhi_domain::RegionCode::parse(c).expect("a region code")
 }

@@ -266,7 +266,7 @@ pub(crate) async fn grants_and_their_placement(fx: &Fx) {
     assert_eq!(g1.user_id, bob.id);
     let e = one_entry(s, m, "grant.create").await;
     assert_eq!(e.entity, "grant");
-    assert_eq!(e.entity_id, Some(g1.id));
+    assert_eq!(e.entity_id, Some(g1.id.0));
     assert_eq!(e.region_path, t.city.path);
     assert_eq!(e.unit_id, None);
     assert_eq!(e.after, Some(json(&g1)));
@@ -405,7 +405,7 @@ pub(crate) async fn api_tokens(fx: &Fx) {
     assert_eq!(t1.user_id, alice.id);
     assert!(!t1.revoked);
     let e = one_entry(s, m, "token.create").await;
-    assert_eq!(e.entity_id, Some(t1.id));
+    assert_eq!(e.entity_id, Some(t1.id.0));
     assert_eq!(e.after, Some(json(&t1)));
     assert!(e.after.as_ref().unwrap().get("token_hash").is_none());
 
@@ -446,7 +446,8 @@ pub(crate) async fn api_tokens(fx: &Fx) {
     let listed = s.api_tokens(alice.id).await.unwrap();
     assert!(listed[0].revoked && !listed[1].revoked);
     assert!(matches!(
-        s.revoke_api_token(&admin(), 999_999).await,
+        s.revoke_api_token(&admin(), fazhi_domain::TokenId(999_999))
+            .await,
         Err(StoreError::NotFound(_))
     ));
     assert_no_secrets_in_audit(s).await;

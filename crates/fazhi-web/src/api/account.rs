@@ -203,7 +203,7 @@ pub async fn create_token(
 pub async fn revoke_token(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<fazhi_domain::TokenId>,
 ) -> Result<StatusCode> {
     ops::auth::revoke_my_api_token(&state, &p, id).await?;
     Ok(StatusCode::NO_CONTENT)

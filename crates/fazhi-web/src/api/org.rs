@@ -88,17 +88,11 @@ pub async fn create_region(
 pub async fn update_region(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<RegionId>,
     ApiJson(body): ApiJson<RegionPatch>,
 ) -> Result<Json<Region>> {
-    let region = ops::org::update_region(
-        &state,
-        &p,
-        RegionId(id),
-        body.code.as_deref(),
-        body.name.as_deref(),
-    )
-    .await?;
+    let region =
+        ops::org::update_region(&state, &p, id, body.code.as_deref(), body.name.as_deref()).await?;
     Ok(Json(with_path_names(&state, &p, &region).await?))
 }
 
@@ -150,9 +144,9 @@ pub async fn list_units(
 pub async fn get_unit(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<UnitId>,
 ) -> Result<Json<Unit>> {
-    let unit = ops::access::unit_for(&state, &p, UnitId(id)).await?;
+    let unit = ops::access::unit_for(&state, &p, id).await?;
     Ok(Json(Unit::from(&unit)))
 }
 
@@ -199,10 +193,10 @@ pub async fn create_unit(
 pub async fn update_unit(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<UnitId>,
     ApiJson(body): ApiJson<UnitPatch>,
 ) -> Result<Json<Unit>> {
-    let unit = ops::org::update_unit(&state, &p, UnitId(id), |u| body.apply(u)).await?;
+    let unit = ops::org::update_unit(&state, &p, id, |u| body.apply(u)).await?;
     Ok(Json(Unit::from(&unit)))
 }
 

@@ -58,10 +58,10 @@ fn detail_dto(
 pub async fn unit_uploads(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<UnitId>,
     ApiQuery(q): ApiQuery<YearQuery>,
 ) -> Result<Json<UnitUploads>> {
-    let (unit, uploads) = ops::reports::unit_uploads(&state, &p, UnitId(id), q.year).await?;
+    let (unit, uploads) = ops::reports::unit_uploads(&state, &p, id, q.year).await?;
     Ok(Json(UnitUploads {
         unit: Unit::from(&unit),
         uploads: uploads.iter().map(UploadSummary::internal).collect(),
@@ -91,11 +91,11 @@ pub async fn unit_uploads(
 pub async fn upload(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath(unit_id): ApiPath<i64>,
+    ApiPath(unit_id): ApiPath<UnitId>,
     req: Request,
 ) -> Result<Response> {
     // The right first: the body is read only for someone who may upload to the unit.
-    ops::access::unit_allowing(&state, &p, UnitId(unit_id), fazhi_domain::Action::Write).await?;
+    ops::access::unit_allowing(&state, &p, unit_id, fazhi_domain::Action::Write).await?;
     let mut form = UploadForm::from_request(req, &state).await?;
     let year = form
         .field("year")
@@ -103,10 +103,12 @@ pub async fn upload(
         .parse::<i32>()
         .map_err(|_| Error::BadRequest("报告年度须为四位数字，如 2024".into()))?;
     let file = form.take_file()?;
+    let year =
+        fazhi_domain::ReportYear::parse(year).map_err(|e| Error::BadRequest(e.to_string()))?;
     let summary = ops::reports::upload_report(
         &state,
         &p,
-        UnitId(unit_id),
+        unit_id,
         year,
         &file.filename,
         &file.content_type,
@@ -137,10 +139,10 @@ pub async fn upload(
 pub async fn get_upload(
     State(state): State<AppState>,
     viewer: Viewer,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<UploadId>,
 ) -> Result<Json<UploadDetail>> {
     let viewer = viewer.0.as_ref();
-    let (detail, checked) = ops::reports::upload_detail(&state, viewer, UploadId(id)).await?;
+    let (detail, checked) = ops::reports::upload_detail(&state, viewer, id).await?;
     let internal = ops::access::reads_unit(viewer, &detail.unit);
     Ok(Json(detail_dto(&detail, checked.as_ref(), internal)?))
 }
@@ -162,10 +164,10 @@ pub async fn get_upload(
 pub async fn original(
     State(state): State<AppState>,
     viewer: Viewer,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<UploadId>,
 ) -> Result<Response> {
     let (summary, content_type, bytes) =
-        ops::reports::upload_original(&state, viewer.0.as_ref(), UploadId(id)).await?;
+        ops::reports::upload_original(&state, viewer.0.as_ref(), id).await?;
     Ok(attachment(&content_type, &summary.filename, bytes))
 }
 
@@ -187,9 +189,9 @@ pub async fn original(
 pub async fn publish(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<UploadId>,
 ) -> Result<Json<UploadSummary>> {
-    let summary = ops::reports::set_published(&state, &p, UploadId(id), true).await?;
+    let summary = ops::reports::set_published(&state, &p, id, true).await?;
     Ok(Json(UploadSummary::internal(&summary)))
 }
 
@@ -210,9 +212,9 @@ pub async fn publish(
 pub async fn withdraw(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<UploadId>,
 ) -> Result<Json<UploadSummary>> {
-    let summary = ops::reports::set_published(&state, &p, UploadId(id), false).await?;
+    let summary = ops::reports::set_published(&state, &p, id, false).await?;
     Ok(Json(UploadSummary::internal(&summary)))
 }
 
@@ -234,7 +236,7 @@ pub async fn withdraw(
 pub async fn overview(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath(region_id): ApiPath<i64>,
+    ApiPath(region_id): ApiPath<RegionId>,
     ApiQuery(q): ApiQuery<OverviewQuery>,
 ) -> Result<Json<OverviewPage>> {
     let year = match q.year {
@@ -242,7 +244,7 @@ pub async fn overview(
         None => ops::reports::default_report_year(&state).await?,
     };
     let query = UnitOverviewQuery {
-        region_id: RegionId(region_id),
+        region_id,
         year,
         sort: q.sort.map(Into::into).unwrap_or_default(),
         descending: q.desc.unwrap_or(false),

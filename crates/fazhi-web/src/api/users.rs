@@ -90,9 +90,9 @@ pub async fn create_user(
 pub async fn get_user(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<UserId>,
 ) -> Result<Json<UserWithGrants>> {
-    let (user, grants) = ops::users::user_with_grants(&state, &p, UserId(id)).await?;
+    let (user, grants) = ops::users::user_with_grants(&state, &p, id).await?;
     let names = ops::org::node_names(&state).await?;
     Ok(Json(UserWithGrants {
         user: User::from(&user),
@@ -117,9 +117,9 @@ pub async fn get_user(
 pub async fn disable_user(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<UserId>,
 ) -> Result<Json<User>> {
-    let user = ops::users::set_user_disabled(&state, &p, UserId(id), true).await?;
+    let user = ops::users::set_user_disabled(&state, &p, id, true).await?;
     Ok(Json(User::from(&user)))
 }
 
@@ -138,9 +138,9 @@ pub async fn disable_user(
 pub async fn enable_user(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<UserId>,
 ) -> Result<Json<User>> {
-    let user = ops::users::set_user_disabled(&state, &p, UserId(id), false).await?;
+    let user = ops::users::set_user_disabled(&state, &p, id, false).await?;
     Ok(Json(User::from(&user)))
 }
 
@@ -161,9 +161,9 @@ pub async fn enable_user(
 pub async fn reset_password(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<UserId>,
 ) -> Result<Json<OneTimePassword>> {
-    let password = ops::users::reset_password(&state, &p, UserId(id)).await?;
+    let password = ops::users::reset_password(&state, &p, id).await?;
     Ok(Json(OneTimePassword { password }))
 }
 
@@ -186,11 +186,11 @@ pub async fn reset_password(
 pub async fn grant_role(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<UserId>,
     ApiJson(body): ApiJson<NewGrant>,
 ) -> Result<(StatusCode, Json<Grant>)> {
     let grant: fazhi_domain::Grant = body.into();
-    let row = ops::users::grant_role(&state, &p, UserId(id), grant.role, grant.node).await?;
+    let row = ops::users::grant_role(&state, &p, id, grant.role, grant.node).await?;
     let name = ops::org::node_name(&state, grant.node).await?;
     Ok((StatusCode::CREATED, Json(Grant::new(&row, name))))
 }
@@ -210,7 +210,7 @@ pub async fn grant_role(
 pub async fn revoke_grant(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<fazhi_domain::GrantId>,
 ) -> Result<StatusCode> {
     ops::users::revoke_role(&state, &p, id).await?;
     Ok(StatusCode::NO_CONTENT)

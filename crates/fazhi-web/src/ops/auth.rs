@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use crate::AppState;
 use base64::Engine as _;
 use chrono::{Duration, Utc};
-use fazhi_domain::policy;
+use fazhi_domain::{policy, TokenId};
 use fazhi_store::{Actor, PasswordSet, Session, User};
 use rand::RngCore;
 use std::collections::HashMap;
@@ -320,7 +320,7 @@ pub async fn my_api_tokens(state: &AppState, p: &Principal) -> Result<Vec<fazhi_
 }
 
 /// Revokes one of the signed-in person's own API tokens; others' tokens are not found.
-pub async fn revoke_my_api_token(state: &AppState, p: &Principal, id: i64) -> Result<()> {
+pub async fn revoke_my_api_token(state: &AppState, p: &Principal, id: TokenId) -> Result<()> {
     let mine = state
         .users()
         .api_tokens(p.user.id)

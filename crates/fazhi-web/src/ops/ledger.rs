@@ -23,7 +23,7 @@ use fazhi_domain::{
     Action, Framework, Frameworks, HolidayCalendar, ProcedureSettings, UnitId, Violation,
 };
 use fazhi_sheet::ledger::RowProblem;
-use fazhi_store::{Attachment, LedgerQuery, LedgerRow, Page};
+use fazhi_store::{Attachment, AttachmentId, LedgerQuery, LedgerRow, Page};
 use std::collections::{BTreeMap, HashMap};
 
 /// What the ledger's rules are counted with: the procedure periods, the holiday calendar, the
@@ -622,7 +622,7 @@ pub async fn add_attachment(
 async fn attachment_for<'a>(
     state: &AppState,
     p: &'a Principal,
-    aid: i64,
+    aid: AttachmentId,
     action: Action,
 ) -> Result<(UnitAccess<'a>, Attachment, Vec<u8>)> {
     let (att, bytes) = match state.ledger_store().attachment(aid).await {
@@ -643,7 +643,7 @@ async fn attachment_for<'a>(
 pub async fn attachment(
     state: &AppState,
     p: &Principal,
-    aid: i64,
+    aid: AttachmentId,
 ) -> Result<(Attachment, Vec<u8>)> {
     let (_, att, bytes) = attachment_for(state, p, aid, Action::Read).await?;
     Ok((att, bytes))
@@ -651,7 +651,11 @@ pub async fn attachment(
 
 /// Removes an attachment from its record (the store keeps the file for the audit); returns
 /// what was removed, so the page can go back to its record.
-pub async fn delete_attachment(state: &AppState, p: &Principal, aid: i64) -> Result<Attachment> {
+pub async fn delete_attachment(
+    state: &AppState,
+    p: &Principal,
+    aid: AttachmentId,
+) -> Result<Attachment> {
     let (unit, att, _) = attachment_for(state, p, aid, Action::Write).await?;
     state
         .ledger_store()

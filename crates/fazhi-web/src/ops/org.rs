@@ -11,13 +11,23 @@ use crate::error::{Error, Result};
 use crate::AppState;
 use chrono::Utc;
 use fazhi_domain::access::{holds_at_root, may_bootstrap};
-use fazhi_domain::{Action, Grant, Node, Placement, RegionId, Role, UnitId};
+use fazhi_domain::{Action, Grant, Node, Placement, RegionCode, RegionId, Role, UnitCode, UnitId};
 use fazhi_store::Region;
 use std::collections::HashMap;
 
-/// A name or code as typed: trimmed, not empty, without control characters, at most `max`.
+/// A name as typed: trimmed, not empty, without control characters, at most `max`.
 fn org_text(what: &str, value: &str, max: usize) -> Result<String> {
     fazhi_domain::text::check_name(value, max).map_err(|p| Error::BadRequest(p.message(what)))
+}
+
+/// A region's code as typed, by the domain's one rule ([`RegionCode::parse`]).
+fn region_code(value: &str) -> Result<RegionCode> {
+    RegionCode::parse_message(value).map_err(Error::BadRequest)
+}
+
+/// A unit's code as typed, by the domain's one rule ([`UnitCode::parse`]).
+fn unit_code(value: &str) -> Result<UnitCode> {
+    UnitCode::parse_message(value).map_err(Error::BadRequest)
 }
 
 /// The whole region tree (parents before children) for any signed-in person: the names of
@@ -35,7 +45,7 @@ pub async fn create_region(
     name: &str,
     level: fazhi_domain::RegionLevel,
 ) -> Result<Region> {
-    let code = org_text("区划代码", code, 64)?;
+    let code = region_code(code)?;
     let name = org_text("区划名称", name, 100)?;
     let (parent_id, actor, bootstrap) = match parent_id {
         Some(parent) => {
@@ -81,7 +91,7 @@ pub async fn update_region(
         &region.path[..region.path.len().saturating_sub(1)],
     )
     .await?;
-    let code = org_text("区划代码", code.unwrap_or(&region.code), 64)?;
+    let code = region_code(code.unwrap_or(&region.code))?;
     let name = org_text("区划名称", name.unwrap_or(&region.name), 100)?;
     Ok(state
         .org()
@@ -115,7 +125,7 @@ fn clean_new_unit(new: &fazhi_store::NewUnit) -> Result<fazhi_store::NewUnit> {
     }
     Ok(fazhi_store::NewUnit {
         region_id: new.region_id,
-        code: org_text("单位代码", &new.code, 64)?,
+        code: unit_code(&new.code)?.into_string(),
         name: org_text("单位名称", &new.name, 100)?,
         short_name: short_name.to_string(),
         kind: new.kind,

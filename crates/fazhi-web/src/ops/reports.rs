@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::AppState;
 use chrono::Utc;
 use fazhi_domain::UploadId;
-use fazhi_domain::{Action, Placement, UnitId};
+use fazhi_domain::{Action, Placement, ReportYear, UnitId};
 use fazhi_report::Checked;
 use fazhi_store::{
     NewUpload, Page, Region, UnitOverviewQuery, UnitOverviewRow, UploadDetail, UploadStatus,
@@ -22,14 +22,13 @@ pub async fn upload_report(
     state: &AppState,
     p: &Principal,
     unit_id: UnitId,
-    year: i32,
+    year: ReportYear,
     filename: &str,
     content_type: &str,
     bytes: Vec<u8>,
 ) -> Result<UploadSummary> {
     let unit = unit_allowing(state, p, unit_id, Action::Write).await?;
     let unit_id = unit.id();
-    fazhi_domain::ReportYear::check(year).map_err(Error::BadRequest)?;
     check_file(state, &bytes)?;
     let filename = clean_filename(filename);
     if !fazhi_report::is_report_file_name(&filename) {
@@ -90,7 +89,7 @@ pub async fn upload_report(
 /// The row to store for a report the engine read.
 fn new_upload_checked(
     unit_id: UnitId,
-    year: i32,
+    year: ReportYear,
     filename: &str,
     content_type: &str,
     sha256: String,

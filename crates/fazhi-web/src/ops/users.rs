@@ -9,7 +9,9 @@ use crate::error::{Error, Result};
 use crate::AppState;
 use fazhi_domain::access::holds_at_root;
 use fazhi_domain::password::hash_password;
-use fazhi_domain::{policy, Action, Grant, Node, Placement, RegionId, Role, UnitId, UserId};
+use fazhi_domain::{
+    policy, Action, Grant, GrantId, Node, Placement, RegionId, Role, UnitId, UserId,
+};
 use fazhi_store::{NewUser, PasswordSet, Region, RoleGrant, User};
 use std::collections::HashMap;
 
@@ -22,9 +24,7 @@ pub async fn create_user(
     display_name: &str,
     grants: &[Grant],
 ) -> Result<(User, String)> {
-    let login = policy::check_login(login.trim())
-        .map_err(|e| Error::BadRequest(e.to_string()))?
-        .into_string();
+    let login = policy::check_login(login.trim()).map_err(|e| Error::BadRequest(e.to_string()))?;
     if grants.is_empty() {
         return Err(Error::BadRequest("请至少授予一个角色".into()));
     }
@@ -110,7 +110,7 @@ pub async fn grant_role(
     Ok(state.users().grant(&at.actor(), user.id(), grant).await?)
 }
 
-pub async fn revoke_role(state: &AppState, p: &Principal, grant_id: i64) -> Result<()> {
+pub async fn revoke_role(state: &AppState, p: &Principal, grant_id: GrantId) -> Result<()> {
     let grant = state
         .users()
         .all_grants()

@@ -304,7 +304,7 @@ async fn tokens_view(
         .await?
         .into_iter()
         .map(|t| TokenRow {
-            id: t.id,
+            id: t.id.0,
             name: t.name,
             created: fmt_time(&t.created_at),
             revoked: t.revoked,
@@ -358,7 +358,7 @@ pub async fn token_revoke(
     State(state): State<AppState>,
     p: Principal,
     hx: Hx,
-    Id(id): Id,
+    Id(id): Id<fazhi_domain::TokenId>,
 ) -> Result<Response> {
     ops::auth::revoke_my_api_token(&state, &p, id).await?;
     if hx.0 {

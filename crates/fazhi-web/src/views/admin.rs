@@ -258,11 +258,10 @@ pub async fn region_update(
     State(state): State<AppState>,
     p: Principal,
     hx: Hx,
-    Id(id): Id,
+    Id(id): Id<RegionId>,
     F(f): F<RegionForm>,
 ) -> Result<Response> {
-    let result =
-        ops::org::update_region(&state, &p, RegionId(id), Some(&f.code), Some(&f.name)).await;
+    let result = ops::org::update_region(&state, &p, id, Some(&f.code), Some(&f.name)).await;
     org_outcome(&state, &p, hx, result, "region_updated").await
 }
 
@@ -306,12 +305,12 @@ pub async fn unit_update(
     State(state): State<AppState>,
     p: Principal,
     hx: Hx,
-    Id(id): Id,
+    Id(id): Id<UnitId>,
     F(f): F<UnitForm>,
 ) -> Result<Response> {
     let result = async {
         let new = f.parse()?;
-        ops::org::update_unit(&state, &p, UnitId(id), |_| new).await
+        ops::org::update_unit(&state, &p, id, |_| new).await
     }
     .await;
     org_outcome(&state, &p, hx, result, "unit_updated").await
@@ -514,7 +513,7 @@ async fn users_view(
             grants: grants
                 .into_iter()
                 .map(|g| GrantRow {
-                    id: g.id,
+                    id: g.id.0,
                     role: g.grant.role.label(),
                     node: names
                         .get(&g.grant.node)
@@ -608,9 +607,9 @@ pub async fn user_set_disabled<const DISABLE: bool>(
     State(state): State<AppState>,
     p: Principal,
     hx: Hx,
-    Id(id): Id,
+    Id(id): Id<UserId>,
 ) -> Result<Response> {
-    let result = ops::users::set_user_disabled(&state, &p, UserId(id), DISABLE).await;
+    let result = ops::users::set_user_disabled(&state, &p, id, DISABLE).await;
     let done = if DISABLE {
         "user_disabled"
     } else {
@@ -622,10 +621,10 @@ pub async fn user_set_disabled<const DISABLE: bool>(
 pub async fn user_reset_password(
     State(state): State<AppState>,
     p: Principal,
-    Id(id): Id,
+    Id(id): Id<UserId>,
 ) -> Result<Response> {
-    let password = ops::users::reset_password(&state, &p, UserId(id)).await?;
-    let (user, _) = ops::users::user_with_grants(&state, &p, UserId(id)).await?;
+    let password = ops::users::reset_password(&state, &p, id).await?;
+    let (user, _) = ops::users::user_with_grants(&state, &p, id).await?;
     let secret = Some((user.login, password, "密码已重置"));
     Ok(super::no_store(html(
         &users_view(&state, &p, None, None, secret).await?,
@@ -644,18 +643,11 @@ pub async fn user_grant(
     State(state): State<AppState>,
     p: Principal,
     hx: Hx,
-    Id(id): Id,
+    Id(id): Id<UserId>,
     F(f): F<GrantForm>,
 ) -> Result<Response> {
     let result = async {
-        ops::users::grant_role(
-            &state,
-            &p,
-            UserId(id),
-            parse_role(&f.role)?,
-            parse_node(&f.node)?,
-        )
-        .await
+        ops::users::grant_role(&state, &p, id, parse_role(&f.role)?, parse_node(&f.node)?).await
     }
     .await;
     users_outcome(&state, &p, hx, result, "granted").await
@@ -665,7 +657,7 @@ pub async fn grant_revoke(
     State(state): State<AppState>,
     p: Principal,
     hx: Hx,
-    Id(id): Id,
+    Id(id): Id<fazhi_domain::GrantId>,
 ) -> Result<Response> {
     let result = ops::users::revoke_role(&state, &p, id).await;
     users_outcome(&state, &p, hx, result, "revoked").await

@@ -442,14 +442,14 @@ pub fn content_disposition(filename: &str) -> String {
 // ---------------------------------------------------------------------------------------
 // Extractors that answer with the web's error type (a Chinese page), not axum's plain text
 
-/// A numeric id from the path; anything else is a page that does not exist.
-pub struct Id(pub i64);
+/// A numeric id from the path (`Id<UnitId>` …); anything else is a page that does not exist.
+pub struct Id<T = i64>(pub T);
 
-impl<S: Send + Sync> FromRequestParts<S> for Id {
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Id<T> {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self> {
-        Path::<i64>::from_request_parts(parts, state)
+        Path::<T>::from_request_parts(parts, state)
             .await
             .map(|Path(id)| Id(id))
             .map_err(|_| Error::NotFound("页面"))

@@ -113,9 +113,9 @@ async fn settings(state: &AppState, q: &OverviewParams) -> Result<Settings> {
     })
 }
 
-fn store_query(region_id: i64, s: &Settings, offset: u32) -> UnitOverviewQuery {
+fn store_query(region_id: RegionId, s: &Settings, offset: u32) -> UnitOverviewQuery {
     UnitOverviewQuery {
-        region_id: RegionId(region_id),
+        region_id,
         year: s.year,
         sort: s.sort,
         descending: s.desc,
@@ -130,7 +130,7 @@ fn store_query(region_id: i64, s: &Settings, offset: u32) -> UnitOverviewQuery {
 async fn walk(
     state: &AppState,
     p: &Principal,
-    region_id: i64,
+    region_id: RegionId,
     s: &Settings,
     mut each: impl FnMut(usize, UnitOverviewRow),
 ) -> Result<(Region, i64)> {
@@ -248,7 +248,7 @@ pub async fn overview(
     State(state): State<AppState>,
     p: Principal,
     hx: Hx,
-    Id(id): Id,
+    Id(id): Id<RegionId>,
     Q(q): Q<OverviewParams>,
 ) -> Result<Response> {
     let s = settings(&state, &q).await?;
@@ -307,7 +307,7 @@ pub const CSV_HEADERS: [&str; 12] = [
 pub async fn overview_csv(
     State(state): State<AppState>,
     p: Principal,
-    Id(id): Id,
+    Id(id): Id<RegionId>,
     Q(q): Q<OverviewParams>,
 ) -> Result<Response> {
     let s = settings(&state, &q).await?;

@@ -103,11 +103,11 @@ pub struct YearQuery {
 async fn unit_view(
     state: &AppState,
     p: &Principal,
-    unit_id: i64,
+    unit_id: UnitId,
     year: Option<i32>,
     uploaded: Option<UploadRow>,
 ) -> Result<UnitPage> {
-    let (unit, uploads) = ops::reports::unit_uploads(state, p, UnitId(unit_id), year).await?;
+    let (unit, uploads) = ops::reports::unit_uploads(state, p, unit_id, year).await?;
     Ok(UnitPage {
         chrome: Chrome::new(state, Some(p), Nav::Home),
         rights: ops::access::unit_rights(Some(p), &unit),
@@ -125,7 +125,7 @@ pub async fn unit_page(
     State(state): State<AppState>,
     p: Principal,
     hx: Hx,
-    Id(id): Id,
+    Id(id): Id<UnitId>,
     Q(q): Q<YearQuery>,
 ) -> Result<Response> {
     let year = parse_year(q.year.as_deref())?;
@@ -138,11 +138,11 @@ pub async fn upload(
     State(state): State<AppState>,
     p: Principal,
     hx: Hx,
-    Id(id): Id,
+    Id(id): Id<UnitId>,
     multipart: std::result::Result<Multipart, MultipartRejection>,
 ) -> Result<Response> {
     // The right first: the form is read only for someone who may upload to the unit.
-    ops::access::unit_allowing(&state, &p, UnitId(id), fazhi_domain::Action::Write).await?;
+    ops::access::unit_allowing(&state, &p, id, fazhi_domain::Action::Write).await?;
     let mut mp = multipart
         .map_err(|_| Error::BadRequest("请使用上传表单（multipart/form-data）提交文件".into()))?;
     let mut year = None;
@@ -181,18 +181,20 @@ pub async fn upload(
             "请选择要上传的报告文件（.docx、.pdf 或 .txt）".into(),
         ));
     };
-    let summary = ops::reports::upload_report(
-        &state,
-        &p,
-        UnitId(id),
-        year,
-        &name,
-        &content_type,
-        bytes.to_vec(),
-    )
-    .await?;
+    let year =
+        fazhi_domain::ReportYear::parse(year).map_err(|e| Error::BadRequest(e.to_string()))?;
+    let summary =
+        ops::reports::upload_report(&state, &p, id, year, &name, &content_type, bytes.to_vec())
+            .await?;
     if hx.0 {
-        let page = unit_view(&state, &p, id, Some(year), Some(UploadRow::from(&summary))).await?;
+        let page = unit_view(
+            &state,
+            &p,
+            id,
+            Some(year.get()),
+            Some(UploadRow::from(&summary)),
+        )
+        .await?;
         let resp = html(&page.as_uploads());
         Ok(resp)
     } else {
@@ -212,10 +214,10 @@ pub async fn set_published<const PUBLISH: bool>(
     State(state): State<AppState>,
     p: Principal,
     hx: Hx,
-    Id(id): Id,
+    Id(id): Id<UploadId>,
     F(form): F<BackForm>,
 ) -> Result<Response> {
-    ops::reports::set_published(&state, &p, UploadId(id), PUBLISH).await?;
+    ops::reports::set_published(&state, &p, id, PUBLISH).await?;
     let fallback = format!("/uploads/{id}");
     let to = form
         .back

@@ -372,10 +372,10 @@ pub async fn upload(
     State(state): State<AppState>,
     viewer: Viewer,
     hx: Hx,
-    Id(id): Id,
+    Id(id): Id<UploadId>,
 ) -> Result<Response> {
     let p = viewer.0.as_ref();
-    let (detail, checked) = ops::reports::upload_detail(&state, p, UploadId(id)).await?;
+    let (detail, checked) = ops::reports::upload_detail(&state, p, id).await?;
     let page = UploadPage {
         chrome: Chrome::new(&state, p, Nav::Home),
         s: &detail.summary,
@@ -411,10 +411,10 @@ fn content_type_of(filename: &str) -> &'static str {
 pub async fn original(
     State(state): State<AppState>,
     viewer: Viewer,
-    Id(id): Id,
+    Id(id): Id<UploadId>,
 ) -> Result<Response> {
     let (summary, _claimed, bytes) =
-        ops::reports::upload_original(&state, viewer.0.as_ref(), UploadId(id)).await?;
+        ops::reports::upload_original(&state, viewer.0.as_ref(), id).await?;
     Ok(attachment(
         &summary.filename,
         content_type_of(&summary.filename),

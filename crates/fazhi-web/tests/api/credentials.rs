@@ -163,7 +163,7 @@ async fn a_locked_account_with_a_token_may_only_change_its_password() {
     let user = app
         .create_user(
             fazhi_store::NewUser {
-                login: "locked".into(),
+                login: fazhi_domain::policy::check_login("locked").unwrap(),
                 display_name: "锁定测试".into(),
                 password_hash: fazhi_domain::password::hash_password("Temp-Once-2025"),
                 must_change_password: true,

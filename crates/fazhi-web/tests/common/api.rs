@@ -265,7 +265,7 @@ async fn account(app: &TestApp, login: &str, role: Role, node: Node) -> Account 
     let user = app
         .create_user(
             NewUser {
-                login: login.to_string(),
+                login: fazhi_domain::policy::check_login(login).expect("a valid login"),
                 display_name: format!("{login} 测试"),
                 password_hash: password_hash().to_string(),
                 must_change_password: false,

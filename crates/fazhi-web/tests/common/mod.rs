@@ -166,7 +166,7 @@ impl TestApp {
                 &system(),
                 &NewRegion {
                     parent_id: parent.map(|p| p.id),
-                    code: code.into(),
+                    code: fazhi_domain::RegionCode::parse(code).expect("a region code"),
                     name: name.into(),
                     level,
                 },
@@ -202,7 +202,7 @@ impl TestApp {
     pub async fn user(&self, login: &str, password: &str, grants: &[(Role, Node)]) -> User {
         self.create_user(
             NewUser {
-                login: login.into(),
+                login: fazhi_domain::policy::check_login(login).expect("a valid login"),
                 display_name: format!("{login}（测试）"),
                 password_hash: quick_hash(password),
                 must_change_password: false,
@@ -221,7 +221,7 @@ impl TestApp {
     ) -> User {
         self.create_user(
             NewUser {
-                login: login.into(),
+                login: fazhi_domain::policy::check_login(login).expect("a valid login"),
                 display_name: format!("{login}（测试）"),
                 password_hash: quick_hash(password),
                 must_change_password: true,

@@ -43,7 +43,7 @@ pub struct Grant {
 impl Grant {
     pub fn new(g: &s::RoleGrant, node_name: String) -> Grant {
         Grant {
-            id: g.id,
+            id: g.id.0,
             user_id: g.user_id.0,
             role: g.grant.role.into(),
             role_label: g.grant.role.label().to_string(),
@@ -202,7 +202,7 @@ pub struct ApiToken {
 impl From<&s::ApiToken> for ApiToken {
     fn from(t: &s::ApiToken) -> Self {
         ApiToken {
-            id: t.id,
+            id: t.id.0,
             name: t.name.clone(),
             created_at: t.created_at,
             revoked: t.revoked,

@@ -18,7 +18,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use fazhi_domain::ledger::{FieldError, FieldType, RecordKind};
-use fazhi_domain::{RecordId, UnitId};
+use fazhi_domain::{AttachmentId, RecordId, UnitId};
 use fazhi_store::LedgerQuery;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -87,11 +87,11 @@ struct Filters {
     deleted: Option<bool>,
 }
 
-fn query_of(unit_id: i64, kind: RecordKind, f: Filters) -> LedgerQuery {
+fn query_of(unit_id: UnitId, kind: RecordKind, f: Filters) -> LedgerQuery {
     let nonempty = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     let deleted = f.deleted.unwrap_or(false);
     LedgerQuery {
-        unit_id: UnitId(unit_id),
+        unit_id,
         year: f.year,
         kind: Some(kind),
         q: nonempty(f.q),
@@ -224,7 +224,7 @@ pub async fn kinds(State(state): State<AppState>, _p: Principal) -> Json<LedgerC
 pub async fn list(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath((unit_id, kind)): ApiPath<(i64, String)>,
+    ApiPath((unit_id, kind)): ApiPath<(UnitId, String)>,
     ApiQuery(q): ApiQuery<LedgerListQuery>,
 ) -> Result<Json<LedgerPage>> {
     let kind = kind_of(&kind)?;
@@ -276,7 +276,7 @@ pub async fn list(
 pub async fn create(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath((unit_id, kind)): ApiPath<(i64, String)>,
+    ApiPath((unit_id, kind)): ApiPath<(UnitId, String)>,
     ApiJson(body): ApiJson<NewLedgerRecord>,
 ) -> Result<Response> {
     let kind = kind_of(&kind)?;
@@ -285,7 +285,7 @@ pub async fn create(
         fields: fields_text(kind, &body.fields)?,
         indicators: body.indicators,
     };
-    let saved = ledger::create_record(&state, &p, UnitId(unit_id), kind, input).await?;
+    let saved = ledger::create_record(&state, &p, unit_id, kind, input).await?;
     let location = format!("/api/v1/ledger/records/{}", saved.row.record.id);
     Ok((
         StatusCode::CREATED,
@@ -313,9 +313,9 @@ pub async fn create(
 pub async fn get_record(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath(rid): ApiPath<i64>,
+    ApiPath(rid): ApiPath<RecordId>,
 ) -> Result<Json<LedgerRecord>> {
-    let (_, row) = ledger::get_record(&state, &p, RecordId(rid)).await?;
+    let (_, row) = ledger::get_record(&state, &p, rid).await?;
     Ok(Json(LedgerRecord::from(&row)))
 }
 
@@ -341,19 +341,19 @@ pub async fn get_record(
 pub async fn update_record(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath(rid): ApiPath<i64>,
+    ApiPath(rid): ApiPath<RecordId>,
     ApiJson(body): ApiJson<LedgerRecordUpdate>,
 ) -> Result<Json<SavedRecord>> {
     // The record's kind names the fields in errors (and a record one may not read is 404
     // before anything else is said about the body).
-    let (_, current) = ledger::get_record(&state, &p, RecordId(rid)).await?;
+    let (_, current) = ledger::get_record(&state, &p, rid).await?;
     let kind = current.record.data.kind;
     let input = RecordInput {
         year: body.year,
         fields: fields_text(kind, &body.fields)?,
         indicators: body.indicators,
     };
-    let saved = ledger::update_record(&state, &p, RecordId(rid), input, body.version).await?;
+    let saved = ledger::update_record(&state, &p, rid, input, body.version).await?;
     Ok(Json(SavedRecord::from(&saved)))
 }
 
@@ -375,9 +375,9 @@ pub async fn update_record(
 pub async fn delete_record(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath(rid): ApiPath<i64>,
+    ApiPath(rid): ApiPath<RecordId>,
 ) -> Result<Json<LedgerRecord>> {
-    let row = ledger::delete_record(&state, &p, RecordId(rid)).await?;
+    let row = ledger::delete_record(&state, &p, rid).await?;
     Ok(Json(LedgerRecord::from(&row)))
 }
 
@@ -399,9 +399,9 @@ pub async fn delete_record(
 pub async fn restore_record(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath(rid): ApiPath<i64>,
+    ApiPath(rid): ApiPath<RecordId>,
 ) -> Result<Json<LedgerRecord>> {
-    let row = ledger::restore_record(&state, &p, RecordId(rid)).await?;
+    let row = ledger::restore_record(&state, &p, rid).await?;
     Ok(Json(LedgerRecord::from(&row)))
 }
 
@@ -424,14 +424,14 @@ pub async fn restore_record(
 pub async fn summary(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath(unit_id): ApiPath<i64>,
+    ApiPath(unit_id): ApiPath<UnitId>,
     ApiQuery(q): ApiQuery<LedgerYearQuery>,
 ) -> Result<Json<LedgerSummary>> {
     let year = match q.year {
         Some(y) => y,
-        None => ledger::default_year(&state, &p, UnitId(unit_id)).await?,
+        None => ledger::default_year(&state, &p, unit_id).await?,
     };
-    let summary = ledger::summary(&state, &p, UnitId(unit_id), year).await?;
+    let summary = ledger::summary(&state, &p, unit_id, year).await?;
     Ok(Json(LedgerSummary::from(&summary)))
 }
 
@@ -457,10 +457,10 @@ pub async fn summary(
 pub async fn template(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath((unit_id, kind)): ApiPath<(i64, String)>,
+    ApiPath((unit_id, kind)): ApiPath<(UnitId, String)>,
 ) -> Result<Response> {
     let kind = kind_of(&kind)?;
-    let (bytes, name) = ledger::template(&state, &p, UnitId(unit_id), kind).await?;
+    let (bytes, name) = ledger::template(&state, &p, unit_id, kind).await?;
     Ok(file_response(
         fazhi_sheet::Format::Xlsx.content_type(),
         &name,
@@ -491,7 +491,7 @@ pub async fn template(
 pub async fn export(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath((unit_id, kind)): ApiPath<(i64, String)>,
+    ApiPath((unit_id, kind)): ApiPath<(UnitId, String)>,
     ApiQuery(q): ApiQuery<LedgerExportQuery>,
 ) -> Result<Response> {
     let kind = kind_of(&kind)?;
@@ -545,14 +545,13 @@ pub async fn export(
 pub async fn import(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath((unit_id, kind)): ApiPath<(i64, String)>,
+    ApiPath((unit_id, kind)): ApiPath<(UnitId, String)>,
     ApiQuery(q): ApiQuery<LedgerImportQuery>,
     req: Request,
 ) -> Result<Json<LedgerImportResult>> {
     let kind = kind_of(&kind)?;
     // The right first: the body is read only for someone who may write the unit's ledger.
-    crate::ops::access::unit_allowing(&state, &p, UnitId(unit_id), fazhi_domain::Action::Write)
-        .await?;
+    crate::ops::access::unit_allowing(&state, &p, unit_id, fazhi_domain::Action::Write).await?;
     let file = RawFile::from_request(req, &state).await?;
     let filename = match q.filename.filter(|f| !f.trim().is_empty()) {
         Some(f) => f,
@@ -568,16 +567,7 @@ pub async fn import(
         }
     };
     let year = q.year.unwrap_or_else(|| ledger::today().year());
-    let outcome = ledger::import(
-        &state,
-        &p,
-        UnitId(unit_id),
-        kind,
-        year,
-        &filename,
-        &file.bytes,
-    )
-    .await?;
+    let outcome = ledger::import(&state, &p, unit_id, kind, year, &filename, &file.bytes).await?;
     Ok(Json(LedgerImportResult {
         count: outcome.count,
     }))
@@ -605,17 +595,17 @@ pub async fn import(
 pub async fn add_attachment(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath(rid): ApiPath<i64>,
+    ApiPath(rid): ApiPath<RecordId>,
     ApiQuery(q): ApiQuery<AttachmentQuery>,
     req: Request,
 ) -> Result<Response> {
     // The right first: the body is read only for someone who may write the record.
-    ledger::require_attach(&state, &p, RecordId(rid)).await?;
+    ledger::require_attach(&state, &p, rid).await?;
     let file = RawFile::from_request(req, &state).await?;
     let att = ledger::add_attachment(
         &state,
         &p,
-        RecordId(rid),
+        rid,
         &q.filename,
         &file.content_type,
         &file.bytes,
@@ -642,7 +632,7 @@ pub async fn add_attachment(
 pub async fn get_attachment(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath(aid): ApiPath<i64>,
+    ApiPath(aid): ApiPath<AttachmentId>,
 ) -> Result<Response> {
     let (att, bytes) = ledger::attachment(&state, &p, aid).await?;
     Ok(file_response(&att.content_type, &att.filename, bytes))
@@ -666,7 +656,7 @@ pub async fn get_attachment(
 pub async fn delete_attachment(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath(aid): ApiPath<i64>,
+    ApiPath(aid): ApiPath<AttachmentId>,
 ) -> Result<StatusCode> {
     ledger::delete_attachment(&state, &p, aid).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -83,7 +83,7 @@ pub struct LedgerAttachment {
 impl From<&fazhi_store::Attachment> for LedgerAttachment {
     fn from(a: &fazhi_store::Attachment) -> Self {
         LedgerAttachment {
-            id: a.id,
+            id: a.id.0,
             record_id: a.record_id.0,
             filename: a.filename.clone(),
             content_type: a.content_type.clone(),

@@ -84,14 +84,14 @@ pub async fn dashboard(
     State(state): State<AppState>,
     p: Principal,
     hx: Hx,
-    Id(id): Id,
+    Id(id): Id<UnitId>,
     Q(q): Q<YearQuery>,
 ) -> Result<Response> {
     let year = match parse_year(q.year.as_deref())? {
         Some(y) => y,
-        None => ledger::default_year(&state, &p, UnitId(id)).await?,
+        None => ledger::default_year(&state, &p, id).await?,
     };
-    let s = ledger::summary(&state, &p, UnitId(id), year).await?;
+    let s = ledger::summary(&state, &p, id, year).await?;
     let fw = &state.ledger.framework;
     let titles = violation_titles(&state, &p, id, &s).await?;
     let base = format!("/units/{id}/ledger");
@@ -155,7 +155,7 @@ pub async fn dashboard(
 async fn violation_titles(
     state: &AppState,
     p: &Principal,
-    id: i64,
+    id: UnitId,
     s: &ledger::Summary,
 ) -> Result<HashMap<RecordId, String>> {
     let mut wanted: Vec<RecordId> = s
@@ -171,7 +171,7 @@ async fn violation_titles(
             state,
             p,
             &LedgerQuery {
-                unit_id: UnitId(id),
+                unit_id: id,
                 ids: Some(wanted),
                 limit: ledger::MAX_PAGE,
                 ..LedgerQuery::default()

@@ -2,7 +2,7 @@
 
 use super::form::{form_view, FormInput, FormProblems, FormView};
 use super::*;
-use fazhi_domain::RecordId;
+use fazhi_domain::{AttachmentId, RecordId};
 
 #[derive(Template)]
 #[template(path = "ledger_record.html", blocks = ["record", "form"])]
@@ -118,7 +118,7 @@ fn record_page(
             .attachments
             .iter()
             .map(|a| AttachmentView {
-                id: a.id,
+                id: a.id.0,
                 filename: a.filename.clone(),
                 size: human_size(a.size.max(0) as u64),
                 created_at: fmt_time(&a.created_at),
@@ -135,10 +135,10 @@ pub async fn record(
     State(state): State<AppState>,
     p: Principal,
     hx: Hx,
-    Id(rid): Id,
+    Id(rid): Id<RecordId>,
     Q(q): Q<YearQuery>,
 ) -> Result<Response> {
-    let (unit, row) = ledger::get_record(&state, &p, RecordId(rid)).await?;
+    let (unit, row) = ledger::get_record(&state, &p, rid).await?;
     let page = record_page(&state, &p, unit, &row, q.done.as_deref(), None);
     Ok(view(hx, &page, page.as_record()))
 }
@@ -149,22 +149,22 @@ pub async fn update(
     State(state): State<AppState>,
     p: Principal,
     hx: Hx,
-    Id(rid): Id,
+    Id(rid): Id<RecordId>,
     F(pairs): F<Vec<(String, String)>>,
 ) -> Result<Response> {
-    let (_, current) = ledger::get_record(&state, &p, RecordId(rid)).await?;
+    let (_, current) = ledger::get_record(&state, &p, rid).await?;
     let input = FormInput::from_pairs(current.record.kind(), pairs);
     let version = input
         .version
         .as_deref()
         .and_then(|v| v.trim().parse::<i64>().ok())
         .ok_or_else(|| Error::BadRequest("表单缺少版本号，请刷新页面后重新修改".into()))?;
-    match ledger::update_record(&state, &p, RecordId(rid), input.record_input(), version).await {
+    match ledger::update_record(&state, &p, rid, input.record_input(), version).await {
         Ok(_) => Ok(see_other(hx, &format!("/ledger/{rid}?done=updated"))),
         Err(e) => {
             let (status, problems) = FormProblems::of(e)?;
             // Reread: after a conflict the page shows the record as it is now.
-            let (unit, row) = ledger::get_record(&state, &p, RecordId(rid)).await?;
+            let (unit, row) = ledger::get_record(&state, &p, rid).await?;
             let page = record_page(&state, &p, unit, &row, None, Some((&input, problems)));
             Ok(html_status(status, &page))
         }
@@ -176,9 +176,9 @@ pub async fn delete(
     State(state): State<AppState>,
     p: Principal,
     hx: Hx,
-    Id(rid): Id,
+    Id(rid): Id<RecordId>,
 ) -> Result<Response> {
-    ledger::delete_record(&state, &p, RecordId(rid)).await?;
+    ledger::delete_record(&state, &p, rid).await?;
     Ok(see_other(hx, &format!("/ledger/{rid}?done=deleted")))
 }
 
@@ -187,9 +187,9 @@ pub async fn restore(
     State(state): State<AppState>,
     p: Principal,
     hx: Hx,
-    Id(rid): Id,
+    Id(rid): Id<RecordId>,
 ) -> Result<Response> {
-    ledger::restore_record(&state, &p, RecordId(rid)).await?;
+    ledger::restore_record(&state, &p, rid).await?;
     Ok(see_other(hx, &format!("/ledger/{rid}?done=restored")))
 }
 
@@ -201,16 +201,16 @@ pub async fn attachment_upload(
     State(state): State<AppState>,
     p: Principal,
     hx: Hx,
-    Id(rid): Id,
+    Id(rid): Id<RecordId>,
     multipart: std::result::Result<Multipart, MultipartRejection>,
 ) -> Result<Response> {
     // The right first: the form is read only for someone who may write the record.
-    ledger::require_attach(&state, &p, RecordId(rid)).await?;
+    ledger::require_attach(&state, &p, rid).await?;
     let up = read_multipart(&state, multipart).await?;
     let Some((filename, content_type, bytes)) = up.file else {
         return Err(Error::BadRequest("请选择要上传的附件".into()));
     };
-    ledger::add_attachment(&state, &p, RecordId(rid), &filename, &content_type, &bytes).await?;
+    ledger::add_attachment(&state, &p, rid, &filename, &content_type, &bytes).await?;
     Ok(see_other(
         hx,
         &format!("/ledger/{rid}?done=attached#attachments"),
@@ -221,7 +221,7 @@ pub async fn attachment_upload(
 pub async fn attachment_download(
     State(state): State<AppState>,
     p: Principal,
-    Id(aid): Id,
+    Id(aid): Id<AttachmentId>,
 ) -> Result<Response> {
     let (att, bytes) = ledger::attachment(&state, &p, aid).await?;
     Ok(attachment(&att.filename, &att.content_type, bytes))
@@ -232,7 +232,7 @@ pub async fn attachment_delete(
     State(state): State<AppState>,
     p: Principal,
     hx: Hx,
-    Id(aid): Id,
+    Id(aid): Id<AttachmentId>,
 ) -> Result<Response> {
     let att = ledger::delete_attachment(&state, &p, aid).await?;
     Ok(see_other(
