@@ -12,7 +12,7 @@
 //! 简称 may be left out.
 
 use crate::{Row, Table};
-use fazhi_domain::org::{OrgRow, Region, RowError, Unit};
+use fazhi_domain::org::{OrgRow, Region, RegionCode, RowError, Unit};
 use fazhi_domain::{RegionId, RegionLevel, UnitKind};
 use std::collections::HashMap;
 
@@ -68,6 +68,9 @@ pub fn parse_org(rows: Vec<Row>) -> Result<Vec<(usize, OrgRow)>, Vec<RowError>> 
         let mut problems: Vec<String> = Vec::new();
         if code.is_empty() {
             problems.push("代码为空".to_string());
+        } else if let Err(p) = RegionCode::parse(&code) {
+            // Regions and units share the one rule for codes.
+            problems.push(p.message("代码"));
         } else if let Some(first) = first_line_of.get(&code) {
             problems.push(format!("代码“{code}”与第 {first} 行重复"));
         } else {

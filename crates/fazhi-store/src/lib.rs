@@ -94,7 +94,8 @@ pub trait OrgStore: Send + Sync {
     async fn units(&self, below: Option<RegionId>) -> StoreResult<Vec<Unit>>;
 
     /// Applies an import in one transaction: every row or none. The rows are planned by
-    /// [`fazhi_domain::org::plan_tree_changes`] against the tree in the transaction; a row
+    /// [`fazhi_domain::org::plan_import`] (the same rules as the web's import: codes, names
+    /// without hidden characters) against the tree in the transaction; a row
     /// that cannot be applied (unknown parent code, a code used by the other kind …) makes the
     /// whole call fail with [`StoreError::Rows`] listing every such row; `lines[i]` is the
     /// line number of `rows[i]`. (The CLI and the demo; the web plans first, see

@@ -303,7 +303,7 @@ impl<S: Backend> OrgStore for S {
         let mut tx = self.begin_write().await?;
         tx.lock_org().await?;
         let now = snapshot(&mut tx).await?;
-        let plan = fazhi_domain::org::plan_tree_changes(&now, &rows)
+        let plan = fazhi_domain::org::plan_import(&now, &rows)
             .map_err(|refusal| StoreError::Rows(refusal.errors))?;
         let sum = apply_plan(&mut tx, actor, &plan).await?;
         tx.commit().await.map_err(db)?;

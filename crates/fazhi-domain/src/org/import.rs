@@ -6,6 +6,7 @@
 //! parent (and a unit's region) may be created earlier in the same batch, codes must not be
 //! empty, repeated, or used by the other kind, and no region may end up below itself.
 
+use super::code::{RegionCode, UnitCode};
 use super::tree::{OrgRow, OrgSnapshot, Region, RowError, Unit};
 use super::{RegionId, RegionLevel, UnitId, UnitKind};
 use crate::text::{is_invisible, NameProblem};
@@ -170,6 +171,13 @@ pub fn plan_tree_changes(
     }
 }
 
+/// Which kind of row a check is about.
+#[derive(Clone, Copy)]
+enum Kind {
+    Region,
+    Unit,
+}
+
 /// The tree as it will be after the rows so far, and the codes seen.
 struct Planner<'a> {
     /// Region code → parent code.
@@ -237,6 +245,48 @@ impl<'a> Planner<'a> {
         }
     }
 
+    /// What a region row and a unit row are both refused for: a code that fails the one rule
+    /// for codes ([`RegionCode::parse`], [`UnitCode::parse`]; an empty one said as "…代码为空"),
+    /// an empty name, a code repeated in the batch or used by the other kind.
+    fn common_problems(&self, kind: Kind, code: &str, name: &str) -> Vec<String> {
+        let (this, other) = match kind {
+            Kind::Region => ("区划", "单位"),
+            Kind::Unit => ("单位", "区划"),
+        };
+        let parsed = match kind {
+            Kind::Region => RegionCode::parse(code).map(|_| ()),
+            Kind::Unit => UnitCode::parse(code).map(|_| ()),
+        };
+        let (seen_same, seen_other, known_other) = match kind {
+            Kind::Region => (
+                &self.seen_regions,
+                &self.seen_units,
+                self.unit_ids.contains_key(code),
+            ),
+            Kind::Unit => (
+                &self.seen_units,
+                &self.seen_regions,
+                self.region_ids.contains_key(code),
+            ),
+        };
+        let mut problems = Vec::new();
+        match parsed {
+            Err(NameProblem::Empty) => problems.push(format!("{this}代码为空")),
+            Err(p) => problems.push(p.message(&format!("{this}代码"))),
+            Ok(()) => {}
+        }
+        if name.trim().is_empty() {
+            problems.push(format!("{this}名称为空"));
+        }
+        if let Some(prev) = seen_same.get(code) {
+            problems.push(format!("{this}代码“{code}”与第 {prev} 行重复"));
+        }
+        if known_other || seen_other.contains_key(code) {
+            problems.push(format!("代码“{code}”已被{other}使用，{this}不能再用"));
+        }
+        problems
+    }
+
     fn region(
         &mut self,
         line: usize,
@@ -245,19 +295,7 @@ impl<'a> Planner<'a> {
         level: RegionLevel,
         parent_code: &Option<String>,
     ) -> (ImportStep, Vec<String>) {
-        let mut problems = Vec::new();
-        if code.trim().is_empty() {
-            problems.push("区划代码为空".into());
-        }
-        if name.trim().is_empty() {
-            problems.push("区划名称为空".into());
-        }
-        if let Some(prev) = self.seen_regions.get(code) {
-            problems.push(format!("区划代码“{code}”与第 {prev} 行重复"));
-        }
-        if self.unit_ids.contains_key(code) || self.seen_units.contains_key(code) {
-            problems.push(format!("代码“{code}”已被单位使用，区划不能再用"));
-        }
+        let mut problems = self.common_problems(Kind::Region, code, name);
         let parent = parent_code.as_deref().filter(|p| !p.trim().is_empty());
         if let Some(p) = parent {
             if p == code {
@@ -305,19 +343,7 @@ impl<'a> Planner<'a> {
         kind: UnitKind,
         region_code: &str,
     ) -> (ImportStep, Vec<String>) {
-        let mut problems = Vec::new();
-        if code.trim().is_empty() {
-            problems.push("单位代码为空".into());
-        }
-        if name.trim().is_empty() {
-            problems.push("单位名称为空".into());
-        }
-        if let Some(prev) = self.seen_units.get(code) {
-            problems.push(format!("单位代码“{code}”与第 {prev} 行重复"));
-        }
-        if self.region_ids.contains_key(code) || self.seen_regions.contains_key(code) {
-            problems.push(format!("代码“{code}”已被区划使用，单位不能再用"));
-        }
+        let mut problems = self.common_problems(Kind::Unit, code, name);
         if !self.tree.contains_key(region_code) {
             problems.push(format!(
                 "所属区划代码“{region_code}”不存在（须是已有区划，或在本行之前导入）"
