@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::api::{json, ApiWorld, REPORT};
+use common::api::{json, send, send_json, ApiWorld, REPORT};
 use common::snap::{redact_html, redact_json};
 use common::{upload_form, upload_id_from, Browser, TestApp, World, REPORT_TXT};
 use reqwest::{Method, StatusCode};
@@ -17,13 +17,7 @@ use serde_json::{json, Value};
 
 /// GET `path` of the API as the admin, which must answer 200.
 async fn admin_get(app: &ApiWorld, path: &str) -> Value {
-    let (status, body) = json(
-        app.with_token(Method::GET, path, &app.admin)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, body) = send_json(app.with_token(Method::GET, path, &app.admin)).await;
     assert_eq!(status, StatusCode::OK, "{path}: {body}");
     body
 }
@@ -31,7 +25,7 @@ async fn admin_get(app: &ApiWorld, path: &str) -> Value {
 #[tokio::test]
 async fn the_openapi_document() {
     let app = TestApp::spawn().await;
-    let res = app.api(Method::GET, "/openapi.json").send().await.unwrap();
+    let res = send(app.api(Method::GET, "/openapi.json")).await;
     assert_eq!(res.status(), StatusCode::OK);
     let doc: Value = res.json().await.unwrap();
     insta::assert_json_snapshot!("openapi", doc);
@@ -53,12 +47,9 @@ async fn a_page_of_ledger_records_as_the_api_answers_it() {
         ("2025-04-10", "学习行政复议法"),
     ] {
         let fields = json!({"date": date, "form": "党组会学法", "topic": topic});
-        let (status, body) = json(
+        let (status, body) = send_json(
             app.with_token(Method::POST, &path, &app.staff_a)
-                .json(&json!({"year": 2025, "fields": fields}))
-                .send()
-                .await
-                .unwrap(),
+                .json(&json!({"year": 2025, "fields": fields})),
         )
         .await;
         assert_eq!(status, StatusCode::CREATED, "{body}");

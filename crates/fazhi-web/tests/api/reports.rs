@@ -1,7 +1,7 @@
 //! Reports: uploads and their checks, who reaches which unit's uploads, the supervisor's
 //! overview and the published list.
 
-use crate::common::api::{assert_error, json, ApiWorld, REPORT};
+use crate::common::api::{assert_bad_request, assert_error, json, send, ApiWorld, REPORT};
 use reqwest::{header, Method, StatusCode};
 use serde_json::{json, Value};
 
@@ -74,15 +74,12 @@ async fn upload_is_checked_and_returns_findings_and_score() {
     assert_eq!(again["result"], detail["result"]);
 
     // The original, byte for byte, with its Chinese file name (RFC 5987).
-    let res = app
-        .with_token(
-            Method::GET,
-            &format!("/uploads/{id}/original"),
-            &app.staff_a,
-        )
-        .send()
-        .await
-        .unwrap();
+    let res = send(app.with_token(
+        Method::GET,
+        &format!("/uploads/{id}/original"),
+        &app.staff_a,
+    ))
+    .await;
     assert_eq!(res.status(), StatusCode::OK);
     let disposition = res.headers()[header::CONTENT_DISPOSITION]
         .to_str()
@@ -201,19 +198,10 @@ async fn supervisor_sees_the_overview_of_his_region_but_cannot_upload() {
     assert_eq!(page["total"], 0);
     let path = format!("/regions/{}/overview?sort=height", app.east);
     let (status, body) = app.call(Method::GET, &path, s).await;
-    assert_error(
-        status,
-        &body,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "bad_request",
-    );
+    assert_bad_request(status, &body);
 
     // He reads the unit's report, but not the other region's, and never writes.
-    let res = app
-        .with_token(Method::GET, &format!("/uploads/{id}"), s)
-        .send()
-        .await
-        .unwrap();
+    let res = send(app.with_token(Method::GET, &format!("/uploads/{id}"), s)).await;
     assert_eq!(res.status(), StatusCode::OK);
     let path = format!("/regions/{}/overview", app.west);
     let (status, body) = app.call(Method::GET, &path, s).await;
@@ -252,11 +240,7 @@ async fn the_public_sees_only_published_reports() {
 
     let (status, body) = app.call_anon(Method::GET, &format!("/uploads/{id}")).await;
     assert_error(status, &body, StatusCode::NOT_FOUND, "not_found");
-    let res = app
-        .request(Method::GET, &format!("/uploads/{id}/original"))
-        .send()
-        .await
-        .unwrap();
+    let res = send(app.request(Method::GET, &format!("/uploads/{id}/original"))).await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     let (_, page) = app.call_anon(Method::GET, "/published").await;
     assert_eq!(page, json!({"total": 0, "items": []}));
@@ -288,11 +272,7 @@ async fn the_public_sees_only_published_reports() {
         "{public}"
     );
     assert!(public["result"]["findings"].is_array());
-    let res = app
-        .request(Method::GET, &format!("/uploads/{id}/original"))
-        .send()
-        .await
-        .unwrap();
+    let res = send(app.request(Method::GET, &format!("/uploads/{id}/original"))).await;
     assert_eq!(res.status(), StatusCode::OK);
     let (_, page) = app.call_anon(Method::GET, "/published?limit=5").await;
     assert_eq!(page["total"], 1);
@@ -300,20 +280,13 @@ async fn the_public_sees_only_published_reports() {
     assert!(page["items"][0].get("uploaded_by_login").is_none());
 
     // Withdrawn, it is gone again.
-    let res = app
-        .with_token(
-            Method::POST,
-            &format!("/uploads/{id}/withdraw"),
-            &app.leader_a,
-        )
-        .send()
-        .await
-        .unwrap();
+    let res = send(app.with_token(
+        Method::POST,
+        &format!("/uploads/{id}/withdraw"),
+        &app.leader_a,
+    ))
+    .await;
     assert_eq!(res.status(), StatusCode::OK);
-    let res = app
-        .request(Method::GET, &format!("/uploads/{id}"))
-        .send()
-        .await
-        .unwrap();
+    let res = send(app.request(Method::GET, &format!("/uploads/{id}"))).await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }

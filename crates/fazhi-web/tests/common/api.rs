@@ -162,14 +162,31 @@ impl ApiWorld {
             .header(header::COOKIE, &session.cookie)
     }
 
+    /// A request authenticated with a session cookie and its CSRF token.
+    pub fn with_csrf(&self, method: Method, path: &str, session: &Session) -> RequestBuilder {
+        self.with_cookie(method, path, session)
+            .header("x-csrf-token", &session.csrf)
+    }
+
+    /// A request authenticated with a bare token secret.
+    pub fn with_secret(&self, method: Method, path: &str, secret: &str) -> RequestBuilder {
+        self.request(method, path).bearer_auth(secret)
+    }
+
+    /// A login request through the API.
+    pub fn login_request(&self, login: &str, password: &str) -> RequestBuilder {
+        self.request(Method::POST, "/auth/login")
+            .json(&serde_json::json!({"login": login, "password": password}))
+    }
+
+    /// Tries to log in through the API; answers the status.
+    pub async fn login_status(&self, login: &str, password: &str) -> StatusCode {
+        send(self.login_request(login, password)).await.status()
+    }
+
     /// Logs in through the API and keeps the cookie and CSRF token it hands out.
     pub async fn login(&self, login: &str, password: &str) -> Session {
-        let res = self
-            .request(Method::POST, "/auth/login")
-            .json(&serde_json::json!({"login": login, "password": password}))
-            .send()
-            .await
-            .unwrap();
+        let res = send(self.login_request(login, password)).await;
         assert_eq!(res.status(), StatusCode::OK, "login of {login}");
         let set_cookie = res
             .headers()
@@ -281,6 +298,27 @@ async fn account(app: &TestApp, login: &str, role: Role, node: Node) -> Account 
     }
 }
 
+/// Sends a request; answers the response (a transport error fails the test).
+pub async fn send(req: RequestBuilder) -> Response {
+    req.send().await.unwrap()
+}
+
+/// Sends a request; answers the status and JSON body.
+pub async fn send_json(req: RequestBuilder) -> (StatusCode, Value) {
+    json(send(req).await).await
+}
+
+/// The `Retry-After` seconds of a throttled response, asserted to be within 15 minutes.
+pub fn retry_after(res: &Response) -> u64 {
+    let secs: u64 = res.headers()[header::RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=15 * 60).contains(&secs), "{secs}");
+    secs
+}
+
 /// The status and JSON body of a response (`Null` when the body is not JSON).
 pub async fn json(res: Response) -> (StatusCode, Value) {
     let status = res.status();
@@ -298,6 +336,16 @@ pub fn assert_error(status: StatusCode, body: &Value, want_status: StatusCode, w
             .chars()
             .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
         "message in Chinese: {body}"
+    );
+}
+
+/// Asserts a refused request: 422, `bad_request` and a Chinese message.
+pub fn assert_bad_request(status: StatusCode, body: &Value) {
+    assert_error(
+        status,
+        body,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "bad_request",
     );
 }
 
