@@ -256,10 +256,7 @@ pub(crate) async fn grants_and_their_placement(fx: &Fx) {
         .grant(
             &admin(),
             bob.id,
-            Grant {
-                role: Role::Supervisor,
-                node: Node::Region(t.city.id),
-            },
+            grant_of(Role::Supervisor, Node::Region(t.city.id)),
         )
         .await
         .unwrap();
@@ -276,10 +273,7 @@ pub(crate) async fn grants_and_their_placement(fx: &Fx) {
         .grant(
             &admin(),
             bob.id,
-            Grant {
-                role: Role::UnitStaff,
-                node: Node::Unit(u.id),
-            },
+            grant_of(Role::UnitStaff, Node::Unit(u.id)),
         )
         .await
         .unwrap();
@@ -292,46 +286,19 @@ pub(crate) async fn grants_and_their_placement(fx: &Fx) {
         .grant(
             &admin(),
             bob.id,
-            Grant {
-                role: Role::Supervisor,
-                node: Node::Region(t.city.id),
-            },
+            grant_of(Role::Supervisor, Node::Region(t.city.id)),
         )
         .await;
     assert!(matches!(err, Err(StoreError::Conflict(_))), "{err:?}");
-    let err = s
-        .grant(
-            &admin(),
-            UserId(999_999),
-            Grant {
-                role: Role::Admin,
-                node: Node::Region(t.city.id),
-            },
-        )
-        .await;
-    assert!(matches!(err, Err(StoreError::NotFound(_))), "{err:?}");
-    let err = s
-        .grant(
-            &admin(),
-            bob.id,
-            Grant {
-                role: Role::Admin,
-                node: Node::Region(RegionId(999_999)),
-            },
-        )
-        .await;
-    assert!(matches!(err, Err(StoreError::NotFound(_))), "{err:?}");
-    let err = s
-        .grant(
-            &admin(),
-            bob.id,
-            Grant {
-                role: Role::Admin,
-                node: Node::Unit(UnitId(999_999)),
-            },
-        )
-        .await;
-    assert!(matches!(err, Err(StoreError::NotFound(_))), "{err:?}");
+    for (user, node) in [
+        (UserId(999_999), Node::Region(t.city.id)),
+        (bob.id, Node::Region(RegionId(999_999))),
+        (bob.id, Node::Unit(UnitId(999_999))),
+    ] {
+        let grant = grant_of(Role::Admin, node);
+        let err = s.grant(&admin(), user, grant).await;
+        assert!(matches!(err, Err(StoreError::NotFound(_))), "{err:?}");
+    }
     assert_eq!(mark(s).await, m);
 
     // The same role elsewhere is another grant.
@@ -339,10 +306,7 @@ pub(crate) async fn grants_and_their_placement(fx: &Fx) {
         .grant(
             &admin(),
             bob.id,
-            Grant {
-                role: Role::Supervisor,
-                node: Node::Region(t.city2.id),
-            },
+            grant_of(Role::Supervisor, Node::Region(t.city2.id)),
         )
         .await
         .unwrap();
@@ -352,10 +316,7 @@ pub(crate) async fn grants_and_their_placement(fx: &Fx) {
         .grant(
             &admin(),
             carol.id,
-            Grant {
-                role: Role::Admin,
-                node: Node::Region(t.prov.id),
-            },
+            grant_of(Role::Admin, Node::Region(t.prov.id)),
         )
         .await
         .unwrap();
@@ -450,4 +411,9 @@ pub(crate) async fn api_tokens(fx: &Fx) {
         Err(StoreError::NotFound(_))
     ));
     assert_no_secrets_in_audit(s).await;
+}
+
+/// A grant of `role` on `node`.
+fn grant_of(role: Role, node: Node) -> Grant {
+    Grant { role, node }
 }
