@@ -84,17 +84,17 @@ async fn the_findings_page_of_a_checked_upload() {
     let b = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
     let csrf = b.csrf().await;
     let resp = b
-        .raw
-        .post(b.url(&format!("/units/{}/uploads", w.unit_a.id)))
-        .multipart(upload_form(
-            &csrf,
-            2024,
-            "东湖区司法局2024年度报告.txt",
-            REPORT_TXT.as_bytes().to_vec(),
-        ))
-        .send()
-        .await
-        .unwrap();
+        .send(
+            b.raw
+                .post(b.url(&format!("/units/{}/uploads", w.unit_a.id)))
+                .multipart(upload_form(
+                    &csrf,
+                    2024,
+                    "东湖区司法局2024年度报告.txt",
+                    REPORT_TXT.as_bytes().to_vec(),
+                )),
+        )
+        .await;
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
     let location = resp.headers()["location"].to_str().unwrap().to_string();
     let page = b

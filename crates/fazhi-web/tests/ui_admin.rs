@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Browser, TestApp, World};
+use common::{csv_text, Browser, TestApp, World};
 use fazhi_domain::RegionLevel;
 use reqwest::StatusCode;
 
@@ -195,27 +195,14 @@ async fn an_import_with_bad_rows_imports_nothing_and_lists_them_all() {
     assert!(page.body.contains("青川市南山区司法局</a>"));
 
     // The export reads back in: a BOM, the header, every region and unit.
-    let resp = admin
-        .raw
-        .get(admin.url("/admin/org/export.csv"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), StatusCode::OK);
+    let resp = admin.download("/admin/org/export.csv").await;
     let bytes = resp.bytes().await.unwrap();
-    assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]));
-    let text = std::str::from_utf8(&bytes[3..]).unwrap();
+    let text = csv_text(&bytes);
     assert!(text.starts_with("类别,代码,名称,简称,类型,上级代码"));
     assert!(text.contains("单位,99100401,青川市南山区司法局,区司法局,"));
     let again = import(&admin, "导出.csv", bytes.to_vec(), false).await;
     assert_eq!(again.status, StatusCode::OK, "{}", again.body);
-    let xlsx = admin
-        .raw
-        .get(admin.url("/admin/org/export.xlsx"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(xlsx.status(), StatusCode::OK);
+    let xlsx = admin.download("/admin/org/export.xlsx").await;
     assert!(xlsx.bytes().await.unwrap().starts_with(b"PK"));
     let _ = w;
 }
@@ -416,16 +403,9 @@ async fn the_audit_log_filters_pages_and_exports() {
     assert_eq!(bad_date.status, StatusCode::UNPROCESSABLE_ENTITY);
 
     // The export of the filtered entries.
-    let resp = admin
-        .raw
-        .get(admin.url("/audit.csv?action=region.create"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), StatusCode::OK);
+    let resp = admin.download("/audit.csv?action=region.create").await;
     let bytes = resp.bytes().await.unwrap();
-    assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]));
-    let text = std::str::from_utf8(&bytes[3..]).unwrap();
+    let text = csv_text(&bytes);
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(
         lines[0],

@@ -27,22 +27,22 @@ async fn posts_need_the_session_token() {
         .await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
     let resp = b
-        .raw
-        .post(b.url("/account/tokens"))
-        .header("X-CSRF-Token", "forged")
-        .form(&[("name", "伪造")])
-        .send()
-        .await
-        .unwrap();
+        .send(
+            b.raw
+                .post(b.url("/account/tokens"))
+                .header("X-CSRF-Token", "forged")
+                .form(&[("name", "伪造")]),
+        )
+        .await;
     assert_eq!(resp.status(), StatusCode::FORBIDDEN);
     // JSON or other bodies without the header: refused.
     let resp = b
-        .raw
-        .post(b.url("/account/tokens"))
-        .json(&serde_json::json!({"name": "x"}))
-        .send()
-        .await
-        .unwrap();
+        .send(
+            b.raw
+                .post(b.url("/account/tokens"))
+                .json(&serde_json::json!({"name": "x"})),
+        )
+        .await;
     assert_eq!(resp.status(), StatusCode::FORBIDDEN);
     let list = b.get("/account/tokens").await;
     assert!(list.body.contains("尚未创建令牌"), "nothing was created");
@@ -69,14 +69,14 @@ async fn posts_need_the_session_token() {
 
     // The header works too (htmx), and the answer is the partial.
     let resp = b
-        .raw
-        .post(b.url("/account/tokens"))
-        .header("X-CSRF-Token", &csrf)
-        .header("HX-Request", "true")
-        .form(&[("name", "第二个")])
-        .send()
-        .await
-        .unwrap();
+        .send(
+            b.raw
+                .post(b.url("/account/tokens"))
+                .header("X-CSRF-Token", &csrf)
+                .header("HX-Request", "true")
+                .form(&[("name", "第二个")]),
+        )
+        .await;
     assert_eq!(resp.status(), StatusCode::OK);
     let body = resp.text().await.unwrap();
     assert!(!body.contains("<html") && body.contains("已创建令牌“第二个”"));
@@ -142,13 +142,7 @@ async fn a_multipart_form_needs_the_token_first() {
         .text("year", "2024")
         .part("file", file());
     assert_eq!(
-        b.raw
-            .post(&url)
-            .multipart(no_token)
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        b.send(b.raw.post(&url).multipart(no_token)).await.status(),
         StatusCode::FORBIDDEN
     );
     let late = reqwest::multipart::Form::new()
@@ -156,13 +150,7 @@ async fn a_multipart_form_needs_the_token_first() {
         .part("file", file())
         .text("csrf_token", csrf.clone());
     assert_eq!(
-        b.raw
-            .post(&url)
-            .multipart(late)
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        b.send(b.raw.post(&url).multipart(late)).await.status(),
         StatusCode::FORBIDDEN,
         "the token must come first"
     );
@@ -171,13 +159,7 @@ async fn a_multipart_form_needs_the_token_first() {
         .text("year", "2024")
         .part("file", file());
     assert_eq!(
-        b.raw
-            .post(&url)
-            .multipart(first)
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        b.send(b.raw.post(&url).multipart(first)).await.status(),
         StatusCode::SEE_OTHER
     );
 }

@@ -5,7 +5,7 @@
 mod common;
 
 use common::ledger::{create_study, record_id, study_form, study_records};
-use common::{Browser, Page, TestApp, World};
+use common::{content_disposition, Browser, Page, TestApp, World};
 use fazhi_domain::ledger::RecordKind;
 use fazhi_domain::Framework;
 use reqwest::StatusCode;
@@ -455,12 +455,12 @@ async fn attachments_upload_download_and_remove() {
                 .unwrap(),
         );
     let resp = b
-        .raw
-        .post(b.url(&format!("/ledger/{rid}/attachments")))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+        .send(
+            b.raw
+                .post(b.url(&format!("/ledger/{rid}/attachments")))
+                .multipart(form),
+        )
+        .await;
     let page = Page::of(resp).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
     let rec = b.get(&format!("/ledger/{rid}?done=attached")).await;
@@ -478,17 +478,8 @@ async fn attachments_upload_download_and_remove() {
         "attachment count"
     );
 
-    let resp = b
-        .raw
-        .get(b.url(&format!("/ledger/attachments/{aid}")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), StatusCode::OK);
-    let cd = resp.headers()["content-disposition"]
-        .to_str()
-        .unwrap()
-        .to_string();
+    let resp = b.download(&format!("/ledger/attachments/{aid}")).await;
+    let cd = content_disposition(&resp);
     assert!(
         cd.starts_with("attachment;") && cd.contains("UTF-8''%E4%BC%9A"),
         "{cd}"

@@ -4,7 +4,7 @@
 mod common;
 
 use common::ledger::{create_study, record_id, study_form, study_records};
-use common::{Browser, Page, TestApp, World};
+use common::{content_disposition, Browser, Page, TestApp, World};
 use fazhi_domain::ledger::RecordKind;
 use fazhi_domain::Framework;
 use reqwest::StatusCode;
@@ -25,12 +25,12 @@ async fn import(
             reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
         );
     let resp = b
-        .raw
-        .post(b.url(&format!("/units/{unit}/ledger/study/import")))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+        .send(
+            b.raw
+                .post(b.url(&format!("/units/{unit}/ledger/study/import")))
+                .multipart(form),
+        )
+        .await;
     Page::of(resp).await
 }
 
@@ -127,14 +127,14 @@ async fn imports_take_a_clean_file_and_refuse_a_bad_one_whole() {
         reqwest::multipart::Part::bytes(b"not a sheet".to_vec()).file_name("x.csv"),
     );
     let resp = b
-        .raw
-        .post(b.url(&format!("/units/{a}/ledger/study/import")))
-        .header("HX-Request", "true")
-        .header("X-CSRF-Token", &csrf)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+        .send(
+            b.raw
+                .post(b.url(&format!("/units/{a}/ledger/study/import")))
+                .header("HX-Request", "true")
+                .header("X-CSRF-Token", &csrf)
+                .multipart(form),
+        )
+        .await;
     let page = Page::of(resp).await;
     assert_eq!(
         page.status,
@@ -156,22 +156,15 @@ async fn exports_and_the_template_download_as_files() {
     create_study(&b, a, "2025-04-10", "学习民法典").await;
 
     let resp = b
-        .raw
-        .get(b.url(&format!(
+        .download(&format!(
             "/units/{a}/ledger/study/export.csv?year=2025&q=%E6%B0%91%E6%B3%95%E5%85%B8"
-        )))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), StatusCode::OK);
+        ))
+        .await;
     assert!(resp.headers()["content-type"]
         .to_str()
         .unwrap()
         .starts_with("text/csv"));
-    let cd = resp.headers()["content-disposition"]
-        .to_str()
-        .unwrap()
-        .to_string();
+    let cd = content_disposition(&resp);
     assert!(cd.starts_with("attachment;") && cd.contains(".csv"), "{cd}");
     let text = resp.text().await.unwrap();
     assert!(text.contains("学习民法典"));
@@ -181,35 +174,21 @@ async fn exports_and_the_template_download_as_files() {
     );
 
     let resp = b
-        .raw
-        .get(b.url(&format!("/units/{a}/ledger/study/export.xlsx?year=2025")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), StatusCode::OK);
+        .download(&format!("/units/{a}/ledger/study/export.xlsx?year=2025"))
+        .await;
     assert_eq!(
         resp.headers()["content-type"],
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     );
-    let cd = resp.headers()["content-disposition"]
-        .to_str()
-        .unwrap()
-        .to_string();
+    let cd = content_disposition(&resp);
     assert!(cd.contains(".xlsx"), "{cd}");
     let bytes = resp.bytes().await.unwrap();
     assert!(bytes.starts_with(b"PK"), "a zip");
 
     let resp = b
-        .raw
-        .get(b.url(&format!("/units/{a}/ledger/study/template.xlsx")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), StatusCode::OK);
-    let cd = resp.headers()["content-disposition"]
-        .to_str()
-        .unwrap()
-        .to_string();
+        .download(&format!("/units/{a}/ledger/study/template.xlsx"))
+        .await;
+    let cd = content_disposition(&resp);
     assert!(
         cd.starts_with("attachment;") && cd.contains(".xlsx"),
         "{cd}"

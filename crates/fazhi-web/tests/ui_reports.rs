@@ -3,7 +3,9 @@
 
 mod common;
 
-use common::{upload_form, upload_id_from, Browser, TestApp, World, REPORT_TXT};
+use common::{
+    content_disposition, upload_form, upload_id_from, Browser, TestApp, World, REPORT_TXT,
+};
 use reqwest::StatusCode;
 
 async fn upload(
@@ -108,17 +110,8 @@ async fn upload_then_read_the_findings() {
     assert_eq!(part.header("vary"), Some("HX-Request, Cookie"));
 
     // The original, as an attachment with its Chinese name.
-    let o = b
-        .raw
-        .get(b.url(&format!("/uploads/{id}/original")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(o.status(), StatusCode::OK);
-    let cd = o.headers()["content-disposition"]
-        .to_str()
-        .unwrap()
-        .to_string();
+    let o = b.download(&format!("/uploads/{id}/original")).await;
+    let cd = content_disposition(&o);
     assert!(cd.starts_with("attachment; filename=\""), "{cd}");
     assert!(
         cd.contains("filename*=UTF-8''%E4%B8%9C%E6%B9%96%E5%8C%BA"),
@@ -148,14 +141,14 @@ async fn htmx_upload(
         reqwest::multipart::Part::bytes(bytes).file_name(name),
     );
     let resp = b
-        .raw
-        .post(b.url(&format!("/units/{unit}/uploads")))
-        .header("HX-Request", "true")
-        .header("X-CSRF-Token", csrf)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+        .send(
+            b.raw
+                .post(b.url(&format!("/units/{unit}/uploads")))
+                .header("HX-Request", "true")
+                .header("X-CSRF-Token", csrf)
+                .multipart(form),
+        )
+        .await;
     common::Page::of(resp).await
 }
 
@@ -216,12 +209,12 @@ async fn htmx_upload_returns_the_list_and_errors_go_to_the_flash() {
         .text("csrf_token", csrf.clone())
         .text("year", "2024");
     let resp = b
-        .raw
-        .post(b.url(&format!("/units/{}/uploads", w.unit_a.id)))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+        .send(
+            b.raw
+                .post(b.url(&format!("/units/{}/uploads", w.unit_a.id)))
+                .multipart(form),
+        )
+        .await;
     let page = common::Page::of(resp).await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.body.contains("请选择要上传的报告文件"));

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{upload_form, Browser, TestApp, World, REPORT_TXT};
+use common::{content_disposition, upload_form, Browser, TestApp, World, REPORT_TXT};
 use fazhi_domain::UnitKind;
 use reqwest::StatusCode;
 
@@ -13,17 +13,17 @@ const THIN_REPORT: &str = "青川市东湖区教育局2024年度法治政府建�
 async fn upload(b: &Browser, unit: fazhi_domain::UnitId, text: &str) {
     let csrf = b.csrf().await;
     let resp = b
-        .raw
-        .post(b.url(&format!("/units/{unit}/uploads")))
-        .multipart(upload_form(
-            &csrf,
-            2024,
-            "报告.txt",
-            text.as_bytes().to_vec(),
-        ))
-        .send()
-        .await
-        .unwrap();
+        .send(
+            b.raw
+                .post(b.url(&format!("/units/{unit}/uploads")))
+                .multipart(upload_form(
+                    &csrf,
+                    2024,
+                    "报告.txt",
+                    text.as_bytes().to_vec(),
+                )),
+        )
+        .await;
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
 }
 
@@ -146,13 +146,9 @@ async fn the_csv_export_has_a_bom_and_the_same_rows() {
     );
     assert!(csv_link.contains("sort=score&desc=1"), "{csv_link}");
 
-    let resp = dc.raw.get(dc.url(&csv_link)).send().await.unwrap();
-    assert_eq!(resp.status(), StatusCode::OK);
+    let resp = dc.download(&csv_link).await;
     assert_eq!(resp.headers()["content-type"], "text/csv; charset=utf-8");
-    let cd = resp.headers()["content-disposition"]
-        .to_str()
-        .unwrap()
-        .to_string();
+    let cd = content_disposition(&resp);
     assert!(cd.contains("filename*=UTF-8''"), "{cd}");
     let bytes = resp.bytes().await.unwrap();
     assert!(

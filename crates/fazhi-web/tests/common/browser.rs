@@ -4,6 +4,20 @@
 use reqwest::{header, Response, StatusCode};
 use std::sync::Arc;
 
+/// A response's `Content-Disposition`.
+pub fn content_disposition(resp: &Response) -> String {
+    resp.headers()[header::CONTENT_DISPOSITION]
+        .to_str()
+        .unwrap()
+        .to_string()
+}
+
+/// The text of a CSV download, after the byte order mark it must start with.
+pub fn csv_text(bytes: &[u8]) -> &str {
+    assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]), "a BOM");
+    std::str::from_utf8(&bytes[3..]).unwrap()
+}
+
 /// A page as read: status, headers and body.
 pub struct Page {
     pub status: StatusCode,
@@ -119,6 +133,19 @@ impl Browser {
                 .expect("POST"),
         )
         .await
+    }
+
+    /// Sends a request made with [`Browser::raw`] (or [`Browser::follow`]); answers the
+    /// response.
+    pub async fn send(&self, req: reqwest::RequestBuilder) -> Response {
+        req.send().await.expect("request")
+    }
+
+    /// Downloads a file (not a page): asserts 200 and answers the response.
+    pub async fn download(&self, path: &str) -> Response {
+        let resp = self.send(self.raw.get(self.url(path))).await;
+        assert_eq!(resp.status(), StatusCode::OK, "{path}");
+        resp
     }
 
     /// The CSRF token of the signed-in session, as the pages carry it.
