@@ -11,7 +11,7 @@ mod common;
 
 use common::api::{json, send, send_json, ApiWorld, REPORT};
 use common::snap::{redact_html, redact_json};
-use common::{upload_form, upload_id_from, Browser, TestApp, World, REPORT_TXT};
+use common::{upload_form, upload_id_from, TestApp, World, REPORT_TXT};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
@@ -79,9 +79,8 @@ async fn an_upload_with_its_check_as_the_api_answers_it() {
 
 #[tokio::test]
 async fn the_findings_page_of_a_checked_upload() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app).await;
-    let b = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
+    let (_app, w, b) = World::signed_in("staff_a").await;
+
     let csrf = b.csrf().await;
     let resp = b
         .send(
@@ -106,10 +105,9 @@ async fn the_findings_page_of_a_checked_upload() {
 
 #[tokio::test]
 async fn the_ledger_dashboard_with_a_record() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app).await;
+    let (_app, w, b) = World::signed_in("staff_a").await;
     let a = w.unit_a.id;
-    let b = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
+
     let csrf = b.csrf().await;
     let created = b
         .post_form(

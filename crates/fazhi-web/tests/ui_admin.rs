@@ -24,9 +24,8 @@ async fn import(b: &Browser, name: &str, bytes: Vec<u8>, hx: bool) -> common::Pa
 
 #[tokio::test]
 async fn the_admin_manages_the_organisation() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app).await;
-    let admin = Browser::signed_in(&app.base, "admin", World::PASSWORD).await;
+    let (app, w, admin) = World::signed_in("admin").await;
+
     let page = admin.get("/admin/org").await;
     assert_eq!(page.status, StatusCode::OK);
     for name in [
@@ -145,9 +144,8 @@ async fn the_admin_manages_the_organisation() {
 
 #[tokio::test]
 async fn an_import_with_bad_rows_imports_nothing_and_lists_them_all() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app).await;
-    let admin = Browser::signed_in(&app.base, "admin", World::PASSWORD).await;
+    let (_app, w, admin) = World::signed_in("admin").await;
+
     let bad = "类别,代码,名称,简称,类型,上级代码\n\
                区域,991004,青川市南山区,,县区,991000\n\
                单位,99100401,青川市南山区司法局,,司法局,991004\n\
@@ -209,9 +207,8 @@ async fn an_import_with_bad_rows_imports_nothing_and_lists_them_all() {
 
 #[tokio::test]
 async fn the_admin_opens_accounts_with_one_time_passwords() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app).await;
-    let admin = Browser::signed_in(&app.base, "admin", World::PASSWORD).await;
+    let (app, w, admin) = World::signed_in("admin").await;
+
     let page = admin.get("/admin/users").await;
     assert_eq!(page.status, StatusCode::OK);
     for login in ["admin", "dc", "staff_a", "leader_a", "staff_c"] {
@@ -433,9 +430,8 @@ async fn the_audit_log_filters_pages_and_exports() {
 
 #[tokio::test]
 async fn every_view_has_a_full_page_and_a_partial() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app).await;
-    let admin = Browser::signed_in(&app.base, "admin", World::PASSWORD).await;
+    let (app, w, admin) = World::signed_in("admin").await;
+
     let pages = [
         "/".to_string(),
         format!("/units/{}", w.unit_a.id),

@@ -129,9 +129,8 @@ async fn posts_need_the_session_token() {
 
 #[tokio::test]
 async fn a_multipart_form_needs_the_token_first() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app).await;
-    let b = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
+    let (_app, w, b) = World::signed_in("staff_a").await;
+
     let csrf = b.csrf().await;
     let url = b.url(&format!("/units/{}/uploads", w.unit_a.id));
     let file = || {

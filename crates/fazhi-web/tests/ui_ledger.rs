@@ -5,17 +5,15 @@
 mod common;
 
 use common::ledger::{create_study, record_id, study_form, study_records};
-use common::{content_disposition, Browser, Page, TestApp, World};
+use common::{content_disposition, Page, World};
 use fazhi_domain::ledger::RecordKind;
 use fazhi_domain::Framework;
 use reqwest::StatusCode;
 
 #[tokio::test]
 async fn a_record_made_through_the_form_shows_in_the_list_dashboard_and_figure() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app).await;
+    let (_app, w, b) = World::signed_in("staff_a").await;
     let a = w.unit_a.id;
-    let b = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
 
     // The unit page links to its ledger; the empty dashboard shows the gaps.
     let unit = b.get(&format!("/units/{a}")).await;
@@ -168,10 +166,9 @@ async fn a_record_made_through_the_form_shows_in_the_list_dashboard_and_figure()
 
 #[tokio::test]
 async fn field_errors_are_shown_by_their_fields_and_keep_the_input() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app).await;
+    let (_app, w, b) = World::signed_in("staff_a").await;
     let a = w.unit_a.id;
-    let b = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
+
     let csrf = b.csrf().await;
     let page = b
         .post_form(
@@ -222,10 +219,9 @@ async fn field_errors_are_shown_by_their_fields_and_keep_the_input() {
 
 #[tokio::test]
 async fn changes_without_the_csrf_token_are_refused() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app).await;
+    let (_app, w, b) = World::signed_in("staff_a").await;
     let a = w.unit_a.id;
-    let b = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
+
     let rid = create_study(&b, a, "2025-03-10", "学习宪法").await;
     let form = study_form("forged", "2025-03-11", "伪造的记录");
     let page = b
@@ -272,10 +268,9 @@ async fn changes_without_the_csrf_token_are_refused() {
 
 #[tokio::test]
 async fn a_refused_record_shows_the_rule_and_its_basis() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app).await;
+    let (_app, w, b) = World::signed_in("staff_a").await;
     let a = w.unit_a.id;
-    let b = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
+
     let csrf = b.csrf().await;
     let form = [
         ("csrf_token", csrf.as_str()),
@@ -345,10 +340,9 @@ async fn a_refused_record_shows_the_rule_and_its_basis() {
 
 #[tokio::test]
 async fn edits_save_and_a_stale_version_is_refused_with_the_input_kept() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app).await;
+    let (_app, w, b) = World::signed_in("staff_a").await;
     let a = w.unit_a.id;
-    let b = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
+
     let rid = create_study(&b, a, "2025-03-10", "学习宪法").await;
     let csrf = b.csrf().await;
 
@@ -392,10 +386,9 @@ async fn edits_save_and_a_stale_version_is_refused_with_the_input_kept() {
 
 #[tokio::test]
 async fn delete_hides_a_record_and_restore_brings_it_back() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app).await;
+    let (_app, w, b) = World::signed_in("staff_a").await;
     let a = w.unit_a.id;
-    let b = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
+
     let rid = create_study(&b, a, "2025-03-10", "学习宪法").await;
     let csrf = b.csrf().await;
 
@@ -438,10 +431,9 @@ async fn delete_hides_a_record_and_restore_brings_it_back() {
 
 #[tokio::test]
 async fn attachments_upload_download_and_remove() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app).await;
+    let (_app, w, b) = World::signed_in("staff_a").await;
     let a = w.unit_a.id;
-    let b = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
+
     let rid = create_study(&b, a, "2025-03-10", "学习宪法").await;
     let csrf = b.csrf().await;
     let bytes = "会议纪要：学习宪法。".as_bytes().to_vec();

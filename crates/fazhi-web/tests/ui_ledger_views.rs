@@ -4,7 +4,7 @@
 mod common;
 
 use common::ledger::{create_study, record_id, study_form, study_records};
-use common::{content_disposition, Browser, Page, TestApp, World};
+use common::{content_disposition, Browser, Page, World};
 use fazhi_domain::ledger::RecordKind;
 use fazhi_domain::Framework;
 use reqwest::StatusCode;
@@ -36,10 +36,9 @@ async fn import(
 
 #[tokio::test]
 async fn imports_take_a_clean_file_and_refuse_a_bad_one_whole() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app).await;
+    let (_app, w, b) = World::signed_in("staff_a").await;
     let a = w.unit_a.id;
-    let b = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
+
     let fw = Framework::builtin();
 
     // A clean XLSX: every row imported.
@@ -148,10 +147,9 @@ async fn imports_take_a_clean_file_and_refuse_a_bad_one_whole() {
 
 #[tokio::test]
 async fn exports_and_the_template_download_as_files() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app).await;
+    let (_app, w, b) = World::signed_in("staff_a").await;
     let a = w.unit_a.id;
-    let b = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
+
     create_study(&b, a, "2025-03-10", "学习宪法").await;
     create_study(&b, a, "2025-04-10", "学习民法典").await;
 
@@ -205,10 +203,9 @@ async fn exports_and_the_template_download_as_files() {
 
 #[tokio::test]
 async fn supervisors_read_only_and_other_units_are_shut_out() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app).await;
+    let (app, w, staff) = World::signed_in("staff_a").await;
     let a = w.unit_a.id;
-    let staff = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
+
     let rid = create_study(&staff, a, "2025-03-10", "学习宪法").await;
 
     // A supervisor of 东湖区 reads unit A's ledger without any button to change it.
@@ -280,10 +277,9 @@ async fn supervisors_read_only_and_other_units_are_shut_out() {
 
 #[tokio::test]
 async fn the_dashboard_opens_on_this_year_and_lists_what_falls_due() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app).await;
+    let (_app, w, b) = World::signed_in("staff_a").await;
     let a = w.unit_a.id;
-    let b = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
+
     let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
     let year = chrono::Datelike::year(&today).to_string();
     let csrf = b.csrf().await;
@@ -353,10 +349,9 @@ fn sample_text(spec: &fazhi_domain::ledger::FieldSpec) -> String {
 
 #[tokio::test]
 async fn every_kind_has_a_form_that_saves_lists_and_edits() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app).await;
+    let (_app, w, b) = World::signed_in("staff_a").await;
     let a = w.unit_a.id;
-    let b = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
+
     for kind in RecordKind::ALL {
         let code = kind.code();
         let new = b

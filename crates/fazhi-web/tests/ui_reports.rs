@@ -28,9 +28,7 @@ async fn upload(
 
 #[tokio::test]
 async fn upload_then_read_the_findings() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app).await;
-    let b = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
+    let (_app, w, b) = World::signed_in("staff_a").await;
 
     let unit = b.get(&format!("/units/{}", w.unit_a.id)).await;
     assert_eq!(unit.status, StatusCode::OK);
@@ -222,9 +220,8 @@ async fn htmx_upload_returns_the_list_and_errors_go_to_the_flash() {
 
 #[tokio::test]
 async fn an_unreadable_file_shows_its_chinese_error() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app).await;
-    let b = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
+    let (_app, w, b) = World::signed_in("staff_a").await;
+
     let page = upload(
         &b,
         w.unit_a.id,
@@ -245,9 +242,8 @@ async fn an_unreadable_file_shows_its_chinese_error() {
 
 #[tokio::test]
 async fn others_cannot_see_or_upload_and_the_leader_publishes() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app).await;
-    let staff = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
+    let (app, w, staff) = World::signed_in("staff_a").await;
+
     let id = upload_id_from(
         upload(
             &staff,

@@ -124,9 +124,8 @@ async fn the_supervisor_sees_every_unit_of_his_region_sorted() {
 
 #[tokio::test]
 async fn the_csv_export_has_a_bom_and_the_same_rows() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app).await;
-    let staff = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
+    let (app, w, staff) = World::signed_in("staff_a").await;
+
     upload(&staff, w.unit_a.id, REPORT_TXT).await;
     let dc = Browser::signed_in(&app.base, "dc", World::PASSWORD).await;
     let page = dc
@@ -175,9 +174,8 @@ async fn the_csv_export_has_a_bom_and_the_same_rows() {
 
 #[tokio::test]
 async fn only_supervisors_of_the_region_get_in() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app).await;
-    let staff = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
+    let (app, w, staff) = World::signed_in("staff_a").await;
+
     assert_eq!(staff.get("/supervise").await.status, StatusCode::FORBIDDEN);
     assert_eq!(
         staff

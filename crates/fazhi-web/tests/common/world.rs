@@ -1,6 +1,6 @@
 //! The small organisation the page tests share.
 
-use super::TestApp;
+use super::{Browser, TestApp};
 use fazhi_domain::{Node, RegionLevel, Role, UnitKind};
 use fazhi_store::{Region, Unit};
 
@@ -19,6 +19,14 @@ pub struct World {
 
 impl World {
     pub const PASSWORD: &'static str = "Qingchuan-2025";
+
+    /// A server with the world in it, and a browser signed in as `login`.
+    pub async fn signed_in(login: &str) -> (TestApp, World, Browser) {
+        let app = TestApp::spawn().await;
+        let w = World::build(&app).await;
+        let b = Browser::signed_in(&app.base, login, World::PASSWORD).await;
+        (app, w, b)
+    }
 
     pub async fn build(app: &TestApp) -> World {
         let city = app
