@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::api::{json, send, send_json, ApiWorld, REPORT};
+use common::api::{json, send, send_json, ApiWorld};
 use common::snap::{redact_html, redact_json};
 use common::{upload_form, upload_id_from, TestApp, World, REPORT_TXT};
 use reqwest::{Method, StatusCode};
@@ -62,13 +62,7 @@ async fn a_page_of_ledger_records_as_the_api_answers_it() {
 async fn an_upload_with_its_check_as_the_api_answers_it() {
     let app = ApiWorld::spawn().await;
     let res = app
-        .upload(
-            &app.staff_a,
-            app.unit_a,
-            2024,
-            "东湖区市场监管局2024年度报告.txt",
-            REPORT.as_bytes().to_vec(),
-        )
+        .upload_text(&app.staff_a, app.unit_a, "东湖区市场监管局2024年度报告.txt")
         .await;
     let (status, created) = json(res).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
@@ -112,19 +106,7 @@ async fn the_ledger_dashboard_with_a_record() {
     let created = b
         .post_form(
             &format!("/units/{a}/ledger/study"),
-            &[
-                ("csrf_token", csrf.as_str()),
-                ("year", "2025"),
-                ("f.date", "2025-03-06"),
-                ("f.form", "党组会学法"),
-                ("f.topic", "学习行政处罚法"),
-                ("f.laws", "宪法、行政处罚法"),
-                ("f.attendees", "12"),
-                ("f.leader_present", "是"),
-                ("f.hours", ""),
-                ("f.note", ""),
-                ("indicators", "thought"),
-            ],
+            &common::ledger::study_form(&csrf, "2025-03-06", "学习行政处罚法"),
         )
         .await;
     assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);

@@ -3,7 +3,6 @@
 
 use crate::common::api::{
     assert_bad_request, assert_error, json, retry_after, send, send_json, ApiWorld, PASSWORD,
-    REPORT,
 };
 use reqwest::{header, Method, StatusCode};
 use serde_json::{json, Value};
@@ -143,15 +142,7 @@ async fn a_disabled_users_token_stops_working() {
 
     let (status, body) = app.call(Method::GET, "/me", &app.staff_a).await;
     assert_error(status, &body, StatusCode::UNAUTHORIZED, "unauthorized");
-    let res = app
-        .upload(
-            &app.staff_a,
-            app.unit_a,
-            2024,
-            "报告.txt",
-            REPORT.as_bytes().to_vec(),
-        )
-        .await;
+    let res = app.upload_text(&app.staff_a, app.unit_a, "报告.txt").await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
 
     // Nor can he log in; an admin cannot disable himself.

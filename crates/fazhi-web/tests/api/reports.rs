@@ -2,6 +2,7 @@
 //! overview and the published list.
 
 use crate::common::api::{assert_bad_request, assert_error, json, send, ApiWorld, REPORT};
+use crate::common::content_disposition;
 use reqwest::{header, Method, StatusCode};
 use serde_json::{json, Value};
 
@@ -9,13 +10,7 @@ use serde_json::{json, Value};
 async fn upload_is_checked_and_returns_findings_and_score() {
     let app = ApiWorld::spawn().await;
     let res = app
-        .upload(
-            &app.staff_a,
-            app.unit_a,
-            2024,
-            "东湖区市场监管局2024年报告.txt",
-            REPORT.as_bytes().to_vec(),
-        )
+        .upload_text(&app.staff_a, app.unit_a, "东湖区市场监管局2024年报告.txt")
         .await;
     let location = res
         .headers()
@@ -81,10 +76,7 @@ async fn upload_is_checked_and_returns_findings_and_score() {
     ))
     .await;
     assert_eq!(res.status(), StatusCode::OK);
-    let disposition = res.headers()[header::CONTENT_DISPOSITION]
-        .to_str()
-        .unwrap()
-        .to_string();
+    let disposition = content_disposition(&res);
     assert!(disposition.starts_with("attachment;"), "{disposition}");
     assert!(
         disposition.contains("filename*=UTF-8''%E4%B8%9C%E6%B9%96%E5%8C%BA"),
@@ -144,16 +136,12 @@ async fn staff_of_one_unit_cannot_reach_another() {
         let (status, body) = app.call(Method::GET, &path, b).await;
         assert_error(status, &body, StatusCode::NOT_FOUND, "not_found");
     }
-    let res = app
-        .upload(b, app.unit_a, 2024, "报告.txt", REPORT.as_bytes().to_vec())
-        .await;
+    let res = app.upload_text(b, app.unit_a, "报告.txt").await;
     let (status, body) = json(res).await;
     assert_error(status, &body, StatusCode::FORBIDDEN, "forbidden");
 
     // His own unit is his.
-    let res = app
-        .upload(b, app.unit_b, 2024, "报告.txt", REPORT.as_bytes().to_vec())
-        .await;
+    let res = app.upload_text(b, app.unit_b, "报告.txt").await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let (_, units) = app.call(Method::GET, "/units", b).await;
     let ids: Vec<i64> = units
@@ -206,9 +194,7 @@ async fn supervisor_sees_the_overview_of_his_region_but_cannot_upload() {
     let path = format!("/regions/{}/overview", app.west);
     let (status, body) = app.call(Method::GET, &path, s).await;
     assert_error(status, &body, StatusCode::FORBIDDEN, "forbidden");
-    let res = app
-        .upload(s, app.unit_a, 2024, "报告.txt", REPORT.as_bytes().to_vec())
-        .await;
+    let res = app.upload_text(s, app.unit_a, "报告.txt").await;
     let (status, body) = json(res).await;
     assert_error(status, &body, StatusCode::FORBIDDEN, "forbidden");
     let (status, body) = app

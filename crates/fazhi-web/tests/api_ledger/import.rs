@@ -3,6 +3,7 @@
 use crate::common::api::{
     assert_bad_request, assert_error, send, send_json, Account, ApiWorld, MAX_UPLOAD,
 };
+use crate::common::content_disposition;
 use crate::{create, created, get, ids, ledger_path, percent};
 use fazhi_domain::ledger::RecordKind;
 use reqwest::{header, Method, StatusCode};
@@ -88,10 +89,7 @@ async fn an_export_imports_into_another_unit_and_a_second_import_is_all_duplicat
         ))
         .await;
         assert_eq!(res.status(), StatusCode::OK);
-        let disposition = res.headers()[header::CONTENT_DISPOSITION]
-            .to_str()
-            .unwrap()
-            .to_string();
+        let disposition = content_disposition(&res);
         assert!(
             disposition.contains(&format!(
                 "filename*=UTF-8''{}",

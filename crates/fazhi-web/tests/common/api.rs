@@ -2,7 +2,7 @@
 //! known passwords and API tokens, and requests to `/api/v1` made as one of them.
 
 use super::{quick_hash, TestApp};
-use fazhi_domain::{Node, RegionLevel, Role, UnitKind};
+use fazhi_domain::{Node, Role, UnitKind};
 use fazhi_store::NewUser;
 use reqwest::{header, Method, RequestBuilder, Response, StatusCode};
 use serde_json::Value;
@@ -94,15 +94,7 @@ impl ApiWorld {
             .max_upload_bytes(MAX_UPLOAD)
             .spawn()
             .await;
-        let city = app
-            .region(None, "991000", "青川市", RegionLevel::City)
-            .await;
-        let east = app
-            .region(Some(&city), "991002", "青川市东湖区", RegionLevel::County)
-            .await;
-        let west = app
-            .region(Some(&city), "991003", "青川市西岭区", RegionLevel::County)
-            .await;
+        let (city, east, west) = super::world::regions(&app).await;
         let unit_a = app
             .unit(
                 &east,
@@ -246,11 +238,15 @@ impl ApiWorld {
 
     /// Uploads [`REPORT`] for 2024 as `who`; answers the upload's id and the response body.
     pub async fn upload_report(&self, who: &Account, unit: i64) -> (i64, Value) {
-        let res = self
-            .upload(who, unit, 2024, "报告.txt", REPORT.as_bytes().to_vec())
-            .await;
+        let res = self.upload_text(who, unit, "报告.txt").await;
         let (_, detail) = json(res).await;
         (detail["upload"]["id"].as_i64().unwrap(), detail)
+    }
+
+    /// Uploads [`REPORT`] for 2024 as `who`, under the file name `name`.
+    pub async fn upload_text(&self, who: &Account, unit: i64, name: &str) -> Response {
+        let bytes = REPORT.as_bytes().to_vec();
+        self.upload(who, unit, 2024, name, bytes).await
     }
 
     /// Uploads `bytes` as the report of `unit` for `year`, as `who`.

@@ -29,15 +29,7 @@ impl World {
     }
 
     pub async fn build(app: &TestApp) -> World {
-        let city = app
-            .region(None, "991000", "青川市", RegionLevel::City)
-            .await;
-        let east = app
-            .region(Some(&city), "991002", "青川市东湖区", RegionLevel::County)
-            .await;
-        let west = app
-            .region(Some(&city), "991003", "青川市西岭区", RegionLevel::County)
-            .await;
+        let (city, east, west) = regions(app).await;
         let unit_a = app
             .unit(
                 &east,
@@ -85,4 +77,18 @@ impl World {
             unit_c,
         }
     }
+}
+
+/// 青川市 and the two counties below it, 东湖区 and 西岭区 (the API tests' world has them too).
+pub async fn regions(app: &TestApp) -> (Region, Region, Region) {
+    let city = app
+        .region(None, "991000", "青川市", RegionLevel::City)
+        .await;
+    let east = app
+        .region(Some(&city), "991002", "青川市东湖区", RegionLevel::County)
+        .await;
+    let west = app
+        .region(Some(&city), "991003", "青川市西岭区", RegionLevel::County)
+        .await;
+    (city, east, west)
 }
