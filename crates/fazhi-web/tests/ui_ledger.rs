@@ -7,7 +7,7 @@ mod common;
 use common::ledger::{create_study, record_id, study_form, study_records};
 use common::{content_disposition, Page, World};
 use fazhi_domain::ledger::RecordKind;
-use fazhi_domain::Framework;
+use fazhi_domain::{Framework, UnitId};
 use reqwest::StatusCode;
 
 #[tokio::test]
@@ -217,12 +217,18 @@ async fn field_errors_are_shown_by_their_fields_and_keep_the_input() {
     assert!(list.body.contains("<b id=\"total\">0</b>"));
 }
 
+/// A server with staff of unit A signed in and one 学法 record of unit A (学习宪法 on
+/// 2025-03-10): the server, the browser, unit A's id and the record's id.
+async fn one_study() -> (common::TestApp, common::Browser, UnitId, i64) {
+    let (app, w, b) = World::signed_in("staff_a").await;
+    let a = w.unit_a.id;
+    let rid = create_study(&b, a, "2025-03-10", "学习宪法").await;
+    (app, b, a, rid)
+}
+
 #[tokio::test]
 async fn changes_without_the_csrf_token_are_refused() {
-    let (_app, w, b) = World::signed_in("staff_a").await;
-    let a = w.unit_a.id;
-
-    let rid = create_study(&b, a, "2025-03-10", "学习宪法").await;
+    let (_app, b, a, rid) = one_study().await;
     let form = study_form("forged", "2025-03-11", "伪造的记录");
     let page = b
         .post_form(&format!("/units/{a}/ledger/study"), &form)
@@ -340,10 +346,7 @@ async fn a_refused_record_shows_the_rule_and_its_basis() {
 
 #[tokio::test]
 async fn edits_save_and_a_stale_version_is_refused_with_the_input_kept() {
-    let (_app, w, b) = World::signed_in("staff_a").await;
-    let a = w.unit_a.id;
-
-    let rid = create_study(&b, a, "2025-03-10", "学习宪法").await;
+    let (_app, b, _, rid) = one_study().await;
     let csrf = b.csrf().await;
 
     let mut edit = study_form(&csrf, "2025-03-11", "学习宪法（修订）");
@@ -386,10 +389,7 @@ async fn edits_save_and_a_stale_version_is_refused_with_the_input_kept() {
 
 #[tokio::test]
 async fn delete_hides_a_record_and_restore_brings_it_back() {
-    let (_app, w, b) = World::signed_in("staff_a").await;
-    let a = w.unit_a.id;
-
-    let rid = create_study(&b, a, "2025-03-10", "学习宪法").await;
+    let (_app, b, a, rid) = one_study().await;
     let csrf = b.csrf().await;
 
     let page = b
@@ -431,10 +431,7 @@ async fn delete_hides_a_record_and_restore_brings_it_back() {
 
 #[tokio::test]
 async fn attachments_upload_download_and_remove() {
-    let (_app, w, b) = World::signed_in("staff_a").await;
-    let a = w.unit_a.id;
-
-    let rid = create_study(&b, a, "2025-03-10", "学习宪法").await;
+    let (_app, b, a, rid) = one_study().await;
     let csrf = b.csrf().await;
     let bytes = "会议纪要：学习宪法。".as_bytes().to_vec();
     let form = reqwest::multipart::Form::new()

@@ -27,6 +27,13 @@ async fn upload(b: &Browser, unit: fazhi_domain::UnitId, text: &str) {
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
 }
 
+/// A unit of 东湖区 whose name is a script (it must show as text).
+async fn script_unit(app: &TestApp, w: &World, short_name: &str) {
+    let name = "<script>alert(1)</script>";
+    app.unit(&w.east, "99100299", name, short_name, UnitKind::Department)
+        .await;
+}
+
 fn position(body: &str, needle: &str) -> usize {
     body.find(needle)
         .unwrap_or_else(|| panic!("{needle} not in page"))
@@ -36,14 +43,7 @@ fn position(body: &str, needle: &str) -> usize {
 async fn the_supervisor_sees_every_unit_of_his_region_sorted() {
     let app = TestApp::spawn().await;
     let w = World::build(&app).await;
-    app.unit(
-        &w.east,
-        "99100299",
-        "<script>alert(1)</script>",
-        "",
-        UnitKind::Department,
-    )
-    .await;
+    script_unit(&app, &w, "").await;
     let staff = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
     upload(&staff, w.unit_a.id, REPORT_TXT).await;
     let admin = Browser::signed_in(&app.base, "admin", World::PASSWORD).await;
@@ -214,14 +214,7 @@ async fn only_supervisors_of_the_region_get_in() {
 async fn table_of_units_without_reports_snapshot() {
     let app = TestApp::spawn().await;
     let w = World::build(&app).await;
-    app.unit(
-        &w.east,
-        "99100299",
-        "<script>alert(1)</script>",
-        "脚本",
-        UnitKind::Department,
-    )
-    .await;
+    script_unit(&app, &w, "脚本").await;
     let dc = Browser::signed_in(&app.base, "dc", World::PASSWORD).await;
     let part = dc
         .hx_get(&format!("/regions/{}/units?year=2024&sort=name", w.east.id))
