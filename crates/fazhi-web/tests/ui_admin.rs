@@ -152,13 +152,7 @@ async fn an_import_with_bad_rows_imports_nothing_and_lists_them_all() {
                单位,99100402,青川市南山区某局,,不知道,991004\n\
                单位,99100403,青川市北山区司法局,,司法局,999999\n";
     let page = import(&admin, "机构.csv", bad.as_bytes().to_vec(), false).await;
-    assert_eq!(
-        page.status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "{}",
-        page.body
-    );
-    assert!(page.is_full_page());
+    page.assert_full(StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.body.contains("未导入任何数据"), "{}", page.body);
     assert!(
         page.body.contains("<td class=\"n\">第 4 行</td>"),
@@ -270,10 +264,7 @@ async fn the_admin_opens_accounts_with_one_time_passwords() {
     // Disable: the login stops working; enable again; reset gives a new one-time password.
     let id = app.store.user_by_login("lisi").await.unwrap().unwrap().id;
     let page = admin
-        .post_form(
-            &format!("/admin/users/{id}/disable"),
-            &[("csrf_token", &csrf)],
-        )
+        .post_csrf(&format!("/admin/users/{id}/disable"), &csrf)
         .await;
     assert_eq!(page.location(), Some("/admin/users?done=user_disabled"));
     assert_eq!(
@@ -281,16 +272,10 @@ async fn the_admin_opens_accounts_with_one_time_passwords() {
         StatusCode::UNPROCESSABLE_ENTITY
     );
     admin
-        .post_form(
-            &format!("/admin/users/{id}/enable"),
-            &[("csrf_token", &csrf)],
-        )
+        .post_csrf(&format!("/admin/users/{id}/enable"), &csrf)
         .await;
     let reset = admin
-        .post_form(
-            &format!("/admin/users/{id}/reset-password"),
-            &[("csrf_token", &csrf)],
-        )
+        .post_csrf(&format!("/admin/users/{id}/reset-password"), &csrf)
         .await;
     assert_eq!(reset.status, StatusCode::OK);
     assert!(reset.body.contains("密码已重置"));
@@ -333,10 +318,7 @@ async fn the_admin_opens_accounts_with_one_time_passwords() {
         .find(|g| g.grant.role == fazhi_domain::Role::Supervisor)
         .unwrap();
     let revoke = admin
-        .post_form(
-            &format!("/admin/grants/{}/revoke", sup.id),
-            &[("csrf_token", &csrf)],
-        )
+        .post_csrf(&format!("/admin/grants/{}/revoke", sup.id), &csrf)
         .await;
     assert_eq!(revoke.location(), Some("/admin/users?done=revoked"));
     assert_eq!(app.store.grants(id).await.unwrap().len(), 1);

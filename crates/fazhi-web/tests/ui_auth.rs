@@ -89,7 +89,7 @@ async fn login_sets_a_safe_cookie_and_logout_ends_the_session() {
     assert!(home.body.contains("青川市东湖区司法局"));
 
     let csrf = b.csrf().await;
-    let out = b.post_form("/logout", &[("csrf_token", &csrf)]).await;
+    let out = b.post_csrf("/logout", &csrf).await;
     assert_eq!(out.status, StatusCode::SEE_OTHER);
     assert!(out.header("set-cookie").unwrap_or("").contains("Max-Age=0"));
 

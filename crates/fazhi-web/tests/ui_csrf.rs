@@ -97,22 +97,11 @@ async fn posts_need_the_session_token() {
     assert_eq!(resp.status(), StatusCode::OK);
     // Revoking: the token stops working.
     let list = b.get("/account/tokens").await;
-    let revoke = list
-        .body
-        .split("action=\"/account/tokens/")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
+    let revoke = list.quoted_after("action=\"/account/tokens/");
     let live = list.body.matches("action=\"/account/tokens/").count();
     assert_eq!(live, 3, "three live tokens have a revoke button");
     let page = b
-        .post_form(
-            &format!("/account/tokens/{revoke}"),
-            &[("csrf_token", &csrf)],
-        )
+        .post_csrf(&format!("/account/tokens/{revoke}"), &csrf)
         .await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
     assert!(b.get("/account/tokens").await.body.contains("已撤销"));
@@ -184,24 +173,8 @@ async fn responses_carry_security_headers_and_assets_are_cached() {
     );
 
     // The assets the page links, with a content hash and a year of caching.
-    let css = page
-        .body
-        .split("<link rel=\"stylesheet\" href=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
-    let js = page
-        .body
-        .split("<script src=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
+    let css = page.quoted_after("<link rel=\"stylesheet\" href=\"");
+    let js = page.quoted_after("<script src=\"");
     assert!(
         css.starts_with("/static/") && css.ends_with("/app.css"),
         "{css}"

@@ -185,13 +185,7 @@ async fn field_errors_are_shown_by_their_fields_and_keep_the_input() {
             ],
         )
         .await;
-    assert_eq!(
-        page.status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "{}",
-        page.body
-    );
-    assert!(page.is_full_page());
+    page.assert_full(StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.body.contains("有 3 处填写有误"), "{}", page.body);
     assert!(page.body.contains("“日期”不是有效日期"));
     assert!(page.body.contains("“主题”为必填项"));
@@ -392,9 +386,7 @@ async fn delete_hides_a_record_and_restore_brings_it_back() {
     let (_app, b, a, rid) = one_study().await;
     let csrf = b.csrf().await;
 
-    let page = b
-        .post_form(&format!("/ledger/{rid}/delete"), &[("csrf_token", &csrf)])
-        .await;
+    let page = b.post_csrf(&format!("/ledger/{rid}/delete"), &csrf).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
     let rec = b.get(&format!("/ledger/{rid}?done=deleted")).await;
     assert!(rec.body.contains("已删除这条记录。"));
@@ -419,9 +411,7 @@ async fn delete_hides_a_record_and_restore_brings_it_back() {
         "not counted once deleted"
     );
 
-    let page = b
-        .post_form(&format!("/ledger/{rid}/restore"), &[("csrf_token", &csrf)])
-        .await;
+    let page = b.post_csrf(&format!("/ledger/{rid}/restore"), &csrf).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
     let list = b.get(&format!("/units/{a}/ledger/study?year=2025")).await;
     assert!(list.body.contains(&format!("/ledger/{rid}\"")));
@@ -476,10 +466,7 @@ async fn attachments_upload_download_and_remove() {
     assert_eq!(resp.bytes().await.unwrap().as_ref(), bytes.as_slice());
 
     let page = b
-        .post_form(
-            &format!("/ledger/attachments/{aid}/delete"),
-            &[("csrf_token", &csrf)],
-        )
+        .post_csrf(&format!("/ledger/attachments/{aid}/delete"), &csrf)
         .await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
     assert_eq!(

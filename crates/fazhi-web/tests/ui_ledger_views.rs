@@ -234,9 +234,7 @@ async fn supervisors_read_only_and_other_units_are_shut_out() {
         )
         .await;
     assert_eq!(post.status, StatusCode::FORBIDDEN, "{}", post.body);
-    let del = dc
-        .post_form(&format!("/ledger/{rid}/delete"), &[("csrf_token", &csrf)])
-        .await;
+    let del = dc.post_csrf(&format!("/ledger/{rid}/delete"), &csrf).await;
     assert_eq!(del.status, StatusCode::FORBIDDEN);
 
     // Staff of a unit in another district: no access, and the record's existence is hidden.
@@ -260,9 +258,7 @@ async fn supervisors_read_only_and_other_units_are_shut_out() {
         StatusCode::NOT_FOUND
     );
     let csrf = c.csrf().await;
-    let post = c
-        .post_form(&format!("/ledger/{rid}/delete"), &[("csrf_token", &csrf)])
-        .await;
+    let post = c.post_csrf(&format!("/ledger/{rid}/delete"), &csrf).await;
     assert_eq!(post.status, StatusCode::NOT_FOUND);
 
     // The public is sent to the login page.

@@ -292,7 +292,7 @@ async fn others_cannot_see_or_upload_and_the_leader_publishes() {
     // Staff may not publish; the leader may.
     let csrf = staff.csrf().await;
     let page = staff
-        .post_form(&format!("/uploads/{id}/publish"), &[("csrf_token", &csrf)])
+        .post_csrf(&format!("/uploads/{id}/publish"), &csrf)
         .await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
     let leader = Browser::signed_in(&app.base, "leader_a", World::PASSWORD).await;
@@ -325,10 +325,7 @@ async fn others_cannot_see_or_upload_and_the_leader_publishes() {
 
     // Withdrawn: gone again.
     let page = leader
-        .post_form(
-            &format!("/uploads/{id}/unpublish"),
-            &[("csrf_token", &csrf)],
-        )
+        .post_csrf(&format!("/uploads/{id}/unpublish"), &csrf)
         .await;
     assert_eq!(page.location(), Some(format!("/uploads/{id}").as_str()));
     assert_eq!(

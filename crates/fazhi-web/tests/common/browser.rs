@@ -34,6 +34,19 @@ impl Page {
         }
     }
 
+    /// Asserts the status (showing the body when it is another) and a full page, not a
+    /// fragment.
+    pub fn assert_full(&self, status: StatusCode) {
+        assert_eq!(self.status, status, "{}", self.body);
+        assert!(self.is_full_page());
+    }
+
+    /// The text after the first `marker` in the body, up to the next `"`.
+    pub fn quoted_after(&self, marker: &str) -> String {
+        let rest = self.body.split(marker).nth(1).expect("the marker");
+        rest.split('"').next().unwrap().to_string()
+    }
+
     pub fn location(&self) -> Option<&str> {
         self.headers
             .get(header::LOCATION)
@@ -146,6 +159,11 @@ impl Browser {
         let resp = self.send(self.raw.get(self.url(path))).await;
         assert_eq!(resp.status(), StatusCode::OK, "{path}");
         resp
+    }
+
+    /// POST a form of the CSRF token alone (a button).
+    pub async fn post_csrf(&self, path: &str, csrf: &str) -> Page {
+        self.post_form(path, &[("csrf_token", csrf)]).await
     }
 
     /// The CSRF token of the signed-in session, as the pages carry it.
