@@ -56,15 +56,7 @@ async fn posts_need_the_session_token() {
         .await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert!(page.body.contains("已创建令牌“市局数据对接”"));
-    let token = page
-        .body
-        .split("<span class=\"secret\">")
-        .nth(1)
-        .unwrap()
-        .split('<')
-        .next()
-        .unwrap()
-        .to_string();
+    let token = page.text_after("<span class=\"secret\">", '<');
     assert!(token.starts_with("fz_"));
 
     // The header works too (htmx), and the answer is the partial.

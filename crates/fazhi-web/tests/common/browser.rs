@@ -43,8 +43,13 @@ impl Page {
 
     /// The text after the first `marker` in the body, up to the next `"`.
     pub fn quoted_after(&self, marker: &str) -> String {
+        self.text_after(marker, '"')
+    }
+
+    /// The text after the first `marker` in the body, up to the next `end`.
+    pub fn text_after(&self, marker: &str, end: char) -> String {
         let rest = self.body.split(marker).nth(1).expect("the marker");
-        rest.split('"').next().unwrap().to_string()
+        rest.split(end).next().unwrap().to_string()
     }
 
     pub fn location(&self) -> Option<&str> {
