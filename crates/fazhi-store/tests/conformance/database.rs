@@ -41,10 +41,7 @@ pub(crate) async fn schema_version_and_reopen_keep_data(fx: &Fx) {
         s.count_audit().await.unwrap()
     );
     // A change through one store is seen by the other (as by a restarted server).
-    again
-        .create_unit(&admin(), &unit(&t.city, "U1", "甲市司法局", ""))
-        .await
-        .unwrap();
+    new_unit(&*again, &t.city, "U1", "甲市司法局", "").await;
     assert_eq!(s.units(None).await.unwrap().len(), 1);
     again.close().await;
 

@@ -19,14 +19,8 @@ pub(crate) const FIXTURE_BYTES: &[u8] = b"fixture report bytes";
 /// What a release's fixture holds: a bit of every table.
 pub(crate) async fn seed_fixture(s: &dyn Store) {
     let a = admin();
-    let prov = s
-        .create_region(&a, &region(None, "F-P", "夹具省", RegionLevel::Province))
-        .await
-        .unwrap();
-    let city = s
-        .create_region(&a, &region(Some(&prov), "F-A", "夹具市", RegionLevel::City))
-        .await
-        .unwrap();
+    let prov = new_region(s, None, "F-P", "夹具省", RegionLevel::Province).await;
+    let city = new_region(s, Some(&prov), "F-A", "夹具市", RegionLevel::City).await;
     let u = s
         .create_unit(&a, &unit(&city, "F-U", "夹具市司法局", "市司法局"))
         .await

@@ -122,10 +122,7 @@ pub(crate) async fn units_create_update_and_list(fx: &Fx) {
     let s = fx.s();
     let t = tree(s).await;
     let m = mark(s).await;
-    let u = s
-        .create_unit(&admin(), &unit(&t.county, "U1", "乙区司法局", "区司法局"))
-        .await
-        .unwrap();
+    let u = new_unit(s, &t.county, "U1", "乙区司法局", "区司法局").await;
     assert_eq!(u.region_path, t.county.path);
     assert_eq!(u.short_name, "区司法局");
     let e = one_entry(s, m, "unit.create").await;
@@ -136,18 +133,9 @@ pub(crate) async fn units_create_update_and_list(fx: &Fx) {
     assert_eq!(e.after, Some(json(&u)));
     assert_eq!(s.unit(u.id).await.unwrap(), u);
 
-    let u2 = s
-        .create_unit(&admin(), &unit(&t.city, "U2", "甲市科工局", ""))
-        .await
-        .unwrap();
-    let u3 = s
-        .create_unit(&admin(), &unit(&t.city2, "U3", "丙市教育局", ""))
-        .await
-        .unwrap();
-    let u4 = s
-        .create_unit(&admin(), &unit(&t.city, "U4", "甲市财政局", ""))
-        .await
-        .unwrap();
+    let u2 = new_unit(s, &t.city, "U2", "甲市科工局", "").await;
+    let u3 = new_unit(s, &t.city2, "U3", "丙市教育局", "").await;
+    let u4 = new_unit(s, &t.city, "U4", "甲市财政局", "").await;
 
     // Ordered by region path, then name.
     let names = |v: Vec<Unit>| v.into_iter().map(|u| u.code).collect::<Vec<_>>();
