@@ -17,6 +17,7 @@ pub(crate) async fn audit_filters_and_keyset_paging(fx: &Fx) {
         .create_unit(&bob, &unit(&t.city2, "UC", "丙市教育局", ""))
         .await
         .unwrap();
+    let count = |filter: AuditFilter| async move { s.audit(&filter).await.unwrap().len() };
     let f = |g: fn(&mut AuditFilter)| {
         let mut f = AuditFilter {
             limit: 1000,
@@ -83,10 +84,7 @@ pub(crate) async fn audit_filters_and_keyset_paging(fx: &Fx) {
         vec!["unit.create"; 2]
     );
     assert_eq!(
-        s.audit(&f(|f| f.action_prefix = Some("region.c".into())))
-            .await
-            .unwrap()
-            .len(),
+        count(f(|f| f.action_prefix = Some("region.c".into()))).await,
         4
     );
     assert!(s
@@ -94,34 +92,10 @@ pub(crate) async fn audit_filters_and_keyset_paging(fx: &Fx) {
         .await
         .unwrap()
         .is_empty());
-    assert_eq!(
-        s.audit(&f(|f| f.action_prefix = Some(String::new())))
-            .await
-            .unwrap()
-            .len(),
-        6
-    );
-    assert_eq!(
-        s.audit(&f(|f| f.actor_login = Some("bob".into())))
-            .await
-            .unwrap()
-            .len(),
-        2
-    );
-    assert_eq!(
-        s.audit(&f(|f| f.actor_login = Some("admin".into())))
-            .await
-            .unwrap()
-            .len(),
-        4
-    );
-    assert_eq!(
-        s.audit(&f(|f| f.entity = Some("region".into())))
-            .await
-            .unwrap()
-            .len(),
-        4
-    );
+    assert_eq!(count(f(|f| f.action_prefix = Some(String::new()))).await, 6);
+    assert_eq!(count(f(|f| f.actor_login = Some("bob".into()))).await, 2);
+    assert_eq!(count(f(|f| f.actor_login = Some("admin".into()))).await, 4);
+    assert_eq!(count(f(|f| f.entity = Some("region".into()))).await, 4);
 
     // Time: from is inclusive, until exclusive.
     let from = s

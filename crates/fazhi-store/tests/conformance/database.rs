@@ -130,12 +130,7 @@ pub(crate) async fn backup_copies_everything(fx: &Fx) {
             assert_eq!(copy.schema_version().await.unwrap(), SCHEMA_VERSION);
             // The copy is a working database, with its audit log still append-only.
             assert!(copy.raw_execute("DELETE FROM audit_log").await.is_err());
-            copy.create_region(
-                &admin(),
-                &region(None, "Z", "备份后新建", RegionLevel::Province),
-            )
-            .await
-            .unwrap();
+            new_region(&copy, None, "Z", "备份后新建", RegionLevel::Province).await;
             copy.close().await;
             assert_eq!(s.regions().await.unwrap().len(), 4);
         }
@@ -168,12 +163,7 @@ pub(crate) async fn concurrent_writers_from_two_stores(fx: &Fx) {
             )
             .await
             .unwrap();
-            s.create_unit(
-                &admin(),
-                &unit(&city, &format!("U{i}"), &format!("单位{i}"), ""),
-            )
-            .await
-            .unwrap();
+            new_unit(&*s, &city, &format!("U{i}"), &format!("单位{i}"), "").await;
         }));
     }
     for t in tasks {

@@ -182,12 +182,7 @@ pub(crate) async fn check_fixture(s: &dyn Store, seeded_at: i64) {
         .unwrap();
     assert_eq!(overview.items[0].uploads, 1);
     // And it takes new writes.
-    s.create_region(
-        &admin(),
-        &region(Some(&regions[1]), "F-B", "新区", RegionLevel::County),
-    )
-    .await
-    .unwrap();
+    new_region(s, Some(&regions[1]), "F-B", "新区", RegionLevel::County).await;
     s.create_upload(&admin(), &new_upload(&units[0], 2025, FIXTURE_BYTES))
         .await
         .unwrap();
