@@ -252,12 +252,7 @@ pub(crate) async fn grants_and_their_placement(fx: &Fx) {
     let bob = s.create_user(&admin(), &new_user("bob")).await.unwrap();
 
     let m = mark(s).await;
-    let g1 = s
-        .grant(
-            &admin(),
-            bob.id,
-            grant_of(Role::Supervisor, Node::Region(t.city.id)),
-        )
+    let g1 = give(s, bob.id, Role::Supervisor, Node::Region(t.city.id))
         .await
         .unwrap();
     assert_eq!(g1.user_id, bob.id);
@@ -269,12 +264,7 @@ pub(crate) async fn grants_and_their_placement(fx: &Fx) {
     assert_eq!(e.after, Some(json(&g1)));
 
     let m = mark(s).await;
-    let g2 = s
-        .grant(
-            &admin(),
-            bob.id,
-            grant_of(Role::UnitStaff, Node::Unit(u.id)),
-        )
+    let g2 = give(s, bob.id, Role::UnitStaff, Node::Unit(u.id))
         .await
         .unwrap();
     let e = one_entry(s, m, "grant.create").await;
@@ -282,13 +272,7 @@ pub(crate) async fn grants_and_their_placement(fx: &Fx) {
     assert_eq!(e.region_path, t.county.path);
 
     let m = mark(s).await;
-    let err = s
-        .grant(
-            &admin(),
-            bob.id,
-            grant_of(Role::Supervisor, Node::Region(t.city.id)),
-        )
-        .await;
+    let err = give(s, bob.id, Role::Supervisor, Node::Region(t.city.id)).await;
     assert!(matches!(err, Err(StoreError::Conflict(_))), "{err:?}");
     for (user, node) in [
         (UserId(999_999), Node::Region(t.city.id)),
@@ -302,22 +286,12 @@ pub(crate) async fn grants_and_their_placement(fx: &Fx) {
     assert_eq!(mark(s).await, m);
 
     // The same role elsewhere is another grant.
-    let g3 = s
-        .grant(
-            &admin(),
-            bob.id,
-            grant_of(Role::Supervisor, Node::Region(t.city2.id)),
-        )
+    let g3 = give(s, bob.id, Role::Supervisor, Node::Region(t.city2.id))
         .await
         .unwrap();
     assert_eq!(s.grants(bob.id).await.unwrap(), vec![g1, g2, g3]);
     let carol = s.create_user(&admin(), &new_user("carol")).await.unwrap();
-    let g4 = s
-        .grant(
-            &admin(),
-            carol.id,
-            grant_of(Role::Admin, Node::Region(t.prov.id)),
-        )
+    let g4 = give(s, carol.id, Role::Admin, Node::Region(t.prov.id))
         .await
         .unwrap();
     assert_eq!(s.all_grants().await.unwrap(), vec![g1, g2, g3, g4]);
@@ -411,6 +385,16 @@ pub(crate) async fn api_tokens(fx: &Fx) {
         Err(StoreError::NotFound(_))
     ));
     assert_no_secrets_in_audit(s).await;
+}
+
+/// Grants `role` on `node` to `user`, as the admin.
+async fn give(
+    s: &dyn Store,
+    user: UserId,
+    role: Role,
+    node: Node,
+) -> fazhi_store::StoreResult<fazhi_store::RoleGrant> {
+    s.grant(&admin(), user, grant_of(role, node)).await
 }
 
 /// A grant of `role` on `node`.
