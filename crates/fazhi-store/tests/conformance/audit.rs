@@ -26,6 +26,11 @@ pub(crate) async fn audit_filters_and_keyset_paging(fx: &Fx) {
         g(&mut f);
         f
     };
+    let in_region = |r: RegionId| AuditFilter {
+        region_id: Some(r),
+        limit: 100,
+        ..Default::default()
+    };
     let actions = |v: &[AuditEntry]| v.iter().map(|e| e.action.clone()).collect::<Vec<_>>();
 
     let all = s.audit(&f(|_| {})).await.unwrap();
@@ -34,37 +39,16 @@ pub(crate) async fn audit_filters_and_keyset_paging(fx: &Fx) {
     assert_eq!(s.count_audit().await.unwrap(), 6);
 
     // Region subtree: 甲市 holds itself, 乙区 and the unit in 乙区.
-    let in_city = s
-        .audit(&AuditFilter {
-            region_id: Some(t.city.id),
-            limit: 100,
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    let in_city = s.audit(&in_region(t.city.id)).await.unwrap();
     let mut ids: Vec<Option<i64>> = in_city.iter().map(|e| e.entity_id).collect();
     ids.sort();
     let mut expect = vec![Some(t.city.id.0), Some(t.county.id.0), Some(ub.id.0)];
     expect.sort();
     assert_eq!(ids, expect);
-    let in_city2 = s
-        .audit(&AuditFilter {
-            region_id: Some(t.city2.id),
-            limit: 100,
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    let in_city2 = s.audit(&in_region(t.city2.id)).await.unwrap();
     assert_eq!(in_city2.len(), 2);
     assert_eq!(in_city2[0].entity_id, Some(uc.id.0));
-    let in_prov = s
-        .audit(&AuditFilter {
-            region_id: Some(t.prov.id),
-            limit: 100,
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    let in_prov = s.audit(&in_region(t.prov.id)).await.unwrap();
     assert_eq!(in_prov.len(), 6);
     assert!(matches!(
         s.audit(&AuditFilter {
