@@ -2,7 +2,8 @@
 //! login throttle and one-time passwords.
 
 use crate::common::api::{
-    assert_bad_request, assert_error, json, retry_after, send, send_json, ApiWorld, PASSWORD,
+    assert_bad_request, assert_error, assert_throttled, json, retry_after, send, send_json,
+    ApiWorld, PASSWORD,
 };
 use reqwest::{header, Method, StatusCode};
 use serde_json::{json, Value};
@@ -166,14 +167,11 @@ async fn login_is_throttled_with_retry_after() {
     let res = attempt().await.unwrap();
     retry_after(&res);
     let (status, body) = json(res).await;
-    assert_error(status, &body, StatusCode::TOO_MANY_REQUESTS, "throttled");
+    assert_throttled(status, &body);
     assert!(body["message"].as_str().unwrap().contains("秒"), "{body}");
 
     // Even the right password waits now.
-    assert_eq!(
-        app.login_status("leader_a", PASSWORD).await,
-        StatusCode::TOO_MANY_REQUESTS
-    );
+    app.assert_login_throttled("leader_a").await;
 }
 
 #[tokio::test]

@@ -1,7 +1,8 @@
 //! Credentials: login bounding and throttling, token lifetime, password policy.
 
 use crate::common::api::{
-    assert_bad_request, assert_error, json, retry_after, send, send_json, ApiWorld, PASSWORD,
+    assert_bad_request, assert_error, assert_throttled, json, retry_after, send, send_json,
+    ApiWorld, PASSWORD,
 };
 use fazhi_domain::{Node, Role};
 use reqwest::{header, Method, StatusCode};
@@ -53,7 +54,7 @@ async fn an_address_trying_new_names_is_throttled_too() {
         if res.status() == StatusCode::TOO_MANY_REQUESTS {
             retry_after(&res);
             let (status, body) = json(res).await;
-            assert_error(status, &body, StatusCode::TOO_MANY_REQUESTS, "throttled");
+            assert_throttled(status, &body);
             first_429.get_or_insert(i);
         } else {
             assert_eq!(
@@ -70,10 +71,7 @@ async fn an_address_trying_new_names_is_throttled_too() {
         "20 failures per address, whatever the names"
     );
     // The address waits now, even for a real account with its right password.
-    assert_eq!(
-        app.login_status("leader_a", PASSWORD).await,
-        StatusCode::TOO_MANY_REQUESTS
-    );
+    app.assert_login_throttled("leader_a").await;
 }
 
 #[tokio::test]
@@ -190,16 +188,13 @@ async fn wrong_old_passwords_are_throttled() {
     let res = change("wrong-5").await.unwrap();
     assert!(res.headers().contains_key(header::RETRY_AFTER));
     let (status, body) = json(res).await;
-    assert_error(status, &body, StatusCode::TOO_MANY_REQUESTS, "throttled");
+    assert_throttled(status, &body);
     // Even the right old password waits now, and so does a login to the account.
     assert_eq!(
         change(PASSWORD).await.unwrap().status(),
         StatusCode::TOO_MANY_REQUESTS
     );
-    assert_eq!(
-        app.login_status("leader_a", PASSWORD).await,
-        StatusCode::TOO_MANY_REQUESTS
-    );
+    app.assert_login_throttled("leader_a").await;
 }
 
 #[tokio::test]

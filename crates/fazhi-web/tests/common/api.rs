@@ -176,6 +176,12 @@ impl ApiWorld {
         send(self.login_request(login, password)).await.status()
     }
 
+    /// Asserts that even the right password of `login` is refused as throttled.
+    pub async fn assert_login_throttled(&self, login: &str) {
+        let status = self.login_status(login, PASSWORD).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{login}");
+    }
+
     /// Logs in through the API and keeps the cookie and CSRF token it hands out.
     pub async fn login(&self, login: &str, password: &str) -> Session {
         let res = send(self.login_request(login, password)).await;
@@ -343,6 +349,11 @@ pub fn assert_bad_request(status: StatusCode, body: &Value) {
         StatusCode::UNPROCESSABLE_ENTITY,
         "bad_request",
     );
+}
+
+/// Asserts a throttled request: 429, `throttled` and a Chinese message.
+pub fn assert_throttled(status: StatusCode, body: &Value) {
+    assert_error(status, body, StatusCode::TOO_MANY_REQUESTS, "throttled");
 }
 
 /// `Method` from an OpenAPI operation key.
