@@ -9,13 +9,15 @@
 //! Target: under 10 s end to end. Run:
 //! `cargo bench -p fazhi-store --bench ledger_import` (results in docs/PERFORMANCE.md).
 
+#[path = "../examples/support/mod.rs"]
+mod support;
+
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
-use fazhi_domain::ledger::{parse_fields, Record, RecordData, RecordId, RecordKind};
+use fazhi_domain::ledger::{Record, RecordData, RecordId, RecordKind};
 use fazhi_domain::{Framework, RegionLevel, UnitId, UnitKind};
 use fazhi_sheet::ledger::{export_xlsx, parse_import, ImportedRow};
 use fazhi_sheet::Limits;
-use fazhi_store::{open_sqlite, Actor, LedgerStore, NewRegion, NewUnit, OrgStore};
-use std::collections::BTreeMap;
+use fazhi_store::{open_sqlite, Actor, LedgerStore, NewRegion};
 use std::time::Duration;
 
 const ROWS: usize = 10_000;
@@ -55,19 +57,10 @@ const TRAININGS: [&str; 6] = [
 ];
 
 fn record(id: usize, kind: RecordKind, pairs: &[(&str, String)]) -> Record {
-    let raw: BTreeMap<String, String> = pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.clone()))
-        .collect();
     Record {
         id: RecordId(id as i64),
         unit_id: UnitId(1),
-        data: RecordData {
-            kind,
-            year: 2025,
-            fields: parse_fields(kind, &raw).expect("bench records are valid"),
-            indicators: kind.default_indicator_codes(),
-        },
+        data: support::record_data(kind, pairs),
     }
 }
 
@@ -149,31 +142,21 @@ async fn end_to_end(kind: RecordKind, xlsx: &[u8], framework: &Framework, db: &s
     let rows = parse(kind, xlsx, framework);
     let store = open_sqlite(db).await.expect("open");
     let actor = Actor::system("bench");
-    let region = store
-        .create_region(
-            &actor,
-            &NewRegion {
-                parent_id: None,
-                code: fazhi_domain::RegionCode::parse("991000").unwrap(),
-                name: "青川市".into(),
-                level: RegionLevel::City,
-            },
-        )
-        .await
-        .expect("region");
-    let unit = store
-        .create_unit(
-            &actor,
-            &NewUnit {
-                region_id: region.id,
-                code: "99100001".into(),
-                name: "青川市司法局".into(),
-                short_name: String::new(),
-                kind: UnitKind::Supervising,
-            },
-        )
-        .await
-        .expect("unit");
+    let region = NewRegion {
+        parent_id: None,
+        code: fazhi_domain::RegionCode::parse("991000").unwrap(),
+        name: "青川市".into(),
+        level: RegionLevel::City,
+    };
+    let unit = support::region_with_unit(
+        &store,
+        &actor,
+        region,
+        "99100001".into(),
+        "青川市司法局",
+        UnitKind::Supervising,
+    )
+    .await;
     let data: Vec<RecordData> = rows.into_iter().map(|r| r.data).collect();
     let n = store
         .import_records(&actor, unit.id, &data)

@@ -10,23 +10,18 @@
 //! `FAZHI_BENCH_ROWS` changes the number of rows (default 10000); `FAZHI_BENCH_DB=/path/bench.db`
 //! keeps the SQLite file (each run adds a unit with its rows).
 
-use fazhi_domain::ledger::{parse_fields, RecordData, RecordKind};
+#[path = "support/mod.rs"]
+mod support;
+
+use fazhi_domain::ledger::{RecordData, RecordKind};
 use fazhi_domain::{RegionLevel, UnitKind};
-use fazhi_store::{open, Actor, DbTarget, LedgerQuery, NewRegion, NewUnit};
-use std::collections::BTreeMap;
+use fazhi_store::{open, Actor, LedgerQuery, NewRegion};
 use std::time::Instant;
 
 #[tokio::main]
 async fn main() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let target = match std::env::args().nth(1) {
-        Some(url) => DbTarget::Postgres(url),
-        // FAZHI_BENCH_DB keeps the SQLite file for a look with `sqlite3` afterwards.
-        None => DbTarget::Sqlite(
-            std::env::var_os("FAZHI_BENCH_DB")
-                .map_or_else(|| dir.path().join("bench.db"), Into::into),
-        ),
-    };
+    let target = support::target(dir.path());
     let n: usize = std::env::var("FAZHI_BENCH_ROWS")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -35,31 +30,21 @@ async fn main() {
     println!("backend: {}", store.backend());
     let actor = Actor::system("bench");
     let suffix = std::process::id();
-    let region = store
-        .create_region(
-            &actor,
-            &NewRegion {
-                parent_id: None,
-                code: fazhi_domain::RegionCode::parse(&format!("BENCH-{suffix}")).unwrap(),
-                name: "基准省".into(),
-                level: RegionLevel::Province,
-            },
-        )
-        .await
-        .expect("region");
-    let unit = store
-        .create_unit(
-            &actor,
-            &NewUnit {
-                region_id: region.id,
-                code: format!("BENCH-U-{suffix}"),
-                name: "基准市司法局".into(),
-                short_name: String::new(),
-                kind: UnitKind::Department,
-            },
-        )
-        .await
-        .expect("unit");
+    let region = NewRegion {
+        parent_id: None,
+        code: fazhi_domain::RegionCode::parse(&format!("BENCH-{suffix}")).unwrap(),
+        name: "基准省".into(),
+        level: RegionLevel::Province,
+    };
+    let unit = support::region_with_unit(
+        &*store,
+        &actor,
+        region,
+        format!("BENCH-U-{suffix}"),
+        "基准市司法局",
+        UnitKind::Department,
+    )
+    .await;
 
     let rows: Vec<RecordData> = (0..n).map(row).collect();
     let t = Instant::now();
@@ -138,12 +123,5 @@ fn row(i: usize) -> RecordData {
             ],
         )
     };
-    let raw: BTreeMap<String, String> =
-        pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
-    RecordData {
-        kind,
-        year: 2025,
-        fields: parse_fields(kind, &raw).expect("valid row"),
-        indicators: kind.default_indicator_codes(),
-    }
+    support::record_data(kind, &pairs)
 }

@@ -9,10 +9,13 @@
 //! A PostgreSQL database given here is filled when empty; `FAZHI_BENCH_DB=/path/bench.db` keeps
 //! the SQLite file (and a second run only measures).
 
+#[path = "support/mod.rs"]
+mod support;
+
 use chrono::{DateTime, Utc};
 use fazhi_domain::{RegionLevel, UnitKind};
 use fazhi_store::{
-    open, Actor, DbTarget, NewUpload, OrgRow, Store, UnitOverviewQuery, UnitSort, UploadStatus,
+    open, Actor, NewUpload, OrgRow, Store, UnitOverviewQuery, UnitSort, UploadStatus,
 };
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
@@ -26,14 +29,7 @@ const YEARS: [i32; 5] = [2020, 2021, 2022, 2023, 2024];
 #[tokio::main]
 async fn main() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let target = match std::env::args().nth(1) {
-        Some(url) => DbTarget::Postgres(url),
-        // FAZHI_BENCH_DB keeps the SQLite file for a look with `sqlite3` afterwards.
-        None => DbTarget::Sqlite(
-            std::env::var_os("FAZHI_BENCH_DB")
-                .map_or_else(|| dir.path().join("bench.db"), Into::into),
-        ),
-    };
+    let target = support::target(dir.path());
     let store = open(&target).await.expect("open");
     println!("backend: {}", store.backend());
     let actor = Actor::system("bench");
@@ -47,30 +43,27 @@ async fn main() {
 /// Fills an empty database.
 async fn seed(store: &Arc<dyn Store>, actor: &Actor) {
     let t = Instant::now();
-    let mut rows = vec![OrgRow::Region {
-        code: "P".into(),
-        name: "示范省".into(),
-        level: RegionLevel::Province,
-        parent_code: None,
-    }];
+    let region = |code: &str, name: String, level, parent_code: Option<&str>| OrgRow::Region {
+        code: code.into(),
+        name,
+        level,
+        parent_code: parent_code.map(Into::into),
+    };
+    let mut rows = vec![region("P", "示范省".into(), RegionLevel::Province, None)];
     let mut leaves = vec!["P".to_string()];
     for c in 0..CITIES {
         let city = format!("C{c}");
-        rows.push(OrgRow::Region {
-            code: city.clone(),
-            name: format!("第{c}市"),
-            level: RegionLevel::City,
-            parent_code: Some("P".into()),
-        });
+        rows.push(region(
+            &city,
+            format!("第{c}市"),
+            RegionLevel::City,
+            Some("P"),
+        ));
         leaves.push(city.clone());
         for k in 0..COUNTIES_PER_CITY {
             let county = format!("C{c}K{k}");
-            rows.push(OrgRow::Region {
-                code: county.clone(),
-                name: format!("第{c}市第{k}区"),
-                level: RegionLevel::County,
-                parent_code: Some(city.clone()),
-            });
+            let name = format!("第{c}市第{k}区");
+            rows.push(region(&county, name, RegionLevel::County, Some(&city)));
             leaves.push(county);
         }
     }

@@ -9,21 +9,15 @@
 
 mod common;
 
-use common::api::{json, ApiWorld, REPORT};
+use common::api::{json, send, send_json, ApiWorld};
 use common::snap::{redact_html, redact_json};
-use common::{upload_form, upload_id_from, Browser, TestApp, World, REPORT_TXT};
+use common::{upload_form, upload_id_from, TestApp, World, REPORT_TXT};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 /// GET `path` of the API as the admin, which must answer 200.
 async fn admin_get(app: &ApiWorld, path: &str) -> Value {
-    let (status, body) = json(
-        app.with_token(Method::GET, path, &app.admin)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, body) = send_json(app.with_token(Method::GET, path, &app.admin)).await;
     assert_eq!(status, StatusCode::OK, "{path}: {body}");
     body
 }
@@ -31,7 +25,7 @@ async fn admin_get(app: &ApiWorld, path: &str) -> Value {
 #[tokio::test]
 async fn the_openapi_document() {
     let app = TestApp::spawn().await;
-    let res = app.api(Method::GET, "/openapi.json").send().await.unwrap();
+    let res = send(app.api(Method::GET, "/openapi.json")).await;
     assert_eq!(res.status(), StatusCode::OK);
     let doc: Value = res.json().await.unwrap();
     insta::assert_json_snapshot!("openapi", doc);
@@ -53,12 +47,9 @@ async fn a_page_of_ledger_records_as_the_api_answers_it() {
         ("2025-04-10", "学习行政复议法"),
     ] {
         let fields = json!({"date": date, "form": "党组会学法", "topic": topic});
-        let (status, body) = json(
+        let (status, body) = send_json(
             app.with_token(Method::POST, &path, &app.staff_a)
-                .json(&json!({"year": 2025, "fields": fields}))
-                .send()
-                .await
-                .unwrap(),
+                .json(&json!({"year": 2025, "fields": fields})),
         )
         .await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
@@ -71,13 +62,7 @@ async fn a_page_of_ledger_records_as_the_api_answers_it() {
 async fn an_upload_with_its_check_as_the_api_answers_it() {
     let app = ApiWorld::spawn().await;
     let res = app
-        .upload(
-            &app.staff_a,
-            app.unit_a,
-            2024,
-            "东湖区市场监管局2024年度报告.txt",
-            REPORT.as_bytes().to_vec(),
-        )
+        .upload_text(&app.staff_a, app.unit_a, "东湖区市场监管局2024年度报告.txt")
         .await;
     let (status, created) = json(res).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
@@ -88,22 +73,21 @@ async fn an_upload_with_its_check_as_the_api_answers_it() {
 
 #[tokio::test]
 async fn the_findings_page_of_a_checked_upload() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app).await;
-    let b = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
+    let (_app, w, b) = World::signed_in("staff_a").await;
+
     let csrf = b.csrf().await;
     let resp = b
-        .raw
-        .post(b.url(&format!("/units/{}/uploads", w.unit_a.id)))
-        .multipart(upload_form(
-            &csrf,
-            2024,
-            "东湖区司法局2024年度报告.txt",
-            REPORT_TXT.as_bytes().to_vec(),
-        ))
-        .send()
-        .await
-        .unwrap();
+        .send(
+            b.raw
+                .post(b.url(&format!("/units/{}/uploads", w.unit_a.id)))
+                .multipart(upload_form(
+                    &csrf,
+                    2024,
+                    "东湖区司法局2024年度报告.txt",
+                    REPORT_TXT.as_bytes().to_vec(),
+                )),
+        )
+        .await;
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
     let location = resp.headers()["location"].to_str().unwrap().to_string();
     let page = b
@@ -115,27 +99,14 @@ async fn the_findings_page_of_a_checked_upload() {
 
 #[tokio::test]
 async fn the_ledger_dashboard_with_a_record() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app).await;
+    let (_app, w, b) = World::signed_in("staff_a").await;
     let a = w.unit_a.id;
-    let b = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
+
     let csrf = b.csrf().await;
     let created = b
         .post_form(
             &format!("/units/{a}/ledger/study"),
-            &[
-                ("csrf_token", csrf.as_str()),
-                ("year", "2025"),
-                ("f.date", "2025-03-06"),
-                ("f.form", "党组会学法"),
-                ("f.topic", "学习行政处罚法"),
-                ("f.laws", "宪法、行政处罚法"),
-                ("f.attendees", "12"),
-                ("f.leader_present", "是"),
-                ("f.hours", ""),
-                ("f.note", ""),
-                ("indicators", "thought"),
-            ],
+            &common::ledger::study_form(&csrf, "2025-03-06", "学习行政处罚法"),
         )
         .await;
     assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Browser, TestApp, World};
+use common::{csv_text, Browser, TestApp, World};
 use fazhi_domain::RegionLevel;
 use reqwest::StatusCode;
 
@@ -24,9 +24,8 @@ async fn import(b: &Browser, name: &str, bytes: Vec<u8>, hx: bool) -> common::Pa
 
 #[tokio::test]
 async fn the_admin_manages_the_organisation() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app).await;
-    let admin = Browser::signed_in(&app.base, "admin", World::PASSWORD).await;
+    let (app, w, admin) = World::signed_in("admin").await;
+
     let page = admin.get("/admin/org").await;
     assert_eq!(page.status, StatusCode::OK);
     for name in [
@@ -145,22 +144,15 @@ async fn the_admin_manages_the_organisation() {
 
 #[tokio::test]
 async fn an_import_with_bad_rows_imports_nothing_and_lists_them_all() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app).await;
-    let admin = Browser::signed_in(&app.base, "admin", World::PASSWORD).await;
+    let (_app, w, admin) = World::signed_in("admin").await;
+
     let bad = "类别,代码,名称,简称,类型,上级代码\n\
                区域,991004,青川市南山区,,县区,991000\n\
                单位,99100401,青川市南山区司法局,,司法局,991004\n\
                单位,99100402,青川市南山区某局,,不知道,991004\n\
                单位,99100403,青川市北山区司法局,,司法局,999999\n";
     let page = import(&admin, "机构.csv", bad.as_bytes().to_vec(), false).await;
-    assert_eq!(
-        page.status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "{}",
-        page.body
-    );
-    assert!(page.is_full_page());
+    page.assert_full(StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.body.contains("未导入任何数据"), "{}", page.body);
     assert!(
         page.body.contains("<td class=\"n\">第 4 行</td>"),
@@ -195,36 +187,22 @@ async fn an_import_with_bad_rows_imports_nothing_and_lists_them_all() {
     assert!(page.body.contains("青川市南山区司法局</a>"));
 
     // The export reads back in: a BOM, the header, every region and unit.
-    let resp = admin
-        .raw
-        .get(admin.url("/admin/org/export.csv"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), StatusCode::OK);
+    let resp = admin.download("/admin/org/export.csv").await;
     let bytes = resp.bytes().await.unwrap();
-    assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]));
-    let text = std::str::from_utf8(&bytes[3..]).unwrap();
+    let text = csv_text(&bytes);
     assert!(text.starts_with("类别,代码,名称,简称,类型,上级代码"));
     assert!(text.contains("单位,99100401,青川市南山区司法局,区司法局,"));
     let again = import(&admin, "导出.csv", bytes.to_vec(), false).await;
     assert_eq!(again.status, StatusCode::OK, "{}", again.body);
-    let xlsx = admin
-        .raw
-        .get(admin.url("/admin/org/export.xlsx"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(xlsx.status(), StatusCode::OK);
+    let xlsx = admin.download("/admin/org/export.xlsx").await;
     assert!(xlsx.bytes().await.unwrap().starts_with(b"PK"));
     let _ = w;
 }
 
 #[tokio::test]
 async fn the_admin_opens_accounts_with_one_time_passwords() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app).await;
-    let admin = Browser::signed_in(&app.base, "admin", World::PASSWORD).await;
+    let (app, w, admin) = World::signed_in("admin").await;
+
     let page = admin.get("/admin/users").await;
     assert_eq!(page.status, StatusCode::OK);
     for login in ["admin", "dc", "staff_a", "leader_a", "staff_c"] {
@@ -250,15 +228,7 @@ async fn the_admin_opens_accounts_with_one_time_passwords() {
         )
         .await;
     assert_eq!(created.status, StatusCode::OK, "{}", created.body);
-    let otp = created
-        .body
-        .split("<span class=\"secret\" id=\"one-time-password\">")
-        .nth(1)
-        .unwrap()
-        .split('<')
-        .next()
-        .unwrap()
-        .to_string();
+    let otp = created.text_after("<span class=\"secret\" id=\"one-time-password\">", '<');
     assert_eq!(otp.len(), 12);
     // Shown once: the list does not carry it.
     assert!(!admin.get("/admin/users").await.body.contains(&otp));
@@ -286,10 +256,7 @@ async fn the_admin_opens_accounts_with_one_time_passwords() {
     // Disable: the login stops working; enable again; reset gives a new one-time password.
     let id = app.store.user_by_login("lisi").await.unwrap().unwrap().id;
     let page = admin
-        .post_form(
-            &format!("/admin/users/{id}/disable"),
-            &[("csrf_token", &csrf)],
-        )
+        .post_csrf(&format!("/admin/users/{id}/disable"), &csrf)
         .await;
     assert_eq!(page.location(), Some("/admin/users?done=user_disabled"));
     assert_eq!(
@@ -297,16 +264,10 @@ async fn the_admin_opens_accounts_with_one_time_passwords() {
         StatusCode::UNPROCESSABLE_ENTITY
     );
     admin
-        .post_form(
-            &format!("/admin/users/{id}/enable"),
-            &[("csrf_token", &csrf)],
-        )
+        .post_csrf(&format!("/admin/users/{id}/enable"), &csrf)
         .await;
     let reset = admin
-        .post_form(
-            &format!("/admin/users/{id}/reset-password"),
-            &[("csrf_token", &csrf)],
-        )
+        .post_csrf(&format!("/admin/users/{id}/reset-password"), &csrf)
         .await;
     assert_eq!(reset.status, StatusCode::OK);
     assert!(reset.body.contains("密码已重置"));
@@ -315,15 +276,7 @@ async fn the_admin_opens_accounts_with_one_time_passwords() {
         Some("no-store"),
         "a page showing a one-time password is never cached"
     );
-    let otp2 = reset
-        .body
-        .split("id=\"one-time-password\">")
-        .nth(1)
-        .unwrap()
-        .split('<')
-        .next()
-        .unwrap()
-        .to_string();
+    let otp2 = reset.text_after("id=\"one-time-password\">", '<');
     assert_ne!(otp, otp2);
     assert_eq!(
         app.browser().login("lisi", &otp2).await.location(),
@@ -349,10 +302,7 @@ async fn the_admin_opens_accounts_with_one_time_passwords() {
         .find(|g| g.grant.role == fazhi_domain::Role::Supervisor)
         .unwrap();
     let revoke = admin
-        .post_form(
-            &format!("/admin/grants/{}/revoke", sup.id),
-            &[("csrf_token", &csrf)],
-        )
+        .post_csrf(&format!("/admin/grants/{}/revoke", sup.id), &csrf)
         .await;
     assert_eq!(revoke.location(), Some("/admin/users?done=revoked"));
     assert_eq!(app.store.grants(id).await.unwrap().len(), 1);
@@ -416,16 +366,9 @@ async fn the_audit_log_filters_pages_and_exports() {
     assert_eq!(bad_date.status, StatusCode::UNPROCESSABLE_ENTITY);
 
     // The export of the filtered entries.
-    let resp = admin
-        .raw
-        .get(admin.url("/audit.csv?action=region.create"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), StatusCode::OK);
+    let resp = admin.download("/audit.csv?action=region.create").await;
     let bytes = resp.bytes().await.unwrap();
-    assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]));
-    let text = std::str::from_utf8(&bytes[3..]).unwrap();
+    let text = csv_text(&bytes);
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(
         lines[0],
@@ -453,9 +396,8 @@ async fn the_audit_log_filters_pages_and_exports() {
 
 #[tokio::test]
 async fn every_view_has_a_full_page_and_a_partial() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app).await;
-    let admin = Browser::signed_in(&app.base, "admin", World::PASSWORD).await;
+    let (app, w, admin) = World::signed_in("admin").await;
+
     let pages = [
         "/".to_string(),
         format!("/units/{}", w.unit_a.id),

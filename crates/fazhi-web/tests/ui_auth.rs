@@ -89,7 +89,7 @@ async fn login_sets_a_safe_cookie_and_logout_ends_the_session() {
     assert!(home.body.contains("青川市东湖区司法局"));
 
     let csrf = b.csrf().await;
-    let out = b.post_form("/logout", &[("csrf_token", &csrf)]).await;
+    let out = b.post_csrf("/logout", &csrf).await;
     assert_eq!(out.status, StatusCode::SEE_OTHER);
     assert!(out.header("set-cookie").unwrap_or("").contains("Max-Age=0"));
 
@@ -187,18 +187,19 @@ async fn login_is_protected_against_csrf() {
     );
 
     // From another site: refused even with the right token.
+    let login_form = [
+        ("csrf_token", token.as_str()),
+        ("login", "staff_a"),
+        ("password", World::PASSWORD),
+    ];
     let resp = b
-        .raw
-        .post(b.url("/login"))
-        .header("origin", "http://evil.example")
-        .form(&[
-            ("csrf_token", token.as_str()),
-            ("login", "staff_a"),
-            ("password", World::PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
+        .send(
+            b.raw
+                .post(b.url("/login"))
+                .header("origin", "http://evil.example")
+                .form(&login_form),
+        )
+        .await;
     assert_eq!(resp.status(), StatusCode::FORBIDDEN);
     let body = resp.text().await.unwrap();
     assert!(
@@ -213,11 +214,7 @@ async fn login_is_protected_against_csrf() {
         .unwrap();
     let resp = bare
         .post(app.url("/login"))
-        .form(&[
-            ("csrf_token", token.as_str()),
-            ("login", "staff_a"),
-            ("password", World::PASSWORD),
-        ])
+        .form(&login_form)
         .send()
         .await
         .unwrap();
@@ -226,17 +223,13 @@ async fn login_is_protected_against_csrf() {
     // Same origin with the token: fine.
     let host = app.base.clone();
     let resp = b
-        .raw
-        .post(b.url("/login"))
-        .header("origin", host)
-        .form(&[
-            ("csrf_token", token.as_str()),
-            ("login", "staff_a"),
-            ("password", World::PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
+        .send(
+            b.raw
+                .post(b.url("/login"))
+                .header("origin", host)
+                .form(&login_form),
+        )
+        .await;
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
 }
 
@@ -288,12 +281,7 @@ async fn next_only_leads_within_the_site() {
 async fn changing_the_password_signs_out_the_other_browsers() {
     let app = TestApp::spawn().await;
     let w = World::build(&app).await;
-    app.user(
-        "twice",
-        "First-pass-2025",
-        &[(Role::UnitStaff, Node::Unit(w.unit_a.id))],
-    )
-    .await;
+    unit_a_staff(&app, &w, "twice").await;
     let here = Browser::signed_in(&app.base, "twice", "First-pass-2025").await;
     let elsewhere = Browser::signed_in(&app.base, "twice", "First-pass-2025").await;
     let unit = format!("/units/{}", w.unit_a.id);
@@ -358,6 +346,12 @@ async fn a_huge_login_name_on_the_page_is_refused_and_bounded_in_the_audit() {
     assert!(e.actor_login.ends_with('…'));
 }
 
+/// Another staff account of unit A, with the password `First-pass-2025`.
+async fn unit_a_staff(app: &TestApp, w: &World, login: &str) -> fazhi_store::User {
+    let grants = [(Role::UnitStaff, Node::Unit(w.unit_a.id))];
+    app.user(login, "First-pass-2025", &grants).await
+}
+
 /// Posts the one-time password form (its CSRF token and `next`) of the account made with
 /// `Temp-pass-77`.
 async fn change_first(
@@ -396,12 +390,7 @@ async fn change_on_page(b: &Browser, old: &str, new: &str, revoke: bool) -> comm
 async fn the_password_page_refuses_weak_and_earlier_passwords() {
     let app = TestApp::spawn().await;
     let w = World::build(&app).await;
-    app.user(
-        "zhangsan",
-        "First-pass-2025",
-        &[(Role::UnitStaff, Node::Unit(w.unit_a.id))],
-    )
-    .await;
+    unit_a_staff(&app, &w, "zhangsan").await;
     let b = Browser::signed_in(&app.base, "zhangsan", "First-pass-2025").await;
     let form = b.get("/account/password").await;
     assert!(form.body.contains("至少 3 类"), "the hint says the rule");
@@ -429,13 +418,7 @@ async fn the_password_page_refuses_weak_and_earlier_passwords() {
 async fn the_password_page_may_revoke_the_tokens_and_throttles_wrong_old_passwords() {
     let app = TestApp::spawn().await;
     let w = World::build(&app).await;
-    let user = app
-        .user(
-            "lisi",
-            "First-pass-2025",
-            &[(Role::UnitStaff, Node::Unit(w.unit_a.id))],
-        )
-        .await;
+    let user = unit_a_staff(&app, &w, "lisi").await;
     let token = app.api_token(user.id, "脚本").await;
     let me = || async {
         reqwest::Client::new()
@@ -467,6 +450,12 @@ async fn the_password_page_may_revoke_the_tokens_and_throttles_wrong_old_passwor
     assert!(page.body.contains("秒后再试"), "{}", page.body);
 }
 
+/// Posts the token form of a signed-in browser.
+async fn create_token(b: &Browser, csrf: &str, name: &str) -> common::Page {
+    b.post_form("/account/tokens", &[("csrf_token", csrf), ("name", name)])
+        .await
+}
+
 #[tokio::test]
 async fn token_pages_are_never_stored() {
     let app = TestApp::spawn().await;
@@ -476,21 +465,11 @@ async fn token_pages_are_never_stored() {
     assert_eq!(list.status, StatusCode::OK);
     assert_eq!(list.header("cache-control"), Some("no-store"));
     let csrf = b.csrf().await;
-    let created = b
-        .post_form(
-            "/account/tokens",
-            &[("csrf_token", csrf.as_str()), ("name", "同步脚本")],
-        )
-        .await;
+    let created = create_token(&b, &csrf, "同步脚本").await;
     assert_eq!(created.status, StatusCode::OK);
     assert!(created.body.contains("已创建令牌"));
     assert_eq!(created.header("cache-control"), Some("no-store"));
-    let bad = b
-        .post_form(
-            "/account/tokens",
-            &[("csrf_token", csrf.as_str()), ("name", "a\u{0}b")],
-        )
-        .await;
+    let bad = create_token(&b, &csrf, "a\u{0}b").await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("令牌名称不能含控制字符"), "{}", bad.body);
 }

@@ -27,22 +27,22 @@ async fn posts_need_the_session_token() {
         .await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
     let resp = b
-        .raw
-        .post(b.url("/account/tokens"))
-        .header("X-CSRF-Token", "forged")
-        .form(&[("name", "伪造")])
-        .send()
-        .await
-        .unwrap();
+        .send(
+            b.raw
+                .post(b.url("/account/tokens"))
+                .header("X-CSRF-Token", "forged")
+                .form(&[("name", "伪造")]),
+        )
+        .await;
     assert_eq!(resp.status(), StatusCode::FORBIDDEN);
     // JSON or other bodies without the header: refused.
     let resp = b
-        .raw
-        .post(b.url("/account/tokens"))
-        .json(&serde_json::json!({"name": "x"}))
-        .send()
-        .await
-        .unwrap();
+        .send(
+            b.raw
+                .post(b.url("/account/tokens"))
+                .json(&serde_json::json!({"name": "x"})),
+        )
+        .await;
     assert_eq!(resp.status(), StatusCode::FORBIDDEN);
     let list = b.get("/account/tokens").await;
     assert!(list.body.contains("尚未创建令牌"), "nothing was created");
@@ -56,27 +56,19 @@ async fn posts_need_the_session_token() {
         .await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert!(page.body.contains("已创建令牌“市局数据对接”"));
-    let token = page
-        .body
-        .split("<span class=\"secret\">")
-        .nth(1)
-        .unwrap()
-        .split('<')
-        .next()
-        .unwrap()
-        .to_string();
+    let token = page.text_after("<span class=\"secret\">", '<');
     assert!(token.starts_with("fz_"));
 
     // The header works too (htmx), and the answer is the partial.
     let resp = b
-        .raw
-        .post(b.url("/account/tokens"))
-        .header("X-CSRF-Token", &csrf)
-        .header("HX-Request", "true")
-        .form(&[("name", "第二个")])
-        .send()
-        .await
-        .unwrap();
+        .send(
+            b.raw
+                .post(b.url("/account/tokens"))
+                .header("X-CSRF-Token", &csrf)
+                .header("HX-Request", "true")
+                .form(&[("name", "第二个")]),
+        )
+        .await;
     assert_eq!(resp.status(), StatusCode::OK);
     let body = resp.text().await.unwrap();
     assert!(!body.contains("<html") && body.contains("已创建令牌“第二个”"));
@@ -97,22 +89,11 @@ async fn posts_need_the_session_token() {
     assert_eq!(resp.status(), StatusCode::OK);
     // Revoking: the token stops working.
     let list = b.get("/account/tokens").await;
-    let revoke = list
-        .body
-        .split("action=\"/account/tokens/")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
+    let revoke = list.quoted_after("action=\"/account/tokens/");
     let live = list.body.matches("action=\"/account/tokens/").count();
     assert_eq!(live, 3, "three live tokens have a revoke button");
     let page = b
-        .post_form(
-            &format!("/account/tokens/{revoke}"),
-            &[("csrf_token", &csrf)],
-        )
+        .post_csrf(&format!("/account/tokens/{revoke}"), &csrf)
         .await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
     assert!(b.get("/account/tokens").await.body.contains("已撤销"));
@@ -129,9 +110,8 @@ async fn posts_need_the_session_token() {
 
 #[tokio::test]
 async fn a_multipart_form_needs_the_token_first() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app).await;
-    let b = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
+    let (_app, w, b) = World::signed_in("staff_a").await;
+
     let csrf = b.csrf().await;
     let url = b.url(&format!("/units/{}/uploads", w.unit_a.id));
     let file = || {
@@ -142,13 +122,7 @@ async fn a_multipart_form_needs_the_token_first() {
         .text("year", "2024")
         .part("file", file());
     assert_eq!(
-        b.raw
-            .post(&url)
-            .multipart(no_token)
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        b.send(b.raw.post(&url).multipart(no_token)).await.status(),
         StatusCode::FORBIDDEN
     );
     let late = reqwest::multipart::Form::new()
@@ -156,13 +130,7 @@ async fn a_multipart_form_needs_the_token_first() {
         .part("file", file())
         .text("csrf_token", csrf.clone());
     assert_eq!(
-        b.raw
-            .post(&url)
-            .multipart(late)
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        b.send(b.raw.post(&url).multipart(late)).await.status(),
         StatusCode::FORBIDDEN,
         "the token must come first"
     );
@@ -171,13 +139,7 @@ async fn a_multipart_form_needs_the_token_first() {
         .text("year", "2024")
         .part("file", file());
     assert_eq!(
-        b.raw
-            .post(&url)
-            .multipart(first)
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        b.send(b.raw.post(&url).multipart(first)).await.status(),
         StatusCode::SEE_OTHER
     );
 }
@@ -203,24 +165,8 @@ async fn responses_carry_security_headers_and_assets_are_cached() {
     );
 
     // The assets the page links, with a content hash and a year of caching.
-    let css = page
-        .body
-        .split("<link rel=\"stylesheet\" href=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
-    let js = page
-        .body
-        .split("<script src=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
+    let css = page.quoted_after("<link rel=\"stylesheet\" href=\"");
+    let js = page.quoted_after("<script src=\"");
     assert!(
         css.starts_with("/static/") && css.ends_with("/app.css"),
         "{css}"

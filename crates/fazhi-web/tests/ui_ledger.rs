@@ -5,17 +5,15 @@
 mod common;
 
 use common::ledger::{create_study, record_id, study_form, study_records};
-use common::{Browser, Page, TestApp, World};
+use common::{content_disposition, Page, World};
 use fazhi_domain::ledger::RecordKind;
-use fazhi_domain::Framework;
+use fazhi_domain::{Framework, UnitId};
 use reqwest::StatusCode;
 
 #[tokio::test]
 async fn a_record_made_through_the_form_shows_in_the_list_dashboard_and_figure() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app).await;
+    let (_app, w, b) = World::signed_in("staff_a").await;
     let a = w.unit_a.id;
-    let b = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
 
     // The unit page links to its ledger; the empty dashboard shows the gaps.
     let unit = b.get(&format!("/units/{a}")).await;
@@ -168,10 +166,9 @@ async fn a_record_made_through_the_form_shows_in_the_list_dashboard_and_figure()
 
 #[tokio::test]
 async fn field_errors_are_shown_by_their_fields_and_keep_the_input() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app).await;
+    let (_app, w, b) = World::signed_in("staff_a").await;
     let a = w.unit_a.id;
-    let b = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
+
     let csrf = b.csrf().await;
     let page = b
         .post_form(
@@ -188,13 +185,7 @@ async fn field_errors_are_shown_by_their_fields_and_keep_the_input() {
             ],
         )
         .await;
-    assert_eq!(
-        page.status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "{}",
-        page.body
-    );
-    assert!(page.is_full_page());
+    page.assert_full(StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.body.contains("有 3 处填写有误"), "{}", page.body);
     assert!(page.body.contains("“日期”不是有效日期"));
     assert!(page.body.contains("“主题”为必填项"));
@@ -220,13 +211,18 @@ async fn field_errors_are_shown_by_their_fields_and_keep_the_input() {
     assert!(list.body.contains("<b id=\"total\">0</b>"));
 }
 
+/// A server with staff of unit A signed in and one 学法 record of unit A (学习宪法 on
+/// 2025-03-10): the server, the browser, unit A's id and the record's id.
+async fn one_study() -> (common::TestApp, common::Browser, UnitId, i64) {
+    let (app, w, b) = World::signed_in("staff_a").await;
+    let a = w.unit_a.id;
+    let rid = create_study(&b, a, "2025-03-10", "学习宪法").await;
+    (app, b, a, rid)
+}
+
 #[tokio::test]
 async fn changes_without_the_csrf_token_are_refused() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app).await;
-    let a = w.unit_a.id;
-    let b = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
-    let rid = create_study(&b, a, "2025-03-10", "学习宪法").await;
+    let (_app, b, a, rid) = one_study().await;
     let form = study_form("forged", "2025-03-11", "伪造的记录");
     let page = b
         .post_form(&format!("/units/{a}/ledger/study"), &form)
@@ -272,10 +268,9 @@ async fn changes_without_the_csrf_token_are_refused() {
 
 #[tokio::test]
 async fn a_refused_record_shows_the_rule_and_its_basis() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app).await;
+    let (_app, w, b) = World::signed_in("staff_a").await;
     let a = w.unit_a.id;
-    let b = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
+
     let csrf = b.csrf().await;
     let form = [
         ("csrf_token", csrf.as_str()),
@@ -345,11 +340,7 @@ async fn a_refused_record_shows_the_rule_and_its_basis() {
 
 #[tokio::test]
 async fn edits_save_and_a_stale_version_is_refused_with_the_input_kept() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app).await;
-    let a = w.unit_a.id;
-    let b = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
-    let rid = create_study(&b, a, "2025-03-10", "学习宪法").await;
+    let (_app, b, _, rid) = one_study().await;
     let csrf = b.csrf().await;
 
     let mut edit = study_form(&csrf, "2025-03-11", "学习宪法（修订）");
@@ -392,16 +383,10 @@ async fn edits_save_and_a_stale_version_is_refused_with_the_input_kept() {
 
 #[tokio::test]
 async fn delete_hides_a_record_and_restore_brings_it_back() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app).await;
-    let a = w.unit_a.id;
-    let b = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
-    let rid = create_study(&b, a, "2025-03-10", "学习宪法").await;
+    let (_app, b, a, rid) = one_study().await;
     let csrf = b.csrf().await;
 
-    let page = b
-        .post_form(&format!("/ledger/{rid}/delete"), &[("csrf_token", &csrf)])
-        .await;
+    let page = b.post_csrf(&format!("/ledger/{rid}/delete"), &csrf).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
     let rec = b.get(&format!("/ledger/{rid}?done=deleted")).await;
     assert!(rec.body.contains("已删除这条记录。"));
@@ -426,9 +411,7 @@ async fn delete_hides_a_record_and_restore_brings_it_back() {
         "not counted once deleted"
     );
 
-    let page = b
-        .post_form(&format!("/ledger/{rid}/restore"), &[("csrf_token", &csrf)])
-        .await;
+    let page = b.post_csrf(&format!("/ledger/{rid}/restore"), &csrf).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
     let list = b.get(&format!("/units/{a}/ledger/study?year=2025")).await;
     assert!(list.body.contains(&format!("/ledger/{rid}\"")));
@@ -438,11 +421,7 @@ async fn delete_hides_a_record_and_restore_brings_it_back() {
 
 #[tokio::test]
 async fn attachments_upload_download_and_remove() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app).await;
-    let a = w.unit_a.id;
-    let b = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
-    let rid = create_study(&b, a, "2025-03-10", "学习宪法").await;
+    let (_app, b, a, rid) = one_study().await;
     let csrf = b.csrf().await;
     let bytes = "会议纪要：学习宪法。".as_bytes().to_vec();
     let form = reqwest::multipart::Form::new()
@@ -455,12 +434,12 @@ async fn attachments_upload_download_and_remove() {
                 .unwrap(),
         );
     let resp = b
-        .raw
-        .post(b.url(&format!("/ledger/{rid}/attachments")))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+        .send(
+            b.raw
+                .post(b.url(&format!("/ledger/{rid}/attachments")))
+                .multipart(form),
+        )
+        .await;
     let page = Page::of(resp).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
     let rec = b.get(&format!("/ledger/{rid}?done=attached")).await;
@@ -478,17 +457,8 @@ async fn attachments_upload_download_and_remove() {
         "attachment count"
     );
 
-    let resp = b
-        .raw
-        .get(b.url(&format!("/ledger/attachments/{aid}")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), StatusCode::OK);
-    let cd = resp.headers()["content-disposition"]
-        .to_str()
-        .unwrap()
-        .to_string();
+    let resp = b.download(&format!("/ledger/attachments/{aid}")).await;
+    let cd = content_disposition(&resp);
     assert!(
         cd.starts_with("attachment;") && cd.contains("UTF-8''%E4%BC%9A"),
         "{cd}"
@@ -496,10 +466,7 @@ async fn attachments_upload_download_and_remove() {
     assert_eq!(resp.bytes().await.unwrap().as_ref(), bytes.as_slice());
 
     let page = b
-        .post_form(
-            &format!("/ledger/attachments/{aid}/delete"),
-            &[("csrf_token", &csrf)],
-        )
+        .post_csrf(&format!("/ledger/attachments/{aid}/delete"), &csrf)
         .await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
     assert_eq!(

@@ -4,7 +4,7 @@
 mod common;
 
 use common::ledger::{create_study, record_id, study_form, study_records};
-use common::{Browser, Page, TestApp, World};
+use common::{content_disposition, Browser, Page, World};
 use fazhi_domain::ledger::RecordKind;
 use fazhi_domain::Framework;
 use reqwest::StatusCode;
@@ -25,21 +25,20 @@ async fn import(
             reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
         );
     let resp = b
-        .raw
-        .post(b.url(&format!("/units/{unit}/ledger/study/import")))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+        .send(
+            b.raw
+                .post(b.url(&format!("/units/{unit}/ledger/study/import")))
+                .multipart(form),
+        )
+        .await;
     Page::of(resp).await
 }
 
 #[tokio::test]
 async fn imports_take_a_clean_file_and_refuse_a_bad_one_whole() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app).await;
+    let (_app, w, b) = World::signed_in("staff_a").await;
     let a = w.unit_a.id;
-    let b = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
+
     let fw = Framework::builtin();
 
     // A clean XLSX: every row imported.
@@ -127,14 +126,14 @@ async fn imports_take_a_clean_file_and_refuse_a_bad_one_whole() {
         reqwest::multipart::Part::bytes(b"not a sheet".to_vec()).file_name("x.csv"),
     );
     let resp = b
-        .raw
-        .post(b.url(&format!("/units/{a}/ledger/study/import")))
-        .header("HX-Request", "true")
-        .header("X-CSRF-Token", &csrf)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+        .send(
+            b.raw
+                .post(b.url(&format!("/units/{a}/ledger/study/import")))
+                .header("HX-Request", "true")
+                .header("X-CSRF-Token", &csrf)
+                .multipart(form),
+        )
+        .await;
     let page = Page::of(resp).await;
     assert_eq!(
         page.status,
@@ -148,30 +147,22 @@ async fn imports_take_a_clean_file_and_refuse_a_bad_one_whole() {
 
 #[tokio::test]
 async fn exports_and_the_template_download_as_files() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app).await;
+    let (_app, w, b) = World::signed_in("staff_a").await;
     let a = w.unit_a.id;
-    let b = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
+
     create_study(&b, a, "2025-03-10", "学习宪法").await;
     create_study(&b, a, "2025-04-10", "学习民法典").await;
 
     let resp = b
-        .raw
-        .get(b.url(&format!(
+        .download(&format!(
             "/units/{a}/ledger/study/export.csv?year=2025&q=%E6%B0%91%E6%B3%95%E5%85%B8"
-        )))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), StatusCode::OK);
+        ))
+        .await;
     assert!(resp.headers()["content-type"]
         .to_str()
         .unwrap()
         .starts_with("text/csv"));
-    let cd = resp.headers()["content-disposition"]
-        .to_str()
-        .unwrap()
-        .to_string();
+    let cd = content_disposition(&resp);
     assert!(cd.starts_with("attachment;") && cd.contains(".csv"), "{cd}");
     let text = resp.text().await.unwrap();
     assert!(text.contains("学习民法典"));
@@ -181,35 +172,21 @@ async fn exports_and_the_template_download_as_files() {
     );
 
     let resp = b
-        .raw
-        .get(b.url(&format!("/units/{a}/ledger/study/export.xlsx?year=2025")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), StatusCode::OK);
+        .download(&format!("/units/{a}/ledger/study/export.xlsx?year=2025"))
+        .await;
     assert_eq!(
         resp.headers()["content-type"],
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     );
-    let cd = resp.headers()["content-disposition"]
-        .to_str()
-        .unwrap()
-        .to_string();
+    let cd = content_disposition(&resp);
     assert!(cd.contains(".xlsx"), "{cd}");
     let bytes = resp.bytes().await.unwrap();
     assert!(bytes.starts_with(b"PK"), "a zip");
 
     let resp = b
-        .raw
-        .get(b.url(&format!("/units/{a}/ledger/study/template.xlsx")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), StatusCode::OK);
-    let cd = resp.headers()["content-disposition"]
-        .to_str()
-        .unwrap()
-        .to_string();
+        .download(&format!("/units/{a}/ledger/study/template.xlsx"))
+        .await;
+    let cd = content_disposition(&resp);
     assert!(
         cd.starts_with("attachment;") && cd.contains(".xlsx"),
         "{cd}"
@@ -226,10 +203,9 @@ async fn exports_and_the_template_download_as_files() {
 
 #[tokio::test]
 async fn supervisors_read_only_and_other_units_are_shut_out() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app).await;
+    let (app, w, staff) = World::signed_in("staff_a").await;
     let a = w.unit_a.id;
-    let staff = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
+
     let rid = create_study(&staff, a, "2025-03-10", "学习宪法").await;
 
     // A supervisor of 东湖区 reads unit A's ledger without any button to change it.
@@ -258,9 +234,7 @@ async fn supervisors_read_only_and_other_units_are_shut_out() {
         )
         .await;
     assert_eq!(post.status, StatusCode::FORBIDDEN, "{}", post.body);
-    let del = dc
-        .post_form(&format!("/ledger/{rid}/delete"), &[("csrf_token", &csrf)])
-        .await;
+    let del = dc.post_csrf(&format!("/ledger/{rid}/delete"), &csrf).await;
     assert_eq!(del.status, StatusCode::FORBIDDEN);
 
     // Staff of a unit in another district: no access, and the record's existence is hidden.
@@ -284,9 +258,7 @@ async fn supervisors_read_only_and_other_units_are_shut_out() {
         StatusCode::NOT_FOUND
     );
     let csrf = c.csrf().await;
-    let post = c
-        .post_form(&format!("/ledger/{rid}/delete"), &[("csrf_token", &csrf)])
-        .await;
+    let post = c.post_csrf(&format!("/ledger/{rid}/delete"), &csrf).await;
     assert_eq!(post.status, StatusCode::NOT_FOUND);
 
     // The public is sent to the login page.
@@ -301,10 +273,9 @@ async fn supervisors_read_only_and_other_units_are_shut_out() {
 
 #[tokio::test]
 async fn the_dashboard_opens_on_this_year_and_lists_what_falls_due() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app).await;
+    let (_app, w, b) = World::signed_in("staff_a").await;
     let a = w.unit_a.id;
-    let b = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
+
     let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
     let year = chrono::Datelike::year(&today).to_string();
     let csrf = b.csrf().await;
@@ -374,10 +345,9 @@ fn sample_text(spec: &fazhi_domain::ledger::FieldSpec) -> String {
 
 #[tokio::test]
 async fn every_kind_has_a_form_that_saves_lists_and_edits() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app).await;
+    let (_app, w, b) = World::signed_in("staff_a").await;
     let a = w.unit_a.id;
-    let b = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
+
     for kind in RecordKind::ALL {
         let code = kind.code();
         let new = b

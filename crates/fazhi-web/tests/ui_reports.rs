@@ -3,7 +3,9 @@
 
 mod common;
 
-use common::{upload_form, upload_id_from, Browser, TestApp, World, REPORT_TXT};
+use common::{
+    content_disposition, upload_form, upload_id_from, Browser, TestApp, World, REPORT_TXT,
+};
 use reqwest::StatusCode;
 
 async fn upload(
@@ -26,9 +28,7 @@ async fn upload(
 
 #[tokio::test]
 async fn upload_then_read_the_findings() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app).await;
-    let b = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
+    let (_app, w, b) = World::signed_in("staff_a").await;
 
     let unit = b.get(&format!("/units/{}", w.unit_a.id)).await;
     assert_eq!(unit.status, StatusCode::OK);
@@ -108,17 +108,8 @@ async fn upload_then_read_the_findings() {
     assert_eq!(part.header("vary"), Some("HX-Request, Cookie"));
 
     // The original, as an attachment with its Chinese name.
-    let o = b
-        .raw
-        .get(b.url(&format!("/uploads/{id}/original")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(o.status(), StatusCode::OK);
-    let cd = o.headers()["content-disposition"]
-        .to_str()
-        .unwrap()
-        .to_string();
+    let o = b.download(&format!("/uploads/{id}/original")).await;
+    let cd = content_disposition(&o);
     assert!(cd.starts_with("attachment; filename=\""), "{cd}");
     assert!(
         cd.contains("filename*=UTF-8''%E4%B8%9C%E6%B9%96%E5%8C%BA"),
@@ -148,14 +139,14 @@ async fn htmx_upload(
         reqwest::multipart::Part::bytes(bytes).file_name(name),
     );
     let resp = b
-        .raw
-        .post(b.url(&format!("/units/{unit}/uploads")))
-        .header("HX-Request", "true")
-        .header("X-CSRF-Token", csrf)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+        .send(
+            b.raw
+                .post(b.url(&format!("/units/{unit}/uploads")))
+                .header("HX-Request", "true")
+                .header("X-CSRF-Token", csrf)
+                .multipart(form),
+        )
+        .await;
     common::Page::of(resp).await
 }
 
@@ -216,12 +207,12 @@ async fn htmx_upload_returns_the_list_and_errors_go_to_the_flash() {
         .text("csrf_token", csrf.clone())
         .text("year", "2024");
     let resp = b
-        .raw
-        .post(b.url(&format!("/units/{}/uploads", w.unit_a.id)))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+        .send(
+            b.raw
+                .post(b.url(&format!("/units/{}/uploads", w.unit_a.id)))
+                .multipart(form),
+        )
+        .await;
     let page = common::Page::of(resp).await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.body.contains("请选择要上传的报告文件"));
@@ -229,9 +220,8 @@ async fn htmx_upload_returns_the_list_and_errors_go_to_the_flash() {
 
 #[tokio::test]
 async fn an_unreadable_file_shows_its_chinese_error() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app).await;
-    let b = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
+    let (_app, w, b) = World::signed_in("staff_a").await;
+
     let page = upload(
         &b,
         w.unit_a.id,
@@ -252,9 +242,8 @@ async fn an_unreadable_file_shows_its_chinese_error() {
 
 #[tokio::test]
 async fn others_cannot_see_or_upload_and_the_leader_publishes() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app).await;
-    let staff = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
+    let (app, w, staff) = World::signed_in("staff_a").await;
+
     let id = upload_id_from(
         upload(
             &staff,
@@ -303,7 +292,7 @@ async fn others_cannot_see_or_upload_and_the_leader_publishes() {
     // Staff may not publish; the leader may.
     let csrf = staff.csrf().await;
     let page = staff
-        .post_form(&format!("/uploads/{id}/publish"), &[("csrf_token", &csrf)])
+        .post_csrf(&format!("/uploads/{id}/publish"), &csrf)
         .await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
     let leader = Browser::signed_in(&app.base, "leader_a", World::PASSWORD).await;
@@ -336,10 +325,7 @@ async fn others_cannot_see_or_upload_and_the_leader_publishes() {
 
     // Withdrawn: gone again.
     let page = leader
-        .post_form(
-            &format!("/uploads/{id}/unpublish"),
-            &[("csrf_token", &csrf)],
-        )
+        .post_csrf(&format!("/uploads/{id}/unpublish"), &csrf)
         .await;
     assert_eq!(page.location(), Some(format!("/uploads/{id}").as_str()));
     assert_eq!(

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{upload_form, Browser, TestApp, World, REPORT_TXT};
+use common::{content_disposition, upload_form, Browser, TestApp, World, REPORT_TXT};
 use fazhi_domain::UnitKind;
 use reqwest::StatusCode;
 
@@ -13,18 +13,25 @@ const THIN_REPORT: &str = "青川市东湖区教育局2024年度法治政府建�
 async fn upload(b: &Browser, unit: fazhi_domain::UnitId, text: &str) {
     let csrf = b.csrf().await;
     let resp = b
-        .raw
-        .post(b.url(&format!("/units/{unit}/uploads")))
-        .multipart(upload_form(
-            &csrf,
-            2024,
-            "报告.txt",
-            text.as_bytes().to_vec(),
-        ))
-        .send()
-        .await
-        .unwrap();
+        .send(
+            b.raw
+                .post(b.url(&format!("/units/{unit}/uploads")))
+                .multipart(upload_form(
+                    &csrf,
+                    2024,
+                    "报告.txt",
+                    text.as_bytes().to_vec(),
+                )),
+        )
+        .await;
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+}
+
+/// A unit of 东湖区 whose name is a script (it must show as text).
+async fn script_unit(app: &TestApp, w: &World, short_name: &str) {
+    let name = "<script>alert(1)</script>";
+    app.unit(&w.east, "99100299", name, short_name, UnitKind::Department)
+        .await;
 }
 
 fn position(body: &str, needle: &str) -> usize {
@@ -36,14 +43,7 @@ fn position(body: &str, needle: &str) -> usize {
 async fn the_supervisor_sees_every_unit_of_his_region_sorted() {
     let app = TestApp::spawn().await;
     let w = World::build(&app).await;
-    app.unit(
-        &w.east,
-        "99100299",
-        "<script>alert(1)</script>",
-        "",
-        UnitKind::Department,
-    )
-    .await;
+    script_unit(&app, &w, "").await;
     let staff = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
     upload(&staff, w.unit_a.id, REPORT_TXT).await;
     let admin = Browser::signed_in(&app.base, "admin", World::PASSWORD).await;
@@ -124,9 +124,8 @@ async fn the_supervisor_sees_every_unit_of_his_region_sorted() {
 
 #[tokio::test]
 async fn the_csv_export_has_a_bom_and_the_same_rows() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app).await;
-    let staff = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
+    let (app, w, staff) = World::signed_in("staff_a").await;
+
     upload(&staff, w.unit_a.id, REPORT_TXT).await;
     let dc = Browser::signed_in(&app.base, "dc", World::PASSWORD).await;
     let page = dc
@@ -146,13 +145,9 @@ async fn the_csv_export_has_a_bom_and_the_same_rows() {
     );
     assert!(csv_link.contains("sort=score&desc=1"), "{csv_link}");
 
-    let resp = dc.raw.get(dc.url(&csv_link)).send().await.unwrap();
-    assert_eq!(resp.status(), StatusCode::OK);
+    let resp = dc.download(&csv_link).await;
     assert_eq!(resp.headers()["content-type"], "text/csv; charset=utf-8");
-    let cd = resp.headers()["content-disposition"]
-        .to_str()
-        .unwrap()
-        .to_string();
+    let cd = content_disposition(&resp);
     assert!(cd.contains("filename*=UTF-8''"), "{cd}");
     let bytes = resp.bytes().await.unwrap();
     assert!(
@@ -179,9 +174,8 @@ async fn the_csv_export_has_a_bom_and_the_same_rows() {
 
 #[tokio::test]
 async fn only_supervisors_of_the_region_get_in() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app).await;
-    let staff = Browser::signed_in(&app.base, "staff_a", World::PASSWORD).await;
+    let (app, w, staff) = World::signed_in("staff_a").await;
+
     assert_eq!(staff.get("/supervise").await.status, StatusCode::FORBIDDEN);
     assert_eq!(
         staff
@@ -220,14 +214,7 @@ async fn only_supervisors_of_the_region_get_in() {
 async fn table_of_units_without_reports_snapshot() {
     let app = TestApp::spawn().await;
     let w = World::build(&app).await;
-    app.unit(
-        &w.east,
-        "99100299",
-        "<script>alert(1)</script>",
-        "脚本",
-        UnitKind::Department,
-    )
-    .await;
+    script_unit(&app, &w, "脚本").await;
     let dc = Browser::signed_in(&app.base, "dc", World::PASSWORD).await;
     let part = dc
         .hx_get(&format!("/regions/{}/units?year=2024&sort=name", w.east.id))

@@ -233,17 +233,21 @@ fn csrf_cookies_logout_expiry_and_throttling() {
     );
 
     let report = || report_txt(unit["name"].as_str().unwrap(), 2024, rand_seed()).into_bytes();
+    let uploads = format!("/units/{unit_id}/uploads");
+    let post_upload = |form: Multipart| {
+        raw(
+            &c,
+            "POST",
+            &uploads,
+            &cookie_only(&session),
+            &Body::Multipart(form),
+        )
+    };
     let upload = Multipart::new()
         .text("csrf_token", &csrf)
         .text("year", "2024")
         .file("file", "r.txt", "text/plain", report());
-    let ok = raw(
-        &c,
-        "POST",
-        &format!("/units/{unit_id}/uploads"),
-        &cookie_only(&session),
-        &Body::Multipart(upload),
-    );
+    let ok = post_upload(upload);
     assert_eq!(
         ok.status,
         303,
@@ -255,24 +259,12 @@ fn csrf_cookies_logout_expiry_and_throttling() {
         .text("year", "2024")
         .file("file", "r.txt", "text/plain", report())
         .text("csrf_token", &csrf);
-    let r = raw(
-        &c,
-        "POST",
-        &format!("/units/{unit_id}/uploads"),
-        &cookie_only(&session),
-        &Body::Multipart(late),
-    );
+    let r = post_upload(late);
     assert_csrf_refused(&r, "multipart with the token after the file");
     let none = Multipart::new()
         .text("year", "2024")
         .file("file", "r.txt", "text/plain", report());
-    let r = raw(
-        &c,
-        "POST",
-        &format!("/units/{unit_id}/uploads"),
-        &cookie_only(&session),
-        &Body::Multipart(none),
-    );
+    let r = post_upload(none);
     assert_csrf_refused(&r, "multipart without token");
 
     // --- CSRF on the API: the header for cookies; bearer tokens need none.

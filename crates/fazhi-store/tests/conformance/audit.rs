@@ -17,6 +17,7 @@ pub(crate) async fn audit_filters_and_keyset_paging(fx: &Fx) {
         .create_unit(&bob, &unit(&t.city2, "UC", "丙市教育局", ""))
         .await
         .unwrap();
+    let count = |filter: AuditFilter| async move { s.audit(&filter).await.unwrap().len() };
     let f = |g: fn(&mut AuditFilter)| {
         let mut f = AuditFilter {
             limit: 1000,
@@ -24,6 +25,11 @@ pub(crate) async fn audit_filters_and_keyset_paging(fx: &Fx) {
         };
         g(&mut f);
         f
+    };
+    let in_region = |r: RegionId| AuditFilter {
+        region_id: Some(r),
+        limit: 100,
+        ..Default::default()
     };
     let actions = |v: &[AuditEntry]| v.iter().map(|e| e.action.clone()).collect::<Vec<_>>();
 
@@ -33,37 +39,16 @@ pub(crate) async fn audit_filters_and_keyset_paging(fx: &Fx) {
     assert_eq!(s.count_audit().await.unwrap(), 6);
 
     // Region subtree: 甲市 holds itself, 乙区 and the unit in 乙区.
-    let in_city = s
-        .audit(&AuditFilter {
-            region_id: Some(t.city.id),
-            limit: 100,
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    let in_city = s.audit(&in_region(t.city.id)).await.unwrap();
     let mut ids: Vec<Option<i64>> = in_city.iter().map(|e| e.entity_id).collect();
     ids.sort();
     let mut expect = vec![Some(t.city.id.0), Some(t.county.id.0), Some(ub.id.0)];
     expect.sort();
     assert_eq!(ids, expect);
-    let in_city2 = s
-        .audit(&AuditFilter {
-            region_id: Some(t.city2.id),
-            limit: 100,
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    let in_city2 = s.audit(&in_region(t.city2.id)).await.unwrap();
     assert_eq!(in_city2.len(), 2);
     assert_eq!(in_city2[0].entity_id, Some(uc.id.0));
-    let in_prov = s
-        .audit(&AuditFilter {
-            region_id: Some(t.prov.id),
-            limit: 100,
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    let in_prov = s.audit(&in_region(t.prov.id)).await.unwrap();
     assert_eq!(in_prov.len(), 6);
     assert!(matches!(
         s.audit(&AuditFilter {
@@ -83,10 +68,7 @@ pub(crate) async fn audit_filters_and_keyset_paging(fx: &Fx) {
         vec!["unit.create"; 2]
     );
     assert_eq!(
-        s.audit(&f(|f| f.action_prefix = Some("region.c".into())))
-            .await
-            .unwrap()
-            .len(),
+        count(f(|f| f.action_prefix = Some("region.c".into()))).await,
         4
     );
     assert!(s
@@ -94,34 +76,10 @@ pub(crate) async fn audit_filters_and_keyset_paging(fx: &Fx) {
         .await
         .unwrap()
         .is_empty());
-    assert_eq!(
-        s.audit(&f(|f| f.action_prefix = Some(String::new())))
-            .await
-            .unwrap()
-            .len(),
-        6
-    );
-    assert_eq!(
-        s.audit(&f(|f| f.actor_login = Some("bob".into())))
-            .await
-            .unwrap()
-            .len(),
-        2
-    );
-    assert_eq!(
-        s.audit(&f(|f| f.actor_login = Some("admin".into())))
-            .await
-            .unwrap()
-            .len(),
-        4
-    );
-    assert_eq!(
-        s.audit(&f(|f| f.entity = Some("region".into())))
-            .await
-            .unwrap()
-            .len(),
-        4
-    );
+    assert_eq!(count(f(|f| f.action_prefix = Some(String::new()))).await, 6);
+    assert_eq!(count(f(|f| f.actor_login = Some("bob".into()))).await, 2);
+    assert_eq!(count(f(|f| f.actor_login = Some("admin".into()))).await, 4);
+    assert_eq!(count(f(|f| f.entity = Some("region".into()))).await, 4);
 
     // Time: from is inclusive, until exclusive.
     let from = s

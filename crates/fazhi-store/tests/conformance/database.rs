@@ -41,10 +41,7 @@ pub(crate) async fn schema_version_and_reopen_keep_data(fx: &Fx) {
         s.count_audit().await.unwrap()
     );
     // A change through one store is seen by the other (as by a restarted server).
-    again
-        .create_unit(&admin(), &unit(&t.city, "U1", "甲市司法局", ""))
-        .await
-        .unwrap();
+    new_unit(&*again, &t.city, "U1", "甲市司法局", "").await;
     assert_eq!(s.units(None).await.unwrap().len(), 1);
     again.close().await;
 
@@ -137,12 +134,7 @@ pub(crate) async fn backup_copies_everything(fx: &Fx) {
                 .raw_execute("DELETE FROM audit_log")
                 .await
                 .is_err());
-            copy.create_region(
-                &admin(),
-                &region(None, "Z", "备份后新建", RegionLevel::Province),
-            )
-            .await
-            .unwrap();
+            new_region(&copy, None, "Z", "备份后新建", RegionLevel::Province).await;
             copy.close().await;
             assert_eq!(s.regions().await.unwrap().len(), 4);
         }
@@ -175,12 +167,7 @@ pub(crate) async fn concurrent_writers_from_two_stores(fx: &Fx) {
             )
             .await
             .unwrap();
-            s.create_unit(
-                &admin(),
-                &unit(&city, &format!("U{i}"), &format!("单位{i}"), ""),
-            )
-            .await
-            .unwrap();
+            new_unit(&*s, &city, &format!("U{i}"), &format!("单位{i}"), "").await;
         }));
     }
     for t in tasks {

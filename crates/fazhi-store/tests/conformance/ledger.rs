@@ -47,14 +47,8 @@ pub(crate) fn officer(name: &str) -> RecordData {
 /// 示范省 ─ 甲市 ─ 甲市司法局, and 丙市科工局 elsewhere.
 pub(crate) async fn ledger_units(s: &dyn Store) -> (Tree, Unit, Unit) {
     let t = tree(s).await;
-    let u = s
-        .create_unit(&admin(), &unit(&t.city, "U1", "甲市司法局", "市司法局"))
-        .await
-        .unwrap();
-    let other = s
-        .create_unit(&admin(), &unit(&t.city2, "U2", "丙市科工局", ""))
-        .await
-        .unwrap();
+    let u = new_unit(s, &t.city, "U1", "甲市司法局", "市司法局").await;
+    let other = new_unit(s, &t.city2, "U2", "丙市科工局", "").await;
     (t, u, other)
 }
 

@@ -406,6 +406,26 @@ fn unit(r: &Region, code: &str, name: &str, short: &str) -> NewUnit {
     }
 }
 
+/// Creates a department (as [`unit`] describes it) through the store.
+async fn new_unit(s: &dyn Store, r: &Region, code: &str, name: &str, short: &str) -> Unit {
+    s.create_unit(&admin(), &unit(r, code, name, short))
+        .await
+        .unwrap()
+}
+
+/// Creates a region (as [`region`] describes it) through the store.
+async fn new_region(
+    s: &dyn Store,
+    parent: Option<&Region>,
+    code: &str,
+    name: &str,
+    level: RegionLevel,
+) -> Region {
+    s.create_region(&admin(), &region(parent, code, name, level))
+        .await
+        .unwrap()
+}
+
 /// 示范省 ─ 甲市 ─ 乙区 ; 示范省 ─ 丙市
 struct Tree {
     prov: Region,
@@ -415,23 +435,10 @@ struct Tree {
 }
 
 async fn tree(s: &dyn Store) -> Tree {
-    let a = admin();
-    let prov = s
-        .create_region(&a, &region(None, "P", "示范省", RegionLevel::Province))
-        .await
-        .unwrap();
-    let city = s
-        .create_region(&a, &region(Some(&prov), "A", "甲市", RegionLevel::City))
-        .await
-        .unwrap();
-    let county = s
-        .create_region(&a, &region(Some(&city), "B", "乙区", RegionLevel::County))
-        .await
-        .unwrap();
-    let city2 = s
-        .create_region(&a, &region(Some(&prov), "C", "丙市", RegionLevel::City))
-        .await
-        .unwrap();
+    let prov = new_region(s, None, "P", "示范省", RegionLevel::Province).await;
+    let city = new_region(s, Some(&prov), "A", "甲市", RegionLevel::City).await;
+    let county = new_region(s, Some(&city), "B", "乙区", RegionLevel::County).await;
+    let city2 = new_region(s, Some(&prov), "C", "丙市", RegionLevel::City).await;
     Tree {
         prov,
         city,
@@ -443,10 +450,7 @@ async fn tree(s: &dyn Store) -> Tree {
 /// [`tree`] with the unit most cases start from: 乙区司法局 (`U1`) in 乙区.
 async fn tree_with_unit(s: &dyn Store) -> (Tree, Unit) {
     let t = tree(s).await;
-    let u = s
-        .create_unit(&admin(), &unit(&t.county, "U1", "乙区司法局", ""))
-        .await
-        .unwrap();
+    let u = new_unit(s, &t.county, "U1", "乙区司法局", "").await;
     (t, u)
 }
 

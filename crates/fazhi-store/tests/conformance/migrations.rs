@@ -19,14 +19,8 @@ pub(crate) const FIXTURE_BYTES: &[u8] = b"fixture report bytes";
 /// What a release's fixture holds: a bit of every table.
 pub(crate) async fn seed_fixture(s: &dyn Store) {
     let a = admin();
-    let prov = s
-        .create_region(&a, &region(None, "F-P", "夹具省", RegionLevel::Province))
-        .await
-        .unwrap();
-    let city = s
-        .create_region(&a, &region(Some(&prov), "F-A", "夹具市", RegionLevel::City))
-        .await
-        .unwrap();
+    let prov = new_region(s, None, "F-P", "夹具省", RegionLevel::Province).await;
+    let city = new_region(s, Some(&prov), "F-A", "夹具市", RegionLevel::City).await;
     let u = s
         .create_unit(&a, &unit(&city, "F-U", "夹具市司法局", "市司法局"))
         .await
@@ -188,12 +182,7 @@ pub(crate) async fn check_fixture(s: &dyn Store, seeded_at: i64) {
         .unwrap();
     assert_eq!(overview.items[0].uploads, 1);
     // And it takes new writes.
-    s.create_region(
-        &admin(),
-        &region(Some(&regions[1]), "F-B", "新区", RegionLevel::County),
-    )
-    .await
-    .unwrap();
+    new_region(s, Some(&regions[1]), "F-B", "新区", RegionLevel::County).await;
     s.create_upload(&admin(), &new_upload(&units[0], 2025, FIXTURE_BYTES))
         .await
         .unwrap();

@@ -5,13 +5,7 @@ use super::*;
 pub(crate) async fn regions_create_update_and_list(fx: &Fx) {
     let s = fx.s();
     let m = mark(s).await;
-    let prov = s
-        .create_region(
-            &admin(),
-            &region(None, "650000", "示范省", RegionLevel::Province),
-        )
-        .await
-        .unwrap();
+    let prov = new_region(s, None, "650000", "示范省", RegionLevel::Province).await;
     assert_eq!(prov.parent_id, None);
     assert_eq!(prov.path, vec![prov.id]);
     let e = one_entry(s, m, "region.create").await;
@@ -24,27 +18,9 @@ pub(crate) async fn regions_create_update_and_list(fx: &Fx) {
     assert_eq!(e.before, None);
     assert_eq!(e.after, Some(json(&prov)));
 
-    let city = s
-        .create_region(
-            &admin(),
-            &region(Some(&prov), "650100", "甲市", RegionLevel::City),
-        )
-        .await
-        .unwrap();
-    let county = s
-        .create_region(
-            &admin(),
-            &region(Some(&city), "650102", "乙区", RegionLevel::County),
-        )
-        .await
-        .unwrap();
-    let city2 = s
-        .create_region(
-            &admin(),
-            &region(Some(&prov), "650200", "丙市", RegionLevel::City),
-        )
-        .await
-        .unwrap();
+    let city = new_region(s, Some(&prov), "650100", "甲市", RegionLevel::City).await;
+    let county = new_region(s, Some(&city), "650102", "乙区", RegionLevel::County).await;
+    let city2 = new_region(s, Some(&prov), "650200", "丙市", RegionLevel::City).await;
     assert_eq!(county.path, vec![prov.id, city.id, county.id]);
     assert_eq!(county.parent_id, Some(city.id));
     assert_eq!(county.level, RegionLevel::County);
@@ -122,10 +98,7 @@ pub(crate) async fn units_create_update_and_list(fx: &Fx) {
     let s = fx.s();
     let t = tree(s).await;
     let m = mark(s).await;
-    let u = s
-        .create_unit(&admin(), &unit(&t.county, "U1", "乙区司法局", "区司法局"))
-        .await
-        .unwrap();
+    let u = new_unit(s, &t.county, "U1", "乙区司法局", "区司法局").await;
     assert_eq!(u.region_path, t.county.path);
     assert_eq!(u.short_name, "区司法局");
     let e = one_entry(s, m, "unit.create").await;
@@ -136,18 +109,9 @@ pub(crate) async fn units_create_update_and_list(fx: &Fx) {
     assert_eq!(e.after, Some(json(&u)));
     assert_eq!(s.unit(u.id).await.unwrap(), u);
 
-    let u2 = s
-        .create_unit(&admin(), &unit(&t.city, "U2", "甲市科工局", ""))
-        .await
-        .unwrap();
-    let u3 = s
-        .create_unit(&admin(), &unit(&t.city2, "U3", "丙市教育局", ""))
-        .await
-        .unwrap();
-    let u4 = s
-        .create_unit(&admin(), &unit(&t.city, "U4", "甲市财政局", ""))
-        .await
-        .unwrap();
+    let u2 = new_unit(s, &t.city, "U2", "甲市科工局", "").await;
+    let u3 = new_unit(s, &t.city2, "U3", "丙市教育局", "").await;
+    let u4 = new_unit(s, &t.city, "U4", "甲市财政局", "").await;
 
     // Ordered by region path, then name.
     let names = |v: Vec<Unit>| v.into_iter().map(|u| u.code).collect::<Vec<_>>();

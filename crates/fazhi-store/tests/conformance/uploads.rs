@@ -5,10 +5,7 @@ use super::*;
 pub(crate) async fn uploads_dedup_detail_publish(fx: &Fx) {
     let s = fx.s();
     let (t, u) = tree_with_unit(s).await;
-    let other = s
-        .create_unit(&admin(), &unit(&t.city2, "U2", "丙市教育局", ""))
-        .await
-        .unwrap();
+    let other = new_unit(s, &t.city2, "U2", "丙市教育局", "").await;
     let staff = s.create_user(&admin(), &new_user("staff")).await.unwrap();
     let who = Actor {
         user_id: Some(staff.id),
@@ -156,27 +153,11 @@ pub(crate) async fn uploads_dedup_detail_publish(fx: &Fx) {
 pub(crate) async fn unit_overview_sorts_pages_searches_subtrees(fx: &Fx) {
     let s = fx.s();
     let t = tree(s).await;
-    let mk = |r: &Region, code: &str, name: &str, short: &str| unit(r, code, name, short);
-    let a1 = s
-        .create_unit(&admin(), &mk(&t.city, "a1", "甲局", "甲"))
-        .await
-        .unwrap();
-    let a2 = s
-        .create_unit(&admin(), &mk(&t.city, "a2", "乙局", ""))
-        .await
-        .unwrap();
-    let b1 = s
-        .create_unit(&admin(), &mk(&t.county, "b1", "丙局", ""))
-        .await
-        .unwrap();
-    let b2 = s
-        .create_unit(&admin(), &mk(&t.county, "b2", "丁办", "丁"))
-        .await
-        .unwrap();
-    let c1 = s
-        .create_unit(&admin(), &mk(&t.city2, "c1", "戊局", ""))
-        .await
-        .unwrap();
+    let a1 = new_unit(s, &t.city, "a1", "甲局", "甲").await;
+    let a2 = new_unit(s, &t.city, "a2", "乙局", "").await;
+    let b1 = new_unit(s, &t.county, "b1", "丙局", "").await;
+    let b2 = new_unit(s, &t.county, "b2", "丁办", "丁").await;
+    let c1 = new_unit(s, &t.city2, "c1", "戊局", "").await;
     let up = |u: &Unit, year: i32, tag: &str, score: Option<i32>, errors: i32, warnings: i32| {
         NewUpload {
             score,

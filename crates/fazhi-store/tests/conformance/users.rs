@@ -252,15 +252,7 @@ pub(crate) async fn grants_and_their_placement(fx: &Fx) {
     let bob = s.create_user(&admin(), &new_user("bob")).await.unwrap();
 
     let m = mark(s).await;
-    let g1 = s
-        .grant(
-            &admin(),
-            bob.id,
-            Grant {
-                role: Role::Supervisor,
-                node: Node::Region(t.city.id),
-            },
-        )
+    let g1 = give(s, bob.id, Role::Supervisor, Node::Region(t.city.id))
         .await
         .unwrap();
     assert_eq!(g1.user_id, bob.id);
@@ -272,15 +264,7 @@ pub(crate) async fn grants_and_their_placement(fx: &Fx) {
     assert_eq!(e.after, Some(json(&g1)));
 
     let m = mark(s).await;
-    let g2 = s
-        .grant(
-            &admin(),
-            bob.id,
-            Grant {
-                role: Role::UnitStaff,
-                node: Node::Unit(u.id),
-            },
-        )
+    let g2 = give(s, bob.id, Role::UnitStaff, Node::Unit(u.id))
         .await
         .unwrap();
     let e = one_entry(s, m, "grant.create").await;
@@ -288,75 +272,26 @@ pub(crate) async fn grants_and_their_placement(fx: &Fx) {
     assert_eq!(e.region_path, t.county.path);
 
     let m = mark(s).await;
-    let err = s
-        .grant(
-            &admin(),
-            bob.id,
-            Grant {
-                role: Role::Supervisor,
-                node: Node::Region(t.city.id),
-            },
-        )
-        .await;
+    let err = give(s, bob.id, Role::Supervisor, Node::Region(t.city.id)).await;
     assert!(matches!(err, Err(StoreError::Conflict(_))), "{err:?}");
-    let err = s
-        .grant(
-            &admin(),
-            UserId(999_999),
-            Grant {
-                role: Role::Admin,
-                node: Node::Region(t.city.id),
-            },
-        )
-        .await;
-    assert!(matches!(err, Err(StoreError::NotFound(_))), "{err:?}");
-    let err = s
-        .grant(
-            &admin(),
-            bob.id,
-            Grant {
-                role: Role::Admin,
-                node: Node::Region(RegionId(999_999)),
-            },
-        )
-        .await;
-    assert!(matches!(err, Err(StoreError::NotFound(_))), "{err:?}");
-    let err = s
-        .grant(
-            &admin(),
-            bob.id,
-            Grant {
-                role: Role::Admin,
-                node: Node::Unit(UnitId(999_999)),
-            },
-        )
-        .await;
-    assert!(matches!(err, Err(StoreError::NotFound(_))), "{err:?}");
+    for (user, node) in [
+        (UserId(999_999), Node::Region(t.city.id)),
+        (bob.id, Node::Region(RegionId(999_999))),
+        (bob.id, Node::Unit(UnitId(999_999))),
+    ] {
+        let grant = grant_of(Role::Admin, node);
+        let err = s.grant(&admin(), user, grant).await;
+        assert!(matches!(err, Err(StoreError::NotFound(_))), "{err:?}");
+    }
     assert_eq!(mark(s).await, m);
 
     // The same role elsewhere is another grant.
-    let g3 = s
-        .grant(
-            &admin(),
-            bob.id,
-            Grant {
-                role: Role::Supervisor,
-                node: Node::Region(t.city2.id),
-            },
-        )
+    let g3 = give(s, bob.id, Role::Supervisor, Node::Region(t.city2.id))
         .await
         .unwrap();
     assert_eq!(s.grants(bob.id).await.unwrap(), vec![g1, g2, g3]);
     let carol = s.create_user(&admin(), &new_user("carol")).await.unwrap();
-    let g4 = s
-        .grant(
-            &admin(),
-            carol.id,
-            Grant {
-                role: Role::Admin,
-                node: Node::Region(t.prov.id),
-            },
-        )
+    let g4 = give(s, carol.id, Role::Admin, Node::Region(t.prov.id))
         .await
         .unwrap();
     assert_eq!(s.all_grants().await.unwrap(), vec![g1, g2, g3, g4]);
@@ -451,4 +386,19 @@ pub(crate) async fn api_tokens(fx: &Fx) {
         Err(StoreError::NotFound(_))
     ));
     assert_no_secrets_in_audit(s).await;
+}
+
+/// Grants `role` on `node` to `user`, as the admin.
+async fn give(
+    s: &dyn Store,
+    user: UserId,
+    role: Role,
+    node: Node,
+) -> fazhi_store::StoreResult<fazhi_store::RoleGrant> {
+    s.grant(&admin(), user, grant_of(role, node)).await
+}
+
+/// A grant of `role` on `node`.
+fn grant_of(role: Role, node: Node) -> Grant {
+    Grant { role, node }
 }

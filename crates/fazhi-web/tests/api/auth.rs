@@ -1,7 +1,10 @@
 //! Signing in: the session cookie and its CSRF token, API tokens, disabled accounts, the
 //! login throttle and one-time passwords.
 
-use crate::common::api::{assert_error, json, ApiWorld, PASSWORD, REPORT};
+use crate::common::api::{
+    assert_bad_request, assert_error, assert_throttled, json, retry_after, send, send_json,
+    ApiWorld, PASSWORD,
+};
 use reqwest::{header, Method, StatusCode};
 use serde_json::{json, Value};
 
@@ -13,13 +16,7 @@ async fn login_sets_the_session_cookie_and_returns_the_csrf_token() {
     for attr in ["httponly", "samesite=lax", "path=/", "max-age="] {
         assert!(attrs.contains(attr), "{attr} in {}", session.set_cookie);
     }
-    let (status, me) = json(
-        app.with_cookie(Method::GET, "/me", &session)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, me) = send_json(app.with_cookie(Method::GET, "/me", &session)).await;
     assert_eq!(status, StatusCode::OK, "{me}");
     assert_eq!(me["user"]["login"], "staff_a");
     assert_eq!(me["via"], "session");
@@ -36,25 +33,14 @@ async fn login_sets_the_session_cookie_and_returns_the_csrf_token() {
     assert!(me["user"].get("password_hash").is_none());
 
     // Logging out ends the session: the cookie no longer signs anyone in.
-    let res = app
-        .with_cookie(Method::POST, "/auth/logout", &session)
-        .header("x-csrf-token", &session.csrf)
-        .send()
-        .await
-        .unwrap();
+    let res = send(app.with_csrf(Method::POST, "/auth/logout", &session)).await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     let cleared = res.headers()[header::SET_COOKIE]
         .to_str()
         .unwrap()
         .to_string();
     assert!(cleared.contains("Max-Age=0"), "{cleared}");
-    let (status, body) = json(
-        app.with_cookie(Method::GET, "/me", &session)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, body) = send_json(app.with_cookie(Method::GET, "/me", &session)).await;
     assert_error(status, &body, StatusCode::UNAUTHORIZED, "unauthorized");
 }
 
@@ -66,42 +52,34 @@ async fn cookie_authenticated_post_needs_the_csrf_header() {
 
     // Without X-CSRF-Token: refused by the session layer's CSRF check. This assertion is
     // the real thing: it fails whenever the CSRF middleware is missing.
-    let res = app
-        .with_cookie(Method::POST, "/me/tokens", &session)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let res = send(
+        app.with_cookie(Method::POST, "/me/tokens", &session)
+            .json(&body),
+    )
+    .await;
     let (status, err) = json(res).await;
     assert_error(status, &err, StatusCode::FORBIDDEN, "csrf");
 
     // A wrong token is refused too.
-    let res = app
-        .with_cookie(Method::POST, "/me/tokens", &session)
-        .header("x-csrf-token", "not-the-token")
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let res = send(
+        app.with_cookie(Method::POST, "/me/tokens", &session)
+            .header("x-csrf-token", "not-the-token")
+            .json(&body),
+    )
+    .await;
     let (status, err) = json(res).await;
     assert_error(status, &err, StatusCode::FORBIDDEN, "csrf");
 
     // With the token the login returned: done.
-    let res = app
-        .with_cookie(Method::POST, "/me/tokens", &session)
-        .header("x-csrf-token", &session.csrf)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let res = send(
+        app.with_csrf(Method::POST, "/me/tokens", &session)
+            .json(&body),
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::CREATED);
 
     // Reading needs no CSRF token.
-    let res = app
-        .with_cookie(Method::GET, "/me/tokens", &session)
-        .send()
-        .await
-        .unwrap();
+    let res = send(app.with_cookie(Method::GET, "/me/tokens", &session)).await;
     assert_eq!(res.status(), StatusCode::OK);
 }
 
@@ -109,26 +87,18 @@ async fn cookie_authenticated_post_needs_the_csrf_header() {
 async fn api_tokens_authenticate_without_csrf_and_can_be_revoked() {
     let app = ApiWorld::spawn().await;
     // A token-authenticated POST needs no CSRF header.
-    let res = app
-        .with_token(Method::POST, "/me/tokens", &app.staff_a)
-        .json(&json!({"name": "数据同步脚本"}))
-        .send()
-        .await
-        .unwrap();
+    let res = send(
+        app.with_token(Method::POST, "/me/tokens", &app.staff_a)
+            .json(&json!({"name": "数据同步脚本"})),
+    )
+    .await;
     let (status, created) = json(res).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     let secret = created["secret"].as_str().unwrap().to_string();
     assert!(secret.starts_with("fz_"));
     let id = created["token"]["id"].as_i64().unwrap();
 
-    let (status, me) = json(
-        app.request(Method::GET, "/me")
-            .bearer_auth(&secret)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, me) = send_json(app.with_secret(Method::GET, "/me", &secret)).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(me["via"], "token");
     assert_eq!(me["csrf_token"], Value::Null);
@@ -148,46 +118,22 @@ async fn api_tokens_authenticate_without_csrf_and_can_be_revoked() {
         .all(|t| t.get("secret").is_none() && t.get("token_hash").is_none()));
 
     // Someone else cannot revoke it; its owner can, and then it stops working.
-    let res = app
-        .with_token(Method::DELETE, &format!("/me/tokens/{id}"), &app.staff_b)
-        .send()
-        .await
-        .unwrap();
+    let res = send(app.with_token(Method::DELETE, &format!("/me/tokens/{id}"), &app.staff_b)).await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
-    let res = app
-        .with_token(Method::DELETE, &format!("/me/tokens/{id}"), &app.staff_a)
-        .send()
-        .await
-        .unwrap();
+    let res = send(app.with_token(Method::DELETE, &format!("/me/tokens/{id}"), &app.staff_a)).await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    let (status, body) = json(
-        app.request(Method::GET, "/me")
-            .bearer_auth(&secret)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, body) = send_json(app.with_secret(Method::GET, "/me", &secret)).await;
     assert_error(status, &body, StatusCode::UNAUTHORIZED, "unauthorized");
 
     // A made-up token is refused even on public endpoints (a client bug should be loud).
-    let res = app
-        .request(Method::GET, "/me")
-        .bearer_auth("fz_made_up")
-        .send()
-        .await
-        .unwrap();
+    let res = send(app.with_secret(Method::GET, "/me", "fz_made_up")).await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]
 async fn a_disabled_users_token_stops_working() {
     let app = ApiWorld::spawn().await;
-    let res = app
-        .with_token(Method::GET, "/me", &app.staff_a)
-        .send()
-        .await
-        .unwrap();
+    let res = send(app.with_token(Method::GET, "/me", &app.staff_a)).await;
     assert_eq!(res.status(), StatusCode::OK);
 
     let path = format!("/users/{}/disable", app.staff_a.id);
@@ -197,71 +143,35 @@ async fn a_disabled_users_token_stops_working() {
 
     let (status, body) = app.call(Method::GET, "/me", &app.staff_a).await;
     assert_error(status, &body, StatusCode::UNAUTHORIZED, "unauthorized");
-    let res = app
-        .upload(
-            &app.staff_a,
-            app.unit_a,
-            2024,
-            "报告.txt",
-            REPORT.as_bytes().to_vec(),
-        )
-        .await;
+    let res = app.upload_text(&app.staff_a, app.unit_a, "报告.txt").await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
 
     // Nor can he log in; an admin cannot disable himself.
-    let res = app
-        .request(Method::POST, "/auth/login")
-        .json(&json!({"login": "staff_a", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        app.login_status("staff_a", PASSWORD).await,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
     let path = format!("/users/{}/disable", app.admin.id);
     let (status, body) = app.call(Method::POST, &path, &app.admin).await;
-    assert_error(
-        status,
-        &body,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "bad_request",
-    );
+    assert_bad_request(status, &body);
 }
 
 #[tokio::test]
 async fn login_is_throttled_with_retry_after() {
     let app = ApiWorld::spawn().await;
-    let attempt = || {
-        app.request(Method::POST, "/auth/login")
-            .json(&json!({"login": "leader_a", "password": "wrong-password-1"}))
-            .send()
-    };
+    let attempt = || app.login_request("leader_a", "wrong-password-1").send();
     for _ in 0..5 {
         let (status, body) = json(attempt().await.unwrap()).await;
-        assert_error(
-            status,
-            &body,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "bad_request",
-        );
+        assert_bad_request(status, &body);
     }
     let res = attempt().await.unwrap();
-    let retry_after: u64 = res.headers()[header::RETRY_AFTER]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
-    assert!((1..=15 * 60).contains(&retry_after), "{retry_after}");
+    retry_after(&res);
     let (status, body) = json(res).await;
-    assert_error(status, &body, StatusCode::TOO_MANY_REQUESTS, "throttled");
+    assert_throttled(status, &body);
     assert!(body["message"].as_str().unwrap().contains("秒"), "{body}");
 
     // Even the right password waits now.
-    let res = app
-        .request(Method::POST, "/auth/login")
-        .json(&json!({"login": "leader_a", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    app.assert_login_throttled("leader_a").await;
 }
 
 #[tokio::test]
@@ -275,13 +185,7 @@ async fn a_one_time_password_is_changed_first_through_the_api() {
     let session = app.login("newcomer", &password).await;
 
     // Locked until the password is changed: he may see who he is and change it, nothing else.
-    let (status, me) = json(
-        app.with_cookie(Method::GET, "/me", &session)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, me) = send_json(app.with_cookie(Method::GET, "/me", &session)).await;
     assert_eq!(
         status,
         StatusCode::OK,
@@ -289,40 +193,22 @@ async fn a_one_time_password_is_changed_first_through_the_api() {
     );
     assert_eq!(me["user"]["must_change_password"], true);
     let path = format!("/units/{}/uploads", app.unit_a);
-    let (status, body) = json(
-        app.with_cookie(Method::GET, &path, &session)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, body) = send_json(app.with_cookie(Method::GET, &path, &session)).await;
     assert_error(status, &body, StatusCode::FORBIDDEN, "forbidden");
 
-    let res = app
-        .with_cookie(Method::POST, "/me/password", &session)
-        .header("x-csrf-token", &session.csrf)
-        .json(&json!({"old_password": password, "new_password": "Donghu-2025!"}))
-        .send()
-        .await
-        .unwrap();
+    let res = send(
+        app.with_csrf(Method::POST, "/me/password", &session)
+            .json(&json!({"old_password": password, "new_password": "Donghu-2025!"})),
+    )
+    .await;
     assert_eq!(
         res.status(),
         StatusCode::NO_CONTENT,
         "POST /me/password is allowed while locked"
     );
-    let (status, me) = json(
-        app.with_cookie(Method::GET, "/me", &session)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, me) = send_json(app.with_cookie(Method::GET, "/me", &session)).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(me["user"]["must_change_password"], false);
-    let res = app
-        .with_cookie(Method::GET, &path, &session)
-        .send()
-        .await
-        .unwrap();
+    let res = send(app.with_cookie(Method::GET, &path, &session)).await;
     assert_eq!(res.status(), StatusCode::OK);
 }

@@ -1,6 +1,9 @@
 //! Credentials: login bounding and throttling, token lifetime, password policy.
 
-use crate::common::api::{assert_error, json, ApiWorld, PASSWORD};
+use crate::common::api::{
+    assert_bad_request, assert_error, assert_throttled, json, retry_after, send, send_json,
+    ApiWorld, PASSWORD,
+};
 use fazhi_domain::{Node, Role};
 use reqwest::{header, Method, StatusCode};
 use serde_json::json;
@@ -29,12 +32,7 @@ async fn a_huge_login_name_is_refused_and_the_audit_keeps_a_bounded_form() {
             &json!({"login": huge, "password": "Whatever-2025"}),
         )
         .await;
-    assert_error(
-        status,
-        &body,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "bad_request",
-    );
+    assert_bad_request(status, &body);
     let e = last_audit(&app, "session.login_failed").await;
     let row = serde_json::to_string(&e).unwrap();
     assert!(row.len() < 1_000, "audit row of {} bytes", row.len());
@@ -48,21 +46,15 @@ async fn an_address_trying_new_names_is_throttled_too() {
     let app = ApiWorld::spawn().await;
     let mut first_429 = None;
     for i in 0..25 {
-        let res = app
-            .request(Method::POST, "/auth/login")
-            .json(&json!({"login": format!("guess{i}"), "password": "Whatever-2025"}))
-            .send()
-            .await
-            .unwrap();
+        let res = send(
+            app.request(Method::POST, "/auth/login")
+                .json(&json!({"login": format!("guess{i}"), "password": "Whatever-2025"})),
+        )
+        .await;
         if res.status() == StatusCode::TOO_MANY_REQUESTS {
-            let retry: u64 = res.headers()[header::RETRY_AFTER]
-                .to_str()
-                .unwrap()
-                .parse()
-                .unwrap();
-            assert!((1..=15 * 60).contains(&retry), "{retry}");
+            retry_after(&res);
             let (status, body) = json(res).await;
-            assert_error(status, &body, StatusCode::TOO_MANY_REQUESTS, "throttled");
+            assert_throttled(status, &body);
             first_429.get_or_insert(i);
         } else {
             assert_eq!(
@@ -79,13 +71,7 @@ async fn an_address_trying_new_names_is_throttled_too() {
         "20 failures per address, whatever the names"
     );
     // The address waits now, even for a real account with its right password.
-    let res = app
-        .request(Method::POST, "/auth/login")
-        .json(&json!({"login": "leader_a", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    app.assert_login_throttled("leader_a").await;
 }
 
 #[tokio::test]
@@ -94,30 +80,21 @@ async fn an_admin_reset_revokes_the_accounts_api_tokens() {
     let me = || app.with_token(Method::GET, "/me", &app.staff_a).send();
     assert_eq!(me().await.unwrap().status(), StatusCode::OK);
     let path = format!("/users/{}/reset-password", app.staff_a.id);
-    let res = app
-        .with_token(Method::POST, &path, &app.admin)
-        .send()
-        .await
-        .unwrap();
+    let res = send(app.with_token(Method::POST, &path, &app.admin)).await;
     assert_eq!(res.status(), StatusCode::OK);
     let (status, body) = json(me().await.unwrap()).await;
     assert_error(status, &body, StatusCode::UNAUTHORIZED, "unauthorized");
     // Nor can it mint a token or withdraw anything.
-    let res = app
-        .with_token(Method::POST, "/me/tokens", &app.staff_a)
-        .json(&json!({"name": "再来一个"}))
-        .send()
-        .await
-        .unwrap();
+    let res = send(
+        app.with_token(Method::POST, "/me/tokens", &app.staff_a)
+            .json(&json!({"name": "再来一个"})),
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     let e = last_audit(&app, "user.password").await;
     assert_eq!(e.after.unwrap()["tokens_revoked"], 1);
     // Other accounts' tokens are untouched.
-    let res = app
-        .with_token(Method::GET, "/me", &app.staff_b)
-        .send()
-        .await
-        .unwrap();
+    let res = send(app.with_token(Method::GET, "/me", &app.staff_b)).await;
     assert_eq!(res.status(), StatusCode::OK);
 }
 
@@ -175,9 +152,9 @@ async fn a_locked_account_with_a_token_may_only_change_its_password() {
         )
         .await;
     let token = app.api_token(user.id, "脚本").await;
-    let call = |m: Method, path: &str| app.request(m, path).bearer_auth(&token);
+    let call = |m: Method, path: &str| app.with_secret(m, path, &token);
 
-    let (status, body) = json(call(Method::GET, "/units").send().await.unwrap()).await;
+    let (status, body) = send_json(call(Method::GET, "/units")).await;
     assert_error(status, &body, StatusCode::FORBIDDEN, "forbidden");
     assert!(
         body["message"].as_str().unwrap().contains("修改密码"),
@@ -205,30 +182,19 @@ async fn wrong_old_passwords_are_throttled() {
     };
     for i in 0..5 {
         let (status, body) = json(change(&format!("wrong-{i}")).await.unwrap()).await;
-        assert_error(
-            status,
-            &body,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "bad_request",
-        );
+        assert_bad_request(status, &body);
         assert!(body["message"].as_str().unwrap().contains("原密码不正确"));
     }
     let res = change("wrong-5").await.unwrap();
     assert!(res.headers().contains_key(header::RETRY_AFTER));
     let (status, body) = json(res).await;
-    assert_error(status, &body, StatusCode::TOO_MANY_REQUESTS, "throttled");
+    assert_throttled(status, &body);
     // Even the right old password waits now, and so does a login to the account.
     assert_eq!(
         change(PASSWORD).await.unwrap().status(),
         StatusCode::TOO_MANY_REQUESTS
     );
-    let res = app
-        .request(Method::POST, "/auth/login")
-        .json(&json!({"login": "leader_a", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    app.assert_login_throttled("leader_a").await;
 }
 
 #[tokio::test]
@@ -249,12 +215,7 @@ async fn weak_and_earlier_passwords_are_refused() {
         ("        a1", "空格"),
     ] {
         let (status, body) = json(change(PASSWORD, weak).await.unwrap()).await;
-        assert_error(
-            status,
-            &body,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "bad_request",
-        );
+        assert_bad_request(status, &body);
         assert!(
             body["message"].as_str().unwrap().contains(says),
             "{weak}: {body}"
@@ -280,12 +241,7 @@ async fn weak_and_earlier_passwords_are_refused() {
     }
     for earlier in &chain[..5] {
         let (status, body) = json(change("Pw-Five-2025x", earlier).await.unwrap()).await;
-        assert_error(
-            status,
-            &body,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "bad_request",
-        );
+        assert_bad_request(status, &body);
         assert!(
             body["message"].as_str().unwrap().contains("最近 5 次"),
             "{earlier}: {body}"
@@ -305,12 +261,7 @@ async fn token_names_refuse_control_characters_and_secrets_are_not_stored() {
     };
     for bad in ["a\u{0}b", "脚本\u{202E}", "a\nb"] {
         let (status, body) = json(create(bad).await.unwrap()).await;
-        assert_error(
-            status,
-            &body,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "bad_request",
-        );
+        assert_bad_request(status, &body);
         assert!(
             body["message"].as_str().unwrap().contains("令牌名称"),
             "{body}"
@@ -334,27 +285,13 @@ async fn logout_with_a_token_revokes_that_token() {
         .await;
     let secret = created["secret"].as_str().unwrap().to_string();
     let id = created["token"]["id"].as_i64().unwrap();
-    let res = app
-        .request(Method::POST, "/auth/logout")
-        .bearer_auth(&secret)
-        .send()
-        .await
-        .unwrap();
+    let res = send(app.with_secret(Method::POST, "/auth/logout", &secret)).await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    let res = app
-        .request(Method::GET, "/me")
-        .bearer_auth(&secret)
-        .send()
-        .await
-        .unwrap();
+    let res = send(app.with_secret(Method::GET, "/me", &secret)).await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     // Audited, and the account's other token still works.
     let e = last_audit(&app, "token.revoke").await;
     assert_eq!(e.entity_id, Some(id));
-    let res = app
-        .with_token(Method::GET, "/me", &app.staff_a)
-        .send()
-        .await
-        .unwrap();
+    let res = send(app.with_token(Method::GET, "/me", &app.staff_a)).await;
     assert_eq!(res.status(), StatusCode::OK);
 }

@@ -1,6 +1,6 @@
 //! The OpenAPI document: it parses, lists every endpoint, and unknown paths are JSON errors.
 
-use crate::common::api::{assert_error, method, ApiWorld, LEDGER_ENDPOINTS};
+use crate::common::api::{assert_error, method, send, ApiWorld, LEDGER_ENDPOINTS};
 use reqwest::{header, Method, StatusCode};
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -51,11 +51,7 @@ const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
 #[tokio::test]
 async fn openapi_document_parses_and_lists_every_route() {
     let app = ApiWorld::spawn().await;
-    let res = app
-        .request(Method::GET, "/openapi.json")
-        .send()
-        .await
-        .unwrap();
+    let res = send(app.request(Method::GET, "/openapi.json")).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert!(res.headers()[header::CONTENT_TYPE]
         .to_str()

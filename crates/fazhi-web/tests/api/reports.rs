@@ -1,7 +1,8 @@
 //! Reports: uploads and their checks, who reaches which unit's uploads, the supervisor's
 //! overview and the published list.
 
-use crate::common::api::{assert_error, json, ApiWorld, REPORT};
+use crate::common::api::{assert_bad_request, assert_error, json, send, ApiWorld, REPORT};
+use crate::common::content_disposition;
 use reqwest::{header, Method, StatusCode};
 use serde_json::{json, Value};
 
@@ -9,13 +10,7 @@ use serde_json::{json, Value};
 async fn upload_is_checked_and_returns_findings_and_score() {
     let app = ApiWorld::spawn().await;
     let res = app
-        .upload(
-            &app.staff_a,
-            app.unit_a,
-            2024,
-            "东湖区市场监管局2024年报告.txt",
-            REPORT.as_bytes().to_vec(),
-        )
+        .upload_text(&app.staff_a, app.unit_a, "东湖区市场监管局2024年报告.txt")
         .await;
     let location = res
         .headers()
@@ -74,20 +69,14 @@ async fn upload_is_checked_and_returns_findings_and_score() {
     assert_eq!(again["result"], detail["result"]);
 
     // The original, byte for byte, with its Chinese file name (RFC 5987).
-    let res = app
-        .with_token(
-            Method::GET,
-            &format!("/uploads/{id}/original"),
-            &app.staff_a,
-        )
-        .send()
-        .await
-        .unwrap();
+    let res = send(app.with_token(
+        Method::GET,
+        &format!("/uploads/{id}/original"),
+        &app.staff_a,
+    ))
+    .await;
     assert_eq!(res.status(), StatusCode::OK);
-    let disposition = res.headers()[header::CONTENT_DISPOSITION]
-        .to_str()
-        .unwrap()
-        .to_string();
+    let disposition = content_disposition(&res);
     assert!(disposition.starts_with("attachment;"), "{disposition}");
     assert!(
         disposition.contains("filename*=UTF-8''%E4%B8%9C%E6%B9%96%E5%8C%BA"),
@@ -147,16 +136,12 @@ async fn staff_of_one_unit_cannot_reach_another() {
         let (status, body) = app.call(Method::GET, &path, b).await;
         assert_error(status, &body, StatusCode::NOT_FOUND, "not_found");
     }
-    let res = app
-        .upload(b, app.unit_a, 2024, "报告.txt", REPORT.as_bytes().to_vec())
-        .await;
+    let res = app.upload_text(b, app.unit_a, "报告.txt").await;
     let (status, body) = json(res).await;
     assert_error(status, &body, StatusCode::FORBIDDEN, "forbidden");
 
     // His own unit is his.
-    let res = app
-        .upload(b, app.unit_b, 2024, "报告.txt", REPORT.as_bytes().to_vec())
-        .await;
+    let res = app.upload_text(b, app.unit_b, "报告.txt").await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let (_, units) = app.call(Method::GET, "/units", b).await;
     let ids: Vec<i64> = units
@@ -201,26 +186,15 @@ async fn supervisor_sees_the_overview_of_his_region_but_cannot_upload() {
     assert_eq!(page["total"], 0);
     let path = format!("/regions/{}/overview?sort=height", app.east);
     let (status, body) = app.call(Method::GET, &path, s).await;
-    assert_error(
-        status,
-        &body,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "bad_request",
-    );
+    assert_bad_request(status, &body);
 
     // He reads the unit's report, but not the other region's, and never writes.
-    let res = app
-        .with_token(Method::GET, &format!("/uploads/{id}"), s)
-        .send()
-        .await
-        .unwrap();
+    let res = send(app.with_token(Method::GET, &format!("/uploads/{id}"), s)).await;
     assert_eq!(res.status(), StatusCode::OK);
     let path = format!("/regions/{}/overview", app.west);
     let (status, body) = app.call(Method::GET, &path, s).await;
     assert_error(status, &body, StatusCode::FORBIDDEN, "forbidden");
-    let res = app
-        .upload(s, app.unit_a, 2024, "报告.txt", REPORT.as_bytes().to_vec())
-        .await;
+    let res = app.upload_text(s, app.unit_a, "报告.txt").await;
     let (status, body) = json(res).await;
     assert_error(status, &body, StatusCode::FORBIDDEN, "forbidden");
     let (status, body) = app
@@ -252,11 +226,7 @@ async fn the_public_sees_only_published_reports() {
 
     let (status, body) = app.call_anon(Method::GET, &format!("/uploads/{id}")).await;
     assert_error(status, &body, StatusCode::NOT_FOUND, "not_found");
-    let res = app
-        .request(Method::GET, &format!("/uploads/{id}/original"))
-        .send()
-        .await
-        .unwrap();
+    let res = send(app.request(Method::GET, &format!("/uploads/{id}/original"))).await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     let (_, page) = app.call_anon(Method::GET, "/published").await;
     assert_eq!(page, json!({"total": 0, "items": []}));
@@ -288,11 +258,7 @@ async fn the_public_sees_only_published_reports() {
         "{public}"
     );
     assert!(public["result"]["findings"].is_array());
-    let res = app
-        .request(Method::GET, &format!("/uploads/{id}/original"))
-        .send()
-        .await
-        .unwrap();
+    let res = send(app.request(Method::GET, &format!("/uploads/{id}/original"))).await;
     assert_eq!(res.status(), StatusCode::OK);
     let (_, page) = app.call_anon(Method::GET, "/published?limit=5").await;
     assert_eq!(page["total"], 1);
@@ -300,20 +266,13 @@ async fn the_public_sees_only_published_reports() {
     assert!(page["items"][0].get("uploaded_by_login").is_none());
 
     // Withdrawn, it is gone again.
-    let res = app
-        .with_token(
-            Method::POST,
-            &format!("/uploads/{id}/withdraw"),
-            &app.leader_a,
-        )
-        .send()
-        .await
-        .unwrap();
+    let res = send(app.with_token(
+        Method::POST,
+        &format!("/uploads/{id}/withdraw"),
+        &app.leader_a,
+    ))
+    .await;
     assert_eq!(res.status(), StatusCode::OK);
-    let res = app
-        .request(Method::GET, &format!("/uploads/{id}"))
-        .send()
-        .await
-        .unwrap();
+    let res = send(app.request(Method::GET, &format!("/uploads/{id}"))).await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }

@@ -1,6 +1,6 @@
 //! Accounts and roles, as an admin manages them.
 
-use crate::common::api::{assert_error, json, ApiWorld};
+use crate::common::api::{assert_error, send, send_json, ApiWorld};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 use std::collections::BTreeSet;
@@ -41,11 +41,7 @@ async fn admin_manages_accounts_and_roles() {
     let (_, user) = app.call(Method::GET, &format!("/users/{id}"), a).await;
     assert_eq!(user["grants"].as_array().unwrap().len(), 2);
     let grant_id = granted["id"].as_i64().unwrap();
-    let res = app
-        .with_token(Method::DELETE, &format!("/grants/{grant_id}"), a)
-        .send()
-        .await
-        .unwrap();
+    let res = send(app.with_token(Method::DELETE, &format!("/grants/{grant_id}"), a)).await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
 
     // The list holds every account the admin reaches.
@@ -75,26 +71,17 @@ async fn admin_manages_accounts_and_roles() {
     let fresh = reset["password"].as_str().unwrap();
     assert_ne!(fresh, password);
     let s2 = app.login("staff_a2", fresh).await;
-    let res = app
-        .request(Method::POST, "/auth/login")
-        .json(&json!({"login": "staff_a2", "password": password}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        app.login_status("staff_a2", &password).await,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
 
     // Disable and enable.
     let (_, user) = app
         .call(Method::POST, &format!("/users/{id}/disable"), a)
         .await;
     assert_eq!(user["disabled"], true);
-    let (status, body) = json(
-        app.with_cookie(Method::GET, "/me", &s2)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, body) = send_json(app.with_cookie(Method::GET, "/me", &s2)).await;
     assert_error(status, &body, StatusCode::UNAUTHORIZED, "unauthorized");
     let (_, user) = app
         .call(Method::POST, &format!("/users/{id}/enable"), a)

@@ -1,6 +1,6 @@
 //! What the law forbids, field errors, and who reaches a unit's ledger.
 
-use crate::common::api::{assert_error, ApiWorld};
+use crate::common::api::{assert_bad_request, assert_error, ApiWorld};
 use crate::{create, created, get, ids, ledger_path, minimal};
 use fazhi_domain::ledger::RecordKind;
 use reqwest::{Method, StatusCode};
@@ -122,12 +122,7 @@ async fn field_errors_are_listed_each_by_its_field() {
         json!({"year": 2025, "fields": {}, "colour": 1}),
     )
     .await;
-    assert_error(
-        status,
-        &body,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "bad_request",
-    );
+    assert_bad_request(status, &body);
     let (_, page) = get(&app, a, &ledger_path(app.unit_a, RecordKind::Study)).await;
     assert_eq!(page["total"], 0);
 }

@@ -1,6 +1,6 @@
 //! Attachments: kept, served and removed with their record's rights.
 
-use crate::common::api::{assert_error, json, ApiWorld, MAX_UPLOAD};
+use crate::common::api::{assert_bad_request, assert_error, json, send, ApiWorld, MAX_UPLOAD};
 use crate::{created, get, minimal, percent};
 use fazhi_domain::ledger::RecordKind;
 use reqwest::{header, Method, StatusCode};
@@ -19,8 +19,8 @@ async fn attachments_are_kept_served_and_removed_with_their_records_rights() {
     .await;
     let rid = record["id"].as_i64().unwrap();
     let bytes = "会议纪要：学习行政处罚法".as_bytes().to_vec();
-    let res = app
-        .with_token(
+    let res = send(
+        app.with_token(
             Method::POST,
             &format!(
                 "/ledger/records/{rid}/attachments?filename={}",
@@ -29,10 +29,9 @@ async fn attachments_are_kept_served_and_removed_with_their_records_rights() {
             a,
         )
         .header(header::CONTENT_TYPE, "text/plain")
-        .body(bytes.clone())
-        .send()
-        .await
-        .unwrap();
+        .body(bytes.clone()),
+    )
+    .await;
     let (status, att) = json(res).await;
     assert_eq!(status, StatusCode::CREATED, "{att}");
     assert_eq!(att["filename"], "纪要.txt");
@@ -42,11 +41,7 @@ async fn attachments_are_kept_served_and_removed_with_their_records_rights() {
     let (_, got) = get(&app, a, &format!("/ledger/records/{rid}")).await;
     assert_eq!(got["attachments"][0]["id"], aid);
 
-    let res = app
-        .with_token(Method::GET, &format!("/ledger/attachments/{aid}"), a)
-        .send()
-        .await
-        .unwrap();
+    let res = send(app.with_token(Method::GET, &format!("/ledger/attachments/{aid}"), a)).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert!(res.headers()[header::CONTENT_DISPOSITION]
         .to_str()
@@ -89,18 +84,9 @@ async fn attachments_are_kept_served_and_removed_with_their_records_rights() {
             a,
         )
         .await;
-    assert_error(
-        status,
-        &res,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "bad_request",
-    );
+    assert_bad_request(status, &res);
 
-    let res = app
-        .with_token(Method::DELETE, &format!("/ledger/attachments/{aid}"), a)
-        .send()
-        .await
-        .unwrap();
+    let res = send(app.with_token(Method::DELETE, &format!("/ledger/attachments/{aid}"), a)).await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     let (_, got) = get(&app, a, &format!("/ledger/records/{rid}")).await;
     assert_eq!(got["attachments"], json!([]));

@@ -1,6 +1,9 @@
 //! Imports and exports: an export imports into another unit, a bad file imports nothing.
 
-use crate::common::api::{assert_error, json, Account, ApiWorld, MAX_UPLOAD};
+use crate::common::api::{
+    assert_bad_request, assert_error, send, send_json, Account, ApiWorld, MAX_UPLOAD,
+};
+use crate::common::content_disposition;
 use crate::{create, created, get, ids, ledger_path, percent};
 use fazhi_domain::ledger::RecordKind;
 use reqwest::{header, Method, StatusCode};
@@ -26,13 +29,10 @@ async fn import(
         ledger_path(unit, kind),
         percent(filename)
     );
-    json(
+    send_json(
         app.with_token(Method::POST, &path, who)
             .header(header::CONTENT_TYPE, "application/octet-stream")
-            .body(bytes)
-            .send()
-            .await
-            .unwrap(),
+            .body(bytes),
     )
     .await
 }
@@ -82,20 +82,14 @@ async fn an_export_imports_into_another_unit_and_a_second_import_is_all_duplicat
     let (_, original) = get(&app, a, &format!("{list_a}?year=2025")).await;
 
     for format in ["xlsx", "csv"] {
-        let res = app
-            .with_token(
-                Method::GET,
-                &format!("{list_a}/export?year=2025&format={format}"),
-                a,
-            )
-            .send()
-            .await
-            .unwrap();
+        let res = send(app.with_token(
+            Method::GET,
+            &format!("{list_a}/export?year=2025&format={format}"),
+            a,
+        ))
+        .await;
         assert_eq!(res.status(), StatusCode::OK);
-        let disposition = res.headers()[header::CONTENT_DISPOSITION]
-            .to_str()
-            .unwrap()
-            .to_string();
+        let disposition = content_disposition(&res);
         assert!(
             disposition.contains(&format!(
                 "filename*=UTF-8''{}",
@@ -158,11 +152,8 @@ async fn an_export_imports_into_another_unit_and_a_second_import_is_all_duplicat
 
         // Empty unit B again for the next format.
         for id in ids(&after) {
-            let res = app
-                .with_token(Method::DELETE, &format!("/ledger/records/{id}"), b)
-                .send()
-                .await
-                .unwrap();
+            let res =
+                send(app.with_token(Method::DELETE, &format!("/ledger/records/{id}"), b)).await;
             assert_eq!(res.status(), StatusCode::OK);
         }
     }
@@ -180,11 +171,7 @@ async fn an_export_imports_into_another_unit_and_a_second_import_is_all_duplicat
     assert_error(status, &body, StatusCode::FORBIDDEN, "forbidden");
 
     // The template is a workbook with the kind's columns, named after the unit.
-    let res = app
-        .with_token(Method::GET, &format!("{list_a}/template"), a)
-        .send()
-        .await
-        .unwrap();
+    let res = send(app.with_token(Method::GET, &format!("{list_a}/template"), a)).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert!(res.headers()[header::CONTENT_TYPE]
         .to_str()
@@ -202,12 +189,7 @@ async fn an_export_imports_into_another_unit_and_a_second_import_is_all_duplicat
         bytes.to_vec(),
     )
     .await;
-    assert_error(
-        status,
-        &body,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "bad_request",
-    );
+    assert_bad_request(status, &body);
 }
 
 #[tokio::test]
@@ -295,12 +277,7 @@ async fn a_file_with_bad_rows_imports_nothing_and_lists_every_one() {
         b"PK\x03\x04broken".to_vec(),
     )
     .await;
-    assert_error(
-        status,
-        &body,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "bad_request",
-    );
+    assert_bad_request(status, &body);
     let big = vec![b'a'; MAX_UPLOAD as usize + 1];
     let (status, body) = import(&app, a, app.unit_a, RecordKind::Study, "学法.csv", big).await;
     assert_error(status, &body, StatusCode::PAYLOAD_TOO_LARGE, "too_large");

@@ -1,6 +1,6 @@
 //! Records of every kind: created, read, listed, filtered, updated, deleted and restored.
 
-use crate::common::api::{assert_error, json, ApiWorld};
+use crate::common::api::{assert_bad_request, assert_error, json, send, ApiWorld};
 use crate::{create, created, get, ids, ledger_path, minimal};
 use fazhi_domain::ledger::RecordKind;
 use fazhi_store::AuditFilter;
@@ -13,12 +13,11 @@ async fn every_kind_is_created_read_listed_updated_deleted_and_restored() {
     let a = &app.staff_a;
     for kind in RecordKind::ALL {
         let (fields, change, new_value) = minimal(kind);
-        let res = app
-            .with_token(Method::POST, &ledger_path(app.unit_a, kind), a)
-            .json(&json!({"year": 2025, "fields": fields}))
-            .send()
-            .await
-            .unwrap();
+        let res = send(
+            app.with_token(Method::POST, &ledger_path(app.unit_a, kind), a)
+                .json(&json!({"year": 2025, "fields": fields})),
+        )
+        .await;
         let location = res
             .headers()
             .get(header::LOCATION)
@@ -204,12 +203,7 @@ async fn lists_filter_by_year_text_indicator_dates_and_page() {
     assert_eq!(page["total"], 0);
     // A malformed filter is a Chinese 422, an unknown kind a 404.
     let (status, body) = get(&app, a, &format!("{list}?from=yesterday")).await;
-    assert_error(
-        status,
-        &body,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "bad_request",
-    );
+    assert_bad_request(status, &body);
     let (status, body) = get(&app, a, &format!("/units/{}/ledger/nope", app.unit_a)).await;
     assert_error(status, &body, StatusCode::NOT_FOUND, "not_found");
 }

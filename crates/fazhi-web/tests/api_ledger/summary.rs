@@ -1,6 +1,6 @@
 //! The summary with the records behind each figure, and the catalogue of kinds.
 
-use crate::common::api::{assert_error, ApiWorld, LEDGER_ENDPOINTS};
+use crate::common::api::{assert_error, send, ApiWorld, LEDGER_ENDPOINTS};
 use crate::{create, created, get};
 use fazhi_domain::ledger::RecordKind;
 use reqwest::{Method, StatusCode};
@@ -37,15 +37,12 @@ async fn the_summary_counts_the_year_with_the_records_behind_each_figure() {
         study("2025-11-10", "党组会学法"),
     )
     .await;
-    let res = app
-        .with_token(
-            Method::DELETE,
-            &format!("/ledger/records/{}", gone["id"]),
-            a,
-        )
-        .send()
-        .await
-        .unwrap();
+    let res = send(app.with_token(
+        Method::DELETE,
+        &format!("/ledger/records/{}", gone["id"]),
+        a,
+    ))
+    .await;
     assert_eq!(res.status(), StatusCode::OK);
     // A suggestion never answered: flagged, not refused.
     let late = created(

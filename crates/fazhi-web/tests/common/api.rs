@@ -2,7 +2,7 @@
 //! known passwords and API tokens, and requests to `/api/v1` made as one of them.
 
 use super::{quick_hash, TestApp};
-use fazhi_domain::{Node, RegionLevel, Role, UnitKind};
+use fazhi_domain::{Node, Role, UnitKind};
 use fazhi_store::NewUser;
 use reqwest::{header, Method, RequestBuilder, Response, StatusCode};
 use serde_json::Value;
@@ -94,15 +94,7 @@ impl ApiWorld {
             .max_upload_bytes(MAX_UPLOAD)
             .spawn()
             .await;
-        let city = app
-            .region(None, "991000", "青川市", RegionLevel::City)
-            .await;
-        let east = app
-            .region(Some(&city), "991002", "青川市东湖区", RegionLevel::County)
-            .await;
-        let west = app
-            .region(Some(&city), "991003", "青川市西岭区", RegionLevel::County)
-            .await;
+        let (city, east, west) = super::world::regions(&app).await;
         let unit_a = app
             .unit(
                 &east,
@@ -162,14 +154,37 @@ impl ApiWorld {
             .header(header::COOKIE, &session.cookie)
     }
 
+    /// A request authenticated with a session cookie and its CSRF token.
+    pub fn with_csrf(&self, method: Method, path: &str, session: &Session) -> RequestBuilder {
+        self.with_cookie(method, path, session)
+            .header("x-csrf-token", &session.csrf)
+    }
+
+    /// A request authenticated with a bare token secret.
+    pub fn with_secret(&self, method: Method, path: &str, secret: &str) -> RequestBuilder {
+        self.request(method, path).bearer_auth(secret)
+    }
+
+    /// A login request through the API.
+    pub fn login_request(&self, login: &str, password: &str) -> RequestBuilder {
+        self.request(Method::POST, "/auth/login")
+            .json(&serde_json::json!({"login": login, "password": password}))
+    }
+
+    /// Tries to log in through the API; answers the status.
+    pub async fn login_status(&self, login: &str, password: &str) -> StatusCode {
+        send(self.login_request(login, password)).await.status()
+    }
+
+    /// Asserts that even the right password of `login` is refused as throttled.
+    pub async fn assert_login_throttled(&self, login: &str) {
+        let status = self.login_status(login, PASSWORD).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{login}");
+    }
+
     /// Logs in through the API and keeps the cookie and CSRF token it hands out.
     pub async fn login(&self, login: &str, password: &str) -> Session {
-        let res = self
-            .request(Method::POST, "/auth/login")
-            .json(&serde_json::json!({"login": login, "password": password}))
-            .send()
-            .await
-            .unwrap();
+        let res = send(self.login_request(login, password)).await;
         assert_eq!(res.status(), StatusCode::OK, "login of {login}");
         let set_cookie = res
             .headers()
@@ -229,11 +244,15 @@ impl ApiWorld {
 
     /// Uploads [`REPORT`] for 2024 as `who`; answers the upload's id and the response body.
     pub async fn upload_report(&self, who: &Account, unit: i64) -> (i64, Value) {
-        let res = self
-            .upload(who, unit, 2024, "报告.txt", REPORT.as_bytes().to_vec())
-            .await;
+        let res = self.upload_text(who, unit, "报告.txt").await;
         let (_, detail) = json(res).await;
         (detail["upload"]["id"].as_i64().unwrap(), detail)
+    }
+
+    /// Uploads [`REPORT`] for 2024 as `who`, under the file name `name`.
+    pub async fn upload_text(&self, who: &Account, unit: i64, name: &str) -> Response {
+        let bytes = REPORT.as_bytes().to_vec();
+        self.upload(who, unit, 2024, name, bytes).await
     }
 
     /// Uploads `bytes` as the report of `unit` for `year`, as `who`.
@@ -281,6 +300,27 @@ async fn account(app: &TestApp, login: &str, role: Role, node: Node) -> Account 
     }
 }
 
+/// Sends a request; answers the response (a transport error fails the test).
+pub async fn send(req: RequestBuilder) -> Response {
+    req.send().await.unwrap()
+}
+
+/// Sends a request; answers the status and JSON body.
+pub async fn send_json(req: RequestBuilder) -> (StatusCode, Value) {
+    json(send(req).await).await
+}
+
+/// The `Retry-After` seconds of a throttled response, asserted to be within 15 minutes.
+pub fn retry_after(res: &Response) -> u64 {
+    let secs: u64 = res.headers()[header::RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=15 * 60).contains(&secs), "{secs}");
+    secs
+}
+
 /// The status and JSON body of a response (`Null` when the body is not JSON).
 pub async fn json(res: Response) -> (StatusCode, Value) {
     let status = res.status();
@@ -299,6 +339,21 @@ pub fn assert_error(status: StatusCode, body: &Value, want_status: StatusCode, w
             .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
         "message in Chinese: {body}"
     );
+}
+
+/// Asserts a refused request: 422, `bad_request` and a Chinese message.
+pub fn assert_bad_request(status: StatusCode, body: &Value) {
+    assert_error(
+        status,
+        body,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "bad_request",
+    );
+}
+
+/// Asserts a throttled request: 429, `throttled` and a Chinese message.
+pub fn assert_throttled(status: StatusCode, body: &Value) {
+    assert_error(status, body, StatusCode::TOO_MANY_REQUESTS, "throttled");
 }
 
 /// `Method` from an OpenAPI operation key.

@@ -4,6 +4,20 @@
 use reqwest::{header, Response, StatusCode};
 use std::sync::Arc;
 
+/// A response's `Content-Disposition`.
+pub fn content_disposition(resp: &Response) -> String {
+    resp.headers()[header::CONTENT_DISPOSITION]
+        .to_str()
+        .unwrap()
+        .to_string()
+}
+
+/// The text of a CSV download, after the byte order mark it must start with.
+pub fn csv_text(bytes: &[u8]) -> &str {
+    assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]), "a BOM");
+    std::str::from_utf8(&bytes[3..]).unwrap()
+}
+
 /// A page as read: status, headers and body.
 pub struct Page {
     pub status: StatusCode,
@@ -18,6 +32,24 @@ impl Page {
             headers: resp.headers().clone(),
             body: resp.text().await.expect("body"),
         }
+    }
+
+    /// Asserts the status (showing the body when it is another) and a full page, not a
+    /// fragment.
+    pub fn assert_full(&self, status: StatusCode) {
+        assert_eq!(self.status, status, "{}", self.body);
+        assert!(self.is_full_page());
+    }
+
+    /// The text after the first `marker` in the body, up to the next `"`.
+    pub fn quoted_after(&self, marker: &str) -> String {
+        self.text_after(marker, '"')
+    }
+
+    /// The text after the first `marker` in the body, up to the next `end`.
+    pub fn text_after(&self, marker: &str, end: char) -> String {
+        let rest = self.body.split(marker).nth(1).expect("the marker");
+        rest.split(end).next().unwrap().to_string()
     }
 
     pub fn location(&self) -> Option<&str> {
@@ -119,6 +151,24 @@ impl Browser {
                 .expect("POST"),
         )
         .await
+    }
+
+    /// Sends a request made with [`Browser::raw`] (or [`Browser::follow`]); answers the
+    /// response.
+    pub async fn send(&self, req: reqwest::RequestBuilder) -> Response {
+        req.send().await.expect("request")
+    }
+
+    /// Downloads a file (not a page): asserts 200 and answers the response.
+    pub async fn download(&self, path: &str) -> Response {
+        let resp = self.send(self.raw.get(self.url(path))).await;
+        assert_eq!(resp.status(), StatusCode::OK, "{path}");
+        resp
+    }
+
+    /// POST a form of the CSRF token alone (a button).
+    pub async fn post_csrf(&self, path: &str, csrf: &str) -> Page {
+        self.post_form(path, &[("csrf_token", csrf)]).await
     }
 
     /// The CSRF token of the signed-in session, as the pages carry it.

@@ -30,7 +30,7 @@ use std::sync::Arc;
 use tokio::sync::oneshot;
 
 #[allow(unused_imports)] // Each test binary uses a different part of this.
-pub use browser::{upload_form, upload_id_from, Browser, Page};
+pub use browser::{content_disposition, csv_text, upload_form, upload_id_from, Browser, Page};
 #[allow(unused_imports)]
 pub use world::World;
 

@@ -1,6 +1,6 @@
 //! The small organisation the page tests share.
 
-use super::TestApp;
+use super::{Browser, TestApp};
 use fazhi_domain::{Node, RegionLevel, Role, UnitKind};
 use fazhi_store::{Region, Unit};
 
@@ -20,16 +20,16 @@ pub struct World {
 impl World {
     pub const PASSWORD: &'static str = "Qingchuan-2025";
 
+    /// A server with the world in it, and a browser signed in as `login`.
+    pub async fn signed_in(login: &str) -> (TestApp, World, Browser) {
+        let app = TestApp::spawn().await;
+        let w = World::build(&app).await;
+        let b = Browser::signed_in(&app.base, login, World::PASSWORD).await;
+        (app, w, b)
+    }
+
     pub async fn build(app: &TestApp) -> World {
-        let city = app
-            .region(None, "991000", "青川市", RegionLevel::City)
-            .await;
-        let east = app
-            .region(Some(&city), "991002", "青川市东湖区", RegionLevel::County)
-            .await;
-        let west = app
-            .region(Some(&city), "991003", "青川市西岭区", RegionLevel::County)
-            .await;
+        let (city, east, west) = regions(app).await;
         let unit_a = app
             .unit(
                 &east,
@@ -77,4 +77,18 @@ impl World {
             unit_c,
         }
     }
+}
+
+/// 青川市 and the two counties below it, 东湖区 and 西岭区 (the API tests' world has them too).
+pub async fn regions(app: &TestApp) -> (Region, Region, Region) {
+    let city = app
+        .region(None, "991000", "青川市", RegionLevel::City)
+        .await;
+    let east = app
+        .region(Some(&city), "991002", "青川市东湖区", RegionLevel::County)
+        .await;
+    let west = app
+        .region(Some(&city), "991003", "青川市西岭区", RegionLevel::County)
+        .await;
+    (city, east, west)
 }

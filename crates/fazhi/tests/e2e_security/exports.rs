@@ -393,26 +393,31 @@ fn every_export_is_formula_neutral_and_every_download_safely_typed() {
         "the served document names API downloads that are not registered: {:?}",
         api_routes.difference(&registered).collect::<Vec<_>>()
     );
-    assert_eq!(
-        page_routes.difference(&pages).collect::<Vec<_>>(),
-        Vec::<&(String, String)>::new(),
-        "page download routes without a case in this test"
-    );
-    assert_eq!(
-        pages.difference(&page_routes).collect::<Vec<_>>(),
-        Vec::<&(String, String)>::new(),
-        "cases for page routes that are no download route"
-    );
-    assert_eq!(
-        api_routes.difference(&apis).collect::<Vec<_>>(),
-        Vec::<&(String, String)>::new(),
-        "API download operations without a case in this test"
-    );
-    assert_eq!(
-        apis.difference(&api_routes).collect::<Vec<_>>(),
-        Vec::<&(String, String)>::new(),
-        "cases for API operations that are no download"
-    );
+    for (have, want, what) in [
+        (
+            &page_routes,
+            &pages,
+            "page download routes without a case in this test",
+        ),
+        (
+            &pages,
+            &page_routes,
+            "cases for page routes that are no download route",
+        ),
+        (
+            &api_routes,
+            &apis,
+            "API download operations without a case in this test",
+        ),
+        (
+            &apis,
+            &api_routes,
+            "cases for API operations that are no download",
+        ),
+    ] {
+        let missing: Vec<_> = have.difference(want).collect();
+        assert_eq!(missing, Vec::<&(String, String)>::new(), "{what}");
+    }
 
     let mut failures = Vec::new();
     for d in &table {

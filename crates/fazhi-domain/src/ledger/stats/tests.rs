@@ -70,248 +70,102 @@ fn year() -> Vec<Record> {
     ]
 }
 
+/// Record ids from their numbers.
+fn ids(numbers: &[i64]) -> Vec<RecordId> {
+    numbers.iter().copied().map(RecordId).collect()
+}
+
+/// Each figure's key, text and records.
+fn figures(stats: &Statistics) -> Vec<(&str, &str, Vec<RecordId>)> {
+    stats
+        .figures
+        .iter()
+        .map(|f| (f.key.as_str(), f.text.as_str(), f.record_ids.clone()))
+        .collect()
+}
+
 #[test]
 fn the_figures_of_a_year_match_a_count_by_hand() {
     let stats = statistics(&year(), 2025, &ctx("2026-01-10"));
     assert_eq!(stats.year, 2025);
-    let got: Vec<(&str, &str, Vec<RecordId>)> = stats
-        .figures
-        .iter()
-        .map(|f| (f.key.as_str(), f.text.as_str(), f.record_ids.clone()))
-        .collect();
+    let got = figures(&stats);
     let expected: Vec<(&str, &str, Vec<RecordId>)> = vec![
-        (
-            "study.total",
-            "3 次",
-            vec![RecordId(1), RecordId(2), RecordId(3)],
-        ),
-        (
-            "study.form.party_group",
-            "2 次",
-            vec![RecordId(1), RecordId(2)],
-        ),
-        ("study.form.lecture", "1 次", vec![RecordId(3)]),
-        (
-            "study.leader_present",
-            "2 次",
-            vec![RecordId(1), RecordId(3)],
-        ),
-        (
-            "study.attendees",
-            "72 人次",
-            vec![RecordId(1), RecordId(2), RecordId(3)],
-        ),
-        ("study.hours", "5 学时", vec![RecordId(1), RecordId(3)]),
-        ("collective.total", "1 次", vec![RecordId(5)]),
-        (
-            "major_decision.total",
-            "2 项",
-            vec![RecordId(6), RecordId(7)],
-        ),
-        (
-            "major_decision.public_participation",
-            "1 项",
-            vec![RecordId(6)],
-        ),
-        ("major_decision.expert", "1 项", vec![RecordId(6)]),
-        ("major_decision.risk", "1 项", vec![RecordId(7)]),
-        (
-            "major_decision.legality_review",
-            "2 项",
-            vec![RecordId(6), RecordId(7)],
-        ),
-        ("major_decision.discussed", "1 项", vec![RecordId(6)]),
-        ("major_decision.published", "1 项", vec![RecordId(6)]),
-        (
-            "normative.total",
-            "4 件",
-            vec![RecordId(8), RecordId(9), RecordId(10), RecordId(11)],
-        ),
-        (
-            "normative.issued",
-            "3 件",
-            vec![RecordId(8), RecordId(9), RecordId(10)],
-        ),
-        (
-            "normative.legality_review",
-            "3 件",
-            vec![RecordId(8), RecordId(9), RecordId(10)],
-        ),
-        ("normative.market", "2 件", vec![RecordId(8), RecordId(9)]),
-        ("normative.fair_review", "1 件", vec![RecordId(8)]),
-        ("normative.filed", "2 件", vec![RecordId(8), RecordId(10)]),
-        (
-            "normative.filing_rate",
-            "66.7%",
-            vec![RecordId(8), RecordId(9), RecordId(10)],
-        ),
-        (
-            "officer.total",
-            "3 名",
-            vec![RecordId(20), RecordId(21), RecordId(22)],
-        ),
+        ("study.total", "3 次", ids(&[1, 2, 3])),
+        ("study.form.party_group", "2 次", ids(&[1, 2])),
+        ("study.form.lecture", "1 次", ids(&[3])),
+        ("study.leader_present", "2 次", ids(&[1, 3])),
+        ("study.attendees", "72 人次", ids(&[1, 2, 3])),
+        ("study.hours", "5 学时", ids(&[1, 3])),
+        ("collective.total", "1 次", ids(&[5])),
+        ("major_decision.total", "2 项", ids(&[6, 7])),
+        ("major_decision.public_participation", "1 项", ids(&[6])),
+        ("major_decision.expert", "1 项", ids(&[6])),
+        ("major_decision.risk", "1 项", ids(&[7])),
+        ("major_decision.legality_review", "2 项", ids(&[6, 7])),
+        ("major_decision.discussed", "1 项", ids(&[6])),
+        ("major_decision.published", "1 项", ids(&[6])),
+        ("normative.total", "4 件", ids(&[8, 9, 10, 11])),
+        ("normative.issued", "3 件", ids(&[8, 9, 10])),
+        ("normative.legality_review", "3 件", ids(&[8, 9, 10])),
+        ("normative.market", "2 件", ids(&[8, 9])),
+        ("normative.fair_review", "1 件", ids(&[8])),
+        ("normative.filed", "2 件", ids(&[8, 10])),
+        ("normative.filing_rate", "66.7%", ids(&[8, 9, 10])),
+        ("officer.total", "3 名", ids(&[20, 21, 22])),
         // 王五's certificate ends 2026-01-05: valid through the report year.
-        ("officer.expired", "1 名", vec![RecordId(21)]),
-        (
-            "training.total_hours",
-            "142.5 学时",
-            vec![RecordId(30), RecordId(31), RecordId(32), RecordId(33)],
-        ),
+        ("officer.expired", "1 名", ids(&[21])),
+        ("training.total_hours", "142.5 学时", ids(&[30, 31, 32, 33])),
         // (62 + 20 + 60.5) / 3 officers.
-        (
-            "training.avg_hours",
-            "47.5 学时",
-            vec![RecordId(20), RecordId(21), RecordId(22)],
-        ),
-        ("training.short", "1 名", vec![RecordId(21)]),
-        (
-            "popularization.total",
-            "2 场",
-            vec![RecordId(40), RecordId(41)],
-        ),
-        (
-            "popularization.audience",
-            "420 人次",
-            vec![RecordId(40), RecordId(41)],
-        ),
-        ("popularization.enterprises", "18 家", vec![RecordId(40)]),
-        ("popularization.materials", "500 份", vec![RecordId(40)]),
-        (
-            "suggestion.total",
-            "6 件",
-            vec![
-                RecordId(50),
-                RecordId(51),
-                RecordId(52),
-                RecordId(53),
-                RecordId(54),
-                RecordId(55),
-            ],
-        ),
-        (
-            "suggestion.npc",
-            "3 件",
-            vec![RecordId(50), RecordId(51), RecordId(55)],
-        ),
-        (
-            "suggestion.cppcc",
-            "3 件",
-            vec![RecordId(52), RecordId(53), RecordId(54)],
-        ),
-        (
-            "suggestion.answered",
-            "4 件",
-            vec![RecordId(50), RecordId(51), RecordId(52), RecordId(55)],
-        ),
+        ("training.avg_hours", "47.5 学时", ids(&[20, 21, 22])),
+        ("training.short", "1 名", ids(&[21])),
+        ("popularization.total", "2 场", ids(&[40, 41])),
+        ("popularization.audience", "420 人次", ids(&[40, 41])),
+        ("popularization.enterprises", "18 家", ids(&[40])),
+        ("popularization.materials", "500 份", ids(&[40])),
+        ("suggestion.total", "6 件", ids(&[50, 51, 52, 53, 54, 55])),
+        ("suggestion.npc", "3 件", ids(&[50, 51, 55])),
+        ("suggestion.cppcc", "3 件", ids(&[52, 53, 54])),
+        ("suggestion.answered", "4 件", ids(&[50, 51, 52, 55])),
         (
             "suggestion.answer_rate",
             "66.7%",
-            vec![
-                RecordId(50),
-                RecordId(51),
-                RecordId(52),
-                RecordId(53),
-                RecordId(54),
-                RecordId(55),
-            ],
+            ids(&[50, 51, 52, 53, 54, 55]),
         ),
         // Decided: answered (50, 51 late, 52, 55) or past due unanswered (54); 53 is
         // still within its 3 months.
-        (
-            "suggestion.on_time_rate",
-            "60%",
-            vec![
-                RecordId(50),
-                RecordId(51),
-                RecordId(52),
-                RecordId(54),
-                RecordId(55),
-            ],
-        ),
-        (
-            "suggestion.satisfaction_rate",
-            "66.7%",
-            vec![RecordId(50), RecordId(51), RecordId(52)],
-        ),
-        (
-            "publication.total",
-            "3 条",
-            vec![RecordId(60), RecordId(61), RecordId(62)],
-        ),
-        (
-            "publication.decision",
-            "2 条",
-            vec![RecordId(60), RecordId(61)],
-        ),
-        ("publication.result", "1 条", vec![RecordId(62)]),
-        (
-            "disclosure_request.total",
-            "3 件",
-            vec![RecordId(70), RecordId(71), RecordId(72)],
-        ),
-        (
-            "disclosure_request.replied",
-            "2 件",
-            vec![RecordId(70), RecordId(71)],
-        ),
-        ("disclosure_request.on_time", "1 件", vec![RecordId(70)]),
-        ("disclosure_request.overdue", "1 件", vec![RecordId(71)]),
-        (
-            "enterprise_request.total",
-            "3 件",
-            vec![RecordId(80), RecordId(81), RecordId(82)],
-        ),
-        (
-            "enterprise_request.resolved",
-            "2 件",
-            vec![RecordId(80), RecordId(82)],
-        ),
+        ("suggestion.on_time_rate", "60%", ids(&[50, 51, 52, 54, 55])),
+        ("suggestion.satisfaction_rate", "66.7%", ids(&[50, 51, 52])),
+        ("publication.total", "3 条", ids(&[60, 61, 62])),
+        ("publication.decision", "2 条", ids(&[60, 61])),
+        ("publication.result", "1 条", ids(&[62])),
+        ("disclosure_request.total", "3 件", ids(&[70, 71, 72])),
+        ("disclosure_request.replied", "2 件", ids(&[70, 71])),
+        ("disclosure_request.on_time", "1 件", ids(&[70])),
+        ("disclosure_request.overdue", "1 件", ids(&[71])),
+        ("enterprise_request.total", "3 件", ids(&[80, 81, 82])),
+        ("enterprise_request.resolved", "2 件", ids(&[80, 82])),
         (
             "enterprise_request.resolve_rate",
             "66.7%",
-            vec![RecordId(80), RecordId(81), RecordId(82)],
+            ids(&[80, 81, 82]),
         ),
-        ("service_item.power_list", "1 项", vec![RecordId(90)]),
-        (
-            "service_item.service",
-            "2 项",
-            vec![RecordId(91), RecordId(92)],
-        ),
-        (
-            "service_item.with_guide",
-            "2 项",
-            vec![RecordId(90), RecordId(91)],
-        ),
-        (
-            "inspection.inspections",
-            "2 次",
-            vec![RecordId(100), RecordId(101)],
-        ),
-        ("inspection.cases", "1 件", vec![RecordId(102)]),
-        ("review_case.reconsideration", "1 件", vec![RecordId(110)]),
-        (
-            "review_case.litigation",
-            "2 件",
-            vec![RecordId(111), RecordId(112)],
-        ),
-        ("review_case.leader_appeared", "1 次", vec![RecordId(111)]),
-        (
-            "review_case.appearance_rate",
-            "50%",
-            vec![RecordId(111), RecordId(112)],
-        ),
-        (
-            "rectification.total",
-            "3 项",
-            vec![RecordId(120), RecordId(121), RecordId(122)],
-        ),
-        ("rectification.completed", "1 项", vec![RecordId(120)]),
+        ("service_item.power_list", "1 项", ids(&[90])),
+        ("service_item.service", "2 项", ids(&[91, 92])),
+        ("service_item.with_guide", "2 项", ids(&[90, 91])),
+        ("inspection.inspections", "2 次", ids(&[100, 101])),
+        ("inspection.cases", "1 件", ids(&[102])),
+        ("review_case.reconsideration", "1 件", ids(&[110])),
+        ("review_case.litigation", "2 件", ids(&[111, 112])),
+        ("review_case.leader_appeared", "1 次", ids(&[111])),
+        ("review_case.appearance_rate", "50%", ids(&[111, 112])),
+        ("rectification.total", "3 项", ids(&[120, 121, 122])),
+        ("rectification.completed", "1 项", ids(&[120])),
         (
             "rectification.completion_rate",
             "33.3%",
-            vec![RecordId(120), RecordId(121), RecordId(122)],
+            ids(&[120, 121, 122]),
         ),
-        ("rectification.overdue", "1 项", vec![RecordId(121)]),
+        ("rectification.overdue", "1 项", ids(&[121])),
     ];
     assert_eq!(got, expected);
 
@@ -335,16 +189,12 @@ fn the_figures_of_a_year_match_a_count_by_hand() {
 #[test]
 fn another_year_counts_only_its_own_records() {
     let stats = statistics(&year(), 2024, &ctx("2026-01-10"));
-    let got: Vec<(&str, &str, Vec<RecordId>)> = stats
-        .figures
-        .iter()
-        .map(|f| (f.key.as_str(), f.text.as_str(), f.record_ids.clone()))
-        .collect();
+    let got = figures(&stats);
     assert_eq!(
         got,
         [
-            ("study.total", "1 次", vec![RecordId(4)]),
-            ("study.form.party_group", "1 次", vec![RecordId(4)]),
+            ("study.total", "1 次", ids(&[4])),
+            ("study.form.party_group", "1 次", ids(&[4])),
             ("study.leader_present", "0 次", vec![]),
         ]
     );
@@ -399,40 +249,25 @@ fn rates_without_a_denominator_are_left_out_and_whole_rates_read_100() {
 
 #[test]
 fn officers_without_training_are_all_short() {
-    let records = vec![
-        rec(
-            RecordId(1),
-            Officer,
-            2025,
-            &[
-                ("name", "张三"),
-                ("cert_no", "A001"),
-                ("valid_until", "2028-12-31"),
-            ],
-        ),
-        rec(
-            RecordId(2),
-            Officer,
-            2025,
-            &[
-                ("name", "张三"),
-                ("cert_no", "a001"),
-                ("valid_until", "2028-12-31"),
-            ],
-        ),
-    ];
+    let officer = |id: i64, cert_no: &str| {
+        let fields = [
+            ("name", "张三"),
+            ("cert_no", cert_no),
+            ("valid_until", "2028-12-31"),
+        ];
+        rec(RecordId(id), Officer, 2025, &fields)
+    };
+    let records = vec![officer(1, "A001"), officer(2, "a001")];
     let stats = statistics(&records, 2025, &ctx("2025-12-31"));
-    // One person entered twice: one officer, both records behind the figure.
-    let total = stats.figure("officer.total").unwrap();
-    assert_eq!(
-        (total.text.as_str(), total.record_ids.as_slice()),
-        ("1 名", &[RecordId(1), RecordId(2)][..])
-    );
+    // One person entered twice: one officer, both records behind the figure; and short.
+    for key in ["officer.total", "training.short"] {
+        let f = stats.figure(key).unwrap();
+        assert_eq!(
+            (f.text.as_str(), f.record_ids.as_slice()),
+            ("1 名", &ids(&[1, 2])[..]),
+            "{key}"
+        );
+    }
     assert!(stats.figure("training.total_hours").is_none());
     assert_eq!(stats.figure("training.avg_hours").unwrap().text, "0 学时");
-    let short = stats.figure("training.short").unwrap();
-    assert_eq!(
-        (short.text.as_str(), short.record_ids.as_slice()),
-        ("1 名", &[RecordId(1), RecordId(2)][..])
-    );
 }
