@@ -45,7 +45,7 @@ pub struct NewRegion {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewUnit {
     pub region_id: RegionId,
-    pub code: String,
+    pub code: fazhi_domain::UnitCode,
     pub name: String,
     pub short_name: String,
     pub kind: UnitKind,

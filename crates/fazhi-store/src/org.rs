@@ -100,7 +100,7 @@ pub(crate) async fn insert_unit(c: &mut DbConn, new: &NewUnit) -> StoreResult<Un
          RETURNING id",
     )
     .bind(new.region_id)
-    .bind(&new.code)
+    .bind(new.code.as_str())
     .bind(&new.name)
     .bind(&new.short_name)
     .bind(new.kind.key())
@@ -116,7 +116,7 @@ pub(crate) async fn write_unit(c: &mut DbConn, id: UnitId, new: &NewUnit) -> Sto
          WHERE id = $6",
     )
     .bind(new.region_id)
-    .bind(&new.code)
+    .bind(new.code.as_str())
     .bind(&new.name)
     .bind(&new.short_name)
     .bind(new.kind.key())
@@ -344,7 +344,7 @@ fn unit_of(id: UnitId, new: &NewUnit, path: &str) -> StoreResult<Unit> {
     Ok(Unit {
         id,
         region_id: new.region_id,
-        code: new.code.clone(),
+        code: new.code.to_string(),
         name: new.name.clone(),
         short_name: new.short_name.clone(),
         kind: new.kind,

@@ -168,7 +168,9 @@ async fn create_unit_row(
     let region_id = region_id_by_code(c, region).await?;
     let new = NewUnit {
         region_id,
-        code: code.to_string(),
+        // The plan parsed the code ([`fazhi_domain::org::plan_import`]).
+        code: fazhi_domain::UnitCode::parse(code)
+            .map_err(|p| StoreError::Invalid(p.message("单位代码")))?,
         name: name.to_string(),
         short_name: short_name.to_string(),
         kind,
@@ -210,7 +212,7 @@ async fn update_unit_row(
     }
     let new = NewUnit {
         region_id,
-        code: before.code.clone(),
+        code: fazhi_domain::UnitCode::from_stored(before.code.clone()),
         name: name.to_string(),
         short_name: short_name.to_string(),
         kind,

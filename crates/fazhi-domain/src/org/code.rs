@@ -32,6 +32,12 @@ macro_rules! codes {
                 Self::parse(value).map_err(|p| p.message(Self::WHAT))
             }
 
+            /// A code read back from the database: it passed the rule in force when it was
+            /// saved, and is kept as it is (an older, looser rule must not make it unusable).
+            pub fn from_stored(code: String) -> Self {
+                Self(code)
+            }
+
             pub fn as_str(&self) -> &str {
                 &self.0
             }

@@ -35,7 +35,7 @@ pub async fn region_with_unit<S: OrgStore + ?Sized>(
     let region = store.create_region(actor, &region).await.expect("region");
     let unit = NewUnit {
         region_id: region.id,
-        code,
+        code: fazhi_domain::UnitCode::parse(&code).unwrap(),
         name: name.into(),
         short_name: String::new(),
         kind,

@@ -399,7 +399,7 @@ fn region(parent: Option<&Region>, code: &str, name: &str, level: RegionLevel) -
 fn unit(r: &Region, code: &str, name: &str, short: &str) -> NewUnit {
     NewUnit {
         region_id: r.id,
-        code: code.into(),
+        code: fazhi_domain::UnitCode::parse(code).unwrap(),
         name: name.into(),
         short_name: short.into(),
         kind: UnitKind::Department,

@@ -118,14 +118,37 @@ pub async fn units_below(
     })
 }
 
-fn clean_new_unit(new: &fazhi_store::NewUnit) -> Result<fazhi_store::NewUnit> {
+/// A unit as typed in a form or an API body, before [`clean_new_unit`] parses it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitInput {
+    pub region_id: RegionId,
+    pub code: String,
+    pub name: String,
+    pub short_name: String,
+    pub kind: fazhi_domain::UnitKind,
+}
+
+impl UnitInput {
+    /// The unit as it is, to be changed field by field.
+    pub fn of(u: &fazhi_store::Unit) -> UnitInput {
+        UnitInput {
+            region_id: u.region_id,
+            code: u.code.clone(),
+            name: u.name.clone(),
+            short_name: u.short_name.clone(),
+            kind: u.kind,
+        }
+    }
+}
+
+fn clean_new_unit(new: &UnitInput) -> Result<fazhi_store::NewUnit> {
     let short_name = new.short_name.trim();
     if !short_name.is_empty() {
         org_text("单位简称", short_name, 50)?;
     }
     Ok(fazhi_store::NewUnit {
         region_id: new.region_id,
-        code: unit_code(&new.code)?.into_string(),
+        code: unit_code(&new.code)?,
         name: org_text("单位名称", &new.name, 100)?,
         short_name: short_name.to_string(),
         kind: new.kind,
@@ -136,7 +159,7 @@ fn clean_new_unit(new: &fazhi_store::NewUnit) -> Result<fazhi_store::NewUnit> {
 pub async fn create_unit(
     state: &AppState,
     p: &Principal,
-    new: &fazhi_store::NewUnit,
+    new: &UnitInput,
 ) -> Result<fazhi_store::Unit> {
     let new = clean_new_unit(new)?;
     let region = region_allowing(state, p, new.region_id, Action::ManageOrg).await?;
@@ -153,7 +176,7 @@ pub async fn update_unit(
     state: &AppState,
     p: &Principal,
     id: UnitId,
-    change: impl FnOnce(&fazhi_store::Unit) -> fazhi_store::NewUnit,
+    change: impl FnOnce(&fazhi_store::Unit) -> UnitInput,
 ) -> Result<fazhi_store::Unit> {
     let unit = state.org().unit(id).await?;
     // Where it sits now: `ManageOrg` at its region (a unit always has one).

@@ -7,6 +7,7 @@ use super::{
 };
 use crate::auth::Principal;
 use crate::error::{Error, Result};
+use crate::ops::org::UnitInput;
 use crate::session::human_size;
 use crate::{ops, AppState};
 use askama::Template;
@@ -16,7 +17,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use fazhi_domain::{Grant, Node, RegionLevel, Role, UnitKind};
 use fazhi_domain::{RegionId, UnitId, UserId};
-use fazhi_store::{ImportSummary, NewUnit, Region, RowError};
+use fazhi_store::{ImportSummary, Region, RowError};
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -280,8 +281,8 @@ pub struct UnitForm {
 }
 
 impl UnitForm {
-    fn parse(&self) -> Result<NewUnit> {
-        Ok(NewUnit {
+    fn parse(&self) -> Result<UnitInput> {
+        Ok(UnitInput {
             region_id: RegionId(parse_id(&self.region, "所属区域")?),
             code: self.code.clone(),
             name: self.name.clone(),

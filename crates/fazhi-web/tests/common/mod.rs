@@ -188,7 +188,7 @@ impl TestApp {
                 &system(),
                 &NewUnit {
                     region_id: region.id,
-                    code: code.into(),
+                    code: fazhi_domain::UnitCode::parse(code).unwrap(),
                     name: name.into(),
                     short_name: short_name.into(),
                     kind,

@@ -1,6 +1,7 @@
 //! The organisation: regions, units, import and export.
 
 use super::*;
+use crate::ops::org::UnitInput;
 use fazhi_domain::RegionId;
 
 /// 区划（省、市、县区、乡镇）。
@@ -122,9 +123,9 @@ pub struct NewUnit {
     pub kind: UnitKind,
 }
 
-impl From<NewUnit> for s::NewUnit {
+impl From<NewUnit> for UnitInput {
     fn from(n: NewUnit) -> Self {
-        s::NewUnit {
+        UnitInput {
             region_id: RegionId(n.region_id),
             code: n.code,
             name: n.name,
@@ -152,8 +153,8 @@ pub struct UnitPatch {
 
 impl UnitPatch {
     /// The unit as it will be after the patch.
-    pub fn apply(self, u: &s::Unit) -> s::NewUnit {
-        s::NewUnit {
+    pub fn apply(self, u: &s::Unit) -> UnitInput {
+        UnitInput {
             region_id: self.region_id.map(RegionId).unwrap_or(u.region_id),
             code: self.code.unwrap_or_else(|| u.code.clone()),
             name: self.name.unwrap_or_else(|| u.name.clone()),
