@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod calendar;
+pub mod cycle;
 mod error;
 pub mod framework;
 pub mod frameworks;
