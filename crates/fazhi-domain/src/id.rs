@@ -63,6 +63,14 @@ ids! {
     UploadId;
     /// An audit log entry.
     AuditId;
+    /// A unit's report of a year (the reporting cycle's status row).
+    ReportId;
+    /// A version of a report (today: an uploaded file).
+    VersionId;
+    /// A supervisor's comment on a returned report.
+    CommentId;
+    /// A message shown to an account.
+    NotificationId;
 }
 
 #[cfg(test)]

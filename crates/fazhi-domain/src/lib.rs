@@ -27,7 +27,7 @@ pub use calendar::HolidayCalendar;
 pub use error::DomainError;
 pub use framework::{Framework, Indicator};
 pub use frameworks::{FrameworkError, FrameworkFile, Frameworks, PasswordList};
-pub use id::{AuditId, RecordId, UploadId};
+pub use id::{AuditId, CommentId, NotificationId, RecordId, ReportId, UploadId, VersionId};
 pub use org::{
     allows, Action, Grant, Node, OrgRow, OrgSnapshot, Placement, Region, RegionId, RegionLevel,
     Role, RowError, Unit, UnitId, UnitKind, UserId,

@@ -20,7 +20,9 @@ use crate::util::db;
 use crate::{StoreError, StoreResult, Timestamp};
 use chrono::{DateTime, NaiveDate, Utc};
 use fazhi_domain::ledger::RecordId;
-use fazhi_domain::{AuditId, RegionId, UnitId, UploadId, UserId};
+use fazhi_domain::{
+    AuditId, CommentId, NotificationId, RegionId, ReportId, UnitId, UploadId, UserId, VersionId,
+};
 use serde_json::Value;
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgArguments, PgConnection, PgPool, PgRow};
@@ -361,7 +363,18 @@ macro_rules! id_cols {
     )*};
 }
 
-id_cols!(RegionId, UnitId, UserId, RecordId, UploadId, AuditId);
+id_cols!(
+    RegionId,
+    UnitId,
+    UserId,
+    RecordId,
+    UploadId,
+    AuditId,
+    ReportId,
+    VersionId,
+    CommentId,
+    NotificationId
+);
 
 /// A statement with its bound values, run by `execute` or a `fetch_*`.
 pub(crate) struct Query<'q> {
