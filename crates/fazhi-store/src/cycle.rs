@@ -294,6 +294,150 @@ fn step_json(report: &CycleReport, w: &StepWrite) -> Value {
     v
 }
 
+/// Writes one step inside the transaction `c` (see [`CycleStore::take_step`]); answers the
+/// report after it and its audit entry.
+async fn write_step(
+    c: &mut DbConn,
+    actor: &Actor,
+    w: &StepWrite,
+) -> StoreResult<(CycleReport, Change)> {
+    if matches!(
+        w.step,
+        Step::AddVersion | Step::Correct | Step::ReviewConfidentiality
+    ) {
+        return Err(StoreError::Invalid(format!(
+            "“{}”不是单独的步骤：新增版本和更正随上传写入，保密审查另行记录",
+            w.step.label()
+        )));
+    }
+    let before = fetch_report(&mut *c, w.report, true)
+        .await?
+        .ok_or(StoreError::NotFound("报告"))?;
+    if before.state != w.expected {
+        return Err(stale(Some(before.state)));
+    }
+    // A re-submission after a return keeps the first submission's time and flag, and a
+    // publication the first publication's: each deadline is measured on the first.
+    let stamp = match w.step {
+        Step::Submit => Some("submitted"),
+        Step::Publish => Some("published"),
+        _ => None,
+    };
+    let mut qb = QueryBuilder::new("UPDATE reports SET state = ");
+    qb.push_bind(w.to.key());
+    qb.push(", updated_at = ").push_bind(w.at);
+    if let Some(s) = stamp {
+        qb.push(format_args!(
+            ", {s}_on_time = CASE WHEN {s}_at IS NULL THEN "
+        ));
+        qb.push_bind(w.on_time);
+        qb.push(format_args!(
+            " ELSE {s}_on_time END, {s}_at = COALESCE({s}_at, "
+        ));
+        qb.push_bind(w.at).push(")");
+    }
+    qb.push(", revision = revision + 1 WHERE id = ")
+        .push_bind(w.report);
+    qb.push(" AND state = ").push_bind(w.expected.key());
+    let done = qb.build().execute(&mut *c).await.map_err(db)?;
+    if done.rows_affected() == 0 {
+        return Err(stale(Some(before.state)));
+    }
+    let version = before.current_version;
+    match w.step {
+        Step::Approve => {
+            query(
+                "UPDATE report_versions SET approved_at = $1, approved_by_login = $2 \
+                 WHERE id = $3",
+            )
+            .bind(w.at)
+            .bind(&actor.login)
+            .bind(version)
+            .execute(&mut *c)
+            .await
+            .map_err(db)?;
+        }
+        Step::Publish => {
+            query(
+                "UPDATE report_versions SET published_at = COALESCE(published_at, $1) \
+                 WHERE id = $2",
+            )
+            .bind(w.at)
+            .bind(version)
+            .execute(&mut *c)
+            .await
+            .map_err(db)?;
+        }
+        _ => {}
+    }
+    let event = insert_event(
+        &mut *c,
+        actor,
+        w.report,
+        w.step,
+        Some(before.state),
+        w.to,
+        version,
+        w.at,
+        w.comment.as_deref(),
+    )
+    .await?;
+    for chunk in w.comments.chunks(BATCH_ROWS) {
+        let mut qb = QueryBuilder::new(
+            "INSERT INTO review_comments (report_id, event_id, version_id, anchor, quote, \
+             body, author_login, at) ",
+        );
+        qb.push_values(chunk, |mut b, cm| {
+            b.push_bind(w.report)
+                .push_bind(event)
+                .push_bind(version)
+                .push_bind(cm.anchor.trim().to_string())
+                .push_bind(cm.quote.clone())
+                .push_bind(cm.body.trim().to_string())
+                .push_bind(actor.login.clone())
+                .push_bind(w.at);
+        });
+        qb.build().execute(&mut *c).await.map_err(db)?;
+    }
+    let notify: Vec<NewNotification> = w
+        .notify
+        .iter()
+        .map(|n| NewNotification {
+            report_id: n.report_id.or(Some(w.report)),
+            dedup: if n.dedup.is_empty() {
+                format!("event:{event}")
+            } else {
+                n.dedup.clone()
+            },
+            ..n.clone()
+        })
+        .collect();
+    insert_notifications(&mut *c, &notify, w.at).await?;
+    let after = fetch_report(&mut *c, w.report, false)
+        .await?
+        .ok_or(StoreError::NotFound("报告"))?;
+    let place = unit_placement(&mut *c, after.unit_id)
+        .await?
+        .unwrap_or_default();
+    let action = match w.step {
+        Step::RequestApproval => "report.request_approval",
+        Step::Approve => "report.approve",
+        Step::SendBack => "report.send_back",
+        Step::Submit => "report.submit",
+        Step::Return => "report.return",
+        Step::Accept => "report.accept",
+        Step::Publish => "report.publish",
+        Step::Withhold => "report.withhold",
+        Step::AddVersion => "report.add_version",
+        Step::Correct => "report.correct",
+        Step::ReviewConfidentiality => "report.review",
+    };
+    let change = Change::new(action, "report", Some(w.report.0), place)
+        .before(to_json(&before))
+        .after(step_json(&after, w));
+    Ok((after, change))
+}
+
 #[async_trait]
 impl<S: Backend> CycleStore for S {
     async fn add_upload_version(
@@ -378,147 +522,24 @@ impl<S: Backend> CycleStore for S {
     }
 
     async fn take_step(&self, actor: &Actor, w: &StepWrite) -> StoreResult<CycleReport> {
-        if matches!(
-            w.step,
-            Step::AddVersion | Step::Correct | Step::ReviewConfidentiality
-        ) {
-            return Err(StoreError::Invalid(format!(
-                "“{}”不是单独的步骤：新增版本和更正随上传写入，保密审查另行记录",
-                w.step.label()
-            )));
-        }
         let mut tx = self.begin_write().await?;
-        let before = fetch_report(&mut tx, w.report, true)
-            .await?
-            .ok_or(StoreError::NotFound("报告"))?;
-        if before.state != w.expected {
-            return Err(stale(Some(before.state)));
-        }
-        // A re-submission after a return keeps the first submission's time and flag, and a
-        // publication the first publication's: each deadline is measured on the first.
-        let stamp = match w.step {
-            Step::Submit => Some("submitted"),
-            Step::Publish => Some("published"),
-            _ => None,
-        };
-        let mut qb = QueryBuilder::new("UPDATE reports SET state = ");
-        qb.push_bind(w.to.key());
-        qb.push(", updated_at = ").push_bind(w.at);
-        if let Some(s) = stamp {
-            qb.push(format_args!(
-                ", {s}_on_time = CASE WHEN {s}_at IS NULL THEN "
-            ));
-            qb.push_bind(w.on_time);
-            qb.push(format_args!(
-                " ELSE {s}_on_time END, {s}_at = COALESCE({s}_at, "
-            ));
-            qb.push_bind(w.at).push(")");
-        }
-        qb.push(", revision = revision + 1 WHERE id = ")
-            .push_bind(w.report);
-        qb.push(" AND state = ").push_bind(w.expected.key());
-        let done = qb.build().execute(&mut tx).await.map_err(db)?;
-        if done.rows_affected() == 0 {
-            return Err(stale(Some(before.state)));
-        }
-        let version = before.current_version;
-        match w.step {
-            Step::Approve => {
-                query(
-                    "UPDATE report_versions SET approved_at = $1, approved_by_login = $2 \
-                     WHERE id = $3",
-                )
-                .bind(w.at)
-                .bind(&actor.login)
-                .bind(version)
-                .execute(&mut tx)
-                .await
-                .map_err(db)?;
-            }
-            Step::Publish => {
-                query(
-                    "UPDATE report_versions SET published_at = COALESCE(published_at, $1) \
-                     WHERE id = $2",
-                )
-                .bind(w.at)
-                .bind(version)
-                .execute(&mut tx)
-                .await
-                .map_err(db)?;
-            }
-            _ => {}
-        }
-        let event = insert_event(
-            &mut tx,
-            actor,
-            w.report,
-            w.step,
-            Some(before.state),
-            w.to,
-            version,
-            w.at,
-            w.comment.as_deref(),
-        )
-        .await?;
-        for chunk in w.comments.chunks(BATCH_ROWS) {
-            let mut qb = QueryBuilder::new(
-                "INSERT INTO review_comments (report_id, event_id, version_id, anchor, quote, \
-                 body, author_login, at) ",
-            );
-            qb.push_values(chunk, |mut b, cm| {
-                b.push_bind(w.report)
-                    .push_bind(event)
-                    .push_bind(version)
-                    .push_bind(cm.anchor.trim().to_string())
-                    .push_bind(cm.quote.clone())
-                    .push_bind(cm.body.trim().to_string())
-                    .push_bind(actor.login.clone())
-                    .push_bind(w.at);
-            });
-            qb.build().execute(&mut tx).await.map_err(db)?;
-        }
-        let notify: Vec<NewNotification> = w
-            .notify
-            .iter()
-            .map(|n| NewNotification {
-                report_id: n.report_id.or(Some(w.report)),
-                dedup: if n.dedup.is_empty() {
-                    format!("event:{event}")
-                } else {
-                    n.dedup.clone()
-                },
-                ..n.clone()
-            })
-            .collect();
-        insert_notifications(&mut tx, &notify, w.at).await?;
-        let after = fetch_report(&mut tx, w.report, false)
-            .await?
-            .ok_or(StoreError::NotFound("报告"))?;
-        let place = unit_placement(&mut tx, after.unit_id)
-            .await?
-            .unwrap_or_default();
-        let action = match w.step {
-            Step::RequestApproval => "report.request_approval",
-            Step::Approve => "report.approve",
-            Step::SendBack => "report.send_back",
-            Step::Submit => "report.submit",
-            Step::Return => "report.return",
-            Step::Accept => "report.accept",
-            Step::Publish => "report.publish",
-            Step::Withhold => "report.withhold",
-            Step::AddVersion => "report.add_version",
-            Step::Correct => "report.correct",
-            Step::ReviewConfidentiality => "report.review",
-        };
-        audit_and_commit(
-            tx,
-            actor,
-            Change::new(action, "report", Some(w.report.0), place)
-                .before(to_json(&before))
-                .after(step_json(&after, w)),
-        )
-        .await?;
+        let (after, change) = write_step(&mut tx, actor, w).await?;
+        audit_and_commit(tx, actor, change).await?;
         Ok(after)
+    }
+
+    async fn take_steps(&self, actor: &Actor, ws: &[StepWrite]) -> StoreResult<Vec<CycleReport>> {
+        let mut tx = self.begin_write().await?;
+        let mut reports = Vec::with_capacity(ws.len());
+        let mut changes = Vec::with_capacity(ws.len());
+        for w in ws {
+            let (after, change) = write_step(&mut tx, actor, w).await?;
+            reports.push(after);
+            changes.push(change);
+        }
+        append_audits(&mut tx, actor, changes).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(reports)
     }
 
     async fn record_review(

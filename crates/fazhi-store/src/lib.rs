@@ -369,6 +369,10 @@ pub trait CycleStore: Send + Sync {
     /// since the deadline is measured on the first; the comments, the history row and the
     /// notifications (an empty `dedup` is filled with the event's id).
     async fn take_step(&self, actor: &Actor, w: &StepWrite) -> StoreResult<CycleReport>;
+    /// Several steps in one transaction, each written as [`CycleStore::take_step`] writes it
+    /// (each checked against its `expected` state, each audited): all or none (the demo's
+    /// reports, a unit's history at once).
+    async fn take_steps(&self, actor: &Actor, ws: &[StepWrite]) -> StoreResult<Vec<CycleReport>>;
     /// Records a 保密审查 of one of the report's versions (any state: the caller checks).
     /// [`ReportDetail::current_review`] is the latest of the current version.
     async fn record_review(

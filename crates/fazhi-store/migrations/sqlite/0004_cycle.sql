@@ -76,8 +76,6 @@ CREATE TABLE report_events (
     comment     TEXT
 );
 CREATE INDEX report_events_report ON report_events (report_id, id);
--- The chart of submissions per day.
-CREATE INDEX report_events_step ON report_events (step, at);
 
 CREATE TABLE review_comments (
     id           INTEGER PRIMARY KEY AUTOINCREMENT,

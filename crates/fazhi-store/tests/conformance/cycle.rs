@@ -364,6 +364,37 @@ pub(crate) async fn stale_state_is_a_conflict(fx: &Fx) {
     );
     assert!(matches!(a.err().or(b.err()), Some(StoreError::Conflict(_))));
     second.store().close().await;
+
+    // Several steps in one transaction: all or none, each audited.
+    let at = now();
+    let m = mark(s).await;
+    let bad = [
+        write(r.id, Step::RequestApproval, ReportState::Draft, at),
+        write(r.id, Step::Approve, ReportState::Draft, at),
+    ];
+    assert!(matches!(
+        s.take_steps(&who, &bad).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(mark(s).await, m);
+    assert_eq!(
+        s.report_of(u.id, 2024).await.unwrap().unwrap().state,
+        ReportState::Draft
+    );
+    let good = [
+        write(r.id, Step::RequestApproval, ReportState::Draft, at),
+        write(r.id, Step::Approve, ReportState::AwaitingApproval, at),
+    ];
+    let done = s.take_steps(&who, &good).await.unwrap();
+    assert_eq!(
+        done.iter().map(|r| r.state).collect::<Vec<_>>(),
+        vec![ReportState::AwaitingApproval, ReportState::Approved]
+    );
+    let e = entries_since(s, m).await;
+    assert_eq!(
+        e.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
+        vec!["report.request_approval", "report.approve"]
+    );
 }
 
 pub(crate) async fn correction_supersedes_and_keeps_first_publication(fx: &Fx) {
