@@ -294,6 +294,80 @@ fn step_json(report: &CycleReport, w: &StepWrite) -> Value {
     v
 }
 
+/// Records a 保密审查 inside the transaction `c`: of `version`, or of the current version when
+/// `None`; refused with [`StoreError::Conflict`] when `expected` is given and the report is no
+/// longer in it. Answers the review and its audit entry.
+async fn write_review(
+    c: &mut DbConn,
+    actor: &Actor,
+    report: ReportId,
+    expected: Option<ReportState>,
+    version: Option<VersionId>,
+    review: &NewReview,
+    at: Timestamp,
+) -> StoreResult<(ConfidentialityReview, Change)> {
+    if review.reviewer.trim().is_empty() {
+        return Err(StoreError::Invalid("请填写保密审查人".into()));
+    }
+    if matches!(&review.conclusion, Confidentiality::NotPublishable(r) if r.trim().is_empty()) {
+        return Err(StoreError::Invalid("请填写不予公开的理由".into()));
+    }
+    let before = fetch_report(&mut *c, report, true)
+        .await?
+        .ok_or(StoreError::NotFound("报告"))?;
+    if expected.is_some_and(|e| e != before.state) {
+        return Err(stale(Some(before.state)));
+    }
+    let version = version
+        .or(before.current_version)
+        .ok_or_else(|| StoreError::Invalid("报告还没有任何版本".into()))?;
+    let of_report: Option<i64> =
+        query_scalar("SELECT report_id FROM report_versions WHERE id = $1")
+            .bind(version)
+            .fetch_optional(&mut *c)
+            .await
+            .map_err(db)?;
+    if of_report != Some(report.0) {
+        return Err(StoreError::NotFound("报告版本"));
+    }
+    let id = insert_review(c, actor, report, version, review, at).await?;
+    let comment = match &review.conclusion {
+        Confidentiality::Publishable => review.conclusion.label().to_string(),
+        Confidentiality::NotPublishable(r) => {
+            format!("{}：{}", review.conclusion.label(), r.trim())
+        }
+    };
+    insert_event(
+        c,
+        actor,
+        report,
+        Step::ReviewConfidentiality,
+        Some(before.state),
+        before.state,
+        Some(version),
+        at,
+        Some(&comment),
+    )
+    .await?;
+    // The review changes what may follow (publication), so it counts as a write.
+    query("UPDATE reports SET updated_at = $1, revision = revision + 1 WHERE id = $2")
+        .bind(at)
+        .bind(report)
+        .execute(&mut *c)
+        .await
+        .map_err(db)?;
+    let sql = format!("SELECT {REVIEW_COLS} FROM confidentiality_reviews WHERE id = $1");
+    let saved = fetch_by_id(&mut *c, &sql, id, review_row)
+        .await?
+        .ok_or(StoreError::NotFound("保密审查"))?;
+    let place = unit_placement(&mut *c, before.unit_id)
+        .await?
+        .unwrap_or_default();
+    let change =
+        Change::new("report.review", "report", Some(report.0), place).after(to_json(&saved));
+    Ok((saved, change))
+}
+
 /// Writes one step inside the transaction `c` (see [`CycleStore::take_step`]); answers the
 /// report after it and its audit entry.
 async fn write_step(
@@ -301,14 +375,27 @@ async fn write_step(
     actor: &Actor,
     w: &StepWrite,
 ) -> StoreResult<(CycleReport, Change)> {
-    if matches!(
-        w.step,
-        Step::AddVersion | Step::Correct | Step::ReviewConfidentiality
-    ) {
-        return Err(StoreError::Invalid(format!(
-            "“{}”不是单独的步骤：新增版本和更正随上传写入，保密审查另行记录",
-            w.step.label()
-        )));
+    match (w.step, &w.review) {
+        (Step::AddVersion | Step::Correct, _) => {
+            return Err(StoreError::Invalid(format!(
+                "“{}”随上传的新版本写入，不是单独的步骤",
+                w.step.label()
+            )))
+        }
+        (Step::ReviewConfidentiality, Some(review)) => {
+            let (_, change) =
+                write_review(c, actor, w.report, Some(w.expected), None, review, w.at).await?;
+            let after = fetch_report(&mut *c, w.report, false)
+                .await?
+                .ok_or(StoreError::NotFound("报告"))?;
+            return Ok((after, change));
+        }
+        (Step::ReviewConfidentiality, None) => {
+            return Err(StoreError::Invalid(
+                "保密审查须写明审查人、日期和结论".into(),
+            ))
+        }
+        _ => {}
     }
     let before = fetch_report(&mut *c, w.report, true)
         .await?
@@ -549,65 +636,10 @@ impl<S: Backend> CycleStore for S {
         version: VersionId,
         review: &NewReview,
     ) -> StoreResult<ConfidentialityReview> {
-        if review.reviewer.trim().is_empty() {
-            return Err(StoreError::Invalid("请填写保密审查人".into()));
-        }
-        if matches!(&review.conclusion, Confidentiality::NotPublishable(r) if r.trim().is_empty()) {
-            return Err(StoreError::Invalid("请填写不予公开的理由".into()));
-        }
         let mut tx = self.begin_write().await?;
-        let before = fetch_report(&mut tx, report, true)
-            .await?
-            .ok_or(StoreError::NotFound("报告"))?;
-        let of_report: Option<i64> =
-            query_scalar("SELECT report_id FROM report_versions WHERE id = $1")
-                .bind(version)
-                .fetch_optional(&mut tx)
-                .await
-                .map_err(db)?;
-        if of_report != Some(report.0) {
-            return Err(StoreError::NotFound("报告版本"));
-        }
-        let at = now();
-        let id = insert_review(&mut tx, actor, report, version, review, at).await?;
-        let comment = match &review.conclusion {
-            Confidentiality::Publishable => review.conclusion.label().to_string(),
-            Confidentiality::NotPublishable(r) => {
-                format!("{}：{}", review.conclusion.label(), r.trim())
-            }
-        };
-        insert_event(
-            &mut tx,
-            actor,
-            report,
-            Step::ReviewConfidentiality,
-            Some(before.state),
-            before.state,
-            Some(version),
-            at,
-            Some(&comment),
-        )
-        .await?;
-        // The review changes what may follow (publication), so it counts as a write.
-        query("UPDATE reports SET updated_at = $1, revision = revision + 1 WHERE id = $2")
-            .bind(at)
-            .bind(report)
-            .execute(&mut tx)
-            .await
-            .map_err(db)?;
-        let sql = format!("SELECT {REVIEW_COLS} FROM confidentiality_reviews WHERE id = $1");
-        let saved = fetch_by_id(&mut tx, &sql, id, review_row)
-            .await?
-            .ok_or(StoreError::NotFound("保密审查"))?;
-        let place = unit_placement(&mut tx, before.unit_id)
-            .await?
-            .unwrap_or_default();
-        audit_and_commit(
-            tx,
-            actor,
-            Change::new("report.review", "report", Some(report.0), place).after(to_json(&saved)),
-        )
-        .await?;
+        let (saved, change) =
+            write_review(&mut tx, actor, report, None, Some(version), review, now()).await?;
+        audit_and_commit(tx, actor, change).await?;
         Ok(saved)
     }
 

@@ -217,6 +217,9 @@ pub struct StepWrite {
     pub on_time: Option<bool>,
     /// Messages to write with the step (an empty `dedup` is filled with the event's id).
     pub notify: Vec<NewNotification>,
+    /// The 保密审查 of a `review_confidentiality` step, of the current version (the same as
+    /// [`crate::CycleStore::record_review`], in a transaction with other steps).
+    pub review: Option<NewReview>,
 }
 
 /// A message for an account.

@@ -360,8 +360,9 @@ pub trait CycleStore: Send + Sync {
     async fn reports_of_unit(&self, unit: UnitId) -> StoreResult<Vec<CycleReport>>;
     /// A report with its unit, versions (newest first), history, comments and reviews.
     async fn cycle_report(&self, id: ReportId) -> StoreResult<ReportDetail>;
-    /// Writes a step (not `add_version`, `correct` or `review_confidentiality`, which have
-    /// their own methods) in one transaction: the state from `w.expected` to `w.to`
+    /// Writes a step (not `add_version` or `correct`, written with their version; a
+    /// `review_confidentiality` step records `w.review` as [`CycleStore::record_review`] does,
+    /// of the current version) in one transaction: the state from `w.expected` to `w.to`
     /// ([`StoreError::Conflict`] when it is no longer `w.expected`); `approve` stamps the
     /// current version as approved; `submit` stamps the report submitted at `w.at` with
     /// `w.on_time`, and `publish` stamps report and current version published, both only the

@@ -32,6 +32,7 @@ pub(crate) fn write(
         at,
         on_time: None,
         notify: Vec::new(),
+        review: None,
     }
 }
 
@@ -291,6 +292,42 @@ pub(crate) async fn report_from_upload_to_publication(fx: &Fx) {
         s.cycle_report(ReportId(999_999)).await,
         Err(StoreError::NotFound(_))
     ));
+    // A 保密审查 as a step: needs the review, and the state the caller saw.
+    let as_step = write(
+        published.id,
+        Step::ReviewConfidentiality,
+        ReportState::Published,
+        t(2025, 4, 2, 0),
+    );
+    assert!(matches!(
+        s.take_step(&who, &as_step).await,
+        Err(StoreError::Invalid(_))
+    ));
+    let with_review = StepWrite {
+        review: Some(review(Confidentiality::Publishable)),
+        ..as_step
+    };
+    assert!(matches!(
+        s.take_step(
+            &who,
+            &StepWrite {
+                expected: ReportState::Accepted,
+                ..with_review.clone()
+            }
+        )
+        .await,
+        Err(StoreError::Conflict(_))
+    ));
+    let m = mark(s).await;
+    let same = s.take_step(&who, &with_review).await.unwrap();
+    assert_eq!(same.state, ReportState::Published);
+    assert_eq!(same.revision, published.revision + 1);
+    let e = one_entry(s, m, "report.review").await;
+    let d = s.cycle_report(published.id).await.unwrap();
+    assert_eq!(d.reviews.len(), 2);
+    assert_eq!(e.after, Some(json(&d.reviews[1])));
+    assert_eq!(d.reviews[1].version_id, d.versions[0].id);
+    assert_eq!(d.reviews[1].recorded_at, t(2025, 4, 2, 0));
     assert_no_secrets_in_audit(s).await;
 }
 
