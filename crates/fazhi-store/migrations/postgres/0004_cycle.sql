@@ -40,8 +40,10 @@ CREATE TABLE reports (
     revision           INTEGER NOT NULL DEFAULT 1,
     UNIQUE (unit_id, year)
 );
--- The board: a year's reports joined to the units of a subtree, filtered by state.
-CREATE INDEX reports_year_unit ON reports (year, unit_id);
+-- The board: a year's reports joined to the units of a subtree; the counts read the index
+-- alone (state and the on-time flags are in it).
+CREATE INDEX reports_year_unit ON reports (year, unit_id, state, submitted_on_time,
+                                           published_on_time);
 CREATE INDEX reports_year_state ON reports (year, state);
 
 CREATE TABLE report_versions (
