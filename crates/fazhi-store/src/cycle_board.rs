@@ -3,6 +3,7 @@
 //! submissions per day. Both read the status rows (`reports`), never the history: one
 //! indexed query for the page, one `GROUP BY` for the counts.
 
+use crate::cycle_org::page_limit;
 use crate::prelude::*;
 use crate::sql::DbPool;
 use crate::MAX_BOARD_PAGE;
@@ -120,7 +121,7 @@ pub(crate) async fn board(pool: &DbPool, q: &BoardQuery) -> StoreResult<Board> {
     ));
     push_scope(&mut qb, pool, q).await?;
     qb.push(format_args!(" ORDER BY {key}, un.code, un.id LIMIT "));
-    qb.push_bind(i64::from(q.limit.clamp(1, MAX_BOARD_PAGE)));
+    qb.push_bind(i64::from(page_limit(q.limit).min(MAX_BOARD_PAGE)));
     qb.push(" OFFSET ").push_bind(i64::from(q.offset));
     let items = qb
         .build()

@@ -305,7 +305,7 @@ pub struct BoardQuery {
     pub sort: BoardSort,
     pub descending: bool,
     pub offset: u32,
-    /// At most [`MAX_BOARD_PAGE`].
+    /// At most [`MAX_BOARD_PAGE`]; 0 means 50.
     pub limit: u32,
 }
 

@@ -222,6 +222,15 @@ pub(crate) async fn subordinate_units(pool: &DbPool, superior: UnitId) -> StoreR
     Ok(ids.into_iter().map(UnitId).collect())
 }
 
+/// A page size asked as 0 is this many rows (the board's and the notifications').
+pub(crate) fn page_limit(limit: u32) -> u32 {
+    if limit == 0 {
+        50
+    } else {
+        limit
+    }
+}
+
 pub(crate) async fn notifications(
     pool: &DbPool,
     user: UserId,
@@ -247,7 +256,7 @@ pub(crate) async fn notifications(
     );
     let items = query(&sql)
         .bind(user)
-        .bind(i64::from(limit.clamp(1, MAX_PAGE)))
+        .bind(i64::from(page_limit(limit).min(MAX_PAGE)))
         .bind(i64::from(offset))
         .fetch_all_mapped(pool, notification_row)
         .await?;

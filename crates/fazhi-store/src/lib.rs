@@ -423,7 +423,7 @@ pub trait CycleStore: Send + Sync {
         year: i32,
     ) -> StoreResult<Vec<(NaiveDate, i64)>>;
 
-    /// An account's messages, newest first.
+    /// An account's messages, newest first (`limit` 0 means 50).
     async fn notifications(
         &self,
         user: UserId,

@@ -408,6 +408,14 @@ pub(crate) async fn board_filters_counts_sorts_pages(fx: &Fx) {
     assert_eq!(page.rows.total, 6);
     assert_eq!(page.counts.units, 6);
     assert_eq!(codes(page), vec!["b1", "b2"]);
+    let default_page = s
+        .board(&BoardQuery {
+            limit: 0,
+            ..base.clone()
+        })
+        .await
+        .unwrap();
+    assert_eq!(default_page.rows.items.len(), 6);
     // A sub-region outside the board's region is not part of it.
     let outside = s
         .create_region(
@@ -612,7 +620,7 @@ pub(crate) async fn deadlines_superiors_notifications(fx: &Fx) {
         1
     );
     assert_eq!(s.unread_notifications(leader.id).await.unwrap(), 2);
-    let page = s.notifications(leader.id, false, 0, 10).await.unwrap();
+    let page = s.notifications(leader.id, false, 0, 0).await.unwrap();
     assert_eq!(page.total, 2);
     assert_eq!(page.items[0].message, "距报送时限还有 3 天");
     assert!(page.items[0].id > page.items[1].id, "newest first");
