@@ -10,7 +10,15 @@ use crate::MAX_BOARD_PAGE;
 use crate::{Board, BoardCounts, BoardQuery, BoardRow, BoardSort, DoneFilter, StateFilter};
 
 /// `FROM … WHERE …` of the board: the units of the scope with their report of the year.
-async fn push_scope(qb: &mut QueryBuilder<'_>, pool: &DbPool, q: &BoardQuery) -> StoreResult<()> {
+/// `units_first` makes SQLite walk the units as the outer loop (`CROSS JOIN` fixes its join
+/// order; PostgreSQL plans it as the inner join it is), so a page in unit-code order reads the
+/// code index and stops after the page instead of sorting the whole scope.
+async fn push_scope(
+    qb: &mut QueryBuilder<'_>,
+    pool: &DbPool,
+    q: &BoardQuery,
+    units_first: bool,
+) -> StoreResult<()> {
     let path = region_path(pool, q.region)
         .await?
         .ok_or(StoreError::NotFound("区划"))?;
@@ -27,16 +35,22 @@ async fn push_scope(qb: &mut QueryBuilder<'_>, pool: &DbPool, q: &BoardQuery) ->
         }
         None => path,
     };
-    qb.push(
-        " FROM units un JOIN regions ur ON ur.id = un.region_id \
-         LEFT JOIN reports r ON r.unit_id = un.id AND r.year = ",
-    );
+    qb.push(if units_first {
+        " FROM units un CROSS JOIN regions ur"
+    } else {
+        " FROM units un JOIN regions ur ON ur.id = un.region_id"
+    });
+    qb.push(" LEFT JOIN reports r ON r.unit_id = un.id AND r.year = ");
     qb.push_bind(q.year);
     let (lo, hi) = subtree_range(&path);
-    qb.push(" WHERE ur.path >= ")
-        .push_bind(lo)
-        .push(" AND ur.path < ")
-        .push_bind(hi);
+    qb.push(if units_first {
+        " WHERE ur.id = un.region_id AND ur.path >= "
+    } else {
+        " WHERE ur.path >= "
+    })
+    .push_bind(lo)
+    .push(" AND ur.path < ")
+    .push_bind(hi);
     if q.kinds.is_empty() {
         qb.push(" AND 1 = 0");
     } else {
@@ -108,6 +122,8 @@ pub(crate) async fn board(pool: &DbPool, q: &BoardQuery) -> StoreResult<Board> {
     let dir = if q.descending { "DESC" } else { "ASC" };
     // Rows without the value sort last whichever the direction.
     let last = |c: &str| format!("CASE WHEN {c} IS NULL THEN 1 ELSE 0 END, {c} {dir}");
+    // Codes are unique: the code order needs no tie-breaker, and is the index's.
+    let by_code = q.sort == BoardSort::UnitCode;
     let key = match q.sort {
         BoardSort::UnitCode => format!("un.code {dir}"),
         BoardSort::Name => format!("un.name {dir}"),
@@ -119,8 +135,12 @@ pub(crate) async fn board(pool: &DbPool, q: &BoardQuery) -> StoreResult<Board> {
     let mut qb = QueryBuilder::new(format!(
         "SELECT {UNIT_COLS}, ur.name AS region_name, {REPORT_COLS}"
     ));
-    push_scope(&mut qb, pool, q).await?;
-    qb.push(format_args!(" ORDER BY {key}, un.code, un.id LIMIT "));
+    push_scope(&mut qb, pool, q, by_code).await?;
+    if by_code {
+        qb.push(format_args!(" ORDER BY {key} LIMIT "));
+    } else {
+        qb.push(format_args!(" ORDER BY {key}, un.code, un.id LIMIT "));
+    }
     qb.push_bind(i64::from(page_limit(q.limit).min(MAX_BOARD_PAGE)));
     qb.push(" OFFSET ").push_bind(i64::from(q.offset));
     let items = qb
@@ -159,7 +179,7 @@ async fn board_counts(pool: &DbPool, q: &BoardQuery) -> StoreResult<BoardCounts>
         flag("r.published_on_time", true),
         flag("r.published_on_time", false),
     ));
-    push_scope(&mut qb, pool, q).await?;
+    push_scope(&mut qb, pool, q, false).await?;
     qb.push(" GROUP BY r.state");
     let rows = qb.build().fetch_all(pool).await.map_err(db)?;
     let mut counts = BoardCounts {
