@@ -17,9 +17,15 @@ pub use names::{build as build_tree, Area, RegionSpec, Tree, UnitSpec, CITY, CIT
 pub use text::{write as write_report, Defect, Draft};
 
 use chrono::{Datelike, NaiveDate, TimeZone, Utc};
-use fazhi_domain::{Grant, Node, RegionId, ReportYear, Role, UnitId};
+use fazhi_domain::cycle::{
+    check_step, china_date, Confidentiality, CycleRefusal, Deadlines, Situation, Step, StepInput,
+};
+use fazhi_domain::{Grant, Node, RegionId, ReportYear, Role, RuleSettings, UnitId};
 use fazhi_report::{Checked, Engine};
-use fazhi_store::{Actor, NewUpload, NewUser, Store, StoreError, Timestamp};
+use fazhi_store::{
+    Actor, CycleReport, NewReview, NewUpload, NewUser, StepWrite, Store, StoreError, Timestamp,
+    VersionPlan,
+};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
@@ -630,6 +636,71 @@ fn checked_upload(
     }
 }
 
+/// Takes a published demo report through the cycle by the domain's rules, as its unit and
+/// supervisors would, in one transaction: approval, submission, acceptance, the 保密审查 and
+/// the publication at `at`, stamped against the default deadlines of its year.
+async fn publish_report(
+    store: &dyn Store,
+    actor: &Actor,
+    rules: &RuleSettings,
+    report: &CycleReport,
+    at: Timestamp,
+) -> Result<(), DemoError> {
+    let deadlines = Deadlines::resolve(report.year, rules, &[]);
+    let today = china_date(at);
+    let day = chrono::Duration::days(1);
+    let roles = [Role::UnitStaff, Role::UnitLeader, Role::Supervisor];
+    let refused = |e: CycleRefusal| DemoError::Options(e.to_string());
+    let review = NewReview {
+        reviewer: "保密审查员".into(),
+        reviewed_on: china_date(at - day),
+        conclusion: Confidentiality::Publishable,
+    };
+    let mut situation = Situation {
+        state: report.state,
+        has_version: report.current_version.is_some(),
+        review: None,
+    };
+    let step_write = |situation: &mut Situation, step: Step, when: Timestamp| {
+        let to = check_step(situation, step, &roles, &StepInput::default()).map_err(refused)?;
+        let on_time = match step {
+            Step::Submit => deadlines.submission_timeliness(Some(when), today).on_time(),
+            Step::Publish => deadlines
+                .publication_timeliness(Some(when), today)
+                .on_time(),
+            _ => None,
+        };
+        let w = StepWrite {
+            report: report.id,
+            step,
+            expected: situation.state,
+            to,
+            comment: None,
+            comments: Vec::new(),
+            at: when,
+            on_time,
+            notify: Vec::new(),
+            review: (step == Step::ReviewConfidentiality).then(|| review.clone()),
+        };
+        situation.state = to;
+        if step == Step::ReviewConfidentiality {
+            situation.review = Some(review.conclusion.clone());
+        }
+        Ok::<_, DemoError>(w)
+    };
+    // All the steps in one transaction: the demo writes tens of thousands of reports.
+    let steps = [
+        step_write(&mut situation, Step::RequestApproval, at - day * 3)?,
+        step_write(&mut situation, Step::Approve, at - day * 3)?,
+        step_write(&mut situation, Step::Submit, at - day * 2)?,
+        step_write(&mut situation, Step::Accept, at - day)?,
+        step_write(&mut situation, Step::ReviewConfidentiality, at - day)?,
+        step_write(&mut situation, Step::Publish, at)?,
+    ];
+    store.take_steps(actor, &steps).await?;
+    Ok(())
+}
+
 /// Reports (and units' ledgers) stored per batch handed from the rayon workers to the store:
 /// large enough to keep both cores busy, small enough to keep memory flat (a checked report's
 /// JSON is tens of KB).
@@ -687,9 +758,13 @@ async fn store_reports(
     while let Some(batch) = rx.recv().await {
         for (job, mut ready) in batch? {
             ready.upload.unit_id = ids[job.unit];
-            let stored = store.create_upload(actor, &ready.upload).await?;
+            // One upload per unit and year: each is the first version of its report.
+            let (stored, report) = store
+                .add_upload_version(actor, &ready.upload, &VersionPlan::add(None))
+                .await?;
             if let Some(at) = ready.publish {
                 store.set_published(actor, stored.id, Some(at)).await?;
+                publish_report(store, actor, &engine.settings, &report, at).await?;
                 summary.published += 1;
             }
             for r in ready.rules {

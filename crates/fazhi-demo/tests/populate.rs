@@ -2,9 +2,10 @@
 //! of finding present, accounts for every role, and an occupied store refused.
 
 use fazhi_demo::{populate, DemoError, DemoOptions};
+use fazhi_domain::cycle::ReportState;
 use fazhi_domain::Role;
 use fazhi_report::Engine;
-use fazhi_store::{open, DbTarget, Store};
+use fazhi_store::{open, BoardQuery, BoardSort, DbTarget, Store};
 use std::sync::Arc;
 
 async fn fresh(dir: &tempfile::TempDir, name: &str) -> Arc<dyn Store> {
@@ -155,6 +156,43 @@ async fn same_options_same_data_and_every_planted_finding() {
     assert_eq!(published.total as usize, sa.published);
     assert!(published.items.iter().filter(|u| u.year == 2023).count() == 30);
     assert!(published.items.iter().filter(|u| u.year == 2024).count() < 30);
+    // Every upload is its unit's report of the year; a published one went through the cycle
+    // (submitted, reviewed for secrets, published at the upload's time), the others are drafts.
+    for up in &published.items {
+        let r = a.report_of(up.unit_id, up.year).await.unwrap().unwrap();
+        assert_eq!(r.state, ReportState::Published);
+        assert_eq!(r.published_at, up.published_at);
+        assert!(r.submitted_at.is_some() && r.submitted_on_time.is_some());
+        assert!(r.published_on_time.is_some());
+        let d = a.cycle_report(r.id).await.unwrap();
+        assert!(d.current_review().is_some());
+        assert_eq!(d.events.len(), 7);
+    }
+    let board = a
+        .board(&BoardQuery {
+            region: a.regions().await.unwrap()[0].id,
+            year: 2024,
+            kinds: fazhi_domain::UnitKind::ALL.to_vec(),
+            state: None,
+            submitted: None,
+            published: None,
+            sub_region: None,
+            unit_kind: None,
+            superior: None,
+            search: None,
+            sort: BoardSort::UnitCode,
+            descending: false,
+            offset: 0,
+            limit: 100,
+        })
+        .await
+        .unwrap();
+    let published_2024 = published.items.iter().filter(|u| u.year == 2024).count() as i64;
+    assert_eq!(board.counts.of(ReportState::Published), published_2024);
+    assert_eq!(
+        board.counts.of(ReportState::Draft),
+        board.counts.units - board.counts.none - published_2024
+    );
 
     // A different seed: the same organisation and accounts, other reports.
     let c = fresh(&dir, "c.sqlite3").await;

@@ -69,6 +69,14 @@ ids! {
     TokenId;
     /// A ledger record's attachment.
     AttachmentId;
+    /// A unit's report of a year (the reporting cycle's status row).
+    ReportId;
+    /// A version of a report (today: an uploaded file).
+    VersionId;
+    /// A supervisor's comment on a returned report.
+    CommentId;
+    /// A message shown to an account.
+    NotificationId;
 }
 
 #[cfg(test)]

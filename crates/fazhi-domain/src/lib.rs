@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod calendar;
+pub mod cycle;
 mod error;
 pub mod framework;
 pub mod frameworks;
@@ -26,7 +27,10 @@ pub use calendar::HolidayCalendar;
 pub use error::DomainError;
 pub use framework::{Framework, Indicator};
 pub use frameworks::{FrameworkError, FrameworkFile, Frameworks, PasswordList};
-pub use id::{AttachmentId, AuditId, GrantId, RecordId, TokenId, UploadId};
+pub use id::{
+    AttachmentId, AuditId, CommentId, GrantId, NotificationId, RecordId, ReportId, TokenId,
+    UploadId, VersionId,
+};
 pub use org::{
     allows, Action, Grant, Node, OrgRow, OrgSnapshot, Placement, Region, RegionCode, RegionId,
     RegionLevel, Role, RowError, Unit, UnitCode, UnitId, UnitKind, UserId,

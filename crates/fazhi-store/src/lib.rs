@@ -33,6 +33,9 @@
 //! | `token.create`, `token.revoke` | `api_token` | token | the account's grants |
 //! | `session.login`, `session.logout`, `session.login_failed` | `session` | user (if known) | the account's grants |
 //! | `upload.create`, `upload.publish`, `upload.withdraw` | `upload` | upload | the upload's unit |
+//! | `report.add_version`, `report.correct` (with `upload.create`), `report.<step>` (after = the status row with `comment`, `comments`), `report.review` (after = the [`ConfidentialityReview`]) | `report` | report | the report's unit |
+//! | `deadline.set` (before/after = the setting with its `year`) | `deadline` | region | the region |
+//! | `unit.superior` (`{superior_unit_id}`) | `unit` | unit | the unit |
 //! | `record.create`, `record.update`, `record.delete`, `record.restore` | `record` | record | the record's unit |
 //! | `record.import` (after = `{kind, count}`) | `record` | — | the unit |
 //! | `attachment.create`, `attachment.delete` | `attachment` | attachment | the record's unit |
@@ -46,6 +49,10 @@
 
 mod audit;
 mod backend;
+mod cycle;
+mod cycle_board;
+mod cycle_model;
+mod cycle_org;
 mod error;
 mod ledger;
 mod model;
@@ -61,14 +68,17 @@ mod uploads;
 mod users;
 mod util;
 
+pub use cycle_model::*;
 pub use error::{StoreError, StoreResult};
 pub use model::*;
 pub use postgres::{open_postgres, PgStore, PG_BACKUP_HINT};
 pub use sqlite::{open_sqlite, SqliteStore};
 
 use async_trait::async_trait;
+use chrono::NaiveDate;
+use fazhi_domain::cycle::DeadlineSetting;
 use fazhi_domain::org::{ImportPlan, OrgSnapshot};
-use fazhi_domain::{Grant, RegionId, UnitId, UserId};
+use fazhi_domain::{Grant, Placement, RegionId, Role, UnitId, UserId};
 use std::path::Path;
 
 /// Regions and units.
@@ -204,7 +214,10 @@ pub trait AuditStore: Send + Sync {
 /// Uploaded reports with their original bytes (deduplicated by SHA-256) and checked result.
 #[async_trait]
 pub trait ReportStore: Send + Sync {
-    /// Keeps the bytes once per SHA-256, then the upload row, in one transaction.
+    /// Keeps the bytes once per SHA-256, then the upload row, and makes it a version of its
+    /// (unit, year) report, in one transaction (as [`CycleStore::add_upload_version`] with the
+    /// plan of the report's state as it is: refused with [`StoreError::Conflict`] when that
+    /// state takes no versions).
     async fn create_upload(&self, actor: &Actor, new: &NewUpload) -> StoreResult<UploadSummary>;
     async fn upload(&self, id: UploadId) -> StoreResult<UploadDetail>;
     /// The original bytes of an upload.
@@ -312,6 +325,128 @@ pub trait LedgerStore: Send + Sync {
     async fn ledger_years(&self, unit_id: UnitId) -> StoreResult<Vec<i32>>;
 }
 
+/// The reporting cycle (年度报告的审定、报送、审阅、保密审查和公开): a unit's report of a year,
+/// its versions, the steps between its states, the 保密审查, deadlines, the 上级业务主管部门 and
+/// the messages to accounts.
+///
+/// The caller decides with `fazhi_domain::cycle::check_step` and asks the store to write; the
+/// store only guards against races: a report whose state changed since the caller read it
+/// answers [`StoreError::Conflict`] ("报告状态已变化（现为“…”），请刷新后重试") and nothing is
+/// written. Every write keeps the report's status row current (state, stamps, the current
+/// version's score, `revision` + 1) in the transaction of its history row
+/// (`report_events`) and its audit entry: `report.add_version` and `report.correct` (after the
+/// `upload.create` of the version's file), `report.request_approval`, `report.approve`,
+/// `report.send_back`, `report.submit`, `report.return`, `report.accept`, `report.publish`,
+/// `report.withhold` (before/after the status row, with the step's comment),
+/// `report.review`, `deadline.set` and `unit.superior`. Notifications are messages, not
+/// changes of record: not audited.
+#[async_trait]
+pub trait CycleStore: Send + Sync {
+    /// Stores an upload and makes it a version of its (unit, year) report, in one
+    /// transaction: creates the report in `draft` when there is none; refuses with
+    /// [`StoreError::Conflict`] unless the report's state is `plan.expected` (`None`: no
+    /// report yet); the version becomes the current one (its score and findings copied to the
+    /// report), the state `plan.to`. A correction ([`VersionPlan::correct`]) publishes the new
+    /// version at once, marks the versions published before it superseded, records its
+    /// 保密审查, and keeps the report's first publication time (the deadline counted that one).
+    async fn add_upload_version(
+        &self,
+        actor: &Actor,
+        new: &NewUpload,
+        plan: &VersionPlan,
+    ) -> StoreResult<(UploadSummary, CycleReport)>;
+    /// The report of a unit's year, if there is one.
+    async fn report_of(&self, unit: UnitId, year: i32) -> StoreResult<Option<CycleReport>>;
+    /// A unit's reports of all years, newest year first.
+    async fn reports_of_unit(&self, unit: UnitId) -> StoreResult<Vec<CycleReport>>;
+    /// A report with its unit, versions (newest first), history, comments and reviews.
+    async fn cycle_report(&self, id: ReportId) -> StoreResult<ReportDetail>;
+    /// Writes a step (not `add_version` or `correct`, written with their version; a
+    /// `review_confidentiality` step records `w.review` as [`CycleStore::record_review`] does,
+    /// of the current version) in one transaction: the state from `w.expected` to `w.to`
+    /// ([`StoreError::Conflict`] when it is no longer `w.expected`); `approve` stamps the
+    /// current version as approved; `submit` stamps the report submitted at `w.at` with
+    /// `w.on_time`, and `publish` stamps report and current version published, both only the
+    /// first time: a re-submission after a return keeps the first submission's time and flag,
+    /// since the deadline is measured on the first; the comments, the history row and the
+    /// notifications (an empty `dedup` is filled with the event's id).
+    async fn take_step(&self, actor: &Actor, w: &StepWrite) -> StoreResult<CycleReport>;
+    /// Several steps in one transaction, each written as [`CycleStore::take_step`] writes it
+    /// (each checked against its `expected` state, each audited): all or none (the demo's
+    /// reports, a unit's history at once).
+    async fn take_steps(&self, actor: &Actor, ws: &[StepWrite]) -> StoreResult<Vec<CycleReport>>;
+    /// Records a 保密审查 of one of the report's versions (any state: the caller checks).
+    /// [`ReportDetail::current_review`] is the latest of the current version.
+    async fn record_review(
+        &self,
+        actor: &Actor,
+        report: ReportId,
+        version: VersionId,
+        review: &NewReview,
+    ) -> StoreResult<ConfidentialityReview>;
+
+    /// The settings of `year` of those of `regions` that set something (ordered by region
+    /// id; the caller orders the chain and resolves it with `Deadlines::resolve`).
+    async fn deadline_settings(
+        &self,
+        year: i32,
+        regions: &[RegionId],
+    ) -> StoreResult<Vec<(RegionId, DeadlineSetting)>>;
+    /// Sets a region's setting of a year; a setting that sets nothing deletes it.
+    async fn set_deadline_setting(
+        &self,
+        actor: &Actor,
+        region: RegionId,
+        year: i32,
+        setting: &DeadlineSetting,
+    ) -> StoreResult<()>;
+
+    /// Sets (or clears) a unit's 上级业务主管部门. Refuses the unit itself and a unit below it
+    /// in the chain of superiors (a cycle) with [`StoreError::Invalid`].
+    async fn set_superior_unit(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        superior: Option<UnitId>,
+    ) -> StoreResult<()>;
+    async fn superior_unit(&self, unit: UnitId) -> StoreResult<Option<UnitId>>;
+    /// The units whose superior is `superior`, by code.
+    async fn subordinate_units(&self, superior: UnitId) -> StoreResult<Vec<UnitId>>;
+
+    /// The board of a region's year: a page of units with their reports and the counts over
+    /// the whole filtered scope.
+    async fn board(&self, q: &BoardQuery) -> StoreResult<Board>;
+    /// How many reports of `year` at or below `region` were first submitted on each day
+    /// (China's date), in date order.
+    async fn submissions_per_day(
+        &self,
+        region: RegionId,
+        year: i32,
+    ) -> StoreResult<Vec<(NaiveDate, i64)>>;
+
+    /// An account's messages, newest first (`limit` 0 means 50).
+    async fn notifications(
+        &self,
+        user: UserId,
+        unread_only: bool,
+        offset: u32,
+        limit: u32,
+    ) -> StoreResult<Page<Notification>>;
+    async fn unread_notifications(&self, user: UserId) -> StoreResult<i64>;
+    /// Marks one message (another account's answers [`StoreError::NotFound`]) or all of the
+    /// account's messages read; answers how many were unread.
+    async fn mark_notifications_read(
+        &self,
+        user: UserId,
+        id: Option<NotificationId>,
+    ) -> StoreResult<u64>;
+    /// Writes messages, skipping those whose dedup key is already there (reminders written by
+    /// several servers); answers how many were written.
+    async fn add_notifications(&self, items: &[NewNotification]) -> StoreResult<u64>;
+    /// The enabled accounts holding `role` at the placement's unit or one of its regions.
+    async fn users_with_role_at(&self, place: &Placement, role: Role) -> StoreResult<Vec<UserId>>;
+}
+
 /// How many replaced password hashes the store keeps per account (the domain's policy).
 pub const PASSWORD_HISTORY: usize = fazhi_domain::policy::PASSWORD_HISTORY;
 
@@ -339,12 +474,26 @@ pub trait AdminStore: Send + Sync {
 
 /// Everything; the server holds an `Arc<dyn Store>`.
 pub trait Store:
-    OrgStore + UserStore + SessionStore + AuditStore + ReportStore + LedgerStore + AdminStore
+    OrgStore
+    + UserStore
+    + SessionStore
+    + AuditStore
+    + ReportStore
+    + CycleStore
+    + LedgerStore
+    + AdminStore
 {
 }
 
 impl<
-        T: OrgStore + UserStore + SessionStore + AuditStore + ReportStore + LedgerStore + AdminStore,
+        T: OrgStore
+            + UserStore
+            + SessionStore
+            + AuditStore
+            + ReportStore
+            + CycleStore
+            + LedgerStore
+            + AdminStore,
     > Store for T
 {
 }
@@ -362,7 +511,7 @@ pub enum DbTarget {
 /// The latest migration this program knows (`migrations/{sqlite,postgres}/NNNN_*.sql`; both
 /// backends always have the same numbers). A database at a higher version is refused with
 /// [`StoreError::TooNew`] rather than touched.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// Connects to the database (creating an SQLite file when missing) and brings its schema up
 /// to [`SCHEMA_VERSION`].

@@ -22,8 +22,13 @@ pub(crate) use crate::{
     PASSWORD_HISTORY,
 };
 pub(crate) use crate::{Attachment, LedgerQuery, LedgerRow, LedgerStore, MAX_ATTACHMENT_BYTES};
+pub(crate) use crate::{
+    ConfidentialityReview, CycleReport, NewNotification, Notification, ReportDetail, ReportEvent,
+    ReportId, ReportVersion, ReviewComment, VersionId,
+};
 pub(crate) use async_trait::async_trait;
 pub(crate) use chrono::NaiveDate;
+pub(crate) use fazhi_domain::cycle::{Confidentiality, ReportState, Step};
 pub(crate) use fazhi_domain::ledger::{Fields, Record, RecordData, RecordId, RecordKind};
 pub(crate) use fazhi_domain::org::{ImportPlan, ImportStep, OrgSnapshot};
 pub(crate) use fazhi_domain::{

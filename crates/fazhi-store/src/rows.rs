@@ -264,3 +264,173 @@ where
     let sql = format!("SELECT {TOKEN_COLS} FROM api_tokens t WHERE t.id = $1");
     fetch_by_id(e, &sql, id.0, token_row).await
 }
+
+// ---------------------------------------------------------------------------------------
+// The reporting cycle
+
+/// A report's status row, from `reports r` (a `LEFT JOIN` reads `r_id` as `NULL` when none).
+pub(crate) const REPORT_COLS: &str =
+    "r.id AS r_id, r.unit_id AS r_unit_id, r.year AS r_year, r.state AS r_state, \
+     r.current_version_id AS r_current_version_id, r.versions AS r_versions, \
+     r.submitted_at AS r_submitted_at, r.submitted_on_time AS r_submitted_on_time, \
+     r.published_at AS r_published_at, r.published_on_time AS r_published_on_time, \
+     r.score AS r_score, r.errors AS r_errors, r.warnings AS r_warnings, r.infos AS r_infos, \
+     r.updated_at AS r_updated_at, r.revision AS r_revision";
+
+pub(crate) fn state_from_key(s: &str) -> StoreResult<ReportState> {
+    ReportState::ALL
+        .into_iter()
+        .find(|st| st.key() == s)
+        .ok_or_else(|| StoreError::Backend(format!("未知的报告状态：{s}")))
+}
+
+pub(crate) fn step_from_key(s: &str) -> StoreResult<Step> {
+    Step::ALL
+        .into_iter()
+        .find(|st| st.key() == s)
+        .ok_or_else(|| StoreError::Backend(format!("未知的报告步骤：{s}")))
+}
+
+pub(crate) fn report_row(r: &DbRow) -> StoreResult<CycleReport> {
+    Ok(CycleReport {
+        id: id_col(r, "r_id")?,
+        unit_id: id_col(r, "r_unit_id")?,
+        year: col(r, "r_year")?,
+        state: state_from_key(&col::<String>(r, "r_state")?)?,
+        current_version: id_col(r, "r_current_version_id")?,
+        versions: col(r, "r_versions")?,
+        submitted_at: col_ts_opt(r, "r_submitted_at")?,
+        submitted_on_time: col(r, "r_submitted_on_time")?,
+        published_at: col_ts_opt(r, "r_published_at")?,
+        published_on_time: col(r, "r_published_on_time")?,
+        score: col(r, "r_score")?,
+        errors: col(r, "r_errors")?,
+        warnings: col(r, "r_warnings")?,
+        infos: col(r, "r_infos")?,
+        updated_at: col_ts(r, "r_updated_at")?,
+        revision: col(r, "r_revision")?,
+    })
+}
+
+/// The report of a `LEFT JOIN reports r`, `None` when the row has none.
+pub(crate) fn report_row_opt(r: &DbRow) -> StoreResult<Option<CycleReport>> {
+    match col::<Option<i64>>(r, "r_id")? {
+        Some(_) => report_row(r).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// A version with its upload, from
+/// `report_versions v JOIN uploads up ON up.id = v.upload_id JOIN units un ON un.id = up.unit_id`.
+pub(crate) const VERSION_COLS: &str =
+    "v.id AS v_id, v.report_id AS v_report_id, v.n AS v_n, v.created_at AS v_created_at, \
+     v.created_by_login AS v_created_by_login, v.approved_at AS v_approved_at, \
+     v.approved_by_login AS v_approved_by_login, v.published_at AS v_published_at, \
+     v.superseded_at AS v_superseded_at, v.correction_note AS v_correction_note";
+
+pub(crate) fn version_row(r: &DbRow) -> StoreResult<ReportVersion> {
+    Ok(ReportVersion {
+        id: id_col(r, "v_id")?,
+        report_id: id_col(r, "v_report_id")?,
+        n: col(r, "v_n")?,
+        upload: upload_row(r)?,
+        created_at: col_ts(r, "v_created_at")?,
+        created_by_login: col(r, "v_created_by_login")?,
+        approved_at: col_ts_opt(r, "v_approved_at")?,
+        approved_by_login: col(r, "v_approved_by_login")?,
+        published_at: col_ts_opt(r, "v_published_at")?,
+        superseded_at: col_ts_opt(r, "v_superseded_at")?,
+        correction_note: col(r, "v_correction_note")?,
+    })
+}
+
+pub(crate) const EVENT_COLS: &str =
+    "id, report_id, step, from_state, to_state, version_id, actor_id, actor_login, at, comment";
+
+pub(crate) fn event_row(r: &DbRow) -> StoreResult<ReportEvent> {
+    Ok(ReportEvent {
+        id: col(r, "id")?,
+        report_id: id_col(r, "report_id")?,
+        step: step_from_key(&col::<String>(r, "step")?)?,
+        from_state: col::<Option<String>>(r, "from_state")?
+            .map(|s| state_from_key(&s))
+            .transpose()?,
+        to_state: state_from_key(&col::<String>(r, "to_state")?)?,
+        version_id: id_col(r, "version_id")?,
+        actor_id: id_col(r, "actor_id")?,
+        actor_login: col(r, "actor_login")?,
+        at: col_ts(r, "at")?,
+        comment: col(r, "comment")?,
+    })
+}
+
+pub(crate) const COMMENT_COLS: &str =
+    "id, report_id, event_id, version_id, anchor, quote, body, author_login, at";
+
+pub(crate) fn comment_row(r: &DbRow) -> StoreResult<ReviewComment> {
+    Ok(ReviewComment {
+        id: id_col(r, "id")?,
+        report_id: id_col(r, "report_id")?,
+        event_id: col(r, "event_id")?,
+        version_id: id_col(r, "version_id")?,
+        anchor: col(r, "anchor")?,
+        quote: col(r, "quote")?,
+        body: col(r, "body")?,
+        author_login: col(r, "author_login")?,
+        at: col_ts(r, "at")?,
+    })
+}
+
+pub(crate) const REVIEW_COLS: &str = "id, report_id, version_id, reviewer, reviewed_on, \
+     conclusion, reason, recorded_by_login, recorded_at";
+
+pub(crate) fn review_row(r: &DbRow) -> StoreResult<ConfidentialityReview> {
+    let conclusion = match col::<String>(r, "conclusion")?.as_str() {
+        "publishable" => Confidentiality::Publishable,
+        "not_publishable" => {
+            Confidentiality::NotPublishable(col::<Option<String>>(r, "reason")?.unwrap_or_default())
+        }
+        other => return Err(StoreError::Backend(format!("未知的保密审查结论：{other}"))),
+    };
+    Ok(ConfidentialityReview {
+        id: col(r, "id")?,
+        report_id: id_col(r, "report_id")?,
+        version_id: id_col(r, "version_id")?,
+        reviewer: col(r, "reviewer")?,
+        reviewed_on: col(r, "reviewed_on")?,
+        conclusion,
+        recorded_by_login: col(r, "recorded_by_login")?,
+        recorded_at: col_ts(r, "recorded_at")?,
+    })
+}
+
+pub(crate) const NOTIFICATION_COLS: &str =
+    "id, user_id, kind, unit_id, report_id, year, message, link, created_at, read_at";
+
+pub(crate) fn notification_row(r: &DbRow) -> StoreResult<Notification> {
+    Ok(Notification {
+        id: id_col(r, "id")?,
+        user_id: id_col(r, "user_id")?,
+        kind: col(r, "kind")?,
+        unit_id: id_col(r, "unit_id")?,
+        report_id: id_col(r, "report_id")?,
+        year: col(r, "year")?,
+        message: col(r, "message")?,
+        link: col(r, "link")?,
+        created_at: col_ts(r, "created_at")?,
+        read_at: col_ts_opt(r, "read_at")?,
+    })
+}
+
+/// One report by its id (locked for the transaction's change when `lock` is given).
+pub(crate) async fn fetch_report(
+    c: &mut DbConn,
+    id: ReportId,
+    lock: bool,
+) -> StoreResult<Option<CycleReport>> {
+    let sql = format!(
+        "SELECT {REPORT_COLS} FROM reports r WHERE r.id = $1{}",
+        if lock { c.lock_row() } else { "" }
+    );
+    fetch_by_id(&mut *c, &sql, id.0, report_row).await
+}

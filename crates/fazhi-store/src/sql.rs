@@ -20,7 +20,10 @@ use crate::util::db;
 use crate::{StoreError, StoreResult, Timestamp};
 use chrono::{DateTime, NaiveDate, Utc};
 use fazhi_domain::ledger::RecordId;
-use fazhi_domain::{AttachmentId, AuditId, GrantId, RegionId, TokenId, UnitId, UploadId, UserId};
+use fazhi_domain::{
+    AttachmentId, AuditId, CommentId, GrantId, NotificationId, RegionId, ReportId, TokenId, UnitId,
+    UploadId, UserId, VersionId,
+};
 use serde_json::Value;
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgArguments, PgConnection, PgPool, PgRow};
@@ -370,7 +373,11 @@ id_cols!(
     AuditId,
     GrantId,
     TokenId,
-    AttachmentId
+    AttachmentId,
+    ReportId,
+    VersionId,
+    CommentId,
+    NotificationId
 );
 
 /// A statement with its bound values, run by `execute` or a `fetch_*`.

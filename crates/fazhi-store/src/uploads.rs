@@ -1,5 +1,6 @@
 //! Uploaded reports ([`ReportStore`]).
 
+use crate::cycle::{add_version, plan_for_upload};
 use crate::prelude::*;
 
 /// `WHERE` of the overview: units at or below the region whose path is `path`, optionally
@@ -19,71 +20,83 @@ pub(crate) fn push_overview_scope(qb: &mut QueryBuilder<'_>, path: &str, search:
     }
 }
 
+/// Keeps the bytes (once per SHA-256) and the upload row inside the transaction `c`; answers
+/// the upload, where it sits and its `upload.create` entry (written by the caller with the
+/// entry of the report's version).
+pub(crate) async fn insert_upload(
+    c: &mut DbConn,
+    actor: &Actor,
+    new: &NewUpload,
+) -> StoreResult<(UploadSummary, Placement, Change)> {
+    let digest = sha256_hex(&new.bytes);
+    if !digest.eq_ignore_ascii_case(&new.sha256) {
+        return Err(StoreError::Invalid(
+            "文件的 SHA-256 校验值与内容不符".into(),
+        ));
+    }
+    let place = unit_placement(&mut *c, new.unit_id)
+        .await?
+        .ok_or(StoreError::NotFound("单位"))?;
+    query(
+        "INSERT INTO blobs (sha256, size, bytes) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING",
+    )
+    .bind(&digest)
+    .bind(new.bytes.len() as i64)
+    .bind(&new.bytes)
+    .execute(&mut *c)
+    .await
+    .map_err(db)?;
+    let id: i64 = query_scalar(
+        "INSERT INTO uploads (unit_id, year, filename, content_type, sha256, size, title, status, \
+         error, score, errors, warnings, infos, uploaded_by, uploaded_by_login, uploaded_at, \
+         published_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, NULL) \
+         RETURNING id",
+    )
+    .bind(new.unit_id)
+    .bind(new.year.get())
+    .bind(&new.filename)
+    .bind(&new.content_type)
+    .bind(&digest)
+    .bind(new.bytes.len() as i64)
+    .bind(&new.title)
+    .bind(status_key(new.status))
+    .bind(&new.error)
+    .bind(new.score)
+    .bind(new.errors)
+    .bind(new.warnings)
+    .bind(new.infos)
+    .bind(actor.user_id)
+    .bind(&actor.login)
+    .bind(now())
+    .fetch_one(&mut *c)
+    .await
+    .map_err(db)?;
+    if let Some(checked) = &new.checked_json {
+        query("INSERT INTO upload_checks (upload_id, checked_json) VALUES ($1, $2)")
+            .bind(id)
+            .bind(checked)
+            .execute(&mut *c)
+            .await
+            .map_err(db)?;
+    }
+    let summary = fetch_upload(&mut *c, UploadId(id))
+        .await?
+        .ok_or(StoreError::NotFound("报告"))?;
+    let change =
+        Change::new("upload.create", "upload", Some(id), place.clone()).after(to_json(&summary));
+    Ok((summary, place, change))
+}
+
 #[async_trait]
 impl<S: Backend> ReportStore for S {
     async fn create_upload(&self, actor: &Actor, new: &NewUpload) -> StoreResult<UploadSummary> {
-        let digest = sha256_hex(&new.bytes);
-        if !digest.eq_ignore_ascii_case(&new.sha256) {
-            return Err(StoreError::Invalid(
-                "文件的 SHA-256 校验值与内容不符".into(),
-            ));
-        }
         let mut tx = self.begin_write().await?;
-        let place = unit_placement(&mut tx, new.unit_id)
-            .await?
-            .ok_or(StoreError::NotFound("单位"))?;
-        query(
-            "INSERT INTO blobs (sha256, size, bytes) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING",
-        )
-        .bind(&digest)
-        .bind(new.bytes.len() as i64)
-        .bind(&new.bytes)
-        .execute(&mut tx)
-        .await
-        .map_err(db)?;
-        let id: i64 = query_scalar(
-            "INSERT INTO uploads (unit_id, year, filename, content_type, sha256, size, title, status, \
-             error, score, errors, warnings, infos, uploaded_by, uploaded_by_login, uploaded_at, \
-             published_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, NULL) \
-             RETURNING id",
-        )
-        .bind(new.unit_id)
-        .bind(new.year.get())
-        .bind(&new.filename)
-        .bind(&new.content_type)
-        .bind(&digest)
-        .bind(new.bytes.len() as i64)
-        .bind(&new.title)
-        .bind(status_key(new.status))
-        .bind(&new.error)
-        .bind(new.score)
-        .bind(new.errors)
-        .bind(new.warnings)
-        .bind(new.infos)
-        .bind(actor.user_id)
-        .bind(&actor.login)
-        .bind(now())
-        .fetch_one(&mut tx)
-        .await
-        .map_err(db)?;
-        if let Some(checked) = &new.checked_json {
-            query("INSERT INTO upload_checks (upload_id, checked_json) VALUES ($1, $2)")
-                .bind(id)
-                .bind(checked)
-                .execute(&mut tx)
-                .await
-                .map_err(db)?;
-        }
-        let summary = fetch_upload(&mut tx, UploadId(id))
-            .await?
-            .ok_or(StoreError::NotFound("报告"))?;
-        audit_and_commit(
-            tx,
-            actor,
-            Change::new("upload.create", "upload", Some(id), place).after(to_json(&summary)),
-        )
-        .await?;
+        let (summary, place, upload_change) = insert_upload(&mut tx, actor, new).await?;
+        let plan = plan_for_upload(&mut tx, new.unit_id, new.year.get()).await?;
+        let (_, change) = add_version(&mut tx, actor, &summary, &plan, place).await?;
+        append_audits(&mut tx, actor, vec![upload_change, change]).await?;
+        tx.commit().await.map_err(db)?;
         Ok(summary)
     }
 

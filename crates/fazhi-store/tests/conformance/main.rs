@@ -46,6 +46,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 mod audit;
+mod cycle;
+mod cycle_board;
 mod database;
 mod ledger;
 mod ledger_files;
@@ -317,6 +319,12 @@ conformance!(
     ledger::ledger_list_filters_order_and_paging,
     ledger_files::ledger_import_is_all_or_nothing,
     ledger_files::ledger_attachments_dedup_and_unlink,
+    cycle::report_from_upload_to_publication,
+    cycle::stale_state_is_a_conflict,
+    cycle::correction_supersedes_and_keeps_first_publication,
+    cycle_board::board_filters_counts_sorts_pages,
+    cycle_board::deadlines_superiors_notifications,
+    cycle_board::schema3_uploads_become_reports,
 );
 
 // ---------------------------------------------------------------------------------------

@@ -2,9 +2,10 @@
 
 use super::ledger::*;
 use super::*;
+use fazhi_domain::cycle::ReportState;
 
 /// Fixture directories of released schemas, oldest first.
-pub(crate) const RELEASE_FIXTURES: &[&str] = &["schema-0001", "schema-0002"];
+pub(crate) const RELEASE_FIXTURES: &[&str] = &["schema-0001", "schema-0002", "schema-0003"];
 
 pub(crate) fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -116,6 +117,8 @@ pub(crate) async fn check_fixture(s: &dyn Store, seeded_at: i64) {
     } else {
         0
     };
+    // From schema 4 on, the upload is audited with its report's first version.
+    let cycle = usize::from(seeded_at >= 4);
     assert_eq!(s.schema_version().await.unwrap(), SCHEMA_VERSION);
     let regions = s.regions().await.unwrap();
     assert_eq!(
@@ -154,7 +157,7 @@ pub(crate) async fn check_fixture(s: &dyn Store, seeded_at: i64) {
         })
         .await
         .unwrap();
-    assert_eq!(audit.len(), 11 + ledger);
+    assert_eq!(audit.len(), 11 + ledger + cycle);
     assert_eq!(audit[0].action, "session.login_failed");
     assert_eq!(audit.last().unwrap().action, "region.create");
     assert_eq!(
@@ -166,8 +169,20 @@ pub(crate) async fn check_fixture(s: &dyn Store, seeded_at: i64) {
         .await
         .unwrap()
         .len(),
-        5 + ledger
+        5 + ledger + cycle
     );
+    // The upload is its unit's report of 2024: migrated from a published upload (before
+    // schema 4) it is published (on 31 March: on time); written by this build, a draft (the
+    // upload's own publication is not the report's).
+    let report = s.report_of(units[0].id, 2024).await.unwrap().unwrap();
+    assert_eq!(report.versions, 1);
+    assert_eq!(report.score, Some(80));
+    if seeded_at < 4 {
+        assert_eq!(report.state, ReportState::Published);
+        assert_eq!(report.published_on_time, Some(true));
+    } else {
+        assert_eq!(report.state, ReportState::Draft);
+    }
     let overview = s
         .unit_overview(&UnitOverviewQuery {
             region_id: regions[0].id,

@@ -28,7 +28,11 @@ pub(crate) async fn uploads_dedup_detail_publish(fx: &Fx) {
     assert_eq!(a.uploaded_by, Some(staff.id));
     assert_eq!(a.uploaded_by_login, "staff");
     assert_eq!(a.published_at, None);
-    let e = one_entry(s, m, "upload.create").await;
+    // The upload's entry, then its report's (the upload is the report's first version).
+    let entries = entries_since(s, m).await;
+    let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, vec!["upload.create", "report.add_version"]);
+    let e = &entries[0];
     assert_eq!(e.entity, "upload");
     assert_eq!(e.entity_id, Some(a.id.0));
     assert_eq!(e.unit_id, Some(u.id));
