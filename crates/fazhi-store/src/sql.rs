@@ -384,6 +384,32 @@ id_cols!(
 pub(crate) struct Query<'q> {
     sql: Cow<'q, str>,
     args: Vec<Val<'q>>,
+    /// Where [`QueryBuilder::push_bind`] wrote its `$n` (byte offset, length), in order; empty
+    /// for a hand-written text. See [`sqlite_text`].
+    marks: Vec<(usize, usize)>,
+}
+
+/// The text SQLite runs: a builder's `$1 … $n` (each once, in order) become plain `?`.
+///
+/// Why: sqlx binds SQLite parameters by asking `sqlite3_bind_parameter_name` for each one,
+/// and SQLite finds a numbered name by walking its list of names, so a statement with `$n`
+/// placeholders costs O(n²) to bind. A 500-row insert of 15 columns (7,500 parameters) spent
+/// 57 % of the ledger import's time there (`perf`, 4.2 s against 1.0 s with `?`). Nameless `?`
+/// are bound by position without the walk. Hand-written texts keep their `$n` (they may use
+/// one twice, and have a handful).
+fn sqlite_text<'s>(sql: &'s str, marks: &[(usize, usize)]) -> Cow<'s, str> {
+    if marks.is_empty() {
+        return Cow::Borrowed(sql);
+    }
+    let mut out = String::with_capacity(sql.len());
+    let mut at = 0;
+    for &(start, len) in marks {
+        out.push_str(&sql[at..start]);
+        out.push('?');
+        at = start + len;
+    }
+    out.push_str(&sql[at..]);
+    Cow::Owned(out)
 }
 
 /// The outcome of `execute`.
@@ -399,6 +425,7 @@ pub(crate) fn query(sql: &str) -> Query<'_> {
     Query {
         sql: Cow::Borrowed(sql),
         args: Vec::new(),
+        marks: Vec::new(),
     }
 }
 
@@ -406,28 +433,30 @@ pub(crate) fn query(sql: &str) -> Query<'_> {
 /// concrete executor.
 macro_rules! on_backend {
     ($self:ident, $exec:expr, |$q:ident, $e:ident| $body:expr) => {{
-        let Query { sql, args } = $self;
+        let Query { sql, args, marks } = $self;
         // The four arms differ in the executor's type, so each binds on its own.
         macro_rules! bound {
-            ($bind:ident) => {
-                args.into_iter().fold(sqlx::query(&sql), |q, v| v.$bind(q))
+            ($text:expr, $bind:ident) => {
+                args.into_iter().fold(sqlx::query($text), |q, v| v.$bind(q))
             };
         }
         match $exec.exec() {
             Exec::SqlitePool($e) => {
-                let $q = bound!(bind_sqlite);
+                let text = sqlite_text(&sql, &marks);
+                let $q = bound!(&text, bind_sqlite);
                 $body
             }
             Exec::Sqlite($e) => {
-                let $q = bound!(bind_sqlite);
+                let text = sqlite_text(&sql, &marks);
+                let $q = bound!(&text, bind_sqlite);
                 $body
             }
             Exec::PgPool($e) => {
-                let $q = bound!(bind_pg);
+                let $q = bound!(&sql, bind_pg);
                 $body
             }
             Exec::Pg($e) => {
-                let $q = bound!(bind_pg);
+                let $q = bound!(&sql, bind_pg);
                 $body
             }
         }
@@ -569,6 +598,7 @@ impl<'q, T: Col> QueryScalar<'q, T> {
 pub(crate) struct QueryBuilder<'q> {
     sql: String,
     args: Vec<Val<'q>>,
+    marks: Vec<(usize, usize)>,
 }
 
 impl<'q> QueryBuilder<'q> {
@@ -576,6 +606,7 @@ impl<'q> QueryBuilder<'q> {
         Self {
             sql: sql.into(),
             args: Vec::new(),
+            marks: Vec::new(),
         }
     }
 
@@ -588,7 +619,10 @@ impl<'q> QueryBuilder<'q> {
     pub(crate) fn push_bind(&mut self, v: impl IntoVal<'q>) -> &mut Self {
         self.args.push(v.into_val());
         let n = self.args.len();
-        self.push(format_args!("${n}"))
+        let start = self.sql.len();
+        self.push(format_args!("${n}"));
+        self.marks.push((start, self.sql.len() - start));
+        self
     }
 
     /// `VALUES (…), (…)`: one parenthesised, comma-separated tuple per item.
@@ -635,6 +669,7 @@ impl<'q> QueryBuilder<'q> {
         Query {
             sql: Cow::Borrowed(&self.sql),
             args: std::mem::take(&mut self.args),
+            marks: std::mem::take(&mut self.marks),
         }
     }
 
@@ -672,5 +707,34 @@ impl<'q> Separated<'_, 'q> {
         self.first = false;
         self.qb.push_bind(v);
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_builders_placeholders_become_positional_for_sqlite_only() {
+        let mut qb = QueryBuilder::new("INSERT INTO t (a, b) ");
+        qb.push_values(
+            [(1i64, "x"), (2, "$1 stays: it is text")],
+            |mut b, (n, s)| {
+                b.push_bind(n).push_bind(s);
+            },
+        );
+        qb.push(" RETURNING '$9'");
+        let Query { sql, marks, args } = qb.build();
+        assert_eq!(args.len(), 4);
+        assert_eq!(
+            sql,
+            "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4) RETURNING '$9'"
+        );
+        assert_eq!(
+            sqlite_text(&sql, &marks),
+            "INSERT INTO t (a, b) VALUES (?, ?), (?, ?) RETURNING '$9'"
+        );
+        // A hand-written text is left as written.
+        assert_eq!(sqlite_text("SELECT $1, $1", &[]), "SELECT $1, $1");
     }
 }
