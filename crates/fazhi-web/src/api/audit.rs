@@ -18,7 +18,7 @@ const MAX_LIMIT: u32 = 1000;
 
 /// Dates without a time are days in China Standard Time, as the people using the log live.
 fn china() -> FixedOffset {
-    FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
+    fazhi_domain::cycle::china()
 }
 
 /// An RFC 3339 time, or a date meaning the start of that day (`end_of_day`: of the next

@@ -13,7 +13,7 @@ use super::files::{check_file, clean_filename};
 use crate::auth::Principal;
 use crate::error::{Error, Result};
 use crate::AppState;
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use fazhi_domain::ledger::{
     check_record, check_year, coverage, due_items, parse_fields, statistics, DueItem, FieldError,
     Figure, IndicatorCoverage, Record, RecordData, RecordId, RecordKind, RecordViolation,
@@ -64,7 +64,7 @@ impl LedgerContext {
 
 /// Today in China (UTC+8), the date every deadline is counted against.
 pub fn today() -> NaiveDate {
-    (Utc::now() + chrono::Duration::hours(8)).date_naive()
+    fazhi_domain::cycle::china_today()
 }
 
 /// Days ahead the dashboard lists what falls due.
@@ -771,7 +771,7 @@ mod tests {
 
     #[test]
     fn today_is_the_date_in_china() {
-        let utc = Utc::now().date_naive();
+        let utc = chrono::Utc::now().date_naive();
         let d = today();
         assert!(d == utc || d == utc.succ_opt().unwrap(), "{d} vs {utc}");
     }

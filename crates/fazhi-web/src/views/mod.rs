@@ -491,9 +491,10 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for F<T> {
 // ---------------------------------------------------------------------------------------
 // Formatting shared by the templates
 
-/// China Standard Time: civil servants read and type times in Beijing time.
+/// China Standard Time: civil servants read and type times in Beijing time (the domain's
+/// one clock, [`fazhi_domain::cycle::china`]).
 pub fn cst() -> FixedOffset {
-    FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
+    fazhi_domain::cycle::china()
 }
 
 /// `2025-03-01 14:05` in Beijing time.
