@@ -93,22 +93,6 @@ impl ReportState {
             .into_iter()
             .find(|st| st.key() == s || st.label() == s)
     }
-
-    /// Whether the report has been submitted (报送) in this state or before it.
-    pub fn is_submitted(self) -> bool {
-        matches!(
-            self,
-            Self::Submitted | Self::Returned | Self::Accepted | Self::Published | Self::Withheld
-        )
-    }
-
-    /// Whether staff may add a version (write or upload) in this state.
-    pub fn takes_versions(self) -> bool {
-        matches!(
-            self,
-            Self::Draft | Self::Returned | Self::AwaitingApproval | Self::Approved
-        )
-    }
 }
 
 impl fmt::Display for ReportState {
