@@ -173,8 +173,3 @@ pub fn china() -> FixedOffset {
 pub fn china_date(t: DateTime<Utc>) -> NaiveDate {
     t.with_timezone(&china()).date_naive()
 }
-
-/// Today in China: the date every deadline is counted against.
-pub fn china_today() -> NaiveDate {
-    china_date(Utc::now())
-}

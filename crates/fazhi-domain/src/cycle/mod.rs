@@ -16,9 +16,7 @@
 
 mod deadline;
 
-pub use deadline::{
-    china, china_date, china_today, DeadlineSetting, Deadlines, Timeliness, REPORTING_KINDS,
-};
+pub use deadline::{china, china_date, DeadlineSetting, Deadlines, Timeliness, REPORTING_KINDS};
 
 use crate::Role;
 use serde::{Deserialize, Serialize};

@@ -64,7 +64,8 @@ impl LedgerContext {
 
 /// Today in China (UTC+8), the date every deadline is counted against.
 pub fn today() -> NaiveDate {
-    fazhi_domain::cycle::china_today()
+    // The domain reads no clock: the instant comes from here.
+    fazhi_domain::cycle::china_date(chrono::Utc::now())
 }
 
 /// Days ahead the dashboard lists what falls due.
